@@ -1,0 +1,42 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** Where a command writes; injectable so tests run the CLI in-process. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Environment variables (signing keys, CI settings). */
+  env: NodeJS.ProcessEnv;
+}
+
+/** The standard streams and environment. */
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  env: process.env,
+};
+
+/** Parsed command-line values. */
+export interface CommandArgs {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+  io: Io;
+}
+
+/** One CLI command: its usage text, its options, and what it runs (returning the exit code). */
+export interface Command {
+  /** Words that select it, e.g. `check` or `ca init`. */
+  name: string;
+  summary: string;
+  /** Full help text shown by `--help`. */
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** How many positionals it takes, [min, max]. @default [0, 0] */
+  positionals?: [number, number];
+  run: (args: CommandArgs) => Promise<number>;
+}
+
+/** Reads a string option, or the default. */
+export const str = (args: CommandArgs, name: string, fallback?: string): string | undefined => {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : fallback;
+};

@@ -1,0 +1,40 @@
+import { buildStore } from '../../index.js';
+import type { Command } from '../command.js';
+import { str } from '../command.js';
+import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
+
+export const command: Command = {
+  name: 'build',
+  summary: 'check the store, then write the static site atomically',
+  usage: `Usage: appshelf build [--store DIR] [--out DIR] [--format text|json|github] [--fetch]
+
+Checks the store; when it has no errors, writes the static site (update manifests,
+API, schemas, archives, web catalog) to a temporary folder and swaps it into place,
+so a failed or interrupted build leaves the previous site untouched.
+
+Options:
+  --store DIR      the store folder (default: store)
+  --out DIR        the output folder (default: dist)
+  --format FMT     how to print problems: text (default), json, github
+  --fetch          download remote archives to verify and inspect them
+  -h, --help       show this help`,
+  options: {
+    store: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    fetch: { type: 'boolean' },
+  },
+  async run(args) {
+    const format = parseFormat(str(args, 'format'));
+    const outDir = str(args, 'out', 'dist')!;
+    const result = await buildStore({ storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true });
+    printDiagnostics(result.diagnostics, format, args.io);
+    if (!result.ok) {
+      args.io.err(`✗ build failed: ${summaryLine(result.diagnostics)}; ${outDir}/ was not changed\n`);
+      return 1;
+    }
+    const w = result.written;
+    args.io.err(`✓ built ${outDir}/: ${result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}\n`);
+    return 0;
+  },
+};

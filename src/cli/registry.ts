@@ -1,0 +1,12 @@
+import type { Command } from './command.js';
+
+/**
+ * Every command, loaded lazily so `appshelf check` never pays for the server or the crypto CLI.
+ * Keys are the words that select the command; the longest match wins (`ca init` before `ca`).
+ */
+export const commands: Record<string, () => Promise<{ command: Command }>> = {
+  check: () => import('./commands/check.js'),
+  build: () => import('./commands/build.js'),
+  serve: () => import('./commands/serve.js'),
+  // --- more commands register below, one line each ---
+};

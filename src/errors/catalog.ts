@@ -1,0 +1,25 @@
+import type { ErrorSpec } from './diagnostic.js';
+import { storeErrors } from './_store.js';
+import { trustErrors } from './_trust.js';
+import { archiveErrors } from './_archive.js';
+import { manifestErrors } from './_manifest.js';
+import { policyErrors } from './_policy.js';
+import { serveErrors } from './_serve.js';
+
+/**
+ * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
+ * stage keeps its entries together; the codes are global and stable (a test keeps them unique).
+ */
+export const Errors = {
+  ...storeErrors,
+  ...trustErrors,
+  ...archiveErrors,
+  ...manifestErrors,
+  ...policyErrors,
+  ...serveErrors,
+} as const satisfies Record<string, ErrorSpec>;
+
+/** Every catalog entry, for docs and the uniqueness test. */
+export const allErrorSpecs: readonly ErrorSpec[] = [
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors,
+].flatMap((area) => Object.values(area) as ErrorSpec[]);

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './errors/index.js';
+import { emitApi, emitArchives, emitPublic, emitSchemas, writeOutput, assertSafeOutDir, type SiteFiles, type WriteReport } from './emit/index.js';
+import { inspectStore, type InspectReport } from './inspect/index.js';
+import { loadStore } from './load/index.js';
+import { resolveStore, type ResolvedStore } from './resolve/index.js';
+import { validateDocs } from './validate/index.js';
+import { verifyStore, type TrustReport } from './verify/index.js';
+
+export * from './errors/index.js';
+export type * from './resolve/types.js';
+export { loadStore } from './load/index.js';
+export { validateDocs } from './validate/index.js';
+export { resolveStore } from './resolve/index.js';
+export { verifyStore } from './verify/index.js';
+export { inspectStore } from './inspect/index.js';
+export { writeOutput, type SiteFiles, type WriteReport } from './emit/index.js';
+
+/** Options shared by {@link checkStore} and {@link buildStore}. */
+export interface CheckOptions {
+  /** The store folder (holding store.yaml). @default "store" */
+  storeDir?: string;
+  /** Download and verify remote archives. */
+  fetch?: boolean;
+  /** Folder for caches (verification results, downloads). @default "<storeDir>/../.appshelf-cache" */
+  cacheDir?: string;
+  /** The time certificates and manifest expiry are computed against. @default now */
+  now?: Date;
+}
+
+/** Everything a check found. */
+export interface CheckResult {
+  /** The resolved store, when store.yaml could be read at all. */
+  store?: ResolvedStore;
+  /** Every problem of the run, sorted by file and line. */
+  diagnostics: Diagnostic[];
+  trust?: TrustReport;
+  inspect?: InspectReport;
+  /** No errors (warnings allowed). */
+  ok: boolean;
+}
+
+/** Options of {@link buildStore}. */
+export interface BuildOptions extends CheckOptions {
+  /** Output folder. @default "dist" */
+  outDir?: string;
+  /** Write the site to disk; false returns the files only (for tests). @default true */
+  write?: boolean;
+  /** Static files copied into the site. @default the package's public/ */
+  publicDir?: string;
+}
+
+/** What a build produced. */
+export interface BuildResult extends CheckResult {
+  files: SiteFiles;
+  written?: WriteReport;
+}
+
+/** The public/ folder shipped with appshelf (the web catalog and the schemas). */
+export const defaultPublicDir = fileURLToPath(new URL('../public/', import.meta.url));
+
+/** load → validate → resolve → verify → inspect: every problem of the store, nothing written. */
+export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> {
+  const storeDir = opts.storeDir ?? 'store';
+  const cacheDir = opts.cacheDir ?? path.join(path.dirname(path.resolve(storeDir)), '.appshelf-cache');
+  const loaded = loadStore(storeDir);
+  const { store, diagnostics } = resolveStore(validateDocs(loaded));
+  if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false };
+  const [trust, inspect] = await Promise.all([
+    verifyStore(store, { cacheDir, now: opts.now }),
+    inspectStore(store, { fetch: opts.fetch, cacheDir }),
+  ]);
+  const all = sortDiagnostics([...diagnostics, ...trust.diagnostics, ...inspect.diagnostics]);
+  return { store, diagnostics: all, trust, inspect, ok: !hasErrors(all) };
+}
+
+/** Checks the store and, when it has no errors, emits the static site and writes it atomically. */
+export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> {
+  const outDir = opts.outDir ?? 'dist';
+  assertSafeOutDir(outDir, opts.storeDir ?? 'store');
+  const checked = await checkStore(opts);
+  const files: SiteFiles = new Map();
+  if (!checked.ok || !checked.store) return { ...checked, files };
+  const { store, trust, inspect } = checked;
+  emitSchemas(files);
+  emitApi(store, (app, version) => ({ ...inspect?.facts(app, version), signed: trust?.signed(app, version) }), files);
+  emitArchives(store, files, (rel) => path.join(store.root, rel));
+  emitPublic(opts.publicDir ?? defaultPublicDir, files);
+  const written = opts.write === false ? undefined : await writeOutput(outDir, files);
+  return { ...checked, files, written };
+}

@@ -1,0 +1,70 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+
+/** Which store file a document is. */
+export type SourceKind = 'store' | 'app' | 'release';
+
+/** A store file as read from disk: its text, the parsed data, and what maps data paths to lines. */
+export interface SourceDoc {
+  kind: SourceKind;
+  /** Path as shown to users, e.g. `store/apps/news/releases/1.2.0.yaml`. */
+  file: string;
+  /** Path relative to the store folder, with forward slashes. */
+  rel: string;
+  /** Absolute path. */
+  abs: string;
+  text: string;
+  /** The parsed data; `undefined` when the file did not parse. */
+  data: unknown;
+  /** Kept only to map a data path to a line; see {@link positionOf}. */
+  doc?: Document;
+  lineCounter?: LineCounter;
+}
+
+/** A syntax error found while parsing a source file. */
+export interface ParseProblem {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** Parses YAML or JSON (JSON through the YAML parser, so positions work the same way). */
+export function parseSource(text: string): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const problems = doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return { message: e.message.split('\n')[0]!, line: pos?.line, column: pos?.col };
+    });
+    return { data: undefined, lineCounter, problems };
+  }
+  return { data: doc.toJS({ maxAliasCount: 100 }), doc, lineCounter, problems: [] };
+}
+
+/** Line and column (1-based) of the value at a JSON-pointer-like path, or of the closest parent that exists. */
+export function positionOf(source: Pick<SourceDoc, 'doc' | 'lineCounter'>, pointer: string | readonly (string | number)[], key = false): { line: number; column: number } | undefined {
+  const { doc, lineCounter } = source;
+  if (!doc || !lineCounter) return undefined;
+  let segments: (string | number)[] = typeof pointer === 'string'
+    ? pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+    : [...pointer];
+  while (true) {
+    let node: unknown;
+    if (key && segments.length) {
+      // Point at the key itself (for unknown keys), not at its value.
+      const parent = segments.length > 1 ? doc.getIn(segments.slice(0, -1), true) : doc.contents;
+      const last = segments[segments.length - 1];
+      const pair = (parent as { items?: { key: unknown }[] } | null)?.items?.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === last);
+      node = pair?.key;
+    } else {
+      node = segments.length ? doc.getIn(segments, true) : doc.contents;
+    }
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+    if (!segments.length) return undefined;
+    segments = segments.slice(0, -1);
+    key = false;
+  }
+}

@@ -1,0 +1,224 @@
+import path from 'node:path';
+import semver from 'semver';
+import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
+import { positionOf, type SourceDoc } from '../load/index.js';
+import type { AppFile, ReleaseFile, StoreFile } from '../schema/index.js';
+import type { Checked, CheckedApp, ValidatedStore } from '../validate/index.js';
+import { defaultLimits, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
+
+/** What the resolve stage gives back: the store (when store.yaml itself is usable) and its problems. */
+export interface ResolveResult {
+  store?: ResolvedStore;
+  diagnostics: Diagnostic[];
+}
+
+const at = (source: SourceDoc, pointer: string | (string | number)[] = '', key = false): Position => ({
+  file: source.file,
+  ...positionOf(source, pointer, key),
+});
+
+/** Removes the whitespace `openssl base64` wraps signatures with. */
+export const normalizeBase64 = (s: string): string => s.replace(/\s+/g, '');
+
+const DATE = /^\d{4}-\d{2}-\d{2}/;
+
+function resolveChannels(store: Checked<StoreFile>, report: (d: Diagnostic) => void): ResolvedChannel[] {
+  const seen = new Set<string>();
+  const out: ResolvedChannel[] = [];
+  store.data.channels.forEach((c, i) => {
+    if (seen.has(c.name)) {
+      report(diag(Errors.DuplicateChannel, [c.name], at(store.source, ['channels', i, 'name'])));
+      return;
+    }
+    seen.add(c.name);
+    out.push({ name: c.name, maturity: c.maturity ?? c.name, description: c.description, nightly: c.nightly ?? c.name === 'nightly', order: out.length });
+  });
+  return out;
+}
+
+function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, report: (d: Diagnostic) => void): ResolvedEntry[] {
+  const entries: ResolvedEntry[] = [];
+  const seen = new Map<string, number>();
+  (rel.data.entries ?? []).forEach((e, index) => {
+    const ptr = ['entries', index];
+    const here = at(rel.source, ptr);
+    let ok = true;
+    if ((e.file === undefined) === (e.url === undefined)) {
+      report(diag(Errors.EntrySource, [e.file !== undefined ? 'both are given' : 'neither is given'], here));
+      ok = false;
+    }
+    let file: string | undefined;
+    if (e.file !== undefined) {
+      const appDir = path.posix.join('apps', appFolder);
+      file = path.posix.normalize(path.posix.join(appDir, e.file.replace(/\\/g, '/')));
+      if (path.posix.isAbsolute(e.file) || !file.startsWith(`${appDir}/`)) {
+        report(diag(Errors.FileOutsideApp, [e.file], at(rel.source, [...ptr, 'file'])));
+        ok = false;
+      }
+    }
+    for (const field of ['osversion', 'appversion'] as const) {
+      const r = e[field];
+      if (r !== undefined && semver.validRange(r) === null) {
+        report(diag(Errors.InvalidRange, [field, r], at(rel.source, [...ptr, field])));
+        ok = false;
+      }
+    }
+    const source = e.file ?? new URL(e.url ?? 'https://invalid/').pathname;
+    const fileName = path.posix.basename(source) || `${rel.data.version}-${e.os}`;
+    const format = e.format ?? (path.posix.extname(fileName).slice(1) || 'bin');
+    for (const arch of e.architectures) {
+      const key = `${e.os}/${arch}/${format}`;
+      if (seen.has(key)) {
+        report(diag(Errors.DuplicateEntry, [e.os, arch, format], here));
+        ok = false;
+      }
+      seen.set(key, index);
+    }
+    if (!ok) return;
+    entries.push({
+      os: e.os,
+      architectures: e.architectures,
+      osversion: e.osversion ?? '*',
+      appversion: e.appversion ?? '*',
+      format,
+      file,
+      url: e.url,
+      fileName,
+      size: e.size,
+      sha256: e.sha256,
+      signature: e.signature === undefined ? undefined : normalizeBase64(e.signature),
+      index,
+      at: here,
+    });
+  });
+  return entries;
+}
+
+function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedRelease | undefined {
+  const { data, source } = rel;
+  const parsed = semver.parse(data.version);
+  if (!parsed) {
+    report(diag(Errors.InvalidSemver, [data.version], at(source, '/version')));
+    return undefined;
+  }
+  const stem = path.posix.basename(source.rel).replace(/\.(ya?ml|json)$/, '');
+  if (stem !== data.version) report(diag(Errors.VersionFileMismatch, [data.version, path.posix.basename(source.rel)], at(source, '/version')));
+  const known = [...channels.keys()].join(', ');
+  const nightly = data.nightly ?? false;
+  data.channels.forEach((c, i) => {
+    const ch = channels.get(c);
+    if (!ch) report(diag(Errors.UnknownChannel, [c, known], at(source, ['channels', i])));
+    else if (nightly && !ch.nightly) report(diag(Errors.NightlyOutsideChannel, [c], at(source, ['channels', i])));
+  });
+  const rollout: Record<string, number> = {};
+  for (const c of data.channels) rollout[c] = 100;
+  for (const [c, pct] of Object.entries(data.rollout ?? {})) {
+    if (!data.channels.includes(c)) report(diag(Errors.RolloutUnknownChannel, [c], at(source, ['rollout', c], true)));
+    else rollout[c] = pct;
+  }
+  if (data.yanked && !data.yankReason) report(diag(Errors.YankWithoutReason, [], at(source, '/yanked')));
+  if (data.date !== undefined && (!DATE.test(data.date) || Number.isNaN(Date.parse(data.date)))) {
+    report(diag(Errors.InvalidDate, [data.date], at(source, '/date')));
+  }
+  return {
+    app: app.app.data.id,
+    version: data.version,
+    semver: parsed,
+    channels: data.channels,
+    date: data.date,
+    changelog: data.changelog,
+    nightly,
+    yanked: data.yanked ?? false,
+    yankReason: data.yankReason,
+    docker: data.docker,
+    rollout,
+    entries: resolveEntries(app.folder, rel, report),
+    rel: source.rel,
+    at: { file: source.file },
+  };
+}
+
+function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedApp {
+  const { data, source } = app.app;
+  if (data.id !== app.folder) report(diag(Errors.AppIdMismatch, [data.id, app.folder], at(source, '/id')));
+  const releases: ResolvedRelease[] = [];
+  for (const r of app.releases) {
+    const resolved = resolveRelease(app, r, channels, report);
+    if (!resolved) continue;
+    const twin = releases.find((x) => semver.compare(x.semver, resolved.semver) === 0);
+    if (twin) {
+      report(diag(Errors.DuplicateVersion, [resolved.version, `releases/${path.posix.basename(twin.rel)}`], at(r.source, '/version')));
+      continue;
+    }
+    releases.push(resolved);
+  }
+  // Newest first by semver precedence ("1.10.0" after "1.9.0"); build metadata is ignored by compare.
+  releases.sort((a, b) => semver.rcompare(a.semver, b.semver));
+  const pins: Record<string, string> = {};
+  const known = [...channels.keys()].join(', ');
+  for (const [channel, version] of Object.entries(data.pins ?? {})) {
+    const pos = at(source, ['pins', channel]);
+    const target = releases.find((r) => r.version === version || semver.eq(r.semver, semver.parse(version) ?? '0.0.0-invalid'));
+    if (!channels.has(channel)) report(diag(Errors.UnknownChannel, [channel, known], at(source, ['pins', channel], true)));
+    else if (!target) report(diag(Errors.PinUnknownVersion, [channel, version], pos));
+    else if (!target.channels.includes(channel)) report(diag(Errors.PinNotInChannel, [channel, version], pos));
+    else pins[channel] = target.version;
+  }
+  return {
+    id: data.id,
+    name: data.name,
+    summary: data.summary,
+    description: data.description,
+    authors: data.authors ?? [],
+    owners: data.owners ?? [],
+    homepage: data.homepage,
+    license: data.license,
+    categories: data.categories ?? [],
+    docker: data.docker,
+    certificate: data.certificate,
+    signature: data.signature === undefined ? undefined : normalizeBase64(data.signature),
+    locked: data.locked ?? false,
+    pins,
+    releases,
+    rel: source.rel,
+    at: { file: source.file },
+  };
+}
+
+/**
+ * Applies the cross-file rules (folder = id, file name = version, semver and ranges valid,
+ * channels defined, no duplicate versions, pins and rollouts consistent) and normalizes the
+ * store into its resolved, readonly form. Pure: reads nothing from disk.
+ */
+export function resolveStore(validated: ValidatedStore): ResolveResult {
+  const diagnostics: Diagnostic[] = [...validated.diagnostics];
+  const report = (d: Diagnostic) => void diagnostics.push(d);
+  if (!validated.store) return { diagnostics };
+  const s = validated.store.data;
+  const channels = resolveChannels(validated.store, report);
+  const byName = new Map(channels.map((c) => [c.name, c]));
+  const apps = validated.apps.map((a) => resolveApp(a, byName, report)).sort((a, b) => a.id.localeCompare(b.id));
+  const limits = { ...defaultLimits, ...s.limits };
+  const store: ResolvedStore = {
+    root: validated.root,
+    name: s.name,
+    description: s.description,
+    baseUrl: s.baseUrl,
+    admins: s.admins ?? [],
+    channels,
+    includeMoreMature: s.includeMoreMature ?? true,
+    trust: { ca: s.trust?.ca, revoked: s.trust?.revoked, signaturesRequired: (s.trust?.signatures ?? 'required') === 'required' },
+    signing: { publicKey: s.signing?.publicKey, expiresDays: s.signing?.expiresDays ?? 7 },
+    limits,
+    fetch: {
+      allowLoopback: s.fetch?.allowLoopback ?? false,
+      allowHttp: s.fetch?.allowHttp ?? false,
+      timeoutSeconds: s.fetch?.timeoutSeconds ?? 60,
+      maxSize: s.fetch?.maxSize ?? limits.archiveSize,
+    },
+    apps,
+  };
+  return { store, diagnostics };
+}
+
+export type { AppFile };

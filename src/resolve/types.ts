@@ -1,0 +1,111 @@
+import type { SemVer } from 'semver';
+import type { Position } from '../errors/index.js';
+
+/** A channel of the store, in maturity order (0 = most mature). */
+export type ResolvedChannel = Readonly<{
+  name: string;
+  maturity: string;
+  description?: string;
+  /** Nightly releases may be published here. */
+  nightly: boolean;
+  /** Index in store.yaml: 0 is the most mature channel. */
+  order: number;
+}>;
+
+/** One downloadable file of a release, for one OS and some architectures. */
+export type ResolvedEntry = Readonly<{
+  os: string;
+  architectures: readonly string[];
+  /** Semver range of OS versions; `*` when the file gave none. */
+  osversion: string;
+  /** Semver range of installed app versions that may update to this release; `*` when none given. */
+  appversion: string;
+  format: string;
+  /** Archive path relative to the store folder (`apps/<id>/files/x.zip`), when committed. */
+  file?: string;
+  /** Remote archive URL, when not committed. */
+  url?: string;
+  /** File name the archive is published and downloaded under. */
+  fileName: string;
+  size: number;
+  sha256: string;
+  /** Base64 RSA-SHA512 signature with line breaks and spaces removed. */
+  signature?: string;
+  /** Index of the entry in the release file. */
+  index: number;
+  at: Position;
+}>;
+
+/** One release of an app, with defaults filled in. */
+export type ResolvedRelease = Readonly<{
+  app: string;
+  version: string;
+  semver: SemVer;
+  channels: readonly string[];
+  /** ISO date as written, if any. */
+  date?: string;
+  changelog?: string;
+  nightly: boolean;
+  yanked: boolean;
+  yankReason?: string;
+  docker?: Readonly<{ tag: string; digest?: string }>;
+  /** Percentage (0–100) per channel of the release; 100 unless the file says otherwise. */
+  rollout: Readonly<Record<string, number>>;
+  entries: readonly ResolvedEntry[];
+  /** The release file, relative to the store folder. */
+  rel: string;
+  at: Position;
+}>;
+
+/** An app with its releases sorted newest first (semver precedence; build metadata ignored). */
+export type ResolvedApp = Readonly<{
+  id: string;
+  name: string;
+  summary?: string;
+  description?: string;
+  authors: readonly Readonly<{ name: string; email?: string; homepage?: string }>[];
+  owners: readonly string[];
+  homepage?: string;
+  license?: string;
+  categories: readonly string[];
+  docker?: Readonly<{ image: string }>;
+  /** `certificate` as written: a file name relative to the app folder, or PEM text. */
+  certificate?: string;
+  /** Registration signature (base64, whitespace removed). */
+  signature?: string;
+  locked: boolean;
+  pins: Readonly<Record<string, string>>;
+  releases: readonly ResolvedRelease[];
+  /** The app file, relative to the store folder. */
+  rel: string;
+  at: Position;
+}>;
+
+/** Archive limits applied by inspect. */
+export type Limits = Readonly<{ archiveSize: number; uncompressedSize: number; entries: number; metadataFileSize: number }>;
+
+/** The whole store, normalized and cross-checked. Later stages take only this. */
+export type ResolvedStore = Readonly<{
+  /** Absolute path of the store folder. */
+  root: string;
+  name: string;
+  description?: string;
+  baseUrl?: string;
+  admins: readonly string[];
+  channels: readonly ResolvedChannel[];
+  /** A client also receives newer releases of more mature channels. */
+  includeMoreMature: boolean;
+  trust: Readonly<{ ca?: string; revoked?: string; signaturesRequired: boolean }>;
+  signing: Readonly<{ publicKey?: string; expiresDays: number }>;
+  limits: Limits;
+  fetch: Readonly<{ allowLoopback: boolean; allowHttp: boolean; timeoutSeconds: number; maxSize: number }>;
+  apps: readonly ResolvedApp[];
+}>;
+
+/** Defaults for `limits` in store.yaml. */
+export const defaultLimits: Limits = {
+  archiveSize: 512 * 1024 ** 2,
+  uncompressedSize: 1024 ** 3,
+  entries: 20_000,
+  metadataFileSize: 1024 ** 2,
+};

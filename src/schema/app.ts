@@ -1,0 +1,54 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { appId, base64, channelName, stringList, version } from './_fragments.js';
+
+/** `store/apps/<id>/app.yaml`: what the app is, who owns it, and how it is signed. */
+export const appSchema = {
+  $id: 'https://appshelf.dev/schemas/app.schema.json',
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'appshelf app',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name'],
+  properties: {
+    $schema: { type: 'string' },
+    id: { ...appId, description: 'The app id; must equal the folder name and the certificate CN.' },
+    name: { type: 'string', minLength: 1, maxLength: 128 },
+    summary: { type: 'string', maxLength: 256 },
+    description: { type: 'string', description: 'Markdown.' },
+    authors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          email: { type: 'string', format: 'email' },
+          homepage: { type: 'string', format: 'uri' },
+        },
+      },
+    },
+    owners: { ...stringList, description: 'Git host user names allowed to change this app (see `check --actor`).' },
+    homepage: { type: 'string', format: 'uri' },
+    license: { type: 'string', description: 'SPDX licence id.' },
+    categories: stringList,
+    docker: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['image'],
+      properties: { image: { type: 'string', pattern: '^[a-z0-9][a-z0-9._/:-]*$', description: 'Docker image name, e.g. sicon/view.' } },
+    },
+    certificate: { type: 'string', description: 'The app certificate issued by the store CA: a PEM file name relative to the app folder, or the PEM text.' },
+    signature: { ...base64, description: 'Registration signature: base64 RSA-SHA512 over the app id, by the certificate\'s key.' },
+    locked: { type: 'boolean', description: 'A locked app accepts no new releases.' },
+    pins: {
+      type: 'object',
+      description: 'Channel → version: the channel serves this version even when newer releases exist (restore a version as live).',
+      propertyNames: channelName,
+      additionalProperties: version,
+    },
+  },
+} as const;
+
+/** `app.yaml` as written. */
+export type AppFile = FromSchema<typeof appSchema>;

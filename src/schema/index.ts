@@ -1,0 +1,15 @@
+import { appSchema } from './app.js';
+import { releaseSchema } from './release.js';
+import { storeSchema } from './store.js';
+
+export * from './ajv.js';
+export { appSchema, type AppFile } from './app.js';
+export { releaseSchema, type ReleaseFile, type EntryFile } from './release.js';
+export { storeSchema, type StoreFile, type ChannelFile } from './store.js';
+
+/** The schemas published as `schemas/<name>.schema.json`, by file name. */
+export const publishedSchemas: Readonly<Record<string, object>> = {
+  'store.schema.json': storeSchema,
+  'app.schema.json': appSchema,
+  'release.schema.json': releaseSchema,
+};
