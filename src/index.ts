@@ -2,9 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './errors/index.js';
 import { emitApi, emitArchives, emitPublic, emitSchemas, writeOutput, assertSafeOutDir, type SiteFiles, type WriteReport } from './emit/index.js';
-import { inspectStore, type InspectReport } from './inspect/index.js';
+import { fetchRemoteArchives, inspectStore, type InspectReport } from './inspect/index.js';
 import { loadStore } from './load/index.js';
-import { resolveStore, type ResolvedStore } from './resolve/index.js';
+import { resolveStore, type ResolvedEntry, type ResolvedStore } from './resolve/index.js';
 import { validateDocs } from './validate/index.js';
 import { verifyStore, type TrustReport } from './verify/index.js';
 
@@ -67,11 +67,13 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   const loaded = loadStore(storeDir);
   const { store, diagnostics } = resolveStore(validateDocs(loaded));
   if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false };
+  const fetched = opts.fetch ? await fetchRemoteArchives(store, { cacheDir }) : { diagnostics: [], downloaded: new Map<string, string>() };
+  const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
-    verifyStore(store, { cacheDir, now: opts.now }),
-    inspectStore(store, { fetch: opts.fetch, cacheDir }),
+    verifyStore(store, { cacheDir, now: opts.now, archivePath }),
+    inspectStore(store, { archivePath }),
   ]);
-  const all = sortDiagnostics([...diagnostics, ...trust.diagnostics, ...inspect.diagnostics]);
+  const all = sortDiagnostics([...diagnostics, ...fetched.diagnostics, ...trust.diagnostics, ...inspect.diagnostics]);
   return { store, diagnostics: all, trust, inspect, ok: !hasErrors(all) };
 }
 

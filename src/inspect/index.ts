@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
-import type { ResolvedStore } from '../resolve/index.js';
+import type { ResolvedEntry, ResolvedStore } from '../resolve/index.js';
 
 /** Facts read from a release's archives. */
 export interface BundleFacts {
@@ -18,12 +18,13 @@ export interface InspectReport {
 
 /** Options of {@link inspectStore}. */
 export interface InspectOptions {
-  /** Download remote (url) archives into the cache and inspect them too. */
-  fetch?: boolean;
-  cacheDir?: string;
+  /** Absolute path of an entry's archive bytes: the committed file, or the verified download; undefined when not available. */
+  archivePath: (entry: ResolvedEntry) => string | undefined;
 }
 
+export { fetchRemoteArchives, type FetchReport, type FetchOptions } from './fetch.js';
+
 /** Reads every app bundle safely (streamed, never extracted) and checks it against the rules. */
-export async function inspectStore(_store: ResolvedStore, _opts: InspectOptions = {}): Promise<InspectReport> {
+export async function inspectStore(_store: ResolvedStore, _opts: InspectOptions): Promise<InspectReport> {
   return { diagnostics: [], facts: () => undefined };
 }

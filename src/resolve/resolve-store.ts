@@ -177,6 +177,7 @@ function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, rep
     docker: data.docker,
     certificate: data.certificate,
     signature: data.signature === undefined ? undefined : normalizeBase64(data.signature),
+    bundle: data.bundle ?? false,
     locked: data.locked ?? false,
     pins,
     releases,

@@ -73,6 +73,8 @@ export type ResolvedApp = Readonly<{
   certificate?: string;
   /** Registration signature (base64, whitespace removed). */
   signature?: string;
+  /** Releases are Nextcloud-style app bundles, inspected by the bundle rules. */
+  bundle: boolean;
   locked: boolean;
   pins: Readonly<Record<string, string>>;
   releases: readonly ResolvedRelease[];

@@ -40,6 +40,10 @@ export const appSchema = {
     },
     certificate: { type: 'string', description: 'The app certificate issued by the store CA: a PEM file name relative to the app folder, or the PEM text.' },
     signature: { ...base64, description: 'Registration signature: base64 RSA-SHA512 over the app id, by the certificate\'s key.' },
+    bundle: {
+      type: 'boolean',
+      description: 'Releases are app bundles (a .tar.gz holding <id>/appinfo/info.xml, as Nextcloud apps): inspected by the bundle rules.',
+    },
     locked: { type: 'boolean', description: 'A locked app accepts no new releases.' },
     pins: {
       type: 'object',

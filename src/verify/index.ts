@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors/index.js';
-import type { ResolvedStore } from '../resolve/index.js';
+import type { ResolvedEntry, ResolvedStore } from '../resolve/index.js';
 
 /** What verification found: problems, and which releases are fully signed. */
 export interface TrustReport {
@@ -10,6 +10,8 @@ export interface TrustReport {
 
 /** Options of {@link verifyStore}. */
 export interface VerifyOptions {
+  /** Absolute path of an entry's archive bytes: the committed file, or the verified download; undefined when not available. */
+  archivePath: (entry: ResolvedEntry) => string | undefined;
   /** Folder for the verification cache; none when undefined. */
   cacheDir?: string;
   /** The time certificates are checked against. @default now */
@@ -17,6 +19,6 @@ export interface VerifyOptions {
 }
 
 /** Checks certificates, registration signatures and every archive's size, sha256 and signature. */
-export async function verifyStore(_store: ResolvedStore, _opts: VerifyOptions = {}): Promise<TrustReport> {
+export async function verifyStore(_store: ResolvedStore, _opts: VerifyOptions): Promise<TrustReport> {
   return { diagnostics: [], signed: () => undefined };
 }
