@@ -30,11 +30,12 @@ export interface ParseProblem {
 /** Parses YAML or JSON (JSON through the YAML parser, so positions work the same way). */
 export function parseSource(text: string): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const problems = doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      return { message: e.message.split('\n')[0]!, line: pos?.line, column: pos?.col };
+      // prettyErrors appends " at line N, column M:" and a code frame; the position is reported separately.
+      return { message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), line: pos?.line, column: pos?.col };
     });
     return { data: undefined, lineCounter, problems };
   }

@@ -121,7 +121,7 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
     report(diag(Errors.InvalidDate, [data.date], at(source, '/date')));
   }
   return {
-    app: app.app.data.id,
+    app: app.app?.data.id ?? app.folder,
     version: data.version,
     semver: parsed,
     channels: data.channels,
@@ -138,9 +138,7 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
   };
 }
 
-function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedApp {
-  const { data, source } = app.app;
-  if (data.id !== app.folder) report(diag(Errors.AppIdMismatch, [data.id, app.folder], at(source, '/id')));
+function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedRelease[] {
   const releases: ResolvedRelease[] = [];
   for (const r of app.releases) {
     const resolved = resolveRelease(app, r, channels, report);
@@ -154,6 +152,15 @@ function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, rep
   }
   // Newest first by semver precedence ("1.10.0" after "1.9.0"); build metadata is ignored by compare.
   releases.sort((a, b) => semver.rcompare(a.semver, b.semver));
+  return releases;
+}
+
+function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedApp | undefined {
+  // Releases are checked even when app.yaml is broken, so one run reports every problem.
+  const releases = resolveReleases(app, channels, report);
+  if (!app.app) return undefined;
+  const { data, source } = app.app;
+  if (data.id !== app.folder) report(diag(Errors.AppIdMismatch, [data.id, app.folder], at(source, '/id')));
   const pins: Record<string, string> = {};
   const known = [...channels.keys()].join(', ');
   for (const [channel, version] of Object.entries(data.pins ?? {})) {
@@ -198,7 +205,7 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
   const s = validated.store.data;
   const channels = resolveChannels(validated.store, report);
   const byName = new Map(channels.map((c) => [c.name, c]));
-  const apps = validated.apps.map((a) => resolveApp(a, byName, report)).sort((a, b) => a.id.localeCompare(b.id));
+  const apps = validated.apps.flatMap((a) => resolveApp(a, byName, report) ?? []).sort((a, b) => a.id.localeCompare(b.id));
   const limits = { ...defaultLimits, ...s.limits };
   const store: ResolvedStore = {
     root: validated.root,

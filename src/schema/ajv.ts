@@ -5,7 +5,8 @@ import { releaseSchema, type ReleaseFile } from './release.js';
 import { storeSchema, type StoreFile } from './store.js';
 
 // One instance for the whole program: strict catches schema typos, allErrors reports every problem.
-const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true });
+// verbose keeps parentSchema on errors, which the unknown-key suggestion reads.
+const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
 formats.default(ajv);
 
 /** Compiles a schema once; generic over the data type only (a generic over the schema hits TS2589). */

@@ -13,7 +13,8 @@ export interface Checked<T> {
 /** One app folder with its schema-valid files. */
 export interface CheckedApp {
   folder: string;
-  app: Checked<AppFile>;
+  /** Undefined when app.yaml is missing or failed its schema; its releases are still checked. */
+  app?: Checked<AppFile>;
   releases: Checked<ReleaseFile>[];
 }
 
@@ -93,7 +94,7 @@ export function validateDocs(loaded: LoadedStore): ValidatedStore {
   for (const a of loaded.apps) {
     const app = check(a.app, validateAppFile, diagnostics);
     const releases = a.releases.map((r) => check(r, validateReleaseFile, diagnostics)).filter((r) => r !== undefined);
-    if (app) apps.push({ folder: a.folder, app, releases });
+    apps.push({ folder: a.folder, app, releases });
   }
   return { root: loaded.root, store, apps, diagnostics };
 }
