@@ -47,13 +47,27 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   }
 }
 
-// A build killed between the two renames leaves only `<out>.old-*`: put it back first.
-function recoverInterruptedSwap(out: string): void {
-  if (existsSync(out)) return;
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+// A killed build leaves `<out>.tmp-<pid>-*` (never swapped in) or, if killed between the two
+// renames, only `<out>.old-<pid>-*`: put the old site back and drop the leftovers of dead builds.
+async function recoverInterruptedBuilds(out: string): Promise<void> {
   const dir = path.dirname(out);
-  const prefix = `${path.basename(out)}.old-`;
-  const old = existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(prefix)).sort().pop() : undefined;
-  if (old) return void fs.rename(path.join(dir, old), out);
+  if (!existsSync(dir)) return;
+  const base = path.basename(out);
+  const leftovers = readdirSync(dir)
+    .map((name) => ({ name, m: name.slice(base.length).match(/^\.(tmp|old)-(\d+)-\d+$/) }))
+    .filter((x) => x.name.startsWith(base) && x.m && !isRunning(Number(x.m[2])));
+  const olds = leftovers.filter((x) => x.m![1] === 'old').map((x) => x.name).sort();
+  if (!existsSync(out) && olds.length) await fs.rename(path.join(dir, olds.pop()!), out);
+  for (const x of leftovers) if (existsSync(path.join(dir, x.name))) await fs.rm(path.join(dir, x.name), { recursive: true, force: true });
 }
 
 async function runLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -71,7 +85,7 @@ async function runLimited<T>(items: readonly T[], limit: number, fn: (item: T) =
  */
 export async function writeOutput(outDir: string, files: SiteFiles): Promise<WriteReport> {
   const out = path.resolve(outDir);
-  recoverInterruptedSwap(out);
+  await recoverInterruptedBuilds(out);
   const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
   const report: WriteReport = { files: files.size, written: 0, reused: 0 };
   try {
