@@ -36,7 +36,7 @@ function readSource(root: string, rel: string, kind: SourceKind, diagnostics: Di
     diagnostics.push(diag(Errors.ReadFailed, [file, (e as NodeJS.ErrnoException).code ?? String(e)], { file }));
     return undefined;
   }
-  const parsed = parseSource(text);
+  const parsed = parseSource(text, rel.endsWith('.json'));
   const spec = rel.endsWith('.json') ? Errors.JsonSyntax : Errors.YamlSyntax;
   for (const p of parsed.problems) diagnostics.push(diag(spec, [p.message], { file, line: p.line, column: p.column }));
   return { kind, file, rel, abs, text, data: parsed.data, doc: parsed.doc, lineCounter: parsed.lineCounter };

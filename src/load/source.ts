@@ -28,11 +28,24 @@ export interface ParseProblem {
 }
 
 /** Parses YAML or JSON (JSON through the YAML parser, so positions work the same way). */
-export function parseSource(text: string): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
+export function parseSource(text: string, json = false): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
   const lineCounter = new LineCounter();
+  if (json) {
+    // JSON.parse names the JSON mistake precisely; the YAML parser below only adds positions.
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const message = (e as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+      const offset = Number((e as Error).message.match(/at position (\d+)/)?.[1] ?? text.length);
+      parseDocument(text, { lineCounter });
+      const pos = lineCounter.linePos(offset);
+      return { data: undefined, lineCounter, problems: [{ message, line: pos.line, column: pos.col }] };
+    }
+  }
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
-    const problems = doc.errors.map((e) => {
+    // Later errors are nearly always consequences of the first one.
+    const problems = doc.errors.slice(0, 1).map((e) => {
       const pos = e.linePos?.[0];
       // prettyErrors appends " at line N, column M:" and a code frame; the position is reported separately.
       return { message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), line: pos?.line, column: pos?.col };

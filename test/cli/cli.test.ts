@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../src/cli/registry.js';
+import { allErrorSpecs } from '../../src/errors/index.js';
+import { exampleStore, repoRoot, runBin, runCli } from '../helpers.js';
+
+describe('the appshelf CLI', () => {
+  it('lists the commands with --help and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const name of Object.keys(commands)) expect(r.stdout).toContain(`  ${name}`);
+  });
+
+  it('exits 2 with the overview when no command is given', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('Usage: appshelf <command>');
+  });
+
+  it('exits 2 on an unknown command', async () => {
+    const r = await runCli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown command "frobnicate"');
+  });
+
+  for (const name of Object.keys(commands)) {
+    it(`prints the usage of "${name}" with --help`, async () => {
+      const r = await runCli([...name.split(' '), '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: appshelf ${name}\\b`));
+    });
+  }
+
+  it('exits 2 with the usage on an unknown option', async () => {
+    const r = await runCli(['check', '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Unknown option '--frobnicate'");
+    expect(r.stderr).toContain('Usage: appshelf check');
+  });
+
+  it('exits 2 on a bad --format', async () => {
+    const r = await runCli(['check', '--format', 'xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format must be one of text, json, github (got "xml")');
+  });
+
+  it('exits 1 without a stack trace when the store does not exist', async () => {
+    const r = await runCli(['check', '--store', 'no/such/store']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error E_STORE_NOT_FOUND: No store found at no/such/store');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('accepts the example store (as the real bin)', async () => {
+    const r = await runBin(['check', '--store', exampleStore], repoRoot);
+    expect(r.stderr).toContain('✓ store is valid: 4 apps');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('the error catalog', () => {
+  it('has unique, well-formed codes', () => {
+    const codes = allErrorSpecs.map((s) => s.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const s of allErrorSpecs) expect(s.code).toMatch(s.severity === 'warning' ? /^[WE]_[A-Z0-9_]+$/ : /^E_[A-Z0-9_]+$/);
+  });
+});
