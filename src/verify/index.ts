@@ -1,6 +1,11 @@
 import type { Diagnostic } from '../errors/index.js';
 import type { ResolvedEntry, ResolvedStore } from '../resolve/index.js';
 
+export {
+  signData, verifyData, loadPrivateKey, loadPublicKey, parseCertificates, checkSignature, decodeBase64, commonName, normalizeSerial, sha512Hex,
+  type SignatureCheck,
+} from './crypto.js';
+
 /** What verification found: problems, and which releases are fully signed. */
 export interface TrustReport {
   diagnostics: Diagnostic[];
