@@ -1,15 +1,18 @@
 import { appSchema } from './app.js';
 import { releaseSchema } from './release.js';
 import { storeSchema } from './store.js';
+import { revokedSchema } from './revoked.js';
 
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
 export { releaseSchema, type ReleaseFile, type EntryFile } from './release.js';
 export { storeSchema, type StoreFile, type ChannelFile } from './store.js';
+export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.js';
 
 /** The schemas published as `schemas/<name>.schema.json`, by file name. */
 export const publishedSchemas: Readonly<Record<string, object>> = {
   'store.schema.json': storeSchema,
   'app.schema.json': appSchema,
   'release.schema.json': releaseSchema,
+  'revoked.schema.json': revokedSchema,
 };
