@@ -1,0 +1,52 @@
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** One archive to check: read it, compare size and sha256, then verify its signature. */
+export interface ArchiveTask {
+  /** Absolute path of the bytes. */
+  path: string;
+  size: number;
+  sha256: string;
+  /** Base64 signature without whitespace; not verified when absent. */
+  signature?: string;
+  /** Key of the certificate in the certificate table sent with the tasks. */
+  cert?: string;
+}
+
+/** What {@link checkArchive} found. `signatureOk` is set only when size and sha256 matched and a signature and key were given. */
+export interface ArchiveResult {
+  /** Why the file could not be read (`ENOENT` for a missing file). */
+  readError?: string;
+  size?: number;
+  sha256?: string;
+  signatureOk?: boolean;
+}
+
+/** Makes each certificate's KeyObject once per thread, not once per archive. */
+export function keyCache(certs: Readonly<Record<string, string>>): (id: string) => KeyObject | undefined {
+  const keys = new Map<string, KeyObject>();
+  return (id) => {
+    let key = keys.get(id);
+    if (!key && certs[id]) {
+      key = createPublicKey(certs[id]!);
+      keys.set(id, key);
+    }
+    return key;
+  };
+}
+
+/** Reads one archive and checks it. Pure apart from the read; runs in worker threads as well. */
+export function checkArchive(task: ArchiveTask, keyFor: (id: string) => KeyObject | undefined): ArchiveResult {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(task.path);
+  } catch (e) {
+    return { readError: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const result: ArchiveResult = { size: bytes.length, sha256 };
+  if (bytes.length !== task.size || sha256 !== task.sha256 || !task.signature || !task.cert) return result;
+  const key = keyFor(task.cert);
+  if (key) result.signatureOk = verify('sha512', bytes, key, Buffer.from(task.signature, 'base64'));
+  return result;
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { checkArchive, keyCache, type ArchiveResult, type ArchiveTask } from './_check-archive.js';
+
+/** How {@link checkArchives} spreads the work. */
+export interface PoolOptions {
+  /** Worker threads; 0 checks in this thread. @default the number of cores, when there are enough tasks */
+  workers?: number;
+  /** Fewer tasks than this are checked in this thread (starting threads costs more). @default 256 */
+  parallelThreshold?: number;
+}
+
+const BATCH = 64;
+
+/** The compiled worker; absent when the TypeScript sources run directly (then everything stays in-thread). */
+const workerFile = fileURLToPath(new URL('./_worker.js', import.meta.url));
+
+/** Checks every archive, across worker threads when there are many; results are in task order. */
+export async function checkArchives(tasks: readonly ArchiveTask[], certs: Readonly<Record<string, string>>, opts: PoolOptions = {}): Promise<ArchiveResult[]> {
+  const threshold = opts.parallelThreshold ?? 256;
+  const wanted = opts.workers ?? (tasks.length >= threshold ? availableParallelism() : 0);
+  const workers = Math.min(wanted, Math.ceil(tasks.length / BATCH));
+  if (workers < 1 || (opts.workers === undefined && workers < 2) || !existsSync(workerFile)) {
+    const keyFor = keyCache(certs);
+    return tasks.map((t) => checkArchive(t, keyFor));
+  }
+  const results: ArchiveResult[] = new Array(tasks.length);
+  let next = 0;
+  const runWorker = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(workerFile, { workerData: { certs } });
+      let start = 0;
+      const send = () => {
+        if (next >= tasks.length) {
+          void worker.terminate().then(() => resolve(), reject);
+          return;
+        }
+        start = next;
+        next = Math.min(tasks.length, next + BATCH);
+        worker.postMessage(tasks.slice(start, next));
+      };
+      worker.on('message', (batch: ArchiveResult[]) => {
+        batch.forEach((r, i) => (results[start + i] = r));
+        send();
+      });
+      worker.on('error', reject);
+      send();
+    });
+  await Promise.all(Array.from({ length: workers }, runWorker));
+  return results;
+}

@@ -1,0 +1,402 @@
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { diag, Errors, StoreError, type Diagnostic, type Position } from '../errors/index.js';
+import { parseSource } from '../load/index.js';
+import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
+import { compileValidator, revokedSchema, type RevokedFile } from '../schema/index.js';
+import { displayPath } from '../util/paths.js';
+import { schemaDiagnostics } from '../validate/index.js';
+import { VerifyCache } from './_cache.js';
+import type { ArchiveResult, ArchiveTask } from './_check-archive.js';
+import { checkArchives, type PoolOptions } from './_pool.js';
+import { checkSignature, commonName, decodeBase64, normalizeSerial, parseCertificates, sha512Hex, type SignatureCheck } from './crypto.js';
+
+/** What verification found: problems, and which releases are fully signed. */
+export interface TrustReport {
+  diagnostics: Diagnostic[];
+  /**
+   * Whether every entry of the release carries a signature that verified with a trusted app
+   * certificate: false for unsigned releases of a store with optional signatures; undefined
+   * when not checked (a remote archive that was not fetched, or a release without archives).
+   */
+  signed: (app: string, version: string) => boolean | undefined;
+}
+
+/** Options of {@link verifyStore}. */
+export interface VerifyOptions extends PoolOptions {
+  /** Absolute path of an entry's archive bytes: the committed file, or the verified download; undefined when not available. */
+  archivePath: (entry: ResolvedEntry) => string | undefined;
+  /** Folder for the verification cache (`verify-cache.json`); none when undefined. */
+  cacheDir?: string;
+  /** The time certificates are checked against. @default now */
+  now?: Date;
+}
+
+/**
+ * Checks the store CA, every app certificate (chain, CN, revocation, validity), the registration
+ * signatures, and every archive's size, sha256 and RSA-SHA512 signature. Reports every problem;
+ * signatures that verified before are taken from the cache, the rest are checked in parallel.
+ */
+export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Promise<TrustReport> {
+  const now = opts.now ?? new Date();
+  const out: Diagnostic[] = [];
+  const texts = new SourceLines();
+  const cas = loadCa(store, now, texts, out);
+  const revoked = loadRevocations(store, out);
+  const trusts = store.apps.map((app) => checkApp(app, store, cas, revoked, now, texts, out));
+
+  const cache = new VerifyCache(opts.cacheDir);
+  const states = new Map<string, ReleaseState>();
+  const jobs: EntryJob[] = [];
+  for (const trust of trusts) {
+    for (const release of trust.app.releases) {
+      checkReleaseDate(trust, release, texts, out);
+      const state: ReleaseState = { entries: release.entries.length, unsigned: !trust.trusted, unchecked: false };
+      states.set(releaseKey(trust.app.id, release.version), state);
+      for (const entry of release.entries) {
+        const job = planEntry(trust, release, entry, store, opts, cache, out);
+        if (job) jobs.push({ ...job, state });
+        else state.unchecked = true;
+      }
+    }
+  }
+
+  const pending = jobs.filter((j) => j.task);
+  const certs = Object.fromEntries(trusts.flatMap((t) => (t.cert && t.fingerprint ? [[t.fingerprint, t.cert.toString()]] : [])));
+  const results = await checkArchives(pending.map((j) => j.task!), certs, opts);
+  pending.forEach((j, i) => (j.result = results[i]));
+
+  const wrongKey = new Map<AppTrust, Set<string>>();
+  for (const job of jobs) {
+    if (!concludeEntry(job, cache, out, wrongKey)) job.state!.unsigned = true;
+  }
+  for (const [trust, versions] of wrongKey) {
+    out.push(diag(Errors.CertChanged, [trust.app.id, [...versions].join(', ')], trust.certAt));
+  }
+  cache.save();
+  const signed = (app: string, version: string): boolean | undefined => {
+    const state = states.get(releaseKey(app, version));
+    if (!state?.entries) return undefined;
+    return state.unsigned ? false : state.unchecked ? undefined : true;
+  };
+  return { diagnostics: out, signed };
+}
+
+// --- internal ---
+
+const releaseKey = (app: string, version: string) => `${app}\u0000${version}`;
+
+/** Whether a release is fully signed, as its entries are checked. */
+interface ReleaseState {
+  entries: number;
+  /** An entry has no verified signature, or the certificate is not trusted. */
+  unsigned: boolean;
+  /** An entry's bytes were not available (remote, not fetched). */
+  unchecked: boolean;
+}
+
+/** Reads source files once and finds the line of a top-level key, for precise positions. */
+class SourceLines {
+  readonly #texts = new Map<string, string[]>();
+
+  at(abs: string, shown: string, key?: string): Position {
+    if (!key) return { file: shown };
+    let lines = this.#texts.get(abs);
+    if (!lines) {
+      lines = existsSync(abs) ? readFileSync(abs, 'utf8').split('\n') : [];
+      this.#texts.set(abs, lines);
+    }
+    const i = lines.findIndex((l) => l.startsWith(`${key}:`));
+    return i < 0 ? { file: shown } : { file: shown, line: i + 1, column: 1 };
+  }
+}
+
+/** Diagnostics of a StoreError thrown while reading PEM, moved to where the PEM is. */
+function placed(e: unknown, at: Position): Diagnostic[] {
+  if (!(e instanceof StoreError)) throw e;
+  return e.diagnostics.map((d) => ({ ...d, ...at }));
+}
+
+function loadCa(store: ResolvedStore, now: Date, texts: SourceLines, out: Diagnostic[]): X509Certificate[] | undefined {
+  const storeYaml = path.join(store.root, 'store.yaml');
+  const needed = store.trust.signaturesRequired || store.apps.some((a) => a.certificate || a.signature);
+  if (!store.trust.ca) {
+    if (needed) out.push(diag(Errors.CaNotConfigured, [], texts.at(storeYaml, displayPath(storeYaml), 'trust')));
+    return undefined;
+  }
+  const abs = path.join(store.root, store.trust.ca);
+  const shown = displayPath(abs);
+  if (!existsSync(abs)) {
+    out.push(diag(Errors.CaNotFound, [shown], texts.at(storeYaml, displayPath(storeYaml), 'trust')));
+    return undefined;
+  }
+  let cas: X509Certificate[];
+  try {
+    cas = parseCertificates(readFileSync(abs, 'utf8'), shown);
+  } catch (e) {
+    out.push(...placed(e, { file: shown }));
+    return undefined;
+  }
+  for (const ca of cas) {
+    if (!ca.ca) out.push(diag(Errors.CaNotCa, [shown, ca.subject.replace(/\n/g, ', ')], { file: shown }));
+    else if (new Date(ca.validTo) < now) out.push(diag(Errors.CaExpired, [shown, isoDay(ca.validTo)], { file: shown }));
+  }
+  const usable = cas.filter((c) => c.ca);
+  return usable.length ? usable : undefined;
+}
+
+interface Revocation {
+  reason: string;
+  date: string;
+}
+
+const validateRevoked = compileValidator<RevokedFile>(revokedSchema);
+
+function loadRevocations(store: ResolvedStore, out: Diagnostic[]): Map<string, Revocation> {
+  const map = new Map<string, Revocation>();
+  if (!store.trust.revoked) return map;
+  const abs = path.join(store.root, store.trust.revoked);
+  const shown = displayPath(abs);
+  if (!existsSync(abs)) {
+    out.push(diag(Errors.RevokedNotFound, [shown], { file: displayPath(path.join(store.root, 'store.yaml')) }));
+    return map;
+  }
+  const text = readFileSync(abs, 'utf8');
+  const parsed = parseSource(text);
+  if (parsed.problems.length) {
+    for (const p of parsed.problems) out.push(diag(Errors.YamlSyntax, [p.message], { file: shown, line: p.line, column: p.column }));
+    return map;
+  }
+  const source = { kind: 'store' as const, file: shown, rel: store.trust.revoked, abs, text, data: parsed.data, doc: parsed.doc, lineCounter: parsed.lineCounter };
+  // An empty file (only comments) means nothing is revoked.
+  if (parsed.data === null || parsed.data === undefined) return map;
+  if (!validateRevoked(parsed.data)) {
+    out.push(...schemaDiagnostics(source, validateRevoked.errors ?? []));
+    return map;
+  }
+  for (const r of parsed.data.revoked) map.set(normalizeSerial(r.serial), { reason: r.reason, date: r.date.slice(0, 10) });
+  return map;
+}
+
+/** An app's certificate as far as it could be checked. */
+interface AppTrust {
+  app: ResolvedApp;
+  /** Absolute store folder. */
+  root: string;
+  cert?: X509Certificate;
+  key?: KeyObject;
+  /** sha256 fingerprint: the certificate's id in the cache and the worker table. */
+  fingerprint?: string;
+  /** How messages name the certificate: its file, or app.yaml for inline PEM. */
+  certLabel: string;
+  certAt: Position;
+  /** Chains to the store CA, CN = id, not revoked, currently valid or merely expired. */
+  trusted: boolean;
+  /** notAfter, when the certificate has expired. */
+  expired?: Date;
+  /** sha512 → archive (display path), to name the file another signature really signed. */
+  digests?: Map<string, string>;
+}
+
+function checkApp(
+  app: ResolvedApp,
+  store: ResolvedStore,
+  cas: X509Certificate[] | undefined,
+  revoked: Map<string, Revocation>,
+  now: Date,
+  texts: SourceLines,
+  out: Diagnostic[],
+): AppTrust {
+  const appAbs = path.join(store.root, app.rel);
+  const certAt = texts.at(appAbs, app.at.file, 'certificate');
+  const trust: AppTrust = { app, root: store.root, certLabel: app.at.file, certAt, trusted: false };
+  const hasSignatures = !!app.signature || app.releases.some((r) => r.entries.some((e) => e.signature));
+  if (!app.certificate) {
+    if (store.trust.signaturesRequired) out.push(diag(Errors.CertMissing, [app.id, 'and store.yaml requires signatures'], texts.at(appAbs, app.at.file, 'id')));
+    else if (hasSignatures) out.push(diag(Errors.CertMissing, [app.id, 'so its signatures cannot be checked'], texts.at(appAbs, app.at.file, 'id')));
+    return trust;
+  }
+  let pem = app.certificate;
+  if (!/-----BEGIN/.test(pem)) {
+    const abs = path.join(store.root, path.dirname(app.rel), pem);
+    trust.certLabel = displayPath(abs);
+    if (!existsSync(abs)) {
+      out.push(diag(Errors.CertNotFound, [app.id, trust.certLabel], certAt));
+      return trust;
+    }
+    pem = readFileSync(abs, 'utf8');
+    trust.certAt = { file: trust.certLabel };
+  }
+  const problems: Diagnostic[] = [];
+  try {
+    trust.cert = parseCertificates(pem, trust.certLabel)[0]!;
+  } catch (e) {
+    out.push(...placed(e, trust.certAt));
+    return trust;
+  }
+  const cert = trust.cert;
+  trust.key = cert.publicKey;
+  trust.fingerprint = cert.fingerprint256;
+  const at = trust.certAt;
+  if (trust.key.asymmetricKeyType !== 'rsa') problems.push(diag(Errors.KeyNotRsa, [trust.certLabel, trust.key.asymmetricKeyType ?? 'unknown'], at));
+  if (cert.checkIssued(cert) && cert.verify(cert.publicKey)) {
+    problems.push(diag(Errors.CertSelfSigned, [app.id, cert.subject.replace(/\n/g, ', ')], at));
+  } else if (cas && !cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
+    problems.push(diag(Errors.CertUntrusted, [app.id, cnOf(cert.issuer), cas.map((c) => commonName(c) ?? c.subject).join('" or "')], at));
+  }
+  const cn = commonName(cert);
+  if (cn !== app.id) problems.push(diag(Errors.CertCnMismatch, [app.id, cn ?? '(none)'], at));
+  const revocation = revoked.get(normalizeSerial(cert.serialNumber));
+  if (revocation) problems.push(diag(Errors.CertRevoked, [app.id, normalizeSerial(cert.serialNumber), revocation.date, revocation.reason], at));
+  if (new Date(cert.validFrom) > now) problems.push(diag(Errors.CertNotYetValid, [app.id, isoDay(cert.validFrom)], at));
+  if (new Date(cert.validTo) < now) {
+    trust.expired = new Date(cert.validTo);
+    out.push(diag(Errors.CertExpired, [app.id, isoDay(cert.validTo)], at));
+  }
+  out.push(...problems);
+  trust.trusted = !problems.length && !!cas;
+  checkRegistration(trust, store, texts, out);
+  return trust;
+}
+
+function checkRegistration(trust: AppTrust, store: ResolvedStore, texts: SourceLines, out: Diagnostic[]): void {
+  const { app } = trust;
+  const appAbs = path.join(store.root, app.rel);
+  if (!app.signature) {
+    if (store.trust.signaturesRequired) out.push(diag(Errors.SignatureMissing, [`The registration of "${app.id}" (app.yaml)`], texts.at(appAbs, app.at.file, 'certificate')));
+    return;
+  }
+  if (!trust.key) return;
+  const at = texts.at(appAbs, app.at.file, 'signature');
+  const check = checkSignature(app.id, app.signature, trust.key);
+  if (check.ok) return;
+  out.push(signatureProblem(check, `the app id "${app.id}" (registration)`, trust, at, (sha512) => {
+    if (sha512 === sha512Hex(`${app.id}\n`)) return `it signs "${app.id}" followed by a newline; sign the id without one (\`echo -n ${app.id}\` or \`appshelf sign --text ${app.id}\`)`;
+    const file = archiveDigests(trust).get(sha512);
+    return file ? `it is the signature of the archive ${file}, not of the app id` : `it signs something other than the app id "${app.id}"`;
+  }));
+  if (check.kind === 'wrong-key') trust.trusted = false;
+}
+
+function checkReleaseDate(trust: AppTrust, release: ResolvedRelease, texts: SourceLines, out: Diagnostic[]): void {
+  if (!trust.expired || !release.date || !release.entries.length) return;
+  const date = new Date(release.date);
+  if (Number.isNaN(date.getTime()) || date <= trust.expired) return;
+  const abs = path.join(trust.root, release.rel);
+  out.push(diag(Errors.CertExpiredForRelease, [trust.app.id, release.version, release.date, isoDay(trust.expired.toISOString())], texts.at(abs, release.at.file, 'date')));
+}
+
+/** One archive to check and, after the pool ran, what was found. */
+interface EntryJob {
+  trust: AppTrust;
+  release: ResolvedRelease;
+  entry: ResolvedEntry;
+  abs: string;
+  shown: string;
+  /** Signature to verify (valid base64 of the right length, certificate usable). */
+  signature?: string;
+  /** Undefined when the cache already answered. */
+  task?: ArchiveTask;
+  result?: ArchiveResult;
+  /** The release carries no usable signature for this entry (missing, malformed, or no certificate). */
+  unsigned: boolean;
+  state?: ReleaseState;
+}
+
+function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEntry, store: ResolvedStore, opts: VerifyOptions, cache: VerifyCache, out: Diagnostic[]): EntryJob | undefined {
+  const abs = opts.archivePath(entry);
+  if (!abs) {
+    if (entry.url) out.push(diag(Errors.ArchiveNotFetched, [entry.url], entry.at));
+    return undefined;
+  }
+  const shown = entry.file ? displayPath(path.join(store.root, entry.file)) : entry.url ?? displayPath(abs);
+  const what = `${shown} (${trust.app.id} ${release.version})`;
+  const job: EntryJob = { trust, release, entry, abs, shown, unsigned: true };
+  if (!entry.signature) {
+    if (store.trust.signaturesRequired) out.push(diag(Errors.SignatureMissing, [what], entry.at));
+  } else if (trust.key) {
+    const decoded = decodeBase64(entry.signature);
+    const expected = Math.ceil((trust.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+    if ('reason' in decoded) out.push(diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.at));
+    else if (decoded.bytes.length !== expected) out.push(diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.at));
+    else {
+      job.signature = entry.signature;
+      job.unsigned = false;
+    }
+  }
+  const known = cache.knownSha256(abs);
+  const fp = trust.fingerprint ?? '';
+  if (known && known.size === entry.size && known.sha256 === entry.sha256 && (!job.signature || cache.isVerified(known.sha256, fp, job.signature))) {
+    job.result = { size: known.size, sha256: known.sha256, signatureOk: job.signature ? true : undefined };
+  } else {
+    job.task = { path: abs, size: entry.size, sha256: entry.sha256, signature: job.signature, cert: job.signature ? fp : undefined };
+  }
+  return job;
+}
+
+/** Turns one archive's result into diagnostics; true when the entry is fully verified and signed. */
+function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wrongKey: Map<AppTrust, Set<string>>): boolean {
+  const { entry, result, shown, trust } = job;
+  if (!result) return false;
+  if (result.readError) {
+    out.push(result.readError === 'ENOENT' ? diag(Errors.ArchiveNotFound, [shown], entry.at) : diag(Errors.ReadFailed, [shown, result.readError], entry.at));
+    return false;
+  }
+  cache.rememberFile(job.abs, result.sha256!);
+  if (result.size !== entry.size) {
+    out.push(diag(Errors.ArchiveSize, [shown, result.size!, entry.size], entry.at));
+    return false;
+  }
+  if (result.sha256 !== entry.sha256) {
+    out.push(diag(Errors.ArchiveSha256, [shown, result.sha256!, entry.sha256], entry.at));
+    return false;
+  }
+  if (!job.signature || job.unsigned) return false;
+  if (result.signatureOk) {
+    cache.rememberVerified(entry.sha256, trust.fingerprint!, job.signature);
+    return true;
+  }
+  const check = checkSignature(readFileSync(job.abs), job.signature, trust.key!);
+  if (check.ok) return true;
+  const what = `${shown} (${trust.app.id} ${job.release.version})`;
+  out.push(signatureProblem(check, what, trust, entry.at, (sha512) => {
+    if (sha512 === sha512Hex(trust.app.id)) return 'it is the registration signature (over the app id), not a signature of the archive';
+    const other = archiveDigests(trust).get(sha512);
+    // A signature of this very archive cannot fail, so a match is always another file.
+    return other ? `it is the signature of ${other}` : 'it was made for a different file (or another build of this one)';
+  }));
+  if (check.kind === 'wrong-key') {
+    const set = wrongKey.get(trust) ?? new Set<string>();
+    set.add(job.release.version);
+    wrongKey.set(trust, set);
+  }
+  return false;
+}
+
+function signatureProblem(check: Exclude<SignatureCheck, { ok: true }>, what: string, trust: AppTrust, at: Position, otherData: (sha512: string) => string): Diagnostic {
+  switch (check.kind) {
+    case 'not-base64': return diag(Errors.SignatureNotBase64, [what, check.reason], at);
+    case 'length': return diag(Errors.SignatureLength, [what, check.bytes, check.expected], at);
+    case 'wrong-key': return diag(Errors.SignatureWrongKey, [what, trust.certLabel], at);
+    case 'digest': return diag(Errors.SignatureDigest, [what, check.digest], at);
+    case 'other-data': return diag(Errors.SignatureOtherData, [what, otherData(check.signedSha512)], at);
+  }
+}
+
+/** sha512 → archive of the app's committed archives, computed only to explain a failed signature. */
+function archiveDigests(trust: AppTrust): Map<string, string> {
+  if (trust.digests) return trust.digests;
+  trust.digests = new Map();
+  for (const release of trust.app.releases) {
+    for (const e of release.entries) {
+      const abs = e.file && path.join(trust.root, e.file);
+      if (abs && existsSync(abs)) trust.digests.set(sha512Hex(readFileSync(abs)), displayPath(abs));
+    }
+  }
+  return trust.digests;
+}
+
+const isoDay = (date: string): string => new Date(date).toISOString().slice(0, 10);
+
+const cnOf = (dn: string): string => dn.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? dn.replace(/\n/g, ', ');
