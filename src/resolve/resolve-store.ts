@@ -174,6 +174,7 @@ function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, rep
   return {
     id: data.id,
     name: data.name,
+    updateName: data.updateName,
     summary: data.summary,
     description: data.description,
     authors: data.authors ?? [],

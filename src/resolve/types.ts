@@ -61,6 +61,8 @@ export type ResolvedRelease = Readonly<{
 export type ResolvedApp = Readonly<{
   id: string;
   name: string;
+  /** The `app=` name of `/update` clients, when it is not the id. */
+  updateName?: string;
   summary?: string;
   description?: string;
   authors: readonly Readonly<{ name: string; email?: string; homepage?: string }>[];

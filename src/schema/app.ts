@@ -13,6 +13,10 @@ export const appSchema = {
     $schema: { type: 'string' },
     id: { ...appId, description: 'The app id; must equal the folder name and the certificate CN.' },
     name: { type: 'string', minLength: 1, maxLength: 128 },
+    updateName: {
+      type: 'string', minLength: 1, maxLength: 128,
+      description: 'The app name `/update` and `/update.json` clients send as `app=` when it is not the id (kept by `appshelf import aus`, e.g. "MyApp"). Compared exactly, as auto-update-server does.',
+    },
     summary: { type: 'string', maxLength: 256 },
     description: { type: 'string', description: 'Markdown.' },
     authors: {
