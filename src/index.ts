@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './errors/index.js';
 import { emitApi, emitArchives, emitPublic, emitSchemas, writeOutput, assertSafeOutDir, type SiteFiles, type WriteReport } from './emit/index.js';
+import { emitUpdateIndex } from './emit/emit-update-index.js';
 import { fetchRemoteArchives, inspectStore, type InspectReport } from './inspect/index.js';
 import { loadStore } from './load/index.js';
 import { resolveStore, type ResolvedEntry, type ResolvedStore } from './resolve/index.js';
@@ -88,6 +89,7 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
   emitSchemas(files);
   emitApi(store, (app, version) => ({ ...inspect?.facts(app, version), signed: trust?.signed(app, version) }), files);
   emitArchives(store, files, (rel) => path.join(store.root, rel));
+  emitUpdateIndex(store, files);
   emitPublic(opts.publicDir ?? defaultPublicDir, files);
   const written = opts.write === false ? undefined : await writeOutput(outDir, files);
   return { ...checked, files, written };

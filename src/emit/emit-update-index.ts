@@ -1,0 +1,113 @@
+import type { ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
+import { canonicalJson } from '../util/stable-json.js';
+import { utf8, type SiteFiles } from './site-files.js';
+import { archivePath, entryUrl } from './urls.js';
+
+/** Where the update index is published in the site. */
+export const UPDATE_INDEX_PATH = 'api/v1/update-index.json';
+
+/** Format tag of {@link UpdateIndex}; a reader refuses any other. */
+export const UPDATE_INDEX_FORMAT = 'appshelf-update-index/1';
+
+/** One downloadable file of a release, as `/update` and `/update.json` need it. */
+export interface UpdateIndexEntry {
+  os: string;
+  architectures: string[];
+  /** Semver range of OS versions. */
+  osversion: string;
+  /** Semver range of installed app versions. */
+  appversion: string;
+  format: string;
+  /** File name for `Content-Disposition`. */
+  fileName: string;
+  /** Path of the archive inside the site (`files/<app>/<version>/<name>`); absent for remote archives. */
+  path?: string;
+  /** Public URL of the archive: under the store's baseUrl, site-relative, or the remote URL. */
+  url: string;
+  size: number;
+  sha256: string;
+}
+
+/** A release that can be offered (yanked releases are left out). */
+export interface UpdateIndexRelease {
+  version: string;
+  channels: string[];
+  /** Percentage per channel. */
+  rollout: Record<string, number>;
+  /** ISO 8601 with milliseconds, as auto-update-server prints dates. */
+  date?: string;
+  entries: UpdateIndexEntry[];
+}
+
+/** An app, its `/update` name and its releases newest first. */
+export interface UpdateIndexApp {
+  id: string;
+  /** The name clients send as `app=`: `updateName`, else the id. */
+  name: string;
+  /** Channel → the only version that channel offers. */
+  pins: Record<string, string>;
+  releases: UpdateIndexRelease[];
+}
+
+/**
+ * Everything the server needs to answer `/update` and `/update.json` without reading another
+ * file: loaded once when the server starts or reloads.
+ */
+export interface UpdateIndex {
+  format: typeof UPDATE_INDEX_FORMAT;
+  store: string;
+  /** Channel names, most mature first. */
+  channels: string[];
+  /** A client also receives releases of more mature channels. */
+  includeMoreMature: boolean;
+  apps: UpdateIndexApp[];
+}
+
+function indexEntry(store: ResolvedStore, r: ResolvedRelease, e: ResolvedEntry): UpdateIndexEntry {
+  return {
+    os: e.os,
+    architectures: [...e.architectures],
+    osversion: e.osversion,
+    appversion: e.appversion,
+    format: e.format,
+    fileName: e.fileName,
+    path: e.file ? archivePath(r, e) : undefined,
+    url: entryUrl(store.baseUrl, r, e),
+    size: e.size,
+    sha256: e.sha256,
+  };
+}
+
+const isoDate = (date: string | undefined): string | undefined => {
+  const t = date === undefined ? NaN : Date.parse(date);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+};
+
+/** Builds the update index of a store. Pure. */
+export function updateIndexOf(store: ResolvedStore): UpdateIndex {
+  return {
+    format: UPDATE_INDEX_FORMAT,
+    store: store.name,
+    channels: store.channels.map((c) => c.name),
+    includeMoreMature: store.includeMoreMature,
+    apps: store.apps.map((app) => ({
+      id: app.id,
+      name: app.updateName ?? app.id,
+      pins: { ...app.pins },
+      releases: app.releases
+        .filter((r) => !r.yanked)
+        .map((r) => ({
+          version: r.version,
+          channels: [...r.channels],
+          rollout: { ...r.rollout },
+          date: isoDate(r.date),
+          entries: r.entries.map((e) => indexEntry(store, r, e)),
+        })),
+    })),
+  };
+}
+
+/** `api/v1/update-index.json`: the index `appshelf serve` answers `/update` and `/update.json` from. */
+export function emitUpdateIndex(store: ResolvedStore, files: SiteFiles): void {
+  files.set(UPDATE_INDEX_PATH, utf8(canonicalJson(updateIndexOf(store))));
+}
