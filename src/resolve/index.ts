@@ -1,2 +1,6 @@
 export * from './types.js';
 export { resolveStore, normalizeBase64, type ResolveResult } from './resolve-store.js';
+export {
+  resolveBands, candidateBands, candidatesAt, admittedReleases, appPlatforms, filesFor, servedNightly, breakpoints,
+  dockerPlatform, PERCENTILES, type Band, type Candidate, type CandidateBand, type CandidateFile, type Platform,
+} from './rollout.js';

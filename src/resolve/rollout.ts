@@ -1,0 +1,177 @@
+import type { ResolvedApp, ResolvedChannel, ResolvedEntry, ResolvedRelease, ResolvedStore } from './types.js';
+
+/** An (os, arch) pair a client reports. Docker apps use the virtual platform `docker`/`any`. */
+export type Platform = Readonly<{ os: string; arch: string }>;
+
+/** The virtual platform of releases that ship a docker image tag. */
+export const dockerPlatform: Platform = { os: 'docker', arch: 'any' };
+
+/** Number of rollout percentiles: a client sits at one of 0..99. */
+export const PERCENTILES = 100;
+
+/**
+ * A run of percentiles that get the same newest release on one channel and platform:
+ * clients at `from`..`to` (inclusive) get `version`, or nothing when it is null.
+ */
+export type Band = Readonly<{
+  channel: string;
+  os: string;
+  arch: string;
+  from: number;
+  to: number;
+  version: string | null;
+}>;
+
+/** One downloadable file of a candidate for one platform (a docker image on the docker platform). */
+export type CandidateFile = Readonly<{
+  format: string;
+  osversion: string;
+  appversion: string;
+  /** The release entry, absent for a docker image. */
+  entry?: ResolvedEntry;
+}>;
+
+/** A release a client should consider, with its files for the client's platform. */
+export type Candidate = Readonly<{ release: ResolvedRelease; files: readonly CandidateFile[] }>;
+
+const key = (p: Platform) => `${p.os}/${p.arch}`;
+
+/**
+ * Every platform any release of the app lists (yanked ones too, so that withdrawing the only
+ * release of a platform answers "no update" instead of a missing file), sorted by os then arch.
+ * Releases with a docker tag of an app with a docker image add the virtual `docker`/`any`.
+ */
+export function appPlatforms(app: ResolvedApp): Platform[] {
+  const seen = new Map<string, Platform>();
+  for (const r of app.releases) {
+    for (const e of r.entries) for (const arch of e.architectures) seen.set(`${e.os}/${arch}`, { os: e.os, arch });
+    if (hasDocker(app, r)) seen.set(key(dockerPlatform), dockerPlatform);
+  }
+  return [...seen.values()].sort((a, b) => (a.os === b.os ? cmp(a.arch, b.arch) : cmp(a.os, b.os)));
+}
+
+/** The files of a release for one platform, in the order of the release file. */
+export function filesFor(app: ResolvedApp, release: ResolvedRelease, platform: Platform): CandidateFile[] {
+  if (platform.os === dockerPlatform.os && platform.arch === dockerPlatform.arch && hasDocker(app, release)) {
+    return [{ format: 'docker', osversion: '*', appversion: '*' }];
+  }
+  return release.entries
+    .filter((e) => e.os === platform.os && e.architectures.includes(platform.arch))
+    .map((entry) => ({ format: entry.format, osversion: entry.osversion, appversion: entry.appversion, entry }));
+}
+
+/**
+ * The one nightly release of the app that may be served: the newest one that is not yanked.
+ * Older nightlies stay in the files and the log but are superseded (as Nextcloud purges them).
+ */
+export function servedNightly(app: ResolvedApp): ResolvedRelease | undefined {
+  return app.releases.find((r) => r.nightly && !r.yanked);
+}
+
+/**
+ * The releases a client on `channel` at percentile `p` may be offered, newest first, before
+ * platform and range filtering:
+ * - a pin on the channel serves exactly the pinned release, to every percentile (a rollback
+ *   applies to everyone at once, whatever the pinned release's own rollout said);
+ * - otherwise the channel's own releases rolled out past `p` (p < rollout), never yanked ones,
+ *   nightlies only on nightly channels and only the newest nightly of the app;
+ * - with `includeMoreMature`, plus whatever every more mature channel serves at `p` (its pin
+ *   when it has one: releases newer than a more mature channel's pin reach this channel only
+ *   when they list it themselves).
+ */
+export function admittedReleases(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, p: number): ResolvedRelease[] {
+  const nightly = servedNightly(app);
+  const ok = (r: ResolvedRelease) => !r.yanked && (!r.nightly || (channel.nightly && r === nightly));
+  const served = (c: ResolvedChannel): ResolvedRelease[] => {
+    const pinned = app.pins[c.name];
+    if (pinned !== undefined) return app.releases.filter((r) => r.version === pinned && !r.yanked);
+    return app.releases.filter((r) => r.channels.includes(c.name) && p < (r.rollout[c.name] ?? 100));
+  };
+  if (app.pins[channel.name] !== undefined) return served(channel);
+  const admitted = new Set(served(channel));
+  if (store.includeMoreMature) for (const m of store.channels) if (m.order < channel.order) for (const r of served(m)) admitted.add(r);
+  return app.releases.filter((r) => admitted.has(r) && ok(r));
+}
+
+/**
+ * What a client on `channel`/`platform` at percentile `p` should consider, newest first. A
+ * release is left out when, for every format it offers here, a newer candidate offers the same
+ * format with unconstrained ranges (appversion and osversion `*`): no client would ever pick it.
+ */
+export function candidatesAt(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, platform: Platform, p: number): Candidate[] {
+  const out: Candidate[] = [];
+  const covered = new Set<string>();
+  for (const release of admittedReleases(store, app, channel, p)) {
+    const files = filesFor(app, release, platform);
+    if (!files.length || files.every((f) => covered.has(f.format))) continue;
+    out.push({ release, files });
+    for (const f of files) if (f.osversion === '*' && f.appversion === '*') covered.add(f.format);
+  }
+  return out;
+}
+
+/**
+ * The percentiles where what a channel serves may change: 0 and every rollout percentage of
+ * the app strictly between 0 and 100. Between two of them every client gets the same answer.
+ */
+export function breakpoints(app: ResolvedApp): number[] {
+  const points = new Set([0]);
+  for (const r of app.releases) for (const pct of Object.values(r.rollout)) if (pct > 0 && pct < PERCENTILES) points.add(pct);
+  return [...points].sort((a, b) => a - b);
+}
+
+/** Runs of percentiles with the same candidates, per channel × platform, computed once per run. */
+export type CandidateBand = Readonly<{ channel: ResolvedChannel; platform: Platform; from: number; to: number; candidates: readonly Candidate[] }>;
+
+/** Every channel × platform of the app split into runs of percentiles with the same candidates. */
+export function candidateBands(store: ResolvedStore, app: ResolvedApp): CandidateBand[] {
+  const points = breakpoints(app);
+  const out: CandidateBand[] = [];
+  for (const channel of store.channels) {
+    for (const platform of appPlatforms(app)) {
+      let last: CandidateBand | undefined;
+      points.forEach((from, i) => {
+        const to = (points[i + 1] ?? PERCENTILES) - 1;
+        const candidates = candidatesAt(store, app, channel, platform, from);
+        if (last && sameCandidates(last.candidates, candidates)) {
+          last = { ...last, to };
+          out[out.length - 1] = last;
+        } else {
+          last = { channel, platform, from, to, candidates };
+          out.push(last);
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * For each channel × os × arch of the app, the percentile bands of the newest release each
+ * client gets, e.g. stable/windows/x86-64: 0–24 → 1.5.0, 25–99 → 1.4.0. Pure.
+ */
+export function resolveBands(store: ResolvedStore, app: ResolvedApp): Band[] {
+  const out: Band[] = [];
+  for (const b of candidateBands(store, app)) {
+    const version = b.candidates[0]?.release.version ?? null;
+    const prev = out[out.length - 1];
+    if (prev && prev.channel === b.channel.name && prev.os === b.platform.os && prev.arch === b.platform.arch && prev.version === version) {
+      out[out.length - 1] = { ...prev, to: b.to };
+    } else {
+      out.push({ channel: b.channel.name, os: b.platform.os, arch: b.platform.arch, from: b.from, to: b.to, version });
+    }
+  }
+  return out;
+}
+
+// --- internal ---
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function hasDocker(app: ResolvedApp, r: ResolvedRelease): boolean {
+  return app.docker !== undefined && r.docker !== undefined;
+}
+
+function sameCandidates(a: readonly Candidate[], b: readonly Candidate[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.release === b[i]!.release);
+}
