@@ -9,4 +9,10 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./commands/build.js'),
   serve: () => import('./commands/serve.js'),
   // --- more commands register below, one line each ---
+  'ca init': () => import('./commands/ca-init.js'),
+  'ca sign': () => import('./commands/ca-sign.js'),
+  'ca revoke': () => import('./commands/ca-revoke.js'),
+  'cert request': () => import('./commands/cert-request.js'),
+  sign: () => import('./commands/sign.js'),
+  verify: () => import('./commands/verify.js'),
 };

@@ -70,6 +70,7 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
   const wrongKey = new Map<AppTrust, Set<string>>();
   for (const job of jobs) {
     if (!concludeEntry(job, cache, out, wrongKey)) job.state!.unsigned = true;
+    if (job.otherKey) addTo(wrongKey, job.trust, job.release.version);
   }
   for (const [trust, versions] of wrongKey) {
     out.push(diag(Errors.CertChanged, [trust.app.id, [...versions].join(', ')], trust.certAt));
@@ -240,7 +241,7 @@ function checkApp(
   trust.fingerprint = cert.fingerprint256;
   const at = trust.certAt;
   if (trust.key.asymmetricKeyType !== 'rsa') problems.push(diag(Errors.KeyNotRsa, [trust.certLabel, trust.key.asymmetricKeyType ?? 'unknown'], at));
-  if (cert.checkIssued(cert) && cert.verify(cert.publicKey)) {
+  if (cert.subject === cert.issuer && cert.verify(cert.publicKey)) {
     problems.push(diag(Errors.CertSelfSigned, [app.id, cert.subject.replace(/\n/g, ', ')], at));
   } else if (cas && !cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
     problems.push(diag(Errors.CertUntrusted, [app.id, cnOf(cert.issuer), cas.map((c) => commonName(c) ?? c.subject).join('" or "')], at));
@@ -301,6 +302,8 @@ interface EntryJob {
   result?: ArchiveResult;
   /** The release carries no usable signature for this entry (missing, malformed, or no certificate). */
   unsigned: boolean;
+  /** The signature has the length of another key size: counted as a certificate change. */
+  otherKey?: boolean;
   state?: ReleaseState;
 }
 
@@ -319,7 +322,11 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
     const decoded = decodeBase64(entry.signature);
     const expected = Math.ceil((trust.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
     if ('reason' in decoded) out.push(diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.at));
-    else if (decoded.bytes.length !== expected) out.push(diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.at));
+    else if (decoded.bytes.length !== expected) {
+      out.push(diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.at));
+      // A whole signature of another key size (2048/3072/4096 bits) means another key made it.
+      job.otherKey = decoded.bytes.length % 128 === 0;
+    }
     else {
       job.signature = entry.signature;
       job.unsigned = false;
@@ -366,11 +373,7 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
     // A signature of this very archive cannot fail, so a match is always another file.
     return other ? `it is the signature of ${other}` : 'it was made for a different file (or another build of this one)';
   }));
-  if (check.kind === 'wrong-key') {
-    const set = wrongKey.get(trust) ?? new Set<string>();
-    set.add(job.release.version);
-    wrongKey.set(trust, set);
-  }
+  if (check.kind === 'wrong-key') addTo(wrongKey, trust, job.release.version);
   return false;
 }
 
@@ -395,6 +398,12 @@ function archiveDigests(trust: AppTrust): Map<string, string> {
     }
   }
   return trust.digests;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key) ?? new Set<V>();
+  set.add(value);
+  map.set(key, set);
 }
 
 const isoDay = (date: string): string => new Date(date).toISOString().slice(0, 10);

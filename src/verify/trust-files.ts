@@ -1,0 +1,122 @@
+// The store files the trust commands (`ca init`, `ca sign`, `ca revoke`) write, edited the way a
+// person would: through the yaml Document API, so comments and layout stay as they were.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { diag, Errors, StoreError } from '../errors/index.js';
+import { displayPath } from '../util/paths.js';
+import { commonName, normalizeSerial, parseCertificates } from './crypto.js';
+
+/** Where a store keeps its CA certificate and revocation list. */
+export interface TrustPaths {
+  storeDir: string;
+  storeYaml: string;
+  /** Relative to the store folder, as store.yaml says (or the defaults). */
+  caRel: string;
+  revokedRel: string;
+  ca: string;
+  revoked: string;
+  /** store.yaml already names them. */
+  configured: { ca: boolean; revoked: boolean };
+}
+
+/** Default places of the trust files inside the store folder. */
+export const DEFAULT_CA = 'trust/ca.crt';
+export const DEFAULT_REVOKED = 'trust/revoked.yaml';
+
+/** Reads the trust paths of store.yaml (defaults when it names none). */
+export function trustPaths(storeDir: string): TrustPaths {
+  const storeYaml = path.join(storeDir, 'store.yaml');
+  if (!existsSync(storeYaml)) throw new StoreError(diag(Errors.StoreNotFound, [displayPath(path.resolve(storeDir))]));
+  const doc = readYaml(storeYaml);
+  const ca = doc.getIn(['trust', 'ca']);
+  const revoked = doc.getIn(['trust', 'revoked']);
+  const caRel = typeof ca === 'string' ? ca : DEFAULT_CA;
+  const revokedRel = typeof revoked === 'string' ? revoked : DEFAULT_REVOKED;
+  return {
+    storeDir,
+    storeYaml,
+    caRel,
+    revokedRel,
+    ca: path.join(storeDir, caRel),
+    revoked: path.join(storeDir, revokedRel),
+    configured: { ca: typeof ca === 'string', revoked: typeof revoked === 'string' },
+  };
+}
+
+/** Adds `trust.ca` and `trust.revoked` to store.yaml when missing; true when the file changed. */
+export function configureTrust(paths: TrustPaths): boolean {
+  if (paths.configured.ca && paths.configured.revoked) return false;
+  const doc = readYaml(paths.storeYaml);
+  if (!paths.configured.ca) doc.setIn(['trust', 'ca'], paths.caRel);
+  if (!paths.configured.revoked) doc.setIn(['trust', 'revoked'], paths.revokedRel);
+  writeFileSync(paths.storeYaml, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
+  return true;
+}
+
+const REVOKED_HEADER = (schemaRel: string) =>
+  `# yaml-language-server: $schema=${schemaRel}\n# Revoked app certificates (\`appshelf ca revoke\`). A certificate listed here fails \`appshelf check\`.\nrevoked: []\n`;
+
+/** Creates an empty revocation list when there is none; true when it was created. */
+export function ensureRevocationList(paths: TrustPaths): boolean {
+  if (existsSync(paths.revoked)) return false;
+  mkdirSync(path.dirname(paths.revoked), { recursive: true });
+  const depth = paths.revokedRel.split('/').length - 1;
+  writeFileSync(paths.revoked, REVOKED_HEADER(`${'../'.repeat(depth + 1)}public/schemas/revoked.schema.json`));
+  return true;
+}
+
+/** One line of the revocation list. */
+export interface Revocation {
+  serial: string;
+  app?: string;
+  reason: string;
+  /** ISO day. */
+  date: string;
+}
+
+/** Appends a revocation; false when the serial is already listed. */
+export function appendRevocation(paths: TrustPaths, entry: Revocation): boolean {
+  ensureRevocationList(paths);
+  const doc = readYaml(paths.revoked);
+  let list = doc.get('revoked', true);
+  if (!isSeq(list)) {
+    doc.set('revoked', doc.createNode([]));
+    list = doc.get('revoked', true);
+  }
+  if (!isSeq(list)) return false;
+  const serial = normalizeSerial(entry.serial);
+  if (list.items.some((i) => isMap(i) && normalizeSerial(String(i.get('serial'))) === serial)) return false;
+  // A block sequence reads (and diffs) better than the `[]` the empty list starts as.
+  list.flow = false;
+  list.items.push(doc.createNode({ serial, ...(entry.app ? { app: entry.app } : {}), reason: entry.reason, date: entry.date }));
+  writeFileSync(paths.revoked, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
+  return true;
+}
+
+/** The app certificate files of the store (`apps/<id>/*.crt`) with their serial and CN. */
+export function storeCertificates(storeDir: string): { file: string; serial: string; cn?: string }[] {
+  const apps = path.join(storeDir, 'apps');
+  if (!existsSync(apps)) return [];
+  const found: { file: string; serial: string; cn?: string }[] = [];
+  for (const folder of readdirSync(apps, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    const dir = path.join(apps, folder.name);
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.crt'))) {
+      try {
+        const [cert] = parseCertificates(readFileSync(path.join(dir, name), 'utf8'));
+        found.push({ file: path.join(dir, name), serial: normalizeSerial(cert!.serialNumber), cn: commonName(cert!) });
+      } catch {
+        // A broken certificate is reported by `appshelf check`; here it just cannot match.
+      }
+    }
+  }
+  return found;
+}
+
+// --- internal ---
+
+function readYaml(file: string): Document {
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  if (doc.errors.length) throw new StoreError(diag(Errors.YamlSyntax, [doc.errors[0]!.message.split('\n')[0]!], { file: displayPath(file) }));
+  return doc;
+}
