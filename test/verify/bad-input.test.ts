@@ -1,6 +1,7 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../src/errors/index.js';
 import { createCaCertificate, signData } from '../../src/verify/index.js';
 import { runCli, tmpStore } from '../helpers.js';
 import { check, checkAt, demoKey, edit, getSignature, issue, makeCa, quickKey, setSignature } from './_trust.js';
@@ -11,7 +12,7 @@ const NEWS_110 = 'store/apps/news/releases/1.1.0.yaml';
 const ARCHIVE_100 = 'store/apps/news/files/news-1.0.0.tar.gz';
 
 /** The one diagnostic with this code (fails when there is none or several). */
-function only(diagnostics: { code: string }[], code: string) {
+function only(diagnostics: Diagnostic[], code: string): Diagnostic {
   const found = diagnostics.filter((d) => d.code === code);
   expect(found, `diagnostics with ${code}: ${JSON.stringify(diagnostics, null, 1)}`).toHaveLength(1);
   return found[0]!;
