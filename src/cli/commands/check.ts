@@ -1,37 +1,95 @@
+import { writeFileSync } from 'node:fs';
 import { checkStore } from '../../index.js';
+import { sortDiagnostics, StoreError, UsageError, hasErrors, type Diagnostic } from '../../errors/index.js';
+import { renderSummary, runPolicy, type PolicyResult } from '../../policy/index.js';
+import { resolveBands } from '../../resolve/index.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
   name: 'check',
-  summary: 'validate the store: schemas, rules, certificates, signatures, archives',
+  summary: 'validate the store; with --base, also the pull-request policy',
   usage: `Usage: appshelf check [--store DIR] [--format text|json|github] [--fetch]
+                      [--base REF [--actor NAME]] [--summary FILE]
 
 Validates every file of the store and reports every problem found, each as
   FILE:LINE:COL: error CODE: message
+
+With --base, the working tree is a release candidate (a pull request) and is also
+compared with the store at the git ref REF (the branch it will be merged into):
+  - released versions are immutable: no deletion, and no change of version, date,
+    files, sizes, hashes, signatures or docker tag (changelog, channels, rollout,
+    osversion/appversion ranges and yanked/yankReason stay editable);
+  - an app that is locked at REF accepts no new release;
+  - a version that exists at REF cannot be added again;
+  - a new app certificate must come with every release re-signed;
+  - with --actor: apps change only by their owners, store files only by admins.
 
 Options:
   --store DIR      the store folder (default: store)
   --format FMT     text (default), json, or github (workflow annotations)
   --fetch          also download and verify remote (https) archives
+  --base REF       git ref to compare with, e.g. origin/main
+  --actor NAME     user name of the pull-request author (checks owners and admins)
+  --summary FILE   write a markdown release-candidate report for reviewers
   -h, --help       show this help
+
+Examples:
+  appshelf check
+  appshelf check --base origin/main --actor octocat --summary summary.md
 
 Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal error.`,
   options: {
     store: { type: 'string' },
     format: { type: 'string' },
     fetch: { type: 'boolean' },
+    base: { type: 'string' },
+    actor: { type: 'string' },
+    summary: { type: 'string' },
   },
   async run(args) {
     const format = parseFormat(str(args, 'format'));
-    const result = await checkStore({ storeDir: str(args, 'store', 'store'), fetch: args.values.fetch === true });
-    printDiagnostics(result.diagnostics, format, args.io);
+    const storeDir = str(args, 'store', 'store')!;
+    const base = str(args, 'base');
+    const actor = str(args, 'actor');
+    if (actor !== undefined && base === undefined) throw new UsageError('--actor needs --base: ownership is checked against the base.');
+    if (base !== undefined && !base.trim()) throw new UsageError('--base needs a git ref, e.g. origin/main.');
+    const result = await checkStore({ storeDir, fetch: args.values.fetch === true });
+    let policy: PolicyResult | undefined;
+    let policyDiagnostics: Diagnostic[] = [];
+    if (base !== undefined && result.store) {
+      try {
+        policy = await runPolicy({ storeDir, base, actor: actor || undefined });
+        policyDiagnostics = policy.diagnostics;
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        policyDiagnostics = [...e.diagnostics];
+      }
+    }
+    const all = sortDiagnostics([...result.diagnostics, ...policyDiagnostics]);
+    printDiagnostics(all, format, args.io);
+    const summaryFile = str(args, 'summary');
+    if (summaryFile) {
+      writeFileSync(summaryFile, renderSummary({
+        base: policy?.base.store,
+        head: result.store,
+        baseLabel: policy ? `${base} (${policy.baseCommit.slice(0, 7)})` : undefined,
+        changed: policy?.changed ?? [],
+        policy: sortDiagnostics(policyDiagnostics),
+        diagnostics: result.diagnostics,
+        signed: result.trust?.signed,
+        facts: result.inspect?.facts,
+        bands: resolveBands,
+      }));
+    }
+    const ok = !hasErrors(all);
     if (format === 'text') {
       const apps = result.store?.apps.length ?? 0;
       const releases = result.store?.apps.reduce((n, a) => n + a.releases.length, 0) ?? 0;
-      args.io.err(result.ok ? `✓ store is valid: ${apps} apps, ${releases} releases (${summaryLine(result.diagnostics)})\n` : `✗ ${summaryLine(result.diagnostics)}\n`);
+      const what = policy ? `store is valid and the change against ${base} follows the policy` : 'store is valid';
+      args.io.err(ok ? `✓ ${what}: ${apps} apps, ${releases} releases (${summaryLine(all)})\n` : `✗ ${summaryLine(all)}\n`);
     }
-    return result.ok ? 0 : 1;
+    return ok ? 0 : 1;
   },
 };
