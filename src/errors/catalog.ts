@@ -5,6 +5,7 @@ import { archiveErrors } from './_archive.js';
 import { manifestErrors } from './_manifest.js';
 import { policyErrors } from './_policy.js';
 import { serveErrors } from './_serve.js';
+import { installErrors } from './_install.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -17,9 +18,10 @@ export const Errors = {
   ...manifestErrors,
   ...policyErrors,
   ...serveErrors,
+  ...installErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);
