@@ -1,11 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './errors/index.js';
-import { emitApi, emitArchives, emitPublic, emitSchemas, writeOutput, assertSafeOutDir, type SiteFiles, type WriteReport } from './emit/index.js';
+import {
+  emitApi, emitArchives, emitManifests, emitPublic, emitSchemas, loadManifestSigning, manifestFreshness, precompress, writeOutput, assertSafeOutDir,
+  type SiteFiles, type WriteReport,
+} from './emit/index.js';
 import { emitUpdateIndex } from './emit/emit-update-index.js';
 import { fetchRemoteArchives, inspectStore, type InspectReport } from './inspect/index.js';
 import { loadStore } from './load/index.js';
-import { resolveStore, type ResolvedEntry, type ResolvedStore } from './resolve/index.js';
+import { readStoreHistory } from './load/git-history.js';
+import { checkServing, releaseLandings, releaseLog, resolveStore, type ResolvedEntry, type ResolvedStore } from './resolve/index.js';
 import { validateDocs } from './validate/index.js';
 import { verifyStore, type TrustReport } from './verify/index.js';
 
@@ -50,6 +54,8 @@ export interface BuildOptions extends CheckOptions {
   write?: boolean;
   /** Static files copied into the site. @default the package's public/ */
   publicDir?: string;
+  /** Where APPSHELF_SIGNING_KEY / APPSHELF_SIGNING_KEY_FILE are read from. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What a build produced. */
@@ -68,6 +74,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   const loaded = loadStore(storeDir);
   const { store, diagnostics } = resolveStore(validateDocs(loaded));
   if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false };
+  diagnostics.push(...checkServing(store));
   const fetched = opts.fetch ? await fetchRemoteArchives(store, { cacheDir }) : { diagnostics: [], downloaded: new Map<string, string>() };
   const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
@@ -86,11 +93,21 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
   const files: SiteFiles = new Map();
   if (!checked.ok || !checked.store) return { ...checked, files };
   const { store, trust, inspect } = checked;
+  const signing = loadManifestSigning(store, opts.env ?? process.env);
+  const diagnostics = sortDiagnostics([...checked.diagnostics, ...signing.diagnostics]);
+  if (hasErrors(signing.diagnostics)) return { ...checked, diagnostics, ok: false, files };
+  const history = readStoreHistory(store.root);
+  const landings = new Map(store.apps.map((a) => [a.id, releaseLandings(a, history)]));
+  const facts = (app: string, version: string) => ({ ...inspect?.facts(app, version), signed: trust?.signed(app, version) });
+  const freshness = manifestFreshness(opts.now ?? new Date(), store.signing.expiresDays, history);
+  const manifests = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
   emitSchemas(files);
-  emitApi(store, (app, version) => ({ ...inspect?.facts(app, version), signed: trust?.signed(app, version) }), files);
+  emitApi(store, facts, files, { landings: (a) => landings.get(a.id)!, log: (a) => releaseLog(a, history) });
+  for (const app of store.apps) emitManifests(store, app, manifests, files);
   emitArchives(store, files, (rel) => path.join(store.root, rel));
   emitUpdateIndex(store, files);
   emitPublic(opts.publicDir ?? defaultPublicDir, files);
+  precompress(files);
   const written = opts.write === false ? undefined : await writeOutput(outDir, files);
-  return { ...checked, files, written };
+  return { ...checked, diagnostics, files, written };
 }

@@ -1,4 +1,4 @@
-import type { ResolvedApp, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
+import { admittedReleases, type ReleaseLanding, type ReleaseLogEntry, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
 import { stableJson } from '../util/stable-json.js';
 import { utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
@@ -16,10 +16,29 @@ export interface ReleaseFacts {
 /** Lookup of {@link ReleaseFacts} by `<app>@<version>`. */
 export type FactsLookup = (app: string, version: string) => ReleaseFacts | undefined;
 
-function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease, facts: ReleaseFacts | undefined) {
+/** Release numbers, landing times and the release log of each app (from git history, see resolve/release-log). */
+export interface ApiHistory {
+  landings: (app: ResolvedApp) => ReadonlyMap<string, ReleaseLanding>;
+  log: (app: ResolvedApp) => readonly ReleaseLogEntry[];
+}
+
+/** Without history: numbered by version order, dated by the release files. */
+export const versionOrderHistory: ApiHistory = {
+  landings: (app) => new Map([...app.releases].reverse().map((r, i) => [r.version, { number: i + 1, createdAt: r.date ?? null, updatedAt: r.date ?? null }])),
+  log: (app) => [...app.releases].reverse().map((r) => ({ kind: 'released', version: r.version, date: r.date ?? null })),
+};
+
+function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease, facts: ReleaseFacts | undefined, landing: ReleaseLanding | undefined) {
   return {
     version: r.version,
     name: `v${r.version}`,
+    release: landing?.number ?? null,
+    createdAt: landing?.createdAt ?? r.date ?? null,
+    updatedAt: landing?.updatedAt ?? r.date ?? null,
+    commit: landing?.sha,
+    pullRequest: landing?.pr,
+    dockerTag: r.docker?.tag,
+    live: store.channels.filter((c) => liveOn(store, app, c.name) === r.version).map((c) => c.name),
     channels: r.channels,
     rollout: r.rollout,
     date: r.date ?? null,
@@ -45,22 +64,30 @@ function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease,
   };
 }
 
-/** The version each channel currently serves at full rollout: the pin, or the newest live release. */
+/**
+ * The version each channel serves to every client (the last percentile, 99): the pin, or the
+ * newest release fully rolled out on the channel or (with includeMoreMature) a more mature one.
+ */
 export function liveVersions(store: ResolvedStore, app: ResolvedApp): Record<string, string | null> {
   const out: Record<string, string | null> = {};
-  for (const c of store.channels) {
-    const pinned = app.pins[c.name];
-    const live = pinned ?? app.releases.find((r) => !r.yanked && r.channels.includes(c.name) && (r.rollout[c.name] ?? 100) >= 100)?.version;
-    out[c.name] = live ?? null;
-  }
+  for (const c of store.channels) out[c.name] = liveOn(store, app, c.name);
   return out;
 }
 
-function appSummary(store: ResolvedStore, app: ResolvedApp) {
+function liveOn(store: ResolvedStore, app: ResolvedApp, channel: string): string | null {
+  const c = store.channels.find((x) => x.name === channel)!;
+  return admittedReleases(store, app, c, 99)[0]?.version ?? null;
+}
+
+function appSummary(store: ResolvedStore, app: ResolvedApp, landings: ReadonlyMap<string, ReleaseLanding>) {
+  const dates = [...landings.values()].flatMap((l) => [l.createdAt, l.updatedAt]).filter((d): d is string => d !== null).sort();
   return {
     id: app.id,
     name: app.name,
     summary: app.summary ?? '',
+    author: app.owners[0] ?? app.authors[0]?.name ?? null,
+    createdAt: dates[0] ?? null,
+    updatedAt: dates[dates.length - 1] ?? null,
     authors: app.authors,
     owners: app.owners,
     categories: app.categories,
@@ -75,22 +102,29 @@ function appSummary(store: ResolvedStore, app: ResolvedApp) {
   };
 }
 
-/** `api/v1/apps.json` and `api/v1/apps/<id>.json`. */
-export function emitApi(store: ResolvedStore, facts: FactsLookup, files: SiteFiles): void {
+/**
+ * `api/v1/apps.json` and `api/v1/apps/<id>.json`: the catalog with what the Sicon and
+ * release-candidate store APIs offer (field mapping in docs/manifests.md).
+ */
+export function emitApi(store: ResolvedStore, facts: FactsLookup, files: SiteFiles, history: ApiHistory = versionOrderHistory): void {
   const channels = store.channels.map((c) => ({ name: c.name, maturity: c.maturity, description: c.description, nightly: c.nightly, order: c.order }));
+  const landings = new Map(store.apps.map((a) => [a.id, history.landings(a)]));
   files.set('api/v1/apps.json', utf8(stableJson({
     store: { name: store.name, description: store.description, baseUrl: store.baseUrl },
     channels,
-    apps: store.apps.map((a) => appSummary(store, a)),
+    apps: store.apps.map((a) => appSummary(store, a, landings.get(a.id)!)),
   })));
-  for (const app of store.apps) {
-    files.set(`api/v1/apps/${app.id}.json`, utf8(stableJson({
-      ...appSummary(store, app),
-      description: app.description ?? '',
-      channels,
-      releases: app.releases.map((r) => releaseJson(store, app, r, facts(app.id, r.version))),
-    })));
-  }
+  for (const app of store.apps) files.set(`api/v1/apps/${app.id}.json`, utf8(emitAppJson(store, app, facts, landings.get(app.id)!, history.log(app), channels)));
+}
+
+function emitAppJson(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: unknown): string {
+  return stableJson({
+    ...appSummary(store, app, landings),
+    description: app.description ?? '',
+    channels,
+    releases: app.releases.map((r) => releaseJson(store, app, r, facts(app.id, r.version), landings.get(r.version))),
+    releaseLog: log,
+  });
 }
 
 /** The committed archives, copied under `files/<app>/<version>/`. */

@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { ResolvedApp, ResolvedChannel, ResolvedEntry, ResolvedRelease, ResolvedStore } from './types.js';
 
 /** An (os, arch) pair a client reports. Docker apps use the virtual platform `docker`/`any`. */
@@ -95,19 +96,25 @@ export function admittedReleases(store: ResolvedStore, app: ResolvedApp, channel
 
 /**
  * What a client on `channel`/`platform` at percentile `p` should consider, newest first. A
- * release is left out when, for every format it offers here, a newer candidate offers the same
- * format with unconstrained ranges (appversion and osversion `*`): no client would ever pick it.
+ * release is left out when each file it offers here is shadowed: a newer candidate offers the
+ * same format with ranges that admit every client this file admits (`*`, the same range, or a
+ * wider one), so no client would ever pick it.
  */
 export function candidatesAt(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, platform: Platform, p: number): Candidate[] {
   const out: Candidate[] = [];
-  const covered = new Set<string>();
+  const newer: CandidateFile[] = [];
   for (const release of admittedReleases(store, app, channel, p)) {
     const files = filesFor(app, release, platform);
-    if (!files.length || files.every((f) => covered.has(f.format))) continue;
+    if (!files.length || files.every((f) => newer.some((g) => shadows(g, f)))) continue;
     out.push({ release, files });
-    for (const f of files) if (f.osversion === '*' && f.appversion === '*') covered.add(f.format);
+    newer.push(...files);
   }
   return out;
+}
+
+/** True when every client file `f` admits is also admitted by the newer file `g` of the same format. */
+export function shadows(g: CandidateFile, f: CandidateFile): boolean {
+  return g.format === f.format && within(f.osversion, g.osversion) && within(f.appversion, g.appversion);
 }
 
 /**
@@ -165,6 +172,15 @@ export function resolveBands(store: ResolvedStore, app: ResolvedApp): Band[] {
 }
 
 // --- internal ---
+
+const subsets = new Map<string, boolean>();
+function within(sub: string, dom: string): boolean {
+  if (dom === '*' || sub === dom) return true;
+  const k = `${sub}\0${dom}`;
+  let v = subsets.get(k);
+  if (v === undefined) subsets.set(k, (v = semver.subset(sub, dom, { includePrerelease: true })));
+  return v;
+}
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

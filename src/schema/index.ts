@@ -2,12 +2,16 @@ import { appSchema } from './app.js';
 import { releaseSchema } from './release.js';
 import { storeSchema } from './store.js';
 import { revokedSchema } from './revoked.js';
+import { platformIndexSchema, updateManifestSchema } from './manifest.js';
 
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
 export { releaseSchema, type ReleaseFile, type EntryFile } from './release.js';
 export { storeSchema, type StoreFile, type ChannelFile } from './store.js';
 export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.js';
+export {
+  updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
+} from './manifest.js';
 
 /** The schemas published as `schemas/<name>.schema.json`, by file name. */
 export const publishedSchemas: Readonly<Record<string, object>> = {
@@ -15,4 +19,6 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'app.schema.json': appSchema,
   'release.schema.json': releaseSchema,
   'revoked.schema.json': revokedSchema,
+  'update-manifest.schema.json': updateManifestSchema,
+  'platform-index.schema.json': platformIndexSchema,
 };

@@ -27,7 +27,7 @@ Options:
   async run(args) {
     const format = parseFormat(str(args, 'format'));
     const outDir = str(args, 'out', 'dist')!;
-    const result = await buildStore({ storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true });
+    const result = await buildStore({ storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true, env: args.io.env });
     printDiagnostics(result.diagnostics, format, args.io);
     if (!result.ok) {
       args.io.err(`✗ build failed: ${summaryLine(result.diagnostics)}; ${outDir}/ was not changed\n`);

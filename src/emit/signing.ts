@@ -1,0 +1,59 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import type { ResolvedStore } from '../resolve/index.js';
+import { displayPath } from '../util/paths.js';
+import { ed25519Signer, keyIdOf, type Signer } from '../util/signed-json.js';
+
+/** The manifest signing key of a build, if any, and what was wrong with it. */
+export interface ManifestSigning {
+  signer?: Signer;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads the store's Ed25519 signing key from `APPSHELF_SIGNING_KEY` (PEM text) or
+ * `APPSHELF_SIGNING_KEY_FILE` (a path) and checks it against `signing.publicKey`. Without a key
+ * the build goes on unsigned, with a warning that says so.
+ */
+export function loadManifestSigning(store: ResolvedStore, env: NodeJS.ProcessEnv): ManifestSigning {
+  const diagnostics: Diagnostic[] = [];
+  const storeFile = { file: displayStoreFile(store) };
+  let publicKey: KeyObject | undefined;
+  if (store.signing.publicKey !== undefined) {
+    try {
+      publicKey = asEd25519(createPublicKey(store.signing.publicKey));
+    } catch (e) {
+      diagnostics.push(diag(Errors.SigningPublicKeyInvalid, [reason(e)], storeFile));
+    }
+  }
+  const pem = env.APPSHELF_SIGNING_KEY;
+  const file = env.APPSHELF_SIGNING_KEY_FILE;
+  if (!pem && !file) {
+    diagnostics.push(diag(Errors.ManifestsUnsigned, []));
+    return { diagnostics };
+  }
+  const source = pem ? 'APPSHELF_SIGNING_KEY' : `APPSHELF_SIGNING_KEY_FILE (${file})`;
+  let key: KeyObject;
+  try {
+    key = asEd25519(createPrivateKey(pem ?? readFileSync(file!, 'utf8')));
+  } catch (e) {
+    diagnostics.push(diag(Errors.SigningKeyInvalid, [source, reason(e)]));
+    return { diagnostics };
+  }
+  if (!publicKey && store.signing.publicKey === undefined) diagnostics.push(diag(Errors.SigningPublicKeyMissing, [], storeFile));
+  if (publicKey && keyIdOf(publicKey) !== keyIdOf(key)) diagnostics.push(diag(Errors.SigningKeyMismatch, [source], storeFile));
+  return { signer: ed25519Signer(key), diagnostics };
+}
+
+// --- internal ---
+
+function asEd25519(key: KeyObject): KeyObject {
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`it is a ${key.asymmetricKeyType ?? 'symmetric'} key, not Ed25519`);
+  return key;
+}
+
+const reason = (e: unknown) => (e instanceof Error ? e.message.replace(/\.$/, '') : String(e));
+
+const displayStoreFile = (store: ResolvedStore) => displayPath(path.join(store.root, 'store.yaml'));
