@@ -9,6 +9,7 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./commands/build.js'),
   serve: () => import('./commands/serve.js'),
   // --- more commands register below, one line each ---
+  'import aus': () => import('./commands/import-aus.js'),
   'ca init': () => import('./commands/ca-init.js'),
   'ca sign': () => import('./commands/ca-sign.js'),
   'ca revoke': () => import('./commands/ca-revoke.js'),

@@ -56,6 +56,8 @@ export interface UpdateIndexApp {
 export interface UpdateIndex {
   format: typeof UPDATE_INDEX_FORMAT;
   store: string;
+  /** The store's public URL, when store.yaml gives one. */
+  baseUrl?: string;
   /** Channel names, most mature first. */
   channels: string[];
   /** A client also receives releases of more mature channels. */
@@ -88,6 +90,7 @@ export function updateIndexOf(store: ResolvedStore): UpdateIndex {
   return {
     format: UPDATE_INDEX_FORMAT,
     store: store.name,
+    baseUrl: store.baseUrl,
     channels: store.channels.map((c) => c.name),
     includeMoreMature: store.includeMoreMature,
     apps: store.apps.map((app) => ({

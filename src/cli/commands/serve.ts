@@ -1,42 +1,52 @@
-import { existsSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import sirv from 'sirv';
 import { UsageError } from '../../errors/index.js';
+import { createStoreServer } from '../../serve/index.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
 export const command: Command = {
   name: 'serve',
-  summary: 'serve a built site',
-  usage: `Usage: appshelf serve [--dir DIR] [--port N] [--host H]
+  summary: 'serve a built site, with auto-update-server compatible /update routes',
+  usage: `Usage: appshelf serve [--dir DIR] [--port N] [--host H] [--watch]
 
-Serves a site built by \`appshelf build\`.
+Serves a site built by \`appshelf build\`: manifests and API documents from memory
+(with their .br/.gz copies and ETags), archives streamed from disk (Range, cached
+for a year), /update and /update.json answered like auto-update-server from the
+build's update index, /healthz, and / (the web catalog, or "OK").
+
+The server never builds. After \`appshelf build\` swaps a new site into place,
+send SIGHUP (or run with --watch) and the server switches to it in one step;
+requests already running finish on the build they started with. SIGTERM and
+SIGINT stop accepting connections and let requests in flight finish.
 
 Options:
   --dir DIR     the built site (default: dist)
   --port N      port (default: 8080; 0 picks a free one)
-  --host H      interface (default: 127.0.0.1)
+  --host H      interface (default: 127.0.0.1; 0.0.0.0 for all)
+  --watch       reload by itself when a build replaces DIR
   -h, --help    show this help`,
-  options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' } },
   async run(args) {
     const dir = path.resolve(str(args, 'dir', 'dist')!);
-    if (!existsSync(dir)) throw new UsageError(`${dir} does not exist; run \`appshelf build\` first.`);
-    const port = Number(str(args, 'port', '8080'));
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${str(args, 'port')}").`);
+    const portText = str(args, 'port', '8080')!;
+    const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
+    if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got "${portText}").`);
     const host = str(args, 'host', '127.0.0.1')!;
-    const handler = sirv(dir, { etag: true, gzip: true, brotli: true });
-    const server = http.createServer((req, res) => handler(req, res, () => {
-      res.statusCode = 404;
-      res.end('Not found');
-    }));
-    await new Promise<void>((resolve) => server.listen(port, host, resolve));
-    const addr = server.address();
-    args.io.out(`serving ${dir} on http://${host}:${typeof addr === 'object' && addr ? addr.port : port}\n`);
+    const log = (line: string) => args.io.err(`${line}\n`);
+    const store = await createStoreServer(dir, { watch: args.values.watch === true, log });
+    const bound = await store.listen(port, host);
+    const shown = host.includes(':') ? `[${host}]` : host;
+    args.io.out(`serving ${dir} (build ${store.site.buildId}) on http://${shown}:${bound}\n`);
+    const reload = () => void store.reload();
+    process.on('SIGHUP', reload);
     await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => resolve());
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      const stop = (signal: string) => {
+        log(`${signal}: finishing requests in flight, then stopping`);
+        process.off('SIGHUP', reload);
+        void store.close().then(resolve);
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
     });
     return 0;
   },

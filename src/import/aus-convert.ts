@@ -1,0 +1,192 @@
+import path from 'node:path';
+import semver from 'semver';
+import { stringify } from 'yaml';
+import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import type { AusEntry } from './aus-parse.js';
+
+/** Size and digest of an archive; absent from the map when the file does not exist. */
+export interface ArchiveFacts {
+  size: number;
+  sha256: string;
+}
+
+/** Text to write, or a file to copy. */
+export type StoreFileContent = string | Readonly<{ copyFrom: string }>;
+
+/** Options of {@link convertAus}. */
+export interface ConvertOptions {
+  /** The store's name. @default "Imported from auto-update-server" */
+  name?: string;
+  /** Where the updates came from, for the store description. */
+  source?: string;
+}
+
+/** A converted store: paths relative to the store folder → content, and what was reported. */
+export interface ConvertResult {
+  files: Map<string, StoreFileContent>;
+  diagnostics: Diagnostic[];
+  apps: number;
+  releases: number;
+  entries: number;
+}
+
+// Channels in a conventional maturity order first; the rest alphabetically.
+const KNOWN_ORDER = ['release', 'stable', 'production', 'beta', 'alpha', 'dev', 'nightly'];
+function channelOrder(a: string, b: string): number {
+  const ia = KNOWN_ORDER.indexOf(a);
+  const ib = KNOWN_ORDER.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib);
+  return a.localeCompare(b);
+}
+
+/** An app id for an auto-update-server app name: lower case, `_` for anything else, a letter first. */
+export function appIdFor(name: string): string {
+  let id = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  if (!/^[a-z]/.test(id)) id = `app_${id}`;
+  return id.slice(0, 60).replace(/_+$/, '') || 'app';
+}
+
+const yamlText = (header: string, value: unknown): string => `${header}\n${stringify(value, { lineWidth: 0 })}`;
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+interface ReleaseDraft {
+  version: string;
+  entries: AusEntry[];
+}
+
+function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMap<string, ArchiveFacts>, files: Map<string, StoreFileContent>, report: (d: Diagnostic) => void) {
+  const { version } = draft;
+  const channels: string[] = [];
+  const rollout: Record<string, number> = {};
+  for (const e of draft.entries) {
+    for (const c of e.channels) {
+      if (!channels.includes(c)) channels.push(c);
+      rollout[c] = Math.min(rollout[c] ?? 100, e.percentage);
+    }
+  }
+  const first = draft.entries[0]!;
+  const label = `${first.app} ${version}`;
+  if (draft.entries.some((e) => !sameList(e.channels, first.channels))) {
+    report(diag(Errors.AusMerged, [first.app, version, `its entries list different channels; every file of the release is offered on ${channels.join(', ')}`], { file: first.file }));
+  }
+  for (const c of channels) {
+    const pcts = new Set(draft.entries.filter((e) => e.channels.includes(c)).map((e) => e.percentage));
+    if (pcts.size > 1) report(diag(Errors.AusMerged, [first.app, version, `its entries on ${c} have different percentages (${[...pcts].join(', ')}); imported with the lowest, ${rollout[c]}`], { file: first.file }));
+  }
+  // One file per os/architecture/format in a release: the first entry (by file, then position) keeps it.
+  const taken = new Map<string, AusEntry>();
+  const names = new Map<string, string>();
+  const out = [];
+  for (const e of draft.entries) {
+    const archs = e.architectures.filter((a) => {
+      const key = `${e.os}/${a}/${e.format}`;
+      const owner = taken.get(key);
+      if (owner && owner !== e) {
+        report(diag(Errors.AusDuplicatePlatform, [e.entry, key, label, `${owner.file} entry ${owner.entry}`], { file: e.file }));
+        return false;
+      }
+      taken.set(key, e);
+      return true;
+    });
+    if (!archs.length) continue;
+    const facts = archives.get(e.archive)!;
+    // Archives live under files/<version>/ with their own name, which becomes the download name.
+    let name = names.get(e.archive);
+    if (!name) {
+      const base = path.basename(e.archive);
+      name = base;
+      for (let i = 2; [...names.values()].includes(name); i++) name = base.replace(/^([^.]*)/, `$1-${i}`);
+      names.set(e.archive, name);
+      files.set(`apps/${appId}/files/${version}/${name}`, { copyFrom: e.archive });
+    }
+    out.push({
+      os: e.os,
+      architectures: archs,
+      osversion: e.osversion,
+      appversion: e.appversion,
+      format: e.format,
+      file: `files/${version}/${name}`,
+      size: facts.size,
+      sha256: facts.sha256,
+    });
+  }
+  if (!out.length) return 0;
+  const partial = Object.fromEntries(Object.entries(rollout).filter(([, p]) => p < 100));
+  const date = new Date(Math.max(...draft.entries.map((e) => e.mtime.getTime()))).toISOString();
+  const sources = [...new Set(draft.entries.map((e) => e.file))].join(', ');
+  files.set(`apps/${appId}/releases/${version}.yaml`, yamlText(`# Imported from auto-update-server: ${sources}`, {
+    version,
+    channels,
+    date,
+    ...(Object.keys(partial).length ? { rollout: partial } : {}),
+    entries: out,
+  }));
+  return out.length;
+}
+
+/**
+ * Turns the entries of an auto-update-server folder into an appshelf store: one app per app name
+ * (id derived from it, the name kept as `updateName` so `/update?app=<name>` still matches), one
+ * release per version, entries with their ranges, formats and copied archives, percentages as
+ * per-channel rollouts, and a store.yaml with the channels, `includeMoreMature: false` and optional
+ * signatures. Entries whose archive is missing are reported and left out. Pure.
+ */
+export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<string, ArchiveFacts>, opts: ConvertOptions = {}): ConvertResult {
+  const diagnostics: Diagnostic[] = [];
+  const report = (d: Diagnostic) => void diagnostics.push(d);
+  const files = new Map<string, StoreFileContent>();
+  const usable = entries.filter((e) => {
+    if (archives.has(e.archive)) return true;
+    report(diag(Errors.AusMissingArchive, [e.entry, e.archive], { file: e.file }));
+    return false;
+  });
+  const byApp = new Map<string, AusEntry[]>();
+  for (const e of usable) byApp.set(e.app, [...(byApp.get(e.app) ?? []), e]);
+  const ids = new Set<string>();
+  const channels = new Set<string>();
+  let apps = 0;
+  let releases = 0;
+  let written = 0;
+  for (const name of [...byApp.keys()].sort()) {
+    let id = appIdFor(name);
+    for (let i = 2; ids.has(id); i++) id = `${appIdFor(name)}_${i}`;
+    // Versions equal to semver (they differ only in +build) would be one release twice: merge them.
+    const drafts: ReleaseDraft[] = [];
+    for (const e of byApp.get(name)!) {
+      const twin = drafts.find((d) => semver.eq(d.version, e.version));
+      if (!twin) drafts.push({ version: e.version, entries: [e] });
+      else {
+        if (twin.version !== e.version) report(diag(Errors.AusMerged, [name, e.version, `equals ${twin.version} apart from build metadata (the two tied in auto-update-server); imported as ${twin.version}`], { file: e.file }));
+        twin.entries.push(e);
+      }
+    }
+    let appReleases = 0;
+    for (const d of drafts.sort((a, b) => semver.rcompare(a.version, b.version))) {
+      const n = convertRelease(id, d, archives, files, report);
+      if (!n) continue;
+      written += n;
+      appReleases++;
+      for (const e of d.entries) e.channels.forEach((c) => channels.add(c));
+    }
+    if (!appReleases) continue;
+    ids.add(id);
+    apps++;
+    releases += appReleases;
+    files.set(`apps/${id}/app.yaml`, yamlText('# Imported from auto-update-server.', {
+      id,
+      name,
+      ...(name !== id ? { updateName: name } : {}),
+      summary: `${name}, imported from auto-update-server.`,
+    }));
+  }
+  files.set('store.yaml', yamlText('# Imported from auto-update-server by `appshelf import aus`. See docs/server.md.', {
+    name: opts.name ?? 'Imported from auto-update-server',
+    ...(opts.source ? { description: `Imported from ${opts.source}.` } : {}),
+    channels: [...channels].sort(channelOrder).map((c) => ({ name: c })),
+    // auto-update-server offers a release only on the channels it lists.
+    includeMoreMature: false,
+    trust: { signatures: 'optional' },
+  }));
+  return { files, diagnostics, apps, releases, entries: written };
+}

@@ -1,0 +1,213 @@
+import semver from 'semver';
+import type { UpdateIndex, UpdateIndexApp, UpdateIndexEntry, UpdateIndexRelease } from '../emit/emit-update-index.js';
+import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import { looseEquals, type AusInfo, type QueryValue } from './aus-query.js';
+
+/** A query auto-update-server would answer with 500; appshelf answers 400 with this diagnostic. */
+export class AusQueryError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+    this.name = 'AusQueryError';
+  }
+}
+
+/** One entry of one release, ready to be tested against a query. */
+interface Candidate {
+  app: UpdateIndexApp;
+  release: UpdateIndexRelease;
+  entry: UpdateIndexEntry;
+  /** major, minor, patch of the release: the only parts auto-update-server compares. */
+  mmp: readonly [number, number, number];
+  /** Client channel → the rollout percentage this entry is offered with on it. */
+  offeredOn: ReadonlyMap<string, number>;
+  osRange: semver.Range | undefined;
+  appRange: semver.Range | undefined;
+  /** `/update.json` bodies by percentage, made on first use. */
+  bodies: Map<number, Buffer>;
+}
+
+/** What a query matched. */
+export interface UpdateMatch {
+  app: UpdateIndexApp;
+  release: UpdateIndexRelease;
+  entry: UpdateIndexEntry;
+  /** The rollout percentage of the client's channel. */
+  percentage: number;
+  /** The `/update.json` body (compact JSON, auto-update-server's key order). */
+  json: Buffer;
+}
+
+/** An update index prepared for matching: candidates grouped by the `app=` name, newest first. */
+export interface CompiledUpdateIndex {
+  readonly index: UpdateIndex;
+  /** Number of entries that can be offered. */
+  readonly entries: number;
+  readonly byName: ReadonlyMap<string, readonly (readonly Candidate[])[]>;
+}
+
+const gt = (a: readonly number[], b: readonly number[]): boolean => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! > b[2]!;
+
+function rangeOf(cache: Map<string, semver.Range | undefined>, text: string): semver.Range | undefined {
+  if (!cache.has(text)) {
+    let r: semver.Range | undefined;
+    try {
+      r = new semver.Range(text);
+    } catch {
+      r = undefined; // auto-update-server: an invalid range never matches
+    }
+    cache.set(text, r);
+  }
+  return cache.get(text);
+}
+
+// Which client channels see a release, and at what percentage: the channel itself, plus the more
+// mature ones when the store says so; a pinned channel sees only its pinned version; a halted
+// rollout (0) is offered to no one.
+function offeredOn(index: UpdateIndex, app: UpdateIndexApp, r: UpdateIndexRelease): Map<string, number> {
+  const out = new Map<string, number>();
+  index.channels.forEach((client, i) => {
+    const pin = app.pins[client];
+    if (pin !== undefined && pin !== r.version) return;
+    const sources = index.includeMoreMature ? index.channels.slice(0, i + 1) : [client];
+    let best: number | undefined;
+    for (const ch of sources) if (r.channels.includes(ch)) best = Math.max(best ?? 0, r.rollout[ch] ?? 100);
+    if (best !== undefined && best > 0) out.set(client, best);
+  });
+  return out;
+}
+
+/** Prepares an update index for {@link matchUpdate}: parses every version and range once. */
+export function compileUpdateIndex(index: UpdateIndex): CompiledUpdateIndex {
+  const ranges = new Map<string, semver.Range | undefined>();
+  const byName = new Map<string, Candidate[][]>();
+  let entries = 0;
+  for (const app of index.apps) {
+    const group: Candidate[] = [];
+    for (const release of app.releases) {
+      const v = semver.parse(release.version);
+      if (!v) continue;
+      const offered = offeredOn(index, app, release);
+      for (const entry of release.entries) {
+        group.push({
+          app, release, entry,
+          mmp: [v.major, v.minor, v.patch],
+          offeredOn: offered,
+          osRange: rangeOf(ranges, entry.osversion),
+          appRange: rangeOf(ranges, entry.appversion),
+          bodies: new Map(),
+        });
+        entries++;
+      }
+    }
+    const list = byName.get(app.name) ?? [];
+    list.push(group);
+    byName.set(app.name, list);
+  }
+  return { index, entries, byName };
+}
+
+const COMPLETE_MAJOR = /^[0-9]+$/;
+const COMPLETE_MINOR = /^[0-9]+\.[0-9]+$/;
+
+/** auto-update-server's `completeVer`: "2" → "2.0.0", "6.1" → "6.1.0", other text unchanged. */
+export function completeVersion(v: string): string {
+  return COMPLETE_MAJOR.test(v) ? `${v}.0.0` : COMPLETE_MINOR.test(v) ? `${v}.0` : v;
+}
+
+// semver 5's strict parse, which the reference server used: no surrounding whitespace; an optional
+// leading "v" (or "="); exactly three numeric parts without leading zeros.
+function parseStrict(v: string): semver.SemVer | null {
+  if (v.length > 256 || v !== v.trim()) return null;
+  return semver.parse(v.startsWith('=') ? v.slice(1) : v);
+}
+
+const show = (v: QueryValue | number | undefined): string => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v ?? null));
+
+/** The client's installed version reduced to major.minor.patch, or the 400 auto-update-server would have crashed with. */
+function clientVersion(info: AusInfo): readonly [number, number, number] {
+  const v = info.appversion;
+  if (typeof v !== 'string') throw new AusQueryError(diag(Errors.AusListParam, ['appversion']));
+  const parsed = parseStrict(completeVersion(v));
+  if (!parsed) throw new AusQueryError(diag(Errors.AusInvalidAppversion, [show(v)]));
+  return [parsed.major, parsed.minor, parsed.patch];
+}
+
+/** The client's OS version for range tests; `null` for an empty one (which matches nothing). */
+function clientOsVersion(info: AusInfo): semver.SemVer | null {
+  const v = info.osversion;
+  if (v === undefined) throw new AusQueryError(diag(Errors.AusMissingOsversion, [show(info.os)]));
+  if (typeof v !== 'string') throw new AusQueryError(diag(Errors.AusListParam, ['osversion']));
+  if (v === '') return null;
+  try {
+    // Not stripped: a prerelease OS version satisfies only ranges naming the same prerelease tuple.
+    return new semver.SemVer(completeVersion(v));
+  } catch {
+    throw new AusQueryError(diag(Errors.AusInvalidOsversion, [show(v)]));
+  }
+}
+
+function jsonBody(index: UpdateIndex, c: Candidate, percentage: number): Buffer {
+  let body = c.bodies.get(percentage);
+  if (!body) {
+    const base = index.baseUrl ? (index.baseUrl.endsWith('/') ? index.baseUrl : `${index.baseUrl}/`) : '/';
+    // Same keys and order as auto-update-server; path and jsonpath are public URLs, not server paths.
+    body = Buffer.from(JSON.stringify({
+      app: c.app.name,
+      version: c.release.version,
+      channels: c.release.channels,
+      compatible: { os: c.entry.os, osversion: c.entry.osversion, architectures: c.entry.architectures, appversion: c.entry.appversion },
+      percentage,
+      path: c.entry.url,
+      format: c.entry.format,
+      jsonpath: `${base}api/v1/apps/${encodeURIComponent(c.app.id)}.json`,
+      date: c.release.date,
+    }));
+    c.bodies.set(percentage, body);
+  }
+  return body;
+}
+
+/**
+ * auto-update-server's `matchUpdate`: the newest entry (by major.minor.patch only; the first wins a
+ * tie) whose app, channel, architecture, os, osversion range, appversion range, percentile and
+ * format fit, and whose version is strictly newer than appversion. The tests run in that order and
+ * short-circuit, so a malformed appversion or osversion is reported exactly where the reference
+ * server crashed (400 here instead of its 500), and nowhere else.
+ */
+export function matchUpdate(compiled: CompiledUpdateIndex, info: AusInfo): UpdateMatch | undefined {
+  const name = info.app === undefined ? undefined : typeof info.app === 'string' ? info.app : String(info.app);
+  const groups = name === undefined ? undefined : compiled.byName.get(name);
+  if (!groups) return undefined;
+  let installed: readonly [number, number, number] | undefined;
+  let osVersion: semver.SemVer | null | undefined;
+  let appVersion: semver.SemVer | undefined;
+  let percentile: number | undefined;
+  let best: Candidate | undefined;
+  let bestPct = 0;
+  for (const group of groups) {
+    for (const c of group) {
+      installed ??= clientVersion(info);
+      if (!gt(c.mmp, installed)) continue;
+      const pct = typeof info.channel === 'string' ? c.offeredOn.get(info.channel) : undefined;
+      if (pct === undefined) continue;
+      if (typeof info.architecture !== 'string' || !c.entry.architectures.includes(info.architecture)) continue;
+      if (!looseEquals(c.entry.os, info.os)) continue;
+      if (osVersion === undefined) osVersion = clientOsVersion(info);
+      if (!osVersion || !c.osRange?.test(osVersion)) continue;
+      appVersion ??= new semver.SemVer(installed.join('.'));
+      if (!c.appRange?.test(appVersion)) continue;
+      percentile ??= parseFloat(String(info.percentile));
+      if (!(pct >= percentile)) continue;
+      if (!looseEquals(c.entry.format, info.format)) continue;
+      if (!best || gt(c.mmp, best.mmp)) {
+        best = c;
+        bestPct = pct;
+      }
+      // Candidates of one app are newest first: nothing later in the group can be strictly newer,
+      // and every later test that could fail on the query has already passed once.
+      break;
+    }
+  }
+  if (!best) return undefined;
+  return { app: best.app, release: best.release, entry: best.entry, percentage: bestPct, json: jsonBody(compiled.index, best, bestPct) };
+}
