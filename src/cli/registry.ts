@@ -16,4 +16,12 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   'cert request': () => import('./commands/cert-request.js'),
   sign: () => import('./commands/sign.js'),
   verify: () => import('./commands/verify.js'),
+  'app register': () => import('./commands/app-register.js'),
+  'release add': () => import('./commands/release-add.js'),
+  rollout: () => import('./commands/rollout.js'),
+  promote: () => import('./commands/promote.js'),
+  pin: () => import('./commands/pin.js'),
+  unpin: () => import('./commands/unpin.js'),
+  lock: () => import('./commands/lock.js'),
+  unlock: () => import('./commands/unlock.js'),
 };

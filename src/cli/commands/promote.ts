@@ -1,0 +1,52 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { authorContext, promoteRelease, requireApp, requireChannel, requireRelease } from '../../author/index.js';
+import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
+import { loadStore, positionOf } from '../../load/index.js';
+import { displayPath } from '../../util/paths.js';
+import type { Command } from '../command.js';
+import { str } from '../command.js';
+import { parsePercent } from './rollout.js';
+
+export const command: Command = {
+  name: 'promote',
+  summary: 'add a release to another channel (e.g. beta → stable)',
+  usage: `Usage: appshelf promote APP VERSION --to CHANNEL [--percent N] [--store DIR]
+
+Adds CHANNEL to the channels of VERSION in its release file. With --percent, the
+release starts as a staged rollout on that channel (see \`appshelf rollout\`).
+Nightly releases can only go to channels marked \`nightly: true\`.
+
+Options:
+  --to CHANNEL   the channel to add
+  --percent N    roll out to N% of that channel's clients (0–100; default 100)
+  --store DIR    the store folder (default: store)
+  -h, --help     show this help
+
+Example:
+  appshelf promote shelfnotes 1.6.0 --to stable --percent 10`,
+  options: { to: { type: 'string' }, percent: { type: 'string' }, store: { type: 'string' } },
+  positionals: [2, 2],
+  async run(args) {
+    const [id, version] = args.positionals as [string, string];
+    const channel = str(args, 'to');
+    if (!channel) throw new UsageError('--to CHANNEL is required.');
+    const percent = str(args, 'percent') === undefined ? undefined : parsePercent(str(args, 'percent'));
+    const storeDir = str(args, 'store', 'store')!;
+    const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
+    const app = requireApp(ctx, id);
+    requireChannel(ctx, channel);
+    const { release, source } = requireRelease(ctx, app, version);
+    if (release.nightly && !ctx.store.channels.find((c) => c.name === channel)?.nightly) {
+      throw new StoreError(diag(Errors.NightlyOutsideChannel, [channel], { file: source.file, ...positionOf(source, ['nightly']) }));
+    }
+    const text = promoteRelease(source, channel, percent);
+    if (text === source.text) {
+      args.io.out(`${id} ${release.version} is already in ${channel}; nothing to do\n`);
+      return 0;
+    }
+    writeFileSync(source.abs, text);
+    args.io.out(`✓ ${id} ${release.version} is now in ${channel}${percent !== undefined && percent < 100 ? ` for ${percent}% of clients` : ''} (${source.file})\n`);
+    return 0;
+  },
+};
