@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { commands } from '../../src/cli/registry.js';
+import { SUMMARY_MARKER } from '../../src/policy/index.js';
+import { repoRoot } from '../helpers.js';
+
+interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string }
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, { steps: Step[]; needs?: string; environment?: unknown }>;
+}
+
+const text = (name: string) => readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8');
+const workflow = (name: string) => parse(text(name)) as Workflow;
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+
+// Binaries every GitHub-hosted Ubuntu runner has.
+const WELL_KNOWN = new Set(['cat', 'echo', 'printf', 'test', 'git', 'mkdir', 'cp', 'ls', 'tee', 'node', 'tar']);
+
+/** Splits a shell line into words, honouring quotes (enough for workflow one-liners). */
+function words(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+/** The simple commands of a `run:` script: split on newlines, `&&`, `||`, `;` and pipes; env assignments dropped. */
+function simpleCommands(script: string): string[][] {
+  return script
+    .replace(/\\\n/g, ' ')
+    .split(/\n|&&|\|\||;|\|/)
+    .map((c) => words(c.replace(/>>?\s*\S+/g, '')))
+    .map((w) => w.slice(w.findIndex((x) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(x))))
+    .filter((w) => w.length && !w[0]!.startsWith('#'));
+}
+
+/** Why a command would not run, or undefined when it exists (npm scripts, appshelf subcommands and flags, known binaries). */
+async function missing(cmd: string[]): Promise<string | undefined> {
+  const [bin, ...args] = cmd;
+  if (bin === 'npm') {
+    const [sub, script] = args;
+    if (sub === 'ci' || sub === 'install') return undefined;
+    if (sub === 'test') return pkg.scripts.test ? undefined : 'no "test" script';
+    if (sub === 'run' || sub === 'run-script') return script && pkg.scripts[script] ? undefined : `no npm script "${script}"`;
+    return `unknown npm command "${sub}"`;
+  }
+  if (bin === 'npx') {
+    const [tool, ...rest] = args;
+    if (tool !== 'appshelf' || !pkg.bin.appshelf) return `npx ${tool} is not a bin of this package`;
+    const end = rest.findIndex((w) => w.startsWith('-'));
+    const positional = end < 0 ? rest : rest.slice(0, end);
+    const key = [2, 1].map((n) => positional.slice(0, n).join(' ')).find((k) => commands[k]);
+    if (!key) return `no appshelf command "${positional.join(' ')}"`;
+    const { command } = await commands[key]!();
+    const unknown = rest.filter((w) => w.startsWith('--')).map((w) => w.slice(2).split('=')[0]!).filter((f) => !(f in command.options));
+    return unknown.length ? `appshelf ${key} has no option --${unknown.join(', --')}` : undefined;
+  }
+  return WELL_KNOWN.has(bin!) ? undefined : `"${bin}" is not a known binary`;
+}
+
+describe('GitHub workflows', () => {
+  for (const name of ['check.yml', 'publish.yml']) {
+    it(`${name} passes the workflow linter`, () => {
+      expect(validateWorkflow(text(name)).errors).toEqual([]);
+    });
+
+    it(`${name}: every run step calls a command that exists`, async () => {
+      const runs = steps(workflow(name)).flatMap((s) => (s.run ? simpleCommands(s.run) : []));
+      expect(runs.length).toBeGreaterThan(0);
+      const problems = (await Promise.all(runs.map(async (c) => [c.join(' '), await missing(c)] as const))).filter(([, why]) => why);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it('the linter and the command check do catch mistakes', async () => {
+    const broken = text('check.yml').replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest');
+    expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
+    expect(await missing(['npx', 'appshelf', 'chek'])).toBe('no appshelf command "chek"');
+    expect(await missing(['npx', 'appshelf', 'check', '--bse', 'x'])).toBe('appshelf check has no option --bse');
+    expect(await missing(['npm', 'run', 'nope'])).toBe('no npm script "nope"');
+    expect(await missing(['make'])).toBe('"make" is not a known binary');
+    expect(simpleCommands('FOO=1 npx appshelf check --base "origin/$B" && cat summary.md >> "$GITHUB_STEP_SUMMARY"'))
+      .toEqual([['npx', 'appshelf', 'check', '--base', 'origin/$B'], ['cat', 'summary.md']]);
+  });
+
+  it('check.yml validates pull requests against their base, without secrets, and keeps one summary comment', () => {
+    const w = workflow('check.yml');
+    expect(Object.keys(w.on)).toEqual(['pull_request']);
+    expect(text('check.yml')).not.toMatch(/secrets\.|pull_request_target/);
+    expect(w.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    const all = steps(w);
+    expect(all.find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'fetch-depth': 0 });
+    expect(all.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'node-version': 20 });
+    const check = all.find((s) => s.run?.includes('appshelf check'))!;
+    expect(check.run).toBe('npx appshelf check --base "origin/$BASE_REF" --actor "$ACTOR" --format github --summary summary.md');
+    expect(check.env).toEqual({ BASE_REF: '${{ github.base_ref }}', ACTOR: '${{ github.event.pull_request.user.login }}' });
+    expect(all.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'))?.if).toContain('!cancelled()');
+    const comment = all.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+    expect(comment.with?.script).toContain(`const marker = '${SUMMARY_MARKER}';`);
+    expect(comment.with?.script).toContain('github.rest.issues.updateComment');
+  });
+
+  it('publish.yml builds with the signing key on main and deploys to Pages, one run at a time', () => {
+    const w = workflow('publish.yml');
+    expect(w.on).toMatchObject({ push: { branches: ['main'] } });
+    expect(w.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
+    expect(w.concurrency).toEqual({ group: 'publish-pages', 'cancel-in-progress': false });
+    const build = w.jobs.build!.steps.find((s) => s.run?.includes('appshelf build'))!;
+    expect(build.env).toEqual({ APPSHELF_SIGNING_KEY: '${{ secrets.APPSHELF_SIGNING_KEY }}' });
+    expect(w.jobs.build!.steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))?.with).toEqual({ path: 'dist' });
+    expect(w.jobs.deploy!.needs).toBe('build');
+    expect(w.jobs.deploy!.steps.map((s) => s.uses)).toEqual(['actions/deploy-pages@v4']);
+  });
+});
