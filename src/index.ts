@@ -75,7 +75,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   const { store, diagnostics } = resolveStore(validateDocs(loaded));
   if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false };
   diagnostics.push(...checkServing(store));
-  const fetched = opts.fetch ? await fetchRemoteArchives(store, { cacheDir }) : { diagnostics: [], downloaded: new Map<string, string>() };
+  const fetched = await fetchRemoteArchives(store, { cacheDir, offline: !opts.fetch }); // without fetch: verified copies already in the cache only
   const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
     verifyStore(store, { cacheDir, now: opts.now, archivePath }),
@@ -89,7 +89,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
 export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> {
   const outDir = opts.outDir ?? 'dist';
   assertSafeOutDir(outDir, opts.storeDir ?? 'store');
-  const checked = await checkStore(opts);
+  const checked = await checkStore({ ...opts, fetch: true }); // a build downloads remote archives not yet in the cache
   const files: SiteFiles = new Map();
   if (!checked.ok || !checked.store) return { ...checked, files };
   const { store, trust, inspect } = checked;
