@@ -3,6 +3,7 @@ import { releaseSchema } from './release.js';
 import { storeSchema } from './store.js';
 import { revokedSchema } from './revoked.js';
 import { platformIndexSchema, updateManifestSchema } from './manifest.js';
+import { infoXmlSchema } from './info-xml.js';
 
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
@@ -12,6 +13,7 @@ export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.
 export {
   updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
 } from './manifest.js';
+export { infoXmlSchema, type InfoXml } from './info-xml.js';
 
 /** The schemas published as `schemas/<name>.schema.json`, by file name. */
 export const publishedSchemas: Readonly<Record<string, object>> = {
@@ -21,4 +23,5 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'revoked.schema.json': revokedSchema,
   'update-manifest.schema.json': updateManifestSchema,
   'platform-index.schema.json': platformIndexSchema,
+  'info-xml.schema.json': infoXmlSchema,
 };
