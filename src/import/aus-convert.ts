@@ -153,11 +153,12 @@ export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<s
     for (let i = 2; ids.has(id); i++) id = `${appIdFor(name)}_${i}`;
     // Versions equal to semver (they differ only in +build) would be one release twice: merge them.
     const drafts: ReleaseDraft[] = [];
+    const merged = new Set<string>();
     for (const e of byApp.get(name)!) {
       const twin = drafts.find((d) => semver.eq(d.version, e.version));
       if (!twin) drafts.push({ version: e.version, entries: [e] });
       else {
-        if (twin.version !== e.version) report(diag(Errors.AusMerged, [name, e.version, `equals ${twin.version} apart from build metadata (the two tied in auto-update-server); imported as ${twin.version}`], { file: e.file }));
+        if (twin.version !== e.version && !merged.has(e.version) && merged.add(e.version)) report(diag(Errors.AusMerged, [name, e.version, `equals ${twin.version} apart from build metadata (the two tied in auto-update-server); imported as ${twin.version}`], { file: e.file }));
         twin.entries.push(e);
       }
     }

@@ -43,7 +43,7 @@ export interface DiskFile {
 /** One loaded build of the site: everything a request needs, swapped as a whole on reload. */
 export interface Site {
   readonly dir: string;
-  /** Changes whenever any file of the build changes (paths, sizes, times). */
+  /** Identifies the build's content: the bytes of the files held in memory, the paths and sizes of the others (archives are versioned). */
   readonly buildId: string;
   /** When the build was swapped into place (the folder's modification time). */
   readonly builtAt: string;
@@ -157,7 +157,7 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
     return readFileSync(path.join(dir, rel));
   };
   for (const [rel, st] of stats) {
-    hash.update(`${rel}\0${st.size}\0${st.mtimeMs}\n`);
+    hash.update(`${rel}\0${st.size}\n`);
     disk.set(`/${rel}`, { abs: path.join(dir, rel), size: st.size, mtimeMs: st.mtimeMs });
     // Precompressed siblings are stored with their file; archives are always streamed.
     if (rel.startsWith('files/') || (ENCODED.test(rel) && stats.has(rel.replace(ENCODED, '')))) continue;
@@ -170,6 +170,7 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
     if (br) file.br = memoryBody(sitePath, load(`${rel}.br`, br)!, br, 'br');
     if (gz) file.gzip = memoryBody(sitePath, load(`${rel}.gz`, gz)!, gz, 'gzip');
     memory.set(sitePath, file);
+    hash.update(file.identity.body);
     // Keep answering the previous build while a large one is read.
     if (++n % 512 === 0) await yieldToRequests();
   }
