@@ -108,7 +108,6 @@ const DEPRECATED: Record<string, string> = {
   shipped: 'remove it',
   public: 'remove it',
   remote: 'remove it',
-  ocsid: 'remove it',
   requiremin: 'use <dependencies><nextcloud min-version="…"> instead',
   requiremax: 'use <dependencies><nextcloud max-version="…"> instead',
 };
