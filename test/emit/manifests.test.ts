@@ -89,7 +89,8 @@ describe('update manifests of the example store', () => {
     const generated = (m: typeof built.files) => [...m].filter(([, c]) => !isCopy(c)).map(([f, c]) => [f, Buffer.from(c as Uint8Array).toString('base64')]);
     expect(generated(again.files)).toEqual(generated(built.files));
     expect(built.files.has('api/v1/apps/news.json.br')).toBe(true);
-    expect(built.files.has('update/news/stable/nextcloud/any/index.json.gz')).toBe(true);
+    expect(built.files.has('api/v1/apps.json.gz')).toBe(true);
+    expect([...built.files.keys()].filter((f) => /^update\/.*\.(br|gz)$/.test(f) && (built.files.get(f.slice(0, -3)) as Uint8Array).byteLength < 1024)).toEqual([]);
     expect(built.files.has('update/news/stable/nextcloud/any/0.json.gz')).toBe(false);
   });
 

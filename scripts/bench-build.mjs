@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Cold and one-release incremental build of a synthetic store (scripts/gen-large-store.mjs):
+// wall time, peak RSS, files written, bytes on disk (du). Prints the BENCHMARKS.md "build" table.
+// Usage: node scripts/bench-build.mjs [APPS=1000] [RELEASES=20]   (needs lib/: npm run build:lib)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const [apps = '1000', releases = '20'] = process.argv.slice(2);
+const repo = new URL('..', import.meta.url).pathname;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'appshelf-bench-build-'));
+try {
+  execFileSync(process.execPath, [path.join(repo, 'scripts/gen-large-store.mjs'), dir, apps, releases], { stdio: 'inherit' });
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pem = (k, type) => k.export({ type, format: 'pem' });
+  appendFileSync(path.join(dir, 'store/store.yaml'), `signing:\n  publicKey: |\n${pem(publicKey, 'spki').trim().split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@e', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@e' } });
+  git('commit', '-qam', 'Signing key');
+  const env = { ...process.env, APPSHELF_SIGNING_KEY: pem(privateKey, 'pkcs8') };
+  const build = (label) => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, path.join(repo, 'lib/cli/main.js'), 'build'], { cwd: dir, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${label} build failed:\n${r.stderr}`);
+    const [wall, rssKb] = r.stderr.trim().split('\n').pop().split(' ');
+    const m = r.stderr.match(/built dist\/: (\d+) files \((\d+) written, (\d+) unchanged\)/);
+    const du = execFileSync('du', ['-sk', 'dist'], { cwd: dir, encoding: 'utf8' }).split('\t')[0];
+    return { label, wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024), files: Number(m?.[1]), written: Number(m?.[2]), unchanged: Number(m?.[3]), duMb: Math.round(Number(du) / 1024) };
+  };
+  const rows = [build('cold')];
+  // One release changes: its rollout widens, as `appshelf rollout` would do in a pull request.
+  const rel = path.join(dir, 'store/apps/app_0001/releases', `1.${Number(releases) - 1}.0.yaml`);
+  writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n  (\w+): \d+/, 'rollout:\n  $1: 60'));
+  git('commit', '-qam', 'Widen the rollout of app_0001 (#2)');
+  rows.push(build('one release changed'));
+  rows.push(build('nothing changed'));
+  console.log(`\nStore: ${apps} apps × ${releases} releases × 4 platforms × 3 channels, ${os.cpus().length} cores, Node ${process.version}\n`);
+  console.log('| build | wall s | peak RSS MB | files | written | unchanged | du MB |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.label} | ${r.wall} | ${r.rssMb} | ${r.files} | ${r.written} | ${r.unchanged} | ${r.duMb} |`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
