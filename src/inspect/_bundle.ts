@@ -84,7 +84,7 @@ export async function readBundle(file: string, ctx: BundleContext): Promise<Bund
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) scan.fail(diag(Errors.ArchiveTruncated, [archive], ctx.at));
-    else scan.fail(diag(Errors.ArchiveCorrupt, [archive, `${gzipReason(err)}`], ctx.at));
+    else scan.fail(diag(Errors.ArchiveCorrupt, [archive, gzipReason(err)], ctx.at));
   } finally {
     input.destroy();
     gunzip.destroy();
@@ -97,8 +97,6 @@ export async function readBundle(file: string, ctx: BundleContext): Promise<Bund
 }
 
 // --- internal ---
-
-type Kind = 'gzip' | 'zip' | 'tar' | string;
 
 async function readHead(file: string): Promise<{ size: number; bytes: Buffer }> {
   const fh = await open(file, 'r');
@@ -114,8 +112,8 @@ async function readHead(file: string): Promise<{ size: number; bytes: Buffer }> 
 
 const startsWith = (b: Buffer, ...bytes: number[]) => bytes.every((x, i) => b[i] === x);
 
-/** What the first bytes say the file is: by magic numbers, never by its name. */
-function sniff(b: Buffer): Kind {
+/** What the first bytes say the file is (`gzip`, `zip`, `tar` or a description), by magic numbers, never by its name. */
+function sniff(b: Buffer): string {
   if (startsWith(b, 0x1f, 0x8b)) return 'gzip';
   if (startsWith(b, 0x50, 0x4b, 0x03, 0x04) || startsWith(b, 0x50, 0x4b, 0x05, 0x06) || startsWith(b, 0x50, 0x4b, 0x07, 0x08)) return 'zip';
   if (b.length >= 512 && (b.toString('latin1', 257, 262) === 'ustar' || isTarHeader(b))) return 'tar';

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Header } from 'tar';
+import { tmpStore } from '../helpers.js';
 
 type EntryTypeName = 'File' | 'Directory' | 'SymbolicLink' | 'Link' | 'FIFO' | 'CharacterDevice';
-import { tmpStore } from '../helpers.js';
 
 /** One tar member. */
 export interface Member {
