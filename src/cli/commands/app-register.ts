@@ -93,6 +93,9 @@ Example:
     const appFile = existing?.abs ?? path.join(appDir, 'app.yaml');
     writeFileSync(appFile, text);
     args.io.out(`✓ ${existing ? 're-registered' : 'registered'} ${id}: ${displayPath(appFile)}, ${displayPath(certDest)}\n`);
+    if (!existing && !(args.values.owner as string[] | undefined)?.length) {
+      args.io.out('  note: no --owner given: only store admins may change this app until owners are listed in app.yaml.\n');
+    }
     return 0;
   },
 };
