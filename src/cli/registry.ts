@@ -24,4 +24,8 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   unpin: () => import('./commands/unpin.js'),
   lock: () => import('./commands/lock.js'),
   unlock: () => import('./commands/unlock.js'),
+  install: () => import('./commands/install.js'),
+  update: () => import('./commands/update.js'),
+  uninstall: () => import('./commands/uninstall.js'),
+  list: () => import('./commands/list.js'),
 };

@@ -92,7 +92,7 @@ export const installErrors = {
   },
   InstallManifestMismatch: {
     code: 'E_INSTALL_MANIFEST_MISMATCH',
-    message: (url: string, what: string) => `${url} is a manifest for ${what}, not the one requested; it was refused.`,
+    message: (url: string, why: string) => `${url} was refused: ${why}.`,
     hint: 'The server answered with another document than the one asked for; check the store URL and any proxy in between.',
   },
   // --- choosing a release ---

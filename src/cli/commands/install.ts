@@ -1,0 +1,47 @@
+import { installApp } from '../../install/index.js';
+import { clientContext, clientOptionSpecs, clientOptionsHelp, printJson, runClient } from '../../install/cli-support.js';
+import type { Command } from '../command.js';
+import { str } from '../command.js';
+
+export const command: Command = {
+  name: 'install',
+  summary: 'install an app from a published store (verified, atomic)',
+  usage: `Usage: appshelf install APP [--version V] [--store-url URL] [options]
+
+Fetches the app's update manifest for this machine's channel, platform and rollout
+percentile, checks it (Ed25519 signature, expiry and serial when a public key is
+known), picks the newest release whose osversion range admits this OS (or exactly
+--version), downloads the archive (capped at its announced size), checks its size
+and SHA-256, and installs it atomically into DIR/APP/VERSION/ with DIR/APP/current
+pointing at it. .tar.gz archives are unpacked (plain files and folders only); other
+formats (zip, msi, deb …) are kept as the downloaded file.
+
+Prints the installation's uid on stdout (it stays the same across updates). An app
+already installed moves forward only; --version may also go back. A --version the
+signed manifest no longer lists is taken from the store API, by clients without a
+public key only.
+
+Options:
+  --version V        install exactly this version
+${clientOptionsHelp}
+  -h, --help         show this help
+
+Exit codes: 0 installed (or already installed), 1 nothing was changed because of an
+error (network, 404, bad signature, expired manifest, rollback, checksum, disk).`,
+  options: { version: { type: 'string' }, ...clientOptionSpecs },
+  positionals: [1, 1],
+  run: (args) =>
+    runClient(args, async () => {
+      const app = args.positionals[0]!;
+      const done = await installApp(clientContext(args), app, { version: str(args, 'version') });
+      const message = done.changed
+        ? `installed ${app} ${done.version} (${done.channel})${done.from ? `, replacing ${done.from}` : ''}`
+        : `${app} ${done.version} is already installed (${done.channel})`;
+      if (args.values.json) printJson(args, { code: 0, message, data: { uid: done.uid, app, version: done.version, channel: done.channel, changed: done.changed } });
+      else {
+        args.io.err(`${message}\n`);
+        args.io.out(`${done.uid}\n`);
+      }
+      return 0;
+    }),
+};

@@ -1,0 +1,51 @@
+import { listAvailable, listInstalled, resolveClientConfig } from '../../install/index.js';
+import { printJson, runClient } from '../../install/cli-support.js';
+import type { Command } from '../command.js';
+import { str } from '../command.js';
+
+const table = (rows: readonly string[][]): string => {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('');
+};
+
+export const command: Command = {
+  name: 'list',
+  summary: 'list installed apps, or the apps a store offers (--available)',
+  usage: `Usage: appshelf list [--available] [--dir DIR] [--store-url URL] [--json]
+
+Lists the installed apps with their version, channel and uid (from DIR/state.json,
+no network). With --available, lists the apps of the store instead (its
+api/v1/apps.json): id, the version each channel serves everyone, and the summary.
+
+Options:
+  --available        the store's apps instead of the installed ones
+  --store-url URL    the store for --available (default: $APPSHELF_STORE_URL, or the
+                     store the installed apps came from)
+  --dir DIR          install root (default: $APPSHELF_HOME, else ~/.appshelf/apps)
+  --json             print {code, message, data: {apps}} instead of a table
+  -h, --help         show this help`,
+  options: { available: { type: 'boolean' }, 'store-url': { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean' } },
+  run: (args) =>
+    runClient(args, async () => {
+      const config = resolveClientConfig({ dir: str(args, 'dir'), storeUrl: str(args, 'store-url') }, args.io.env);
+      if (args.values.available) {
+        const { storeUrl, catalog } = await listAvailable({ config });
+        const channels = [...catalog.channels].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((c) => c.name);
+        if (args.values.json) {
+          const apps = catalog.apps.map((a) => ({ id: a.id, name: a.name, summary: a.summary, latest: a.latest, live: a.live }));
+          printJson(args, { code: 0, message: `${apps.length} apps in ${storeUrl}`, data: { store: storeUrl, channels, apps } });
+        } else {
+          const rows = catalog.apps.map((a) => [a.id, ...channels.map((c) => a.live?.[c] ?? '-'), a.summary ?? '']);
+          args.io.out(table([['APP', ...channels.map((c) => c.toUpperCase()), 'SUMMARY'], ...rows]));
+        }
+        return 0;
+      }
+      const apps = await listInstalled(config.root);
+      if (args.values.json) {
+        const data = apps.map((a) => ({ app: a.app, version: a.version, channel: a.channel, uid: a.uid, store: a.store, os: a.os, arch: a.arch, format: a.format, path: a.path, installedAt: a.installedAt, updatedAt: a.updatedAt, previous: a.previous }));
+        printJson(args, { code: 0, message: `${apps.length} apps installed in ${config.root}`, data: { apps: data } });
+      } else if (!apps.length) args.io.out(`no apps installed in ${config.root}\n`);
+      else args.io.out(table([['APP', 'VERSION', 'CHANNEL', 'UID'], ...apps.map((a) => [a.app, a.version, a.channel, a.uid])]));
+      return 0;
+    }),
+};

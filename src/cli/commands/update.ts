@@ -1,0 +1,44 @@
+import { formatText } from '../../errors/index.js';
+import { updateApps } from '../../install/index.js';
+import { clientContext, clientOptionSpecs, clientOptionsHelp, printJson, runClient } from '../../install/cli-support.js';
+import type { Command } from '../command.js';
+
+export const command: Command = {
+  name: 'update',
+  summary: 'update installed apps to the newest release their channel offers',
+  usage: `Usage: appshelf update [APP] [options]
+
+For every installed app (or only APP), fetches its manifest with the store, channel,
+platform and format it was installed with, and installs a newer release if one fits
+(same verification and atomic switch as install). Never goes back to an older
+version; use \`appshelf install APP --version V\` for that. The version replaced is
+kept in DIR/APP/ until the next successful update, for a manual rollback.
+
+Prints one line per app: "APP FROM -> TO" or "APP VERSION is up to date". An app
+that cannot be updated is reported and the others are still updated.
+
+Options:
+${clientOptionsHelp}
+  -h, --help         show this help
+
+Exit codes: 0 every app is up to date, 1 at least one app could not be checked or
+updated (it keeps its installed version).`,
+  options: { ...clientOptionSpecs },
+  positionals: [0, 1],
+  run: (args) =>
+    runClient(args, async () => {
+      const report = await updateApps(clientContext(args), args.positionals[0]);
+      const changed = report.outcomes.filter((o) => o.changed);
+      const message = `${changed.length} updated, ${report.outcomes.length - changed.length} up to date, ${report.failed.length} failed`;
+      if (args.values.json) {
+        const code = report.diagnostics.length ? 1 : 0;
+        const apps = report.outcomes.map((o) => ({ app: o.app, uid: o.uid, from: o.from, version: o.version, channel: o.channel, changed: o.changed }));
+        printJson(args, { code, message, data: { apps }, ...(code ? { diagnostics: report.diagnostics } : {}) });
+      } else {
+        for (const o of report.outcomes) args.io.out(o.changed ? `${o.app} ${o.from} -> ${o.version}\n` : `${o.app} ${o.version} is up to date\n`);
+        if (!report.outcomes.length && !report.diagnostics.length) args.io.out('no apps installed\n');
+        for (const d of report.diagnostics) args.io.err(formatText(d) + '\n');
+      }
+      return report.diagnostics.length ? 1 : 0;
+    }),
+};

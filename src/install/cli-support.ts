@@ -1,0 +1,81 @@
+import type { CommandArgs } from '../cli/command.js';
+import { formatText, StoreError, type Diagnostic } from '../errors/index.js';
+import { resolveClientConfig, type ClientOptions } from './config.js';
+import type { ClientContext } from './installer.js';
+
+/** The node:util parseArgs options every client command takes. */
+export const clientOptionSpecs = {
+  'store-url': { type: 'string' },
+  dir: { type: 'string' },
+  channel: { type: 'string' },
+  os: { type: 'string' },
+  arch: { type: 'string' },
+  'os-version': { type: 'string' },
+  format: { type: 'string' },
+  'public-key': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The help lines of {@link clientOptionSpecs}, shared by the usage texts. */
+export const clientOptionsHelp = `  --store-url URL    the published store (default: $APPSHELF_STORE_URL, or the store
+                     the installed apps came from)
+  --dir DIR          install root (default: $APPSHELF_HOME, else ~/.appshelf/apps)
+  --channel C        channel (default: the store's most mature channel, or the one the
+                     app was installed from)
+  --os OS            platform name in the store (default: this machine: osx, windows, linux)
+  --arch ARCH        architecture (default: this machine: x86-64, arm64, x86)
+  --os-version V     OS version for osversion ranges (default: from os.release())
+  --format F         archive format to take when a release offers several (zip, msi …)
+  --public-key KEY   the store's Ed25519 manifest key: a .pem file, or PEM text given as
+                     --public-key="$(cat key.pem)"; kept in the state, and from then on
+                     every manifest of that store must be signed with it
+  --json             print {code, message, data} instead of text`;
+
+const str = (args: CommandArgs, name: string): string | undefined => {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** The client context of a command run: config from flags and environment, warnings to stderr. */
+export function clientContext(args: CommandArgs): ClientContext {
+  const opts: ClientOptions = {
+    storeUrl: str(args, 'store-url'),
+    dir: str(args, 'dir'),
+    channel: str(args, 'channel'),
+    os: str(args, 'os'),
+    arch: str(args, 'arch'),
+    osVersion: str(args, 'os-version'),
+    format: str(args, 'format'),
+  };
+  return {
+    config: resolveClientConfig(opts, args.io.env),
+    publicKey: str(args, 'public-key'),
+    now: () => new Date(),
+    warn: (d) => args.io.err(formatText(d) + '\n'),
+  };
+}
+
+/** The Market API's answer shape: `{code, message, data}`; code 0 is success. */
+export interface JsonAnswer {
+  code: number;
+  message: string;
+  data: unknown;
+  diagnostics?: readonly Diagnostic[];
+}
+
+/**
+ * Runs a client command. With `--json`, a user error is printed as `{code: 1, message,
+ * data: null, diagnostics}` on stdout (exit 1) instead of text on stderr.
+ */
+export async function runClient(args: CommandArgs, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (!(e instanceof StoreError) || args.values.json !== true) throw e;
+    printJson(args, { code: 1, message: e.diagnostics[0]?.message ?? e.message, data: null, diagnostics: e.diagnostics });
+    return 1;
+  }
+}
+
+/** Prints a JSON answer on stdout. */
+export const printJson = (args: CommandArgs, answer: JsonAnswer): void => args.io.out(JSON.stringify(answer, null, 2) + '\n');
