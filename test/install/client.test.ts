@@ -135,7 +135,7 @@ describe('verification failures leave the previous install and the state untouch
 
   it('a corrupted archive (same size, other bytes): E_INSTALL_SHA256_MISMATCH', async () => {
     const bad = Buffer.from(good.archive);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
     writeFileSync(archive, bad);
     const r = await expectRefused('E_INSTALL_SHA256_MISMATCH');
     expect(r.stderr).toContain(`hello: ${s.url}files/hello/1.1.0/hello-1.1.0.tar.gz has SHA-256 `);
