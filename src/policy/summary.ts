@@ -87,12 +87,12 @@ function releaseChanges(before: ResolvedRelease, after: ResolvedRelease): string
     if (!ae) return;
     if (be.osversion !== ae.osversion) out.push(`${ae.os} osversion ${be.osversion} → ${ae.osversion}`);
     if (be.appversion !== ae.appversion) out.push(`${ae.os} appversion ${be.appversion} → ${ae.appversion}`);
-    if (be.signature !== ae.signature) out.push(`${ae.os} ${ae.format} re-signed`);
+    if (be.signature !== ae.signature) out.push(`${ae.os} ${ae.format} ${be.signature === undefined ? 'signed' : ae.signature === undefined ? 'signature removed' : 're-signed'}`);
   });
   return out;
 }
 
-function appChanges(before: ResolvedApp | undefined, after: ResolvedApp): string[] {
+function appChanges(before: ResolvedApp | undefined, after: ResolvedApp, changed: readonly string[]): string[] {
   const out: string[] = [];
   if (!before) return ['**New app** registered.'];
   if (before.locked !== after.locked) out.push(after.locked ? '**Locked**: accepts no new releases.' : '**Unlocked**: accepts new releases again.');
@@ -102,7 +102,9 @@ function appChanges(before: ResolvedApp | undefined, after: ResolvedApp): string
     const now = after.pins[c];
     if (was !== now) out.push(now ? `**Pin** ${c} → ${now}${was ? ` (was ${was})` : ''}: the channel serves ${now} even when newer releases exist.` : `**Unpin** ${c} (was ${was}): the channel follows its newest release again.`);
   }
-  if (before.certificate !== after.certificate) out.push('**Certificate** changed.');
+  const certFile = after.certificate && !after.certificate.includes('-----BEGIN') ? `apps/${after.id}/${after.certificate}` : undefined;
+  if (before.certificate !== after.certificate || (certFile && changed.includes(certFile))) out.push('**Certificate** changed.');
+  if (before.signature !== after.signature) out.push(`**Registration signature** ${before.signature ? 'changed' : 'added'}.`);
   if (JSON.stringify(before.owners) !== JSON.stringify(after.owners)) out.push(`**Owners** ${before.owners.join(', ') || '(none)'} → ${after.owners.join(', ') || '(none)'}`);
   return out;
 }
@@ -162,7 +164,7 @@ function appSection(input: SummaryInput, id: string): string[] {
   const after = input.head?.apps.find((a) => a.id === id);
   const out = [`### ${id}${after && after.name !== id ? ` — ${after.name}` : ''}`, ''];
   if (!after) return [...out, before ? '**App removed** (see the problems above).' : 'The app\'s files do not load; see the problems above.', ''];
-  for (const line of appChanges(before, after)) out.push(`- ${line}`);
+  for (const line of appChanges(before, after, input.changed)) out.push(`- ${line}`);
   const added = after.releases.filter((r) => !before?.releases.some((x) => semver.eq(x.semver, r.semver)));
   for (const r of [...added].reverse()) out.push('', ...releaseDetails(input, after, r));
   for (const r of after.releases) {

@@ -74,7 +74,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
       writeFileSync(summaryFile, renderSummary({
         base: policy?.base.store,
         head: result.store,
-        baseLabel: policy ? `${base} (${policy.baseCommit.slice(0, 7)})` : base !== undefined ? `${base} (not readable; see the problems)` : undefined,
+        baseLabel: policy ? (policy.baseCommit.startsWith(base!) ? base : `${base} (${policy.baseCommit.slice(0, 7)})`) : base !== undefined ? `${base} (not readable; see the problems)` : undefined,
         changed: policy?.changed ?? [],
         policy: sortDiagnostics(policyDiagnostics),
         diagnostics: result.diagnostics,
