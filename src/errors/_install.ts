@@ -5,7 +5,7 @@ export const installErrors = {
   // --- configuration ---
   InstallNoStoreUrl: {
     code: 'E_INSTALL_NO_STORE_URL',
-    message: (app: string) => `No store to install ${app} from: neither --store-url nor APPSHELF_STORE_URL is set, and no installed app names one.`,
+    message: () => 'No store URL: neither --store-url nor APPSHELF_STORE_URL is set, and the installed apps do not all come from one store.',
     hint: 'Pass the URL of the published store, e.g. `appshelf install APP --store-url https://apps.example.com/`.',
   },
   InstallStoreUrl: {

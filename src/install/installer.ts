@@ -7,7 +7,7 @@ import { apiOffers, defaultChannel, fetchAppDetails, fetchCatalog, type StoreCat
 import type { ClientConfig } from './config.js';
 import { layout, makeStaging, placeVersion, readState, removeQuietly, switchCurrent, trash, unpackTarGz, withLock, writeState } from './files.js';
 import { diskOp, downloadFile } from './http.js';
-import { fetchManifest, loadPublicKey, storeFileUrl, type FetchedManifest } from './manifest.js';
+import { fetchManifest, loadPublicKey, manifestPath, storeFileUrl, type FetchedManifest } from './manifest.js';
 import { isNewer, selectRelease, type Selection } from './select.js';
 import { newState, storeTrustOf, type ClientState, type InstalledApp } from './state.js';
 
@@ -56,7 +56,7 @@ export async function installApp(ctx: ClientContext, app: string, opts: { versio
   return withLock(root, async () => {
     const state = (await readState(root)) ?? newState();
     const installed = state.apps[app];
-    const storeUrl = ctx.config.storeUrl ?? installed?.store ?? onlyStore(state) ?? fail(diag(Errors.InstallNoStoreUrl, [app]));
+    const storeUrl = ctx.config.storeUrl ?? installed?.store ?? onlyStore(state) ?? fail(diag(Errors.InstallNoStoreUrl, []));
     const catalog = await fetchCatalog(storeUrl);
     const known = catalog.apps.map((a) => a.id);
     if (!known.includes(app)) throw new StoreError(diag(Errors.InstallUnknownApp, [app, storeUrl, closest(app, known)]));
@@ -140,7 +140,7 @@ export async function listInstalled(root: string): Promise<ListedApp[]> {
 /** `appshelf list --available`: the store's catalog, from the given store URL or the one apps were installed from. */
 export async function listAvailable(ctx: Pick<ClientContext, 'config'>): Promise<{ storeUrl: string; catalog: StoreCatalog }> {
   const state = await readState(ctx.config.root);
-  const storeUrl = ctx.config.storeUrl ?? (state && onlyStore(state)) ?? fail(diag(Errors.InstallNoStoreUrl, ['apps']));
+  const storeUrl = ctx.config.storeUrl ?? (state && onlyStore(state)) ?? fail(diag(Errors.InstallNoStoreUrl, []));
   return { storeUrl, catalog: await fetchCatalog(storeUrl) };
 }
 
@@ -173,11 +173,9 @@ function trustKey(ctx: ClientContext, state: ClientState, storeUrl: string): { k
 type Target = Parameters<typeof fetchManifest>[0];
 
 function readManifest(ctx: ClientContext, state: ClientState, key: { key: KeyObject } | undefined, target: Target): Promise<FetchedManifest> {
-  const lastSerial = state.stores[target.storeUrl]?.serials[pathOf(target)];
+  const lastSerial = state.stores[target.storeUrl]?.serials[manifestPath(target)];
   return fetchManifest(target, { publicKey: key?.key, lastSerial, now: ctx.now() }, ctx.warn);
 }
-
-const pathOf = (t: Target) => `update/${t.app}/${t.channel}/${t.os}/${t.arch}/${t.percentile}.json`;
 
 /** Remembers what a verified manifest taught: the key (first use) and the highest serial. */
 function recordTrust(state: ClientState, storeUrl: string, fetched: FetchedManifest, key: { pem: string } | undefined): boolean {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -349,4 +349,28 @@ describe('store and network problems', async () => {
     expect(r.code).toBe(0);
     expect(state(home).apps.hello.store).toBe(s.url);
   });
+
+  it('an install root that cannot be created: E_INSTALL_DISK', async () => {
+    const notADir = path.join(tmpDir(), 'file');
+    writeFileSync(notADir, 'x');
+    const r = await install(s, notADir, 'hello');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error E_INSTALL_DISK: Could not create ${notADir}: EEXIST`));
+  });
+
+  it('puts a root interrupted between the switch and the state write back in order', async () => {
+    const crashed = clientRoot(3);
+    expect((await install(s, crashed, 'hello')).code).toBe(0);
+    // As if killed mid-update: a staged folder, a half-written state and current on an unrecorded version.
+    write(crashed, '.tmp/stage-abc/download', 'partial');
+    write(crashed, `state.json.tmp-123-abcd`, '{');
+    write(crashed, 'hello/1.1.0/hello/bin.txt', 'half');
+    symlinkSync('1.1.0', path.join(crashed, 'hello/current.new'));
+    renameSync(path.join(crashed, 'hello/current.new'), path.join(crashed, 'hello/current'));
+    const r = await client(crashed, ['update']);
+    expect(r).toMatchObject({ code: 0, stdout: 'hello 1.0.0 is up to date\n' });
+    expect(current(crashed, 'hello')).toBe('1.0.0');
+    expect(readdirSync(crashed).sort()).toEqual(['hello', 'state.json']);
+  });
 });
+
