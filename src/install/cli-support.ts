@@ -16,6 +16,14 @@ export const clientOptionSpecs = {
   json: { type: 'boolean' },
 } as const;
 
+/** The options of `update`: store, channel, platform and format come from each installed app. */
+export const updateOptionSpecs = {
+  dir: clientOptionSpecs.dir,
+  'os-version': clientOptionSpecs['os-version'],
+  'public-key': clientOptionSpecs['public-key'],
+  json: clientOptionSpecs.json,
+} as const;
+
 /** The help lines of {@link clientOptionSpecs}, shared by the usage texts. */
 export const clientOptionsHelp = `  --store-url URL    the published store (default: $APPSHELF_STORE_URL, or the store
                      the installed apps came from)

@@ -69,14 +69,14 @@ export async function installApp(ctx: ClientContext, app: string, opts: { versio
     const format = ctx.config.format;
     let selection: Selection | undefined;
     if (opts.version !== undefined) {
-      if (installed && installed.version === opts.version) return unchanged(app, installed, state, root, fetched, key);
+      if (installed && installed.version === opts.version) return unchanged(app, installed, state, root, fetched, key, storeUrl);
       const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, version: opts.version, format });
       selection = picked.selected ?? (await fromApi(ctx, storeUrl, app, opts.version, key !== undefined, where));
     } else {
       const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, installed: installed?.version, format: format ?? installed?.format });
       if (!picked.selected) throw new StoreError(noCandidate(app, where, fetched, picked.reasons, state.percentile));
       selection = picked.selected;
-      if (installed && !isNewer(selection.version, installed.version)) return unchanged(app, installed, state, root, fetched, key);
+      if (installed && !isNewer(selection.version, installed.version)) return unchanged(app, installed, state, root, fetched, key, storeUrl);
     }
     return commitInstall(ctx, state, { app, storeUrl, channel, ...platform, selection, fetched, key });
   });
@@ -188,8 +188,10 @@ function recordTrust(state: ClientState, storeUrl: string, fetched: FetchedManif
   return changed;
 }
 
-async function unchanged(app: string, installed: InstalledApp, state: ClientState, root: string, fetched: FetchedManifest, key: { pem: string } | undefined): Promise<InstallOutcome> {
-  if (recordTrust(state, installed.store, fetched, key)) await writeState(root, state);
+async function unchanged(
+  app: string, installed: InstalledApp, state: ClientState, root: string, fetched: FetchedManifest, key: { pem: string } | undefined, storeUrl: string,
+): Promise<InstallOutcome> {
+  if (recordTrust(state, storeUrl, fetched, key)) await writeState(root, state);
   return { app, uid: installed.uid, version: installed.version, channel: installed.channel, from: installed.version, changed: false };
 }
 
@@ -223,7 +225,7 @@ async function updateOne(ctx: ClientContext, state: ClientState, app: string): P
   const target = { storeUrl: installed.store, app, channel: installed.channel, os: installed.os, arch: installed.arch, percentile: state.percentile };
   const fetched = await readManifest(ctx, state, key, target);
   const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, installed: installed.version, format: installed.format });
-  if (!picked.selected || !isNewer(picked.selected.version, installed.version)) return unchanged(app, installed, state, ctx.config.root, fetched, key);
+  if (!picked.selected || !isNewer(picked.selected.version, installed.version)) return unchanged(app, installed, state, ctx.config.root, fetched, key, installed.store);
   return commitInstall(ctx, state, { app, storeUrl: installed.store, channel: installed.channel, os: installed.os, arch: installed.arch, selection: picked.selected, fetched, key });
 }
 

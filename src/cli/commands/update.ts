@@ -1,6 +1,6 @@
 import { formatText } from '../../errors/index.js';
 import { updateApps } from '../../install/index.js';
-import { clientContext, clientOptionSpecs, clientOptionsHelp, printJson, runClient } from '../../install/cli-support.js';
+import { clientContext, printJson, runClient, updateOptionSpecs } from '../../install/cli-support.js';
 import type { Command } from '../command.js';
 
 export const command: Command = {
@@ -18,12 +18,16 @@ Prints one line per app: "APP FROM -> TO" or "APP VERSION is up to date". An app
 that cannot be updated is reported and the others are still updated.
 
 Options:
-${clientOptionsHelp}
+  --dir DIR          install root (default: $APPSHELF_HOME, else ~/.appshelf/apps)
+  --os-version V     OS version for osversion ranges (default: from os.release())
+  --public-key KEY   the store's Ed25519 manifest key (a .pem file, or
+                     --public-key="$(cat key.pem)"); replaces the key kept in the state
+  --json             print {code, message, data: {apps}} instead of text
   -h, --help         show this help
 
 Exit codes: 0 every app is up to date, 1 at least one app could not be checked or
 updated (it keeps its installed version).`,
-  options: { ...clientOptionSpecs },
+  options: { ...updateOptionSpecs },
   positionals: [0, 1],
   run: (args) =>
     runClient(args, async () => {
