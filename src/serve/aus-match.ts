@@ -43,7 +43,12 @@ export interface CompiledUpdateIndex {
   /** Number of entries that can be offered. */
   readonly entries: number;
   readonly byName: ReadonlyMap<string, readonly (readonly Candidate[])[]>;
+  /** Answers by raw query string (most clients send the same few queries); bounded, oldest dropped first. */
+  readonly answers: Map<string, UpdateMatch | AusQueryError | undefined>;
 }
+
+/** How many distinct query strings (of up to 512 characters) {@link matchQuery} remembers per build. */
+export const REMEMBERED_QUERIES = 10_000;
 
 const gt = (a: readonly number[], b: readonly number[]): boolean => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! > b[2]!;
 
@@ -103,7 +108,7 @@ export function compileUpdateIndex(index: UpdateIndex): CompiledUpdateIndex {
     list.push(group);
     byName.set(app.name, list);
   }
-  return { index, entries, byName };
+  return { index, entries, byName, answers: new Map() };
 }
 
 const COMPLETE_MAJOR = /^[0-9]+$/;
@@ -210,4 +215,26 @@ export function matchUpdate(compiled: CompiledUpdateIndex, info: AusInfo): Updat
   }
   if (!best) return undefined;
   return { app: best.app, release: best.release, entry: best.entry, percentage: bestPct, json: jsonBody(compiled.index, best, bestPct) };
+}
+
+/**
+ * {@link matchUpdate} for a raw query string, remembered: the index of a build never changes, so
+ * the same query always gets the same answer (or the same 400) until the next reload.
+ */
+export function matchQuery(compiled: CompiledUpdateIndex, search: string, info: (search: string) => AusInfo): UpdateMatch | undefined {
+  let answer = compiled.answers.get(search);
+  if (answer === undefined && !compiled.answers.has(search)) {
+    try {
+      answer = matchUpdate(compiled, info(search));
+    } catch (e) {
+      if (!(e instanceof AusQueryError)) throw e;
+      answer = e;
+    }
+    if (search.length <= 512) {
+      if (compiled.answers.size >= REMEMBERED_QUERIES) compiled.answers.delete(compiled.answers.keys().next().value!);
+      compiled.answers.set(search, answer);
+    }
+  }
+  if (answer instanceof AusQueryError) throw answer;
+  return answer;
 }

@@ -1,13 +1,13 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { diag, Errors, formatText, StoreError, type Diagnostic } from '../errors/index.js';
 import { displayPath } from '../util/paths.js';
-import { AusQueryError, matchUpdate } from './aus-match.js';
+import { AusQueryError, matchQuery, matchUpdate } from './aus-match.js';
 import { ausDefaults, parseQuery, pathRouteQuery, type QueryValue } from './aus-query.js';
-import { loadSite, type MemoryBody, type MemoryFile, type Site, type SiteOptions } from './site.js';
+import { dropSnapshot, loadSite, type MemoryBody, type MemoryFile, type Site, type SiteOptions } from './site.js';
 
 /** Options of {@link createStoreServer}. */
 export interface StoreServerOptions extends SiteOptions {
@@ -25,6 +25,37 @@ export interface StoreServerOptions extends SiteOptions {
   connectionsCheckingInterval?: number;
   /** Longest request target accepted; longer ones get 414. @default 8192 */
   maxUrlLength?: number;
+  /**
+   * Hardlink the streamed files of each loaded build into `<dir>.serve-<pid>/` (removed when the
+   * build is retired and on close), so downloads survive a build deleting the previous folder.
+   * @default true
+   */
+  snapshots?: boolean;
+}
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+// Snapshot folders of servers that were killed: `<dir>.serve-<pid>` whose process is gone.
+function removeStaleSnapshots(root: string): void {
+  const parent = path.dirname(root);
+  const prefix = `${path.basename(root)}.serve-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !isRunning(pid)) rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
 }
 
 /** A running (or ready to run) store server. */
@@ -193,8 +224,26 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
   const root = path.resolve(dir);
   const log = opts.log ?? (() => {});
   const report = (d: Diagnostic) => log(formatText(d));
-  let site = await loadSite(root, opts);
+  const snapshotDir = opts.snapshots === false ? undefined : `${root}.serve-${process.pid}`;
+  if (snapshotDir) removeStaleSnapshots(root);
+  const siteOptions: SiteOptions = { ...opts, snapshotDir };
+  let site = await loadSite(root, siteOptions);
   site.diagnostics.forEach(report);
+  // Streaming requests per build, so a replaced build's snapshot goes once its last download ends.
+  const streaming = new Map<Site, number>();
+  const retired = new Set<Site>();
+  const retire = (old: Site) => {
+    if (old === site) return;
+    if (streaming.get(old)) retired.add(old);
+    else dropSnapshot(old);
+  };
+  const hold = (s: Site) => void streaming.set(s, (streaming.get(s) ?? 0) + 1);
+  const release = (s: Site) => {
+    const left = streaming.get(s)! - 1;
+    if (left) return void streaming.set(s, left);
+    streaming.delete(s);
+    if (retired.delete(s)) dropSnapshot(s);
+  };
   let closing = false;
   let reloading: Promise<Site> | undefined;
   let reloadAgain = false;
@@ -203,20 +252,27 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
   // build may have removed or replaced it, and sirv would fail mid-response.
   async function serveDisk(req: http.IncomingMessage, res: http.ServerResponse, from: Site, sitePath: string, notFound: () => void): Promise<void> {
     let current = from;
-    for (let attempt = 0; attempt < 40; attempt++) {
+    // Held from the start, so a reload cannot drop this build's snapshot while the request checks it.
+    hold(current);
+    res.once('close', () => release(current));
+    for (let attempt = 0; attempt < 5; attempt++) {
       const known = current.disk.get(sitePath);
       if (!known) return notFound();
       const st = await stat(known.abs).catch(() => undefined);
       if (st && st.size === known.size && st.mtimeMs === known.mtimeMs) {
         if (!prepareRange(req, res, known.size, `W/"${known.size}-${Math.trunc(known.mtimeMs)}"`)) return;
+        // Last resort if the file vanishes between the check and sirv's open: end the response.
         res.once('pipe', (src: NodeJS.ReadableStream) => src.once('error', () => res.destroy()));
         if (ARCHIVE_SUFFIX.test(sitePath)) sendAsFile(res, sitePath);
         current.sirv(req, res, notFound);
         return;
       }
-      // The folder is being swapped: wait for the reload (or for the rename to complete).
-      if (reloading) await reloading.catch(() => undefined);
-      else await new Promise((r) => setTimeout(r, 25));
+      // Without snapshots, the file changed under this build: a new build was (or is being)
+      // swapped in. Load it (one reload for all such requests) and try there.
+      await (reloading ?? (current === site ? reload() : undefined));
+      if (current === site) await new Promise((r) => setTimeout(r, 25 * (attempt + 1)));
+      hold(site);
+      release(current);
       current = site;
     }
     notFound();
@@ -230,10 +286,11 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
     });
   }
 
-  function update(req: http.IncomingMessage, res: http.ServerResponse, s: Site, query: Record<string, QueryValue>, asJson: boolean): void {
+  // `search` is the raw query string of /update and /update.json; the path route passes its params.
+  function update(req: http.IncomingMessage, res: http.ServerResponse, s: Site, search: string | Record<string, QueryValue>, asJson: boolean): void {
     let found;
     try {
-      found = matchUpdate(s.updates, ausDefaults(query));
+      found = typeof search === 'string' ? matchQuery(s.updates, search, (q) => ausDefaults(parseQuery(q))) : matchUpdate(s.updates, ausDefaults(search));
     } catch (e) {
       if (e instanceof AusQueryError) return sendError(res, 400, e.diagnostic);
       throw e;
@@ -282,13 +339,13 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
     if (!rawPath.startsWith('/')) return sendError(res, 400, 'The request target must be a path starting with "/".');
     const search = q < 0 ? '' : url.slice(q + 1);
 
-    if (UPDATE_JSON.test(rawPath)) return update(req, res, s, parseQuery(search), true);
-    if (UPDATE.test(rawPath)) return update(req, res, s, parseQuery(search), false);
+    if (UPDATE_JSON.test(rawPath)) return update(req, res, s, search, true);
+    if (UPDATE.test(rawPath)) return update(req, res, s, search, false);
     if (rawPath === '/healthz') return health(res, s);
 
     const sitePath = decodePath(rawPath);
     if (sitePath === undefined) return sendError(res, 400, 'The request path has a malformed %-escape.');
-    const file = s.memory.get(sitePath.endsWith('/') ? `${sitePath}index.html` : sitePath);
+    const file = sitePath.endsWith('/') ? s.memory.get(`${sitePath}index.html`) : s.memory.get(sitePath) ?? s.memory.get(`${sitePath}.html`);
     if (file) return serveMemory(req, res, file);
 
     const legacy = UPDATE_PATH.exec(rawPath);
@@ -334,10 +391,12 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
         do {
           reloadAgain = false;
           try {
-            const next = await loadSite(root, opts);
+            const next = await loadSite(root, siteOptions);
             next.diagnostics.forEach(report);
             if (next.buildId !== site.buildId) log(`reloaded ${displayPath(root)}: build ${next.buildId} (${next.files} files, ${next.updates.entries} update entries)`);
+            const old = site;
             site = next; // the switch: requests that started earlier keep the build they took
+            retire(old);
           } catch (e) {
             const why = e instanceof StoreError ? e.diagnostics.map((d) => d.message).join('; ') : String((e as Error).message ?? e);
             report(diag(Errors.ServeReloadFailed, [displayPath(root), why]));
@@ -370,9 +429,12 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
     },
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (e: NodeJS.ErrnoException) => {
+          const why = e.code === 'EADDRINUSE' ? 'the address is in use' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.message;
+          reject(new StoreError(diag(Errors.ServeListen, [`${host.includes(':') ? `[${host}]` : host}:${port}`, why])));
+        });
         server.listen(port, host, () => {
-          server.off('error', reject);
+          server.removeAllListeners('error');
           resolve((server.address() as AddressInfo).port);
         });
       });
@@ -391,7 +453,11 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
         server.close(() => {
           clearTimeout(force);
           clearInterval(sweep);
-          resolve();
+          void (reloading ?? Promise.resolve()).finally(() => {
+            for (const s of [site, ...retired]) dropSnapshot(s);
+            if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
+            resolve();
+          });
         });
       });
     },

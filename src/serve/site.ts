@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import fg from 'fast-glob';
@@ -15,6 +15,12 @@ export interface SiteOptions {
   memoryFileLimit?: number;
   /** Total bytes kept in memory; further files are streamed from disk by sirv. @default 268435456 */
   memoryBudget?: number;
+  /**
+   * A folder on the same file system where the files sirv streams (archives, large files) are
+   * hardlinked for each loaded build, so a later build deleting its previous folder cannot cut a
+   * download short. Without it, or when links fail, they are streamed from the site folder.
+   */
+  snapshotDir?: string;
 }
 
 /** One stored representation of a file (identity, br or gzip). */
@@ -59,6 +65,32 @@ export interface Site {
   readonly memoryBytes: number;
   /** Problems found while loading (e.g. no update index). */
   readonly diagnostics: readonly Diagnostic[];
+  /** The hardlinked copy of the streamed files, when one was made; remove it with {@link dropSnapshot}. */
+  readonly snapshot?: string;
+}
+
+let generation = 0;
+
+// Hardlinks every streamed file into a fresh folder; undefined (and nothing left behind) on failure.
+function linkSnapshot(dir: string, rels: readonly string[], base: string, report: (why: string) => void): string | undefined {
+  const snap = path.join(base, `build-${Date.now()}-${++generation}`);
+  try {
+    for (const rel of rels) {
+      const target = path.join(snap, rel);
+      mkdirSync(path.dirname(target), { recursive: true });
+      linkSync(realpathSync(path.join(dir, rel)), target);
+    }
+    return snap;
+  } catch (e) {
+    rmSync(snap, { recursive: true, force: true });
+    report((e as NodeJS.ErrnoException).code ?? String(e));
+    return undefined;
+  }
+}
+
+/** Removes the hardlinked copy of a build that no longer answers requests. */
+export function dropSnapshot(site: Site): void {
+  if (site.snapshot) rmSync(site.snapshot, { recursive: true, force: true });
 }
 
 /** Cache policy: versioned archives forever, everything else briefly and revalidated. */
@@ -148,17 +180,18 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
   const memory = new Map<string, MemoryFile>();
   const disk = new Map<string, DiskFile>();
   const hash = createHash('sha256');
+  const inMemory = new Set<string>();
   let memoryBytes = 0;
   let n = 0;
   const load = (rel: string, st: Stats): Buffer | undefined => {
     if (st.size > limit || st.size > budget) return undefined;
     budget -= st.size;
     memoryBytes += st.size;
+    inMemory.add(rel);
     return readFileSync(path.join(dir, rel));
   };
   for (const [rel, st] of stats) {
     hash.update(`${rel}\0${st.size}\n`);
-    disk.set(`/${rel}`, { abs: path.join(dir, rel), size: st.size, mtimeMs: st.mtimeMs });
     // Precompressed siblings are stored with their file; archives are always streamed.
     if (rel.startsWith('files/') || (ENCODED.test(rel) && stats.has(rel.replace(ENCODED, '')))) continue;
     const sitePath = `/${rel}`;
@@ -175,9 +208,15 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
     if (++n % 512 === 0) await yieldToRequests();
   }
   const diagnostics: Diagnostic[] = [];
+  const streamed = [...stats.keys()].filter((rel) => !inMemory.has(rel));
+  const snapshot = opts.snapshotDir && streamed.length
+    ? linkSnapshot(dir, streamed, opts.snapshotDir, (why) => diagnostics.push(diag(Errors.ServeNoSnapshot, [displayPath(opts.snapshotDir!), why])))
+    : undefined;
+  const served = snapshot ?? dir;
+  for (const [rel, st] of stats) disk.set(`/${rel}`, { abs: path.join(inMemory.has(rel) ? dir : served, rel), size: st.size, mtimeMs: st.mtimeMs });
   const indexBytes = memory.get(`/${UPDATE_INDEX_PATH}`)?.identity.body ?? (stats.has(UPDATE_INDEX_PATH) ? readFileSync(path.join(dir, UPDATE_INDEX_PATH)) : undefined);
   const updates = compileUpdateIndex(readIndex(dir, indexBytes, diagnostics));
-  const handler = sirv(dir, {
+  const handler = sirv(served, {
     etag: true,
     gzip: true,
     brotli: true,
@@ -200,6 +239,7 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
     files: stats.size,
     memoryBytes,
     diagnostics,
+    snapshot,
   };
   return { site, folderId: identity(folder) };
 }
@@ -216,6 +256,7 @@ export async function loadSite(dir: string, opts: SiteOptions = {}): Promise<Sit
     const { site, folderId } = await readSite(abs, opts);
     const after = statSync(abs, { throwIfNoEntry: false });
     if (after && identity(after) === folderId) return site;
+    dropSnapshot(site);
     if (attempt >= 5) throw new StoreError(diag(Errors.ServeReloadFailed, [displayPath(abs), 'the folder kept changing while it was read']));
     await new Promise((r) => setTimeout(r, 50 * attempt));
   }

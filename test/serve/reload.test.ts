@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStore } from '../../src/index.js';
 import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
-import { tmpStore } from '../helpers.js';
+import { tmpDir, tmpStore } from '../helpers.js';
 import { load, request } from './_http.js';
 
 const APPS = '/api/v1/apps.json';
@@ -97,5 +99,39 @@ describe('reload of a broken build', () => {
     await other.reload();
     expect(other.site).toBe(before);
     expect(logs.at(-1)).toMatch(/^error E_SERVE_RELOAD_FAILED: Could not load the new build in .*dist \(.*update-index\.json is not a usable update index/);
+  });
+});
+
+describe('downloads across a swap', () => {
+  it('finish from the hardlinked snapshot even when the build deletes the previous folder', async () => {
+    const parent = tmpDir();
+    const site = path.join(parent, 'dist');
+    const big = randomBytes(16 * 1024 * 1024);
+    mkdirSync(path.join(site, 'files', 'a', '1.0.0'), { recursive: true });
+    writeFileSync(path.join(site, 'files', 'a', '1.0.0', 'a.bin'), big);
+    writeFileSync(path.join(site, 'index.html'), 'one');
+    const s = await createStoreServer(site);
+    const port = await s.listen(0);
+    const snapshots = path.join(parent, `dist.serve-${process.pid}`);
+    expect(readdirSync(snapshots)).toHaveLength(1);
+    const res = await new Promise<http.IncomingMessage>((resolve) => http.get({ host: '127.0.0.1', port, path: '/files/a/1.0.0/a.bin' }, (r) => resolve(r.pause())));
+    // What a build does: the new site is renamed into place, the old one deleted.
+    cpSync(site, path.join(parent, 'dist.tmp'), { recursive: true });
+    writeFileSync(path.join(parent, 'dist.tmp', 'index.html'), 'two');
+    renameSync(site, path.join(parent, 'dist.old'));
+    renameSync(path.join(parent, 'dist.tmp'), site);
+    rmSync(path.join(parent, 'dist.old'), { recursive: true });
+    await s.reload();
+    expect((await request(port, '/')).text).toBe('two');
+    expect(readdirSync(snapshots)).toHaveLength(2); // the old one waits for its download
+    const body = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).resume();
+    });
+    expect(body.equals(big)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(readdirSync(snapshots)).toHaveLength(1);
+    await s.close();
+    expect(existsSync(snapshots)).toBe(false);
   });
 });

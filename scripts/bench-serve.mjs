@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// `npm run bench -- serve`: requests/s and p99 of `appshelf serve` for (a) a static manifest and
+// (b) an /update.json query, side by side with nginx serving the same dist/ for (a), then 200
+// connections for 30 s against a mix of routes (zero errors expected). Loopback only; about
+// 2 min with the defaults. Needs nginx and wrk: installs them with apt-get when possible,
+// otherwise prints why and skips. Environment: BENCH_SECONDS (per run, default 8),
+// BENCH_ROUNDS (default 2), BENCH_LOAD_SECONDS (default 30).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+const MANIFEST = '/update/shelfnotes/stable/osx/x86-64/10.json';
+const QUERY = '/update.json?app=shelfnotes&os=osx&osversion=14.1&channel=stable&percentile=10';
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+function ensureTools() {
+  const missing = ['nginx', 'wrk'].filter((c) => !has(c));
+  if (!missing.length) return true;
+  const root = process.getuid?.() === 0;
+  if (has('apt-get') && root) {
+    console.error(`installing ${missing.join(' ')} with apt-get …`);
+    const r = spawnSync('sh', ['-c', `apt-get install -y ${missing.join(' ')} >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y ${missing.join(' ')} >/dev/null 2>&1)`], { stdio: 'inherit' });
+    if (r.status === 0 && missing.every(has)) return true;
+  }
+  console.log(`_skipped: ${missing.join(' and ')} not found and could not be installed (${root ? 'apt-get failed' : 'not root'}); install them (Debian: apt-get install nginx wrk) and run again._`);
+  return false;
+}
+
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address();
+    s.close(() => resolve(port));
+  });
+});
+
+async function waitFor(port) {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise((r) => net.connect(port, '127.0.0.1').on('connect', function () { this.destroy(); r(true); }).on('error', () => r(false)));
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+function startNginx(tmp, dist, port) {
+  const conf = path.join(tmp, 'nginx.conf');
+  writeFileSync(conf, `daemon off;
+worker_processes 1;
+pid ${tmp}/nginx.pid;
+error_log ${tmp}/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type application/json;
+  client_body_temp_path ${tmp}/body; proxy_temp_path ${tmp}/proxy; fastcgi_temp_path ${tmp}/fastcgi;
+  uwsgi_temp_path ${tmp}/uwsgi; scgi_temp_path ${tmp}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${dist};
+    location / { try_files $uri =404; }
+  }
+}
+`);
+  return spawn('nginx', ['-p', tmp, '-c', conf, '-e', path.join(tmp, 'nginx-error.log')], { stdio: 'ignore' });
+}
+
+function startAppshelf(dist, port) {
+  return spawn(process.execPath, [path.join(repo, 'lib/cli/main.js'), 'serve', '--dir', dist, '--port', String(port)], { stdio: 'ignore' });
+}
+
+/** Runs wrk; returns req/s, p99 in ms and error counts. */
+function wrk(url, { connections = 64, duration = seconds, script } = {}) {
+  // A 10 s timeout: on a shared 2-core machine a slow answer is latency (p99), not an error.
+  const args = ['-t2', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '--latency', ...(script ? ['-s', script] : []), url];
+  const out = execFileSync('wrk', args, { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const ms = p99 ? Number(p99[1]) * { us: 0.001, ms: 1, s: 1000 }[p99[2]] : NaN;
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const errors = (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + non2xx;
+  return { rps, p99: ms, requests, errors, raw: out };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main() {
+  if (!ensureTools()) return;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'appshelf-bench-serve-'));
+  // nginx started as root serves as `nobody`, which must be able to read the site.
+  chmodSync(tmp, 0o755);
+  const children = [];
+  try {
+    const dist = path.join(tmp, 'dist');
+    const { buildStore } = await import(path.join(repo, 'lib/index.js'));
+    const built = await buildStore({ storeDir: path.join(repo, 'store'), outDir: dist, cacheDir: path.join(tmp, 'cache') });
+    if (!built.ok) throw new Error('the example store did not build');
+    const manifestBytes = readFileSync(path.join(dist, MANIFEST)).byteLength;
+
+    const nginxPort = await freePort();
+    const appPort = await freePort();
+    children.push(startNginx(tmp, dist, nginxPort), startAppshelf(dist, appPort));
+    await Promise.all([waitFor(nginxPort), waitFor(appPort)]);
+    const nginxUrl = `http://127.0.0.1:${nginxPort}`;
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    const fetchBody = async (url) => {
+      const r = await fetch(url);
+      if (r.status !== 200) throw new Error(`${url} answered ${r.status}`);
+      return Buffer.from(await r.arrayBuffer());
+    };
+    const expected = readFileSync(path.join(dist, MANIFEST));
+    for (const u of [nginxUrl, appUrl]) if (!(await fetchBody(`${u}${MANIFEST}`)).equals(expected)) throw new Error(`${u} serves other bytes`);
+    const queryBytes = (await fetchBody(`${appUrl}${QUERY}`)).byteLength;
+    for (const u of [nginxUrl, appUrl]) wrk(`${u}${MANIFEST}`, { duration: 2 }); // warm-up
+
+    // (b) again with a new query string every time: no remembered answer, the full match runs.
+    const unique = path.join(tmp, 'unique.lua');
+    writeFileSync(unique, `local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", ${JSON.stringify(QUERY)} .. "&n=" .. i)\nend\n`);
+    const runs = { nginx: [], static: [], update: [], fresh: [] };
+    for (let r = 0; r < rounds; r++) {
+      runs.nginx.push(wrk(`${nginxUrl}${MANIFEST}`));
+      runs.static.push(wrk(`${appUrl}${MANIFEST}`));
+      runs.update.push(wrk(`${appUrl}${QUERY}`));
+      runs.fresh.push(wrk(appUrl, { script: unique }));
+    }
+    const pick = (k) => ({ rps: median(runs[k].map((x) => x.rps)), p99: median(runs[k].map((x) => x.p99)), errors: runs[k].reduce((a, x) => a + x.errors, 0) });
+    const nginx = pick('nginx');
+    const stat = pick('static');
+    const update = pick('update');
+    const fresh = pick('fresh');
+
+    // 200 connections over a mix of routes (manifest, API, /update.json, archive, /healthz).
+    const lua = path.join(tmp, 'mix.lua');
+    const paths = [MANIFEST, '/api/v1/apps.json', QUERY, '/files/shelfnotes/1.5.0/shelfnotes-1.5.0-osx.tar.gz', '/healthz'];
+    writeFileSync(lua, `local paths = { ${paths.map((p) => JSON.stringify(p)).join(', ')} }\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n`);
+    const mix = wrk(appUrl, { connections: 200, duration: loadSeconds, script: lua });
+
+    const nginxVersion = spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '');
+    console.log(`Command: \`npm run bench -- serve\` (wrk -t2 -c64 -d${seconds}s --latency, median of ${rounds} interleaved rounds; loopback;`);
+    console.log(`${os.cpus().length} cores shared by wrk, nginx and node; Node ${process.version}, ${nginxVersion} with 1 worker, sendfile, access_log off).`);
+    console.log('');
+    console.log('| what | server | req/s | p99 | ratio |');
+    console.log('|---|---|---:|---:|---|');
+    console.log(`| (a) static manifest \`${MANIFEST}\` (${manifestBytes} B) | nginx | ${fmt(nginx.rps)} | ${fmt(nginx.p99, 2)} ms | 1.00 |`);
+    console.log(`| (a) the same manifest | appshelf serve | ${fmt(stat.rps)} | ${fmt(stat.p99, 2)} ms | **${fmt(stat.rps / nginx.rps, 2)} × nginx** (aim ≥ 0.5) |`);
+    console.log(`| (b) \`${QUERY}\` (${queryBytes} B) | appshelf serve | ${fmt(update.rps)} | ${fmt(update.p99, 2)} ms | **${fmt(update.rps / stat.rps, 2)} × (a)** (aim ≥ 0.8), ${fmt(update.rps / nginx.rps, 2)} × nginx |`);
+    console.log(`| (b) the same query made unique (\`&n=<counter>\`), so never answered from the remembered answers | appshelf serve | ${fmt(fresh.rps)} | ${fmt(fresh.p99, 2)} ms | ${fmt(fresh.rps / stat.rps, 2)} × (a) |`);
+    console.log('');
+    console.log(`Load: 200 connections for ${loadSeconds} s over ${paths.length} routes (manifest, API, /update.json, archive, /healthz): ` +
+      `${fmt(mix.requests)} requests, ${fmt(mix.rps)} req/s, p99 ${fmt(mix.p99, 2)} ms, **${mix.errors} errors** (socket errors + non-2xx/3xx).`);
+    const errs = nginx.errors + stat.errors + update.errors + fresh.errors + mix.errors;
+    if (errs) {
+      console.error(`${errs} errors during the runs (nginx ${nginx.errors}, manifest ${stat.errors}, /update.json ${update.errors}, load ${mix.errors})`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
