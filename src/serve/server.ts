@@ -195,7 +195,9 @@ function prepareRange(req: http.IncomingMessage, res: http.ServerResponse, size:
     res.end();
     return false;
   }
-  req.headers.range = `bytes=${start}-${end}`;
+  // sirv reads an end of 0 as "to the end": send the whole file (200) rather than a mislabelled 206.
+  if (end === 0) delete req.headers.range;
+  else req.headers.range = `bytes=${start}-${end}`;
   return true;
 }
 
