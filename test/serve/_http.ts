@@ -51,6 +51,8 @@ export interface LoadResult {
   requests: number;
   /** Number of failed requests. */
   failures: number;
+  /** Of those, answers with a bad status or content (not connection errors). */
+  badAnswers: number;
   /** The first failures: a socket error or an unexpected status, with the path. */
   errors: string[];
 }
@@ -65,7 +67,7 @@ export async function load(
 ): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
   const deadline = Date.now() + opts.seconds * 1000;
-  const result: LoadResult = { requests: 0, failures: 0, errors: [] };
+  const result: LoadResult = { requests: 0, failures: 0, badAnswers: 0, errors: [] };
   const worker = async (w: number) => {
     for (let i = w; Date.now() < deadline && !opts.stop?.now; i++) {
       const target = opts.paths[i % opts.paths.length]!;
@@ -73,6 +75,7 @@ export async function load(
         const r = await request(port, target, { agent });
         result.requests++;
         const problem = r.status >= 400 ? `status ${r.status}` : opts.check?.(target, r);
+        if (problem) result.badAnswers++;
         if (problem && result.failures++ < 20) result.errors.push(`${target}: ${problem}`);
       } catch (e) {
         if (result.failures++ < 20) result.errors.push(`${target}: ${(e as Error).message}`);
