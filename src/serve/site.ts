@@ -181,6 +181,7 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
   const disk = new Map<string, DiskFile>();
   const hash = createHash('sha256');
   const inMemory = new Set<string>();
+  const shared = new Map<string, MemoryFile>();
   let memoryBytes = 0;
   let n = 0;
   const load = (rel: string, st: Stats): Buffer | undefined => {
@@ -197,12 +198,22 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
     const sitePath = `/${rel}`;
     const br = stats.get(`${rel}.br`);
     const gz = stats.get(`${rel}.gz`);
+    // The build hardlinks identical manifests (one per percentile): keep one copy per inode.
+    const key = [st, br, gz].map((x) => (x ? `${x.dev}:${x.ino}` : '-')).join('/') + path.posix.extname(rel) + cacheControlFor(sitePath);
+    const twin = shared.get(key);
+    if (twin) {
+      memory.set(sitePath, twin);
+      for (const r of [rel, `${rel}.br`, `${rel}.gz`]) if (stats.has(r)) inMemory.add(r);
+      hash.update(twin.identity.body);
+      continue;
+    }
     const wanted = st.size + (br?.size ?? 0) + (gz?.size ?? 0);
     if (wanted > budget || [st, br, gz].some((s) => s && s.size > limit)) continue;
     const file: MemoryFile = { identity: memoryBody(sitePath, load(rel, st)!, st) };
     if (br) file.br = memoryBody(sitePath, load(`${rel}.br`, br)!, br, 'br');
     if (gz) file.gzip = memoryBody(sitePath, load(`${rel}.gz`, gz)!, gz, 'gzip');
     memory.set(sitePath, file);
+    shared.set(key, file);
     hash.update(file.identity.body);
     // Keep answering the previous build while a large one is read.
     if (++n % 512 === 0) await yieldToRequests();
