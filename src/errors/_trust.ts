@@ -112,7 +112,7 @@ export const trustErrors = {
   SignatureWrongKey: {
     code: 'E_SIGNATURE_WRONG_KEY',
     message: (what: string, cert: string) => `The signature of ${what} was made by a different key than the one of ${cert}.`,
-    hint: `If the app certificate changed, every release must be re-signed with the new key or removed in the same change. ${resign}`,
+    hint: `If the app certificate changed, every release must be re-signed with the new key in the same change (or yanked). ${resign}`,
   },
   SignatureOtherData: {
     code: 'E_SIGNATURE_OTHER_DATA',
@@ -129,7 +129,7 @@ export const trustErrors = {
     message: (app: string, versions: string) =>
       `Releases of "${app}" do not verify with its current certificate: ${versions}.`,
     hint: (app: string) =>
-      `The certificate of "${app}" changed (re-registration with a new key): re-sign these releases with the new key (same bytes, new signature) using \`appshelf sign\`, or remove them in the same change.`,
+      `The certificate of "${app}" changed (re-registration with a new key): re-sign these releases with the new key (same bytes, new signature) using \`appshelf sign\`, in the same change. A release that cannot be re-signed is withdrawn with \`yanked: true\` (released versions are never deleted).`,
   },
   ArchiveNotFound: {
     code: 'E_ARCHIVE_NOT_FOUND',

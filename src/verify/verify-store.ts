@@ -317,15 +317,15 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
   const what = `${shown} (${trust.app.id} ${release.version})`;
   const job: EntryJob = { trust, release, entry, abs, shown, unsigned: true };
   if (!entry.signature) {
-    if (store.trust.signaturesRequired) out.push(diag(Errors.SignatureMissing, [what], entry.at));
+    if (store.trust.signaturesRequired) out.push(forRelease(release, diag(Errors.SignatureMissing, [what], entry.at)));
   } else if (trust.key) {
     const decoded = decodeBase64(entry.signature);
     const expected = Math.ceil((trust.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-    if ('reason' in decoded) out.push(diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.at));
+    if ('reason' in decoded) out.push(forRelease(release, diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.at)));
     else if (decoded.bytes.length !== expected) {
-      out.push(diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.at));
+      out.push(forRelease(release, diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.at)));
       // A whole signature of another key size (2048/3072/4096 bits) means another key made it.
-      job.otherKey = decoded.bytes.length % 128 === 0;
+      job.otherKey = !release.yanked && decoded.bytes.length % 128 === 0;
     }
     else {
       job.signature = entry.signature;
@@ -367,14 +367,24 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
   const check = checkSignature(readFileSync(job.abs), job.signature, trust.key!);
   if (check.ok) return true;
   const what = `${shown} (${trust.app.id} ${job.release.version})`;
-  out.push(signatureProblem(check, what, trust, entry.at, (sha512) => {
+  const problem = signatureProblem(check, what, trust, entry.at, (sha512) => {
     if (sha512 === sha512Hex(trust.app.id)) return 'it is the registration signature (over the app id), not a signature of the archive';
     const other = archiveDigests(trust).get(sha512);
     // A signature of this very archive cannot fail, so a match is always another file.
     return other ? `it is the signature of ${other}` : 'it was made for a different file (or another build of this one)';
-  }));
-  if (check.kind === 'wrong-key') addTo(wrongKey, trust, job.release.version);
+  });
+  out.push(forRelease(job.release, problem));
+  if (check.kind === 'wrong-key' && !job.release.yanked) addTo(wrongKey, trust, job.release.version);
   return false;
+}
+
+/**
+ * A signature problem of a yanked release is only a warning: it is served to no one, and a
+ * released version may never be deleted, so after a certificate change yanking is the way out
+ * for a release that cannot be re-signed.
+ */
+function forRelease(release: ResolvedRelease, d: Diagnostic): Diagnostic {
+  return release.yanked ? { ...d, severity: 'warning' } : d;
 }
 
 function signatureProblem(check: Exclude<SignatureCheck, { ok: true }>, what: string, trust: AppTrust, at: Position, otherData: (sha512: string) => string): Diagnostic {

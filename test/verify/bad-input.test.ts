@@ -171,7 +171,21 @@ describe('bad input is refused with its own code, naming the file', () => {
       file: NEWS_CRT,
       message: 'Releases of "news" do not verify with its current certificate: 1.2.0-nightly.20260320, 1.1.0, 1.0.0.',
     });
-    expect(only(diagnostics, 'E_CERT_CHANGED').hint).toMatch(/re-sign these releases with the new key \(same bytes, new signature\) using `appshelf sign`, or remove them/);
+    expect(only(diagnostics, 'E_CERT_CHANGED').hint).toMatch(/re-sign these releases with the new key \(same bytes, new signature\) using `appshelf sign`, in the same change\. A release that cannot be re-signed is withdrawn with `yanked: true`/);
+  });
+
+  it('certificate change: a yanked release that was not re-signed only warns', async () => {
+    const key = quickKey();
+    const dir = tmpStore({ [NEWS_CRT]: issue('news', key) });
+    setSignature(dir, 'store/apps/news/app.yaml', signData('news', key));
+    for (const [rel, archive] of [[NEWS_110, 'news-1.1.0.tar.gz'], ['store/apps/news/releases/1.2.0-nightly.20260320.yaml', 'news-1.2.0-nightly.20260320.tar.gz']] as const) {
+      setSignature(dir, rel, signData(readFileSync(path.join(dir, 'store/apps/news/files', archive)), key));
+    }
+    edit(dir, NEWS_100, (t) => t.replace('channels: [stable]', 'channels: [stable]\nyanked: true\nyankReason: signed with the retired key'));
+    const { code, diagnostics } = await check(dir);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(only(diagnostics, 'E_SIGNATURE_LENGTH')).toMatchObject({ file: NEWS_100, severity: 'warning' });
+    expect(code).toBe(0);
   });
 
   it('truncated archive', async () => {
