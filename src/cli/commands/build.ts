@@ -10,14 +10,20 @@ export const command: Command = {
 
 Checks the store; when it has no errors, writes the static site (update manifests,
 API, schemas, archives, web catalog) to a temporary folder and swaps it into place,
-so a failed or interrupted build leaves the previous site untouched.
+so a failed or interrupted build leaves the previous site untouched. Remote (https)
+archives that are not yet in the cache are downloaded and verified.
 
 Options:
   --store DIR      the store folder (default: store)
   --out DIR        the output folder (default: dist)
   --format FMT     how to print problems: text (default), json, github
-  --fetch          download remote archives to verify and inspect them
-  -h, --help       show this help`,
+  --fetch          accepted for symmetry with \`check --fetch\` (a build always fetches)
+  -h, --help       show this help
+
+Environment:
+  APPSHELF_SIGNING_KEY       Ed25519 private key (PEM) that signs the update manifests
+  APPSHELF_SIGNING_KEY_FILE  the same, read from a file
+  Without either, the manifests are unsigned and the build says so.`,
   options: {
     store: { type: 'string' },
     out: { type: 'string' },
