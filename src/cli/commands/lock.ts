@@ -6,34 +6,60 @@ import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
-export const command: Command = {
-  name: 'lock',
-  summary: 'lock versioning: the app accepts no new releases',
-  usage: `Usage: appshelf lock APP [--store DIR]
-
-Sets \`locked: true\` in apps/APP/app.yaml. Once merged, the pull-request check refuses
+const texts = {
+  lock: {
+    summary: 'lock versioning: the app accepts no new releases',
+    what: `Sets \`locked: true\` in apps/APP/app.yaml. Once merged, the pull-request check refuses
 every new release of the app (its released versions stay installable). Any owner of
-the app or store admin may lock it; only a store admin may unlock it.
+the app or store admin may lock it; only a store admin may unlock it.`,
+    already: 'is already locked',
+    done: 'is locked: it accepts no new releases once this change is merged',
+    example: 'legacy_sync',
+  },
+  unlock: {
+    summary: 'unlock versioning: the app accepts new releases again',
+    what: `Removes \`locked\` from apps/APP/app.yaml. Only a store admin may merge this change
+(the pull-request check with --actor refuses it from anyone else); new releases are
+accepted from the next pull request on.`,
+    already: 'is not locked',
+    done: 'is unlocked: new releases are accepted once this change is merged',
+    example: 'legacy_sync',
+  },
+};
+
+/** `appshelf lock` and `appshelf unlock`: the same edit of `locked` in app.yaml, either way. */
+export function lockCommand(locked: boolean): Command {
+  const name = locked ? 'lock' : 'unlock';
+  const t = texts[name];
+  return {
+    name,
+    summary: t.summary,
+    usage: `Usage: appshelf ${name} APP [--store DIR]
+
+${t.what}
 
 Options:
   --store DIR   the store folder (default: store)
   -h, --help    show this help
 
 Example:
-  appshelf lock legacy_sync`,
-  options: { store: { type: 'string' } },
-  positionals: [1, 1],
-  async run(args) {
-    const [id] = args.positionals as [string];
-    const storeDir = str(args, 'store', 'store')!;
-    const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-    const app = requireApp(ctx, id);
-    if (app.app.locked === true) {
-      args.io.out(`${id} is already locked; nothing to do\n`);
+  appshelf ${name} ${t.example}`,
+    options: { store: { type: 'string' } },
+    positionals: [1, 1],
+    async run(args) {
+      const [id] = args.positionals as [string];
+      const storeDir = str(args, 'store', 'store')!;
+      const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
+      const app = requireApp(ctx, id);
+      if ((app.app.locked === true) === locked) {
+        args.io.out(`${id} ${t.already}; nothing to do\n`);
+        return 0;
+      }
+      writeFileSync(app.source.abs, setLocked(app.source, locked));
+      args.io.out(`✓ ${id} ${t.done} (${app.source.file})\n`);
       return 0;
-    }
-    writeFileSync(app.source.abs, setLocked(app.source, true));
-    args.io.out(`✓ ${id} is locked: it accepts no new releases once this change is merged (${app.source.file})\n`);
-    return 0;
-  },
-};
+    },
+  };
+}
+
+export const command = lockCommand(true);
