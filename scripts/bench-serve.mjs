@@ -3,8 +3,8 @@
 // (b) an /update.json query, side by side with nginx serving the same dist/ for (a), then 200
 // connections for 30 s against a mix of routes (zero errors expected). Loopback only; about
 // 2 min with the defaults. Needs nginx and wrk: installs them with apt-get when possible,
-// otherwise prints why and skips. Environment: BENCH_SECONDS (per run, default 8),
-// BENCH_ROUNDS (default 2), BENCH_LOAD_SECONDS (default 30).
+// otherwise prints why and skips. Environment: BENCH_SECONDS (per run, default 5),
+// BENCH_ROUNDS (default 3), BENCH_LOAD_SECONDS (default 30).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -13,8 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const MANIFEST = '/update/shelfnotes/stable/osx/x86-64/10.json';
 const QUERY = '/update.json?app=shelfnotes&os=osx&osversion=14.1&channel=stable&percentile=10';
