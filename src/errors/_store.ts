@@ -21,7 +21,7 @@ export const storeErrors = {
     message: (reason: string) => `JSON syntax error: ${reason}`,
   },
   UnexpectedFile: {
-    code: 'E_UNEXPECTED_FILE',
+    code: 'W_UNEXPECTED_FILE',
     severity: 'warning',
     message: (file: string) => `${file} is not part of the store layout and is ignored.`,
     hint: 'Store files are store.yaml, apps/<id>/app.yaml and apps/<id>/releases/<version>.yaml (or .json).',
@@ -97,11 +97,6 @@ export const storeErrors = {
     code: 'E_ROLLOUT_CHANNEL',
     message: (channel: string) => `Rollout for channel "${channel}", which the release is not in.`,
     hint: 'Add the channel to `channels`, or remove its rollout.',
-  },
-  FileMissing: {
-    code: 'E_FILE_MISSING',
-    message: (file: string) => `Release file ${file} does not exist.`,
-    hint: 'Commit the archive next to the release, or give an https url instead of a file.',
   },
   FileOutsideApp: {
     code: 'E_FILE_OUTSIDE',
