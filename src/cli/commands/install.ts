@@ -1,5 +1,5 @@
 import { installApp } from '../../install/index.js';
-import { clientContext, clientOptionSpecs, clientOptionsHelp, printJson, runClient } from '../../install/cli-support.js';
+import { clientContext, clientOptionSpecs, clientOptionsHelp, printJson, runClient } from '../client-support.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 

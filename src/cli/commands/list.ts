@@ -1,5 +1,5 @@
 import { listAvailable, listInstalled, resolveClientConfig } from '../../install/index.js';
-import { printJson, runClient } from '../../install/cli-support.js';
+import { printJson, runClient } from '../client-support.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 

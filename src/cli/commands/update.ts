@@ -1,6 +1,6 @@
 import { formatText } from '../../errors/index.js';
 import { updateApps } from '../../install/index.js';
-import { clientContext, printJson, runClient, updateOptionSpecs } from '../../install/cli-support.js';
+import { clientContext, printJson, runClient, updateOptionSpecs } from '../client-support.js';
 import type { Command } from '../command.js';
 
 export const command: Command = {

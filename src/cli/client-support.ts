@@ -1,7 +1,7 @@
-import type { CommandArgs } from '../cli/command.js';
+import type { CommandArgs } from './command.js';
 import { formatText, StoreError, type Diagnostic } from '../errors/index.js';
-import { resolveClientConfig, type ClientOptions } from './config.js';
-import type { ClientContext } from './installer.js';
+import { resolveClientConfig, type ClientOptions } from '../install/config.js';
+import type { ClientContext } from '../install/installer.js';
 
 /** The node:util parseArgs options every client command takes. */
 export const clientOptionSpecs = {
