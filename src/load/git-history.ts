@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { parse as parseYaml } from 'yaml';
 
 /** A commit on the first-parent line of the store's branch (a merged pull request, or a direct push). */
@@ -101,6 +104,28 @@ export function readStoreHistory(storeRoot: string): StoreHistory {
   for (const app of dirty) appChangedAt.delete(app);
   return { git: true, added, events, appChangedAt, storeChangedAt, dirty };
 }
+
+/**
+ * {@link readStoreHistory} in a worker thread, so the git calls (and parsing their output) run
+ * on another core while the caller loads and checks the store. In this thread when the compiled
+ * worker is not there (TypeScript sources run directly).
+ */
+export function readStoreHistoryInBackground(storeRoot: string): Promise<StoreHistory> {
+  if (!existsSync(historyWorker)) return Promise.resolve().then(() => readStoreHistory(storeRoot));
+  return new Promise((resolve) => {
+    const worker = new Worker(historyWorker, { workerData: storeRoot });
+    let done = false;
+    worker.once('message', (history: StoreHistory) => {
+      done = true;
+      resolve(history);
+    });
+    // The history only adds release numbers and dates: without it a build falls back to version order.
+    worker.once('error', () => resolve(readStoreHistory(storeRoot)));
+    worker.once('exit', () => done || resolve(noHistory));
+  });
+}
+
+const historyWorker = fileURLToPath(new URL('./_history-worker.js', import.meta.url));
 
 /** The pull request number in a merge or squash subject, if any. */
 export function prNumber(subject: string): number | undefined {

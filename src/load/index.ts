@@ -1,2 +1,3 @@
-export { loadStore, type LoadedStore, type LoadedApp } from './load-store.js';
-export { parseSource, positionOf, type SourceDoc, type SourceKind, type ParseProblem } from './source.js';
+export { appSourceKeys, loadStore, type LoadedStore, type LoadedApp, type LoadOptions } from './load-store.js';
+export { ParseCache } from './parse-cache.js';
+export { lazyPosition, lazySource, parseSource, positionOf, type SourceDoc, type SourceKind, type ParseProblem } from './source.js';

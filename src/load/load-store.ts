@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import { displayPath } from '../util/paths.js';
-import { parseSource, type SourceDoc, type SourceKind } from './source.js';
+import { ParseCache } from './parse-cache.js';
+import { parseInParallel } from './_parallel-parse.js';
+import { lazySource, type SourceDoc, type SourceKind } from './source.js';
 
 /** The raw store: every store file parsed, nothing checked yet. */
 export interface LoadedStore {
@@ -22,10 +25,28 @@ export interface LoadedApp {
   releases: SourceDoc[];
 }
 
+/** Options of {@link loadStore}. */
+export interface LoadOptions {
+  /** Folder of the parse cache (`parse-cache.jsonl`); every file is parsed when undefined. */
+  cacheDir?: string;
+}
+
 const STORE_FILES = ['store.yaml', 'store.yml', 'store.json'];
 const DATA_EXT = /\.(ya?ml|json)$/;
 
-function readSource(root: string, rel: string, kind: SourceKind, diagnostics: Diagnostic[]): SourceDoc | undefined {
+/** A store file read and looked up in the parse cache; `data` is set once it is known. */
+interface ReadFile {
+  rel: string;
+  kind: SourceKind;
+  abs: string;
+  file: string;
+  text: string;
+  json: boolean;
+  key: string;
+  known?: { data: unknown };
+}
+
+function readText(root: string, rel: string, kind: SourceKind, cache: ParseCache, diagnostics: Diagnostic[]): ReadFile | undefined {
   const abs = path.join(root, rel);
   const file = displayPath(abs);
   let text: string;
@@ -36,45 +57,82 @@ function readSource(root: string, rel: string, kind: SourceKind, diagnostics: Di
     diagnostics.push(diag(Errors.ReadFailed, [file, (e as NodeJS.ErrnoException).code ?? String(e)], { file }));
     return undefined;
   }
-  const parsed = parseSource(text, rel.endsWith('.json'));
-  const spec = rel.endsWith('.json') ? Errors.JsonSyntax : Errors.YamlSyntax;
-  for (const p of parsed.problems) diagnostics.push(diag(spec, [p.message], { file, line: p.line, column: p.column }));
-  return { kind, file, rel, abs, text, data: parsed.data, doc: parsed.doc, lineCounter: parsed.lineCounter };
+  const json = rel.endsWith('.json');
+  const key = ParseCache.keyOf(text, json);
+  return { rel, kind, abs, file, text, json, key, known: cache.get(key) };
+}
+
+/**
+ * Parses what the cache did not know (in two threads when there is much of it) and makes the
+ * documents. Positions are re-parsed from the text only if a diagnostic asks for one: 20,000
+ * YAML Documents hold ~375 MB, their plain data ~56 MB (perf-facts.md).
+ */
+function parseFiles(files: readonly ReadFile[], cache: ParseCache, diagnostics: Diagnostic[]): SourceDoc[] {
+  const missing = files.filter((f) => !f.known);
+  const parsed = parseInParallel(missing.map((f) => [f.text, f.json]));
+  missing.forEach((f, i) => {
+    const { data, problems } = parsed[i]!;
+    const spec = f.json ? Errors.JsonSyntax : Errors.YamlSyntax;
+    for (const p of problems) diagnostics.push(diag(spec, [p.message], { file: f.file, line: p.line, column: p.column }));
+    if (!problems.length) cache.set(f.key, data);
+    f.known = { data: problems.length ? undefined : data };
+  });
+  return files.map(({ kind, file, rel, abs, text, json, key, known }) => lazySource({ kind, file, rel, abs, text, hash: key, data: known!.data }, json));
+}
+
+/**
+ * A content key per app folder: a hash of store.yaml and of every file of the folder (app file
+ * and releases), by their text. Equal keys mean the app resolves to the same data.
+ */
+export function appSourceKeys(loaded: LoadedStore): Map<string, string> {
+  const keys = new Map<string, string>();
+  const store = loaded.store ? `${loaded.store.rel} ${loaded.store.hash}\n` : '';
+  for (const a of loaded.apps) {
+    const docs = [a.app, ...a.releases].filter((d) => d !== undefined);
+    if (docs.some((d) => d.hash === undefined)) continue;
+    const lines = docs.map((d) => `${d.rel} ${d.hash}`).sort();
+    keys.set(a.folder, createHash('sha256').update(store).update(lines.join('\n')).digest('hex'));
+  }
+  return keys;
 }
 
 /**
  * Reads `store.yaml` and every `apps/<id>/app.yaml` and `apps/<id>/releases/<version>.yaml|json`.
  * This is the only stage that reads store files; later stages work on the returned documents.
  */
-export function loadStore(storeDir: string): LoadedStore {
+export function loadStore(storeDir: string, opts: LoadOptions = {}): LoadedStore {
   const root = path.resolve(storeDir);
+  const cache = new ParseCache(opts.cacheDir);
   const diagnostics: Diagnostic[] = [];
   const storeRel = STORE_FILES.find((f) => existsSync(path.join(root, f)));
   if (!storeRel) {
     diagnostics.push(diag(Errors.StoreNotFound, [displayPath(root)], { file: displayPath(path.join(root, 'store.yaml')) }));
     return { root, apps: [], diagnostics };
   }
-  const store = readSource(root, storeRel, 'store', diagnostics);
-
+  const read: ReadFile[] = [];
+  const storeFile = readText(root, storeRel, 'store', cache, diagnostics);
+  if (storeFile) read.push(storeFile);
   const files = fg.sync(['apps/*/app.{yaml,yml,json}', 'apps/*/releases/*'], { cwd: root, onlyFiles: true, dot: false }).sort();
-  const apps = new Map<string, LoadedApp>();
-  const appOf = (folder: string) => {
-    let a = apps.get(folder);
-    if (!a) apps.set(folder, (a = { folder, releases: [] }));
-    return a;
-  };
   for (const rel of files) {
-    const [, folder, second] = rel.split('/') as [string, string, string];
-    if (second !== 'releases') {
-      const doc = readSource(root, rel, 'app', diagnostics);
-      if (doc) appOf(folder).app = doc;
-    } else if (DATA_EXT.test(rel)) {
-      const doc = readSource(root, rel, 'release', diagnostics);
-      if (doc) appOf(folder).releases.push(doc);
+    const second = rel.split('/')[2];
+    if (second !== 'releases' || DATA_EXT.test(rel)) {
+      const f = readText(root, rel, second === 'releases' ? 'release' : 'app', cache, diagnostics);
+      if (f) read.push(f);
     } else {
       const file = displayPath(path.join(root, rel));
       diagnostics.push(diag(Errors.UnexpectedFile, [file], { file }));
     }
+  }
+  const docs = parseFiles(read, cache, diagnostics);
+  const store = storeFile ? docs[0] : undefined;
+  const apps = new Map<string, LoadedApp>();
+  for (const doc of docs) {
+    if (doc.kind === 'store') continue;
+    const folder = doc.rel.split('/')[1]!;
+    let a = apps.get(folder);
+    if (!a) apps.set(folder, (a = { folder, releases: [] }));
+    if (doc.kind === 'app') a.app = doc;
+    else a.releases.push(doc);
   }
   for (const a of apps.values()) {
     if (!a.app) {
@@ -82,5 +140,6 @@ export function loadStore(storeDir: string): LoadedStore {
       diagnostics.push(diag(Errors.MissingAppFile, [dir], { file: `${dir}/app.yaml` }));
     }
   }
+  cache.save();
   return { root, store, apps: [...apps.values()], diagnostics };
 }

@@ -13,11 +13,45 @@ export interface SourceDoc {
   /** Absolute path. */
   abs: string;
   text: string;
+  /** Content key of the text (see `ParseCache.keyOf`), when loaded by `loadStore`. */
+  hash?: string;
   /** The parsed data; `undefined` when the file did not parse. */
   data: unknown;
-  /** Kept only to map a data path to a line; see {@link positionOf}. */
-  doc?: Document;
-  lineCounter?: LineCounter;
+  /**
+   * Kept only to map a data path to a line; see {@link positionOf}. Documents made by
+   * {@link lazySource} parse the text again on first access (a diagnostic needs a position),
+   * so a build whose data came from the parse cache keeps no YAML Document in memory.
+   */
+  readonly doc?: Document;
+  readonly lineCounter?: LineCounter;
+}
+
+/** A source document whose `doc` and `lineCounter` are made from its text only when asked for. */
+export function lazySource(fields: Omit<SourceDoc, 'doc' | 'lineCounter'>, json = false): SourceDoc {
+  let parsed: { doc?: Document; lineCounter: LineCounter } | undefined;
+  const positions = () => (parsed ??= parseSource(fields.text, json));
+  const source = { ...fields } as SourceDoc;
+  Object.defineProperties(source, {
+    doc: { get: () => positions().doc, enumerable: true },
+    lineCounter: { get: () => positions().lineCounter, enumerable: true },
+  });
+  return source;
+}
+
+/**
+ * A position whose line and column are looked up on first read, so stages can attach positions
+ * to everything they make without re-parsing a file whose data came from the parse cache; only
+ * a position a diagnostic reads costs a parse.
+ */
+export function lazyPosition(source: SourceDoc, pointer: string | readonly (string | number)[] = '', key = false): { file: string; line?: number; column?: number } {
+  let found: { line: number; column: number } | undefined | null = null;
+  const find = () => (found === null ? (found = positionOf(source, pointer, key)) : found);
+  const at = { file: source.file } as { file: string; line?: number; column?: number };
+  Object.defineProperties(at, {
+    line: { get: () => find()?.line, enumerable: true },
+    column: { get: () => find()?.column, enumerable: true },
+  });
+  return at;
 }
 
 /** A syntax error found while parsing a source file. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import semver from 'semver';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
-import { positionOf, type SourceDoc } from '../load/index.js';
+import { lazyPosition, type SourceDoc } from '../load/index.js';
 import type { AppFile, ReleaseFile, StoreFile } from '../schema/index.js';
 import type { Checked, CheckedApp, ValidatedStore } from '../validate/index.js';
 import { defaultLimits, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
@@ -12,10 +12,8 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
 }
 
-const at = (source: SourceDoc, pointer: string | (string | number)[] = '', key = false): Position => ({
-  file: source.file,
-  ...positionOf(source, pointer, key),
-});
+// Looked up only when read (a diagnostic): every entry carries one, and a lookup may re-parse its file.
+const at = (source: SourceDoc, pointer: string | (string | number)[] = '', key = false): Position => lazyPosition(source, pointer, key);
 
 /** Removes the whitespace `openssl base64` wraps signatures with. */
 export const normalizeBase64 = (s: string): string => s.replace(/\s+/g, '');
