@@ -30,6 +30,8 @@ export class VerifyCache {
   readonly #old: CacheFile;
   readonly #next: CacheFile = { version: VERSION, files: {}, verified: [] };
   readonly #verified: Set<string>;
+  /** Entries of #next that are not a plain carry-over of #old: the file must be rewritten. */
+  #changed = 0;
 
   constructor(cacheDir?: string) {
     this.#file = cacheDir ? path.join(cacheDir, 'verify-cache.json') : undefined;
@@ -42,13 +44,19 @@ export class VerifyCache {
     const old = this.#old.files[abs];
     if (!old) return undefined;
     const now = stampOf(abs);
-    return now && now.size === old.size && now.stamp === old.stamp ? { size: old.size, sha256: old.sha256 } : undefined;
+    if (!now || now.size !== old.size || now.stamp !== old.stamp) return undefined;
+    // Kept as is: rememberFile with the same hash then needs no second stat (one stat per archive on a warm run).
+    this.#next.files[abs] = old;
+    return { size: old.size, sha256: old.sha256 };
   }
 
   /** Records a file's hash (after reading it, or when reusing the cached one). */
   rememberFile(abs: string, sha256: string): void {
+    if (this.#next.files[abs]?.sha256 === sha256) return;
     const now = stampOf(abs);
-    if (now) this.#next.files[abs] = { ...now, sha256 };
+    if (!now) return;
+    this.#next.files[abs] = { ...now, sha256 };
+    this.#changed++;
   }
 
   /** Whether this exact signature of these bytes verified with this certificate before. */
@@ -58,16 +66,21 @@ export class VerifyCache {
 
   /** Records a signature that verified. */
   rememberVerified(sha256: string, fingerprint: string, signature: string): void {
-    this.#next.verified.push(verifiedKey(sha256, fingerprint, signature));
+    const key = verifiedKey(sha256, fingerprint, signature);
+    if (!this.#verified.has(key)) this.#changed++;
+    this.#next.verified.push(key);
   }
 
-  /** Writes the cache atomically; a cache that cannot be written only costs time next run. */
+  /** Writes the cache atomically when it differs from what was read; a cache that cannot be written only costs time next run. */
   save(): void {
     if (!this.#file) return;
+    const verified = [...new Set(this.#next.verified)].sort();
+    // Nothing new and nothing dropped: the file already says exactly this (a warm rebuild writes nothing).
+    if (!this.#changed && verified.length === this.#old.verified.length && Object.keys(this.#next.files).length === Object.keys(this.#old.files).length) return;
     try {
       mkdirSync(path.dirname(this.#file), { recursive: true });
       const tmp = `${this.#file}.tmp-${process.pid}`;
-      writeFileSync(tmp, JSON.stringify({ ...this.#next, verified: [...new Set(this.#next.verified)].sort() }));
+      writeFileSync(tmp, JSON.stringify({ ...this.#next, verified }));
       renameSync(tmp, this.#file);
     } catch {
       // Read-only checkout or full disk: verification stays correct, just slower next time.
