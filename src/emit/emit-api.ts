@@ -1,5 +1,6 @@
 import { admittedReleases, type ReleaseLanding, type ReleaseLogEntry, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
 import { stableJson } from '../util/stable-json.js';
+import { contentKey } from './content-key.js';
 import { utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
@@ -104,17 +105,29 @@ function appSummary(store: ResolvedStore, app: ResolvedApp, landings: ReadonlyMa
 
 /**
  * `api/v1/apps.json` and `api/v1/apps/<id>.json`: the catalog with what the Sicon and
- * release-candidate store APIs offer (field mapping in docs/manifests.md).
+ * release-candidate store APIs offer (field mapping in docs/manifests.md). The documents are
+ * lazy, keyed by their inputs, so a build that still has an app's document does not make it
+ * again; `sourceKey` (a hash of the files an app was resolved from) spares hashing the app itself.
  */
-export function emitApi(store: ResolvedStore, facts: FactsLookup, files: SiteFiles, history: ApiHistory = versionOrderHistory): void {
+export function emitApi(store: ResolvedStore, facts: FactsLookup, files: SiteFiles, history: ApiHistory = versionOrderHistory, sourceKey?: (app: ResolvedApp) => string | undefined): void {
   const channels = store.channels.map((c) => ({ name: c.name, maturity: c.maturity, description: c.description, nightly: c.nightly, order: c.order }));
+  const storeInputs = { name: store.name, description: store.description, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature };
   const landings = new Map(store.apps.map((a) => [a.id, history.landings(a)]));
-  files.set('api/v1/apps.json', utf8(stableJson({
-    store: { name: store.name, description: store.description, baseUrl: store.baseUrl },
-    channels,
-    apps: store.apps.map((a) => appSummary(store, a, landings.get(a.id)!)),
-  })));
-  for (const app of store.apps) files.set(`api/v1/apps/${app.id}.json`, utf8(emitAppJson(store, app, facts, landings.get(app.id)!, history.log(app), channels)));
+  const keys = store.apps.map((app) => {
+    const log = history.log(app);
+    const appFacts = app.releases.map((r) => facts(app.id, r.version) ?? null);
+    const key = contentKey('api-app', { store: storeInputs, app: sourceKey?.(app) ?? app, landings: [...landings.get(app.id)!], log, facts: appFacts });
+    files.set(`api/v1/apps/${app.id}.json`, { key, make: () => utf8(emitAppJson(store, app, facts, landings.get(app.id)!, log, channels)) });
+    return key;
+  });
+  files.set('api/v1/apps.json', {
+    key: contentKey('api-catalog', { store: storeInputs, apps: keys }),
+    make: () => utf8(stableJson({
+      store: { name: store.name, description: store.description, baseUrl: store.baseUrl },
+      channels,
+      apps: store.apps.map((a) => appSummary(store, a, landings.get(a.id)!)),
+    })),
+  });
 }
 
 function emitAppJson(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: unknown): string {

@@ -6,4 +6,6 @@ export { emitManifests, type ManifestContext } from './emit-manifests.js';
 export { manifestFreshness, type Freshness } from './freshness.js';
 export { loadManifestSigning, type ManifestSigning } from './signing.js';
 export { precompress, isPrecompressed } from './precompress.js';
-export { writeOutput, assertSafeOutDir, type WriteReport } from './write-output.js';
+export { writeOutput, assertSafeOutDir, objectsDirOf, type WriteReport } from './write-output.js';
+export { manifestObject, archiveObject, type SiteObject } from './site-objects.js';
+export { contentKey, OUTPUT_FORMAT } from './content-key.js';

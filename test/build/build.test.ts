@@ -1,16 +1,26 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/util/hash.js';
+import { buildStore, checkStore } from '../../src/index.js';
 import { repoRoot, runBin, runCli, tmpStore } from '../helpers.js';
 
-/** Every file of a folder → sha256, to compare whole sites. */
+/** Every file of a folder → sha256, to compare whole sites; follows the symlinks to the per-app objects, as readers do. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of fg.sync('**/*', { cwd: dir, dot: true }).sort()) out[f] = sha256Hex(readFileSync(path.join(dir, f)));
+  for (const f of fg.sync('**/*', { cwd: dir, dot: true, followSymbolicLinks: true }).sort()) out[f] = sha256Hex(readFileSync(path.join(dir, f)));
+  // Through the links: the percentile manifests and the archives must be part of what is compared.
+  expect(Object.keys(out).filter((f) => /^update\/[^/]+\/[^/]+\/[^/]+\/[^/]+\/\d+\.json$/.test(f)).length).toBeGreaterThan(1000);
+  expect(Object.keys(out).some((f) => f.startsWith('files/'))).toBe(true);
   return out;
+}
+
+/** Names under `<out>.objects/` that the site does not link: leftovers (its records, lock and site record aside). */
+function unlinkedObjects(cwd: string, out = 'dist'): string[] {
+  const linked = new Set(['update', 'files'].flatMap((kind) => readdirSync(path.join(cwd, out, kind)).map((app) => path.basename(readlinkSync(path.join(cwd, out, kind, app))))));
+  return readdirSync(path.join(cwd, `${out}.objects`)).filter((n) => n !== 'site.json' && !linked.has(n.replace(/\.json$/, '')));
 }
 
 describe('appshelf build', () => {
@@ -77,7 +87,89 @@ describe('appshelf build', () => {
     expect(snapshot(path.join(cwd, 'dist'))).toEqual(before);
     const again = await runBin(['build'], cwd);
     expect(again.code).toBe(0);
-    expect(readdirSync(cwd).filter((n) => n.startsWith('dist.'))).toEqual([]);
+    expect(readdirSync(cwd).filter((n) => n.startsWith('dist.'))).toEqual(['dist.objects']);
+    expect(unlinkedObjects(cwd)).toEqual([]);
+  });
+
+  it('links each app\'s manifests and archives as objects stored once, by relative symlinks that survive moving both folders', async () => {
+    const cwd = tmpStore();
+    expect((await runCli(['build'], cwd)).code).toBe(0);
+    for (const kind of ['update', 'files']) {
+      expect(lstatSync(path.join(cwd, `dist/${kind}/shelfnotes`)).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(path.join(cwd, `dist/${kind}/shelfnotes`))).toMatch(/^\.\.\/\.\.\/dist\.objects\/[0-9a-f]{32}$/);
+    }
+    expect(lstatSync(path.join(cwd, 'dist/api/v1/apps.json')).isFile()).toBe(true);
+    const before = snapshot(path.join(cwd, 'dist'));
+    renameSync(cwd, `${cwd}-moved`);
+    try {
+      expect(snapshot(path.join(`${cwd}-moved`, 'dist'))).toEqual(before);
+    } finally {
+      renameSync(`${cwd}-moved`, cwd);
+    }
+  });
+
+  it('rebuilds only the changed app: one new object, the old one removed, unchanged files not rewritten', async () => {
+    const cwd = tmpStore();
+    const storeDir = path.join(cwd, 'store');
+    const outDir = path.join(cwd, 'dist');
+    // A fixed time: outside git, serials and expiry come from it, so unchanged apps keep their bytes.
+    const now = new Date('2027-01-15T12:00:00Z');
+    const build = () => buildStore({ storeDir, outDir, now, env: {} });
+    const first = await build();
+    // 4 apps' manifests, and the archives of the 3 apps that commit any (cockpit is docker only).
+    expect(first.written?.objects).toEqual({ created: 7, reused: 0, removed: 0 });
+    const link = (app: string) => readlinkSync(path.join(outDir, 'update', app));
+    const ino = (rel: string) => statSync(path.join(outDir, rel)).ino;
+    const [news, shelfnotes, cockpitApi, shelfnotesApi] = [link('news'), link('shelfnotes'), ino('api/v1/apps/cockpit.json'), ino('api/v1/apps/shelfnotes.json')];
+
+    const same = await build();
+    expect(same.written).toMatchObject({ written: 0, linked: 0, objects: { created: 0, reused: 7, removed: 0 } });
+    expect(same.written!.files).toBe(first.written!.files);
+
+    const release = path.join(storeDir, 'apps/shelfnotes/releases/1.5.0.yaml');
+    writeFileSync(release, readFileSync(release, 'utf8').replace('stable: 25', 'stable: 60'));
+    const changed = await build();
+    expect(changed.written?.objects).toEqual({ created: 1, reused: 6, removed: 1 });
+    expect(link('news')).toBe(news);
+    expect(link('shelfnotes')).not.toBe(shelfnotes);
+    expect(existsSync(path.join(outDir, 'update', shelfnotes))).toBe(false);
+    expect(ino('api/v1/apps/cockpit.json')).toBe(cockpitApi);
+    expect(ino('api/v1/apps/shelfnotes.json')).not.toBe(shelfnotesApi);
+    const m = JSON.parse(readFileSync(path.join(outDir, 'update/shelfnotes/stable/windows/x86-64/59.json'), 'utf8'));
+    expect(m.signed.candidates[0].version).toBe('1.5.0');
+    expect(unlinkedObjects(cwd)).toEqual([]);
+    // The same site as a build from scratch.
+    const fresh = tmpStore();
+    writeFileSync(path.join(fresh, 'store/apps/shelfnotes/releases/1.5.0.yaml'), readFileSync(release));
+    await buildStore({ storeDir: path.join(fresh, 'store'), outDir: path.join(fresh, 'dist'), now, env: {} });
+    expect(snapshot(outDir)).toEqual(snapshot(path.join(fresh, 'dist')));
+  });
+
+  it('reports the same positions for files whose data came from the parse cache', async () => {
+    const cwd = tmpStore();
+    const storeDir = path.join(cwd, 'store');
+    const now = new Date('2027-01-15T12:00:00Z');
+    const storeYaml = path.join(storeDir, 'store.yaml');
+    const cacheDir = path.join(cwd, 'cache');
+    expect((await checkStore({ storeDir, cacheDir, now })).ok).toBe(true);
+    expect(readdirSync(cacheDir)).toContain('parse-cache.jsonl');
+    // Every release listing "beta" now names an unknown channel; the release files themselves do not change.
+    writeFileSync(storeYaml, readFileSync(storeYaml, 'utf8').replace('- name: beta', '- name: preview'));
+    const cached = await checkStore({ storeDir, cacheDir, now });
+    const fresh = await checkStore({ storeDir, cacheDir: path.join(cwd, 'no-cache'), now });
+    const unknown = cached.diagnostics.filter((d) => d.code === 'E_CHANNEL_UNKNOWN' && d.file?.includes('/releases/'));
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(unknown.every((d) => d.line !== undefined && d.column !== undefined)).toBe(true);
+    expect(cached.diagnostics).toEqual(fresh.diagnostics);
+  });
+
+  it('runs two builds into the same folder one after the other (a lock), leaving a complete site', async () => {
+    const cwd = tmpStore();
+    const [a, b] = await Promise.all([runBin(['build'], cwd), runBin(['build'], cwd)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(unlinkedObjects(cwd)).toEqual([]);
+    expect(readdirSync(path.join(cwd, 'dist.objects'))).not.toContain('lock');
+    expect(Object.keys(snapshot(path.join(cwd, 'dist'))).length).toBeGreaterThan(3000);
   });
 
   it('refuses to write the site over the store or the working directory', async () => {

@@ -14,7 +14,7 @@ const built = await buildStore({ storeDir, write: false, now, env });
 const publicKey = built.store!.signing.publicKey!;
 const bytes = (rel: string) => {
   const c = built.files.get(rel);
-  if (!c || isCopy(c)) throw new Error(`no generated file ${rel}`);
+  if (!(c instanceof Uint8Array)) throw new Error(`no generated file ${rel}`);
   return c;
 };
 const manifest = (rel: string) => {

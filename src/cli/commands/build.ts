@@ -40,7 +40,7 @@ Environment:
       return 1;
     }
     const w = result.written;
-    args.io.err(`✓ built ${outDir}/: ${result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}\n`);
+    args.io.err(`✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}\n`);
     return 0;
   },
 };
