@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Cold and one-release incremental build of a synthetic store (scripts/gen-large-store.mjs):
-// wall time, peak RSS, files written, bytes on disk (du). Prints the BENCHMARKS.md "build" table.
+// Cold, one-release incremental and no-change builds of a synthetic store (scripts/gen-large-store.mjs):
+// wall time, peak RSS, files in the site, files written, bytes on disk (du of dist/ and dist.objects/),
+// and where the time went. Prints the BENCHMARKS.md "build" table.
 // Usage: node scripts/bench-build.mjs [APPS=1000] [RELEASES=20]   (needs lib/: npm run build:lib)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -11,6 +12,13 @@ import path from 'node:path';
 const [apps = '1000', releases = '20'] = process.argv.slice(2);
 const repo = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'appshelf-bench-build-'));
+// What `appshelf build` does (src/cli/commands/build.ts calls buildStore the same way), plus the report as JSON.
+const buildScript = `
+const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/index.js'))});
+const r = await buildStore({ storeDir: 'store', outDir: 'dist' });
+if (!r.ok) { console.error(JSON.stringify(r.diagnostics.slice(0, 5))); process.exit(1); }
+console.log(JSON.stringify({ written: r.written, timings: r.timings }));
+`;
 try {
   execFileSync(process.execPath, [path.join(repo, 'scripts/gen-large-store.mjs'), dir, apps, releases], { stdio: 'inherit' });
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -19,13 +27,18 @@ try {
   const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@e', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@e' } });
   git('commit', '-qam', 'Signing key');
   const env = { ...process.env, APPSHELF_SIGNING_KEY: pem(privateKey, 'pkcs8') };
+  writeFileSync(path.join(dir, 'build.mjs'), buildScript);
   const build = (label) => {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, path.join(repo, 'lib/cli/main.js'), 'build'], { cwd: dir, env, encoding: 'utf8' });
+    // Let the writes of the previous step reach the disk first: they would be counted against this build.
+    execFileSync('sync');
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, 'build.mjs'], { cwd: dir, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${label} build failed:\n${r.stderr}`);
     const [wall, rssKb] = r.stderr.trim().split('\n').pop().split(' ');
-    const m = r.stderr.match(/built dist\/: (\d+) files \((\d+) written, (\d+) unchanged\)/);
-    const du = execFileSync('du', ['-sk', 'dist'], { cwd: dir, encoding: 'utf8' }).split('\t')[0];
-    return { label, wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024), files: Number(m?.[1]), written: Number(m?.[2]), unchanged: Number(m?.[3]), duMb: Math.round(Number(du) / 1024) };
+    const { written: w, timings } = JSON.parse(r.stdout);
+    const du = execFileSync('du', ['-skc', 'dist', 'dist.objects'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop().split('\t')[0];
+    const steps = { ...timings, ...Object.fromEntries(Object.entries(w.timings).map(([k, v]) => [`write.${k}`, v])) };
+    delete steps.write;
+    return { label, wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024), files: w.files, written: w.written, unchanged: w.reused, objects: w.objects, duMb: Math.round(Number(du) / 1024), steps };
   };
   const rows = [build('cold')];
   // One release changes: its rollout widens, as `appshelf rollout` would do in a pull request.
@@ -35,9 +48,14 @@ try {
   rows.push(build('one release changed'));
   rows.push(build('nothing changed'));
   console.log(`\nStore: ${apps} apps × ${releases} releases × 4 platforms × 3 channels, ${os.cpus().length} cores, Node ${process.version}\n`);
-  console.log('| build | wall s | peak RSS MB | files | written | unchanged | du MB |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.label} | ${r.wall} | ${r.rssMb} | ${r.files} | ${r.written} | ${r.unchanged} | ${r.duMb} |`);
+  console.log('| build | wall s | peak RSS MB | files | written | unchanged | objects made / reused / removed | du MB |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.label} | ${r.wall} | ${r.rssMb} | ${r.files} | ${r.written} | ${r.unchanged} | ${r.objects.created} / ${r.objects.reused} / ${r.objects.removed} | ${r.duMb} |`);
+  console.log('\nWhere the time went (ms):\n');
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.steps)))];
+  console.log(`| build | ${names.join(' | ')} |`);
+  console.log(`|---|${names.map(() => '---').join('|')}|`);
+  for (const r of rows) console.log(`| ${r.label} | ${names.map((n) => r.steps[n] ?? '').join(' | ')} |`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
