@@ -76,7 +76,8 @@ export class TreeWriter {
     // Two threads, even on two cores: each mostly waits on the file system. Writing a cold
     // 1,000-app site, alternating runs: two threads 26 s and 65 s, one thread 65 s and 75 s (a noisy disk).
     for (let i = 0; i < WORKERS; i++) {
-      const worker = new Worker(workerFile);
+      // No inherited node flags: an embedding process started with `--input-type` or `-e` would make the thread fail to start.
+      const worker = new Worker(workerFile, { execArgv: [] });
       worker.on('message', (m: { id: number; result?: TreeResult; error?: { message: string; code?: string } }) => {
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);

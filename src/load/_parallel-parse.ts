@@ -33,7 +33,7 @@ export function parseInParallel(items: readonly [string, boolean][]): Parsed[] {
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const job: ParseJob = { items: items.slice(split), port: port2, signal };
-  const worker = new Worker(workerFile, { workerData: job, transferList: [port2] });
+  const worker = new Worker(workerFile, { workerData: job, transferList: [port2], execArgv: [] });
   let failed = false;
   worker.on('error', () => {
     failed = true;

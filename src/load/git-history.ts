@@ -113,7 +113,7 @@ export function readStoreHistory(storeRoot: string): StoreHistory {
 export function readStoreHistoryInBackground(storeRoot: string): Promise<StoreHistory> {
   if (!existsSync(historyWorker)) return Promise.resolve().then(() => readStoreHistory(storeRoot));
   return new Promise((resolve) => {
-    const worker = new Worker(historyWorker, { workerData: storeRoot });
+    const worker = new Worker(historyWorker, { workerData: storeRoot, execArgv: [] });
     let done = false;
     worker.once('message', (history: StoreHistory) => {
       done = true;
