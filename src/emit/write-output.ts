@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { diag, Errors, StoreError } from '../errors/index.js';
@@ -296,12 +296,25 @@ const isRunning = (pid: number): boolean => {
 async function lockObjects(store: string): Promise<() => void> {
   mkdirSync(store, { recursive: true });
   const file = path.join(store, 'lock');
+  // Written whole under another name, then linked: a lock is never seen without its pid.
+  const mine = `${file}.${process.pid}-${++sequence}`;
+  writeFileSync(mine, String(process.pid));
   for (;;) {
     try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      try {
+        linkSync(mine, file);
+      } catch (e) {
+        // No hardlinks on this file system: create it in place (a reader may then briefly see it empty).
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw e;
+        writeFileSync(file, String(process.pid), { flag: 'wx' });
+      }
+      rmSync(mine, { force: true });
       return () => rmSync(file, { force: true });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        rmSync(mine, { force: true });
+        throw e;
+      }
     }
     let holder = NaN;
     try {
@@ -340,6 +353,9 @@ function collectGarbage(store: string, live: ReadonlySet<string>): number {
   let removed = 0;
   for (const name of readdirSync(store)) {
     if (name === trashName || name === 'lock' || name === 'site.json' || live.has(name.replace(/\.json$/, ''))) continue;
+    // The lock file another build is waiting to take.
+    const waiting = name.match(/^lock\.(\d+)-\d+$/);
+    if (waiting && isRunning(Number(waiting[1]))) continue;
     renameSync(path.join(store, name), path.join(trash, name));
     if (OBJECT_NAME.test(name)) removed++;
   }
