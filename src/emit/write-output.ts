@@ -6,6 +6,7 @@ import { displayPath, isInside } from '../util/paths.js';
 import { isCopy, isLazy, type CopyContent, type OutputContent, type SiteFiles } from './site-files.js';
 import type { SiteObject } from './site-objects.js';
 import { runTreeJob, TreeWriter, type TreeJob, type TreeResult } from './_tree.js';
+import { isRunning } from '../util/process.js';
 
 /** What {@link writeOutput} did. */
 export interface WriteReport {
@@ -279,15 +280,6 @@ function sameFile(a: string, b: string): boolean {
   if (!sa || !sb || sa.size !== sb.size) return false;
   return (sa.ino === sb.ino && sa.dev === sb.dev) || readFileSync(a).equals(readFileSync(b));
 }
-
-const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * One build at a time per output folder: another build's clean-up would remove the objects this

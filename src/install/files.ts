@@ -5,6 +5,7 @@ import { extract, type ReadEntry } from 'tar';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { diskOp } from './http.js';
 import { parseState, serializeState, type ClientState } from './state.js';
+import { isRunning } from '../util/process.js';
 
 /** Where everything of one install root lives. */
 export const layout = {
@@ -189,16 +190,6 @@ async function takeLock(lock: string, retry: boolean): Promise<void> {
   throw new StoreError(diag(Errors.InstallLocked, [lock, pid || 'unknown']));
 }
 
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Puts a root back in order after a run was killed: staging folders and temp files go, and

@@ -8,6 +8,7 @@ import { displayPath } from '../util/paths.js';
 import { AusQueryError, matchQuery, matchUpdate } from './aus-match.js';
 import { ausDefaults, parseQuery, pathRouteQuery, type QueryValue } from './aus-query.js';
 import { dropSnapshot, loadSite, type MemoryBody, type MemoryFile, type Site, type SiteOptions } from './site.js';
+import { isRunning } from '../util/process.js';
 
 /** Options of {@link createStoreServer}. */
 export interface StoreServerOptions extends SiteOptions {
@@ -32,15 +33,6 @@ export interface StoreServerOptions extends SiteOptions {
    */
   snapshots?: boolean;
 }
-
-const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 // Snapshot folders of servers that were killed: `<dir>.serve-<pid>` whose process is gone.
 function removeStaleSnapshots(root: string): void {
