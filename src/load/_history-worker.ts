@@ -1,5 +1,6 @@
 // Worker thread of readStoreHistoryInBackground: runs the git calls while the main thread loads and checks the store.
 import { parentPort, workerData } from 'node:worker_threads';
-import { readStoreHistory } from './git-history.js';
+import { readStoreHistory, type HistoryOptions } from './git-history.js';
 
-parentPort!.postMessage(readStoreHistory(workerData as string));
+const { storeRoot, opts } = workerData as { storeRoot: string; opts: HistoryOptions };
+parentPort!.postMessage(await readStoreHistory(storeRoot, opts));

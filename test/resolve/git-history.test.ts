@@ -36,9 +36,9 @@ function repoWithHistory(): string {
   return cwd;
 }
 
-describe('release history from git', () => {
+describe('release history from git', async () => {
   const cwd = repoWithHistory();
-  const history = readStoreHistory(path.join(cwd, 'store'));
+  const history = await readStoreHistory(path.join(cwd, 'store'));
 
   it('finds who added each release, rollout changes and pins, with PR numbers', () => {
     expect(history.git).toBe(true);
@@ -66,8 +66,38 @@ describe('release history from git', () => {
     expect(api.releaseLog.map((e: { kind: string }) => e.kind)).toEqual(['released', 'released', 'released', 'pinned', 'rollout']);
   });
 
-  it('numbers by version order outside git', () => {
-    const plain = readStoreHistory(path.join(tmpStore(), 'store'));
+  it('numbers by version order outside git', async () => {
+    const plain = await readStoreHistory(path.join(tmpStore(), 'store'));
     expect(plain.git).toBe(false);
+  });
+
+  it('reads only the new commits with a cache, and gives the same history as a full read', async () => {
+    const repo = repoWithHistory();
+    const store = path.join(repo, 'store');
+    const cacheDir = path.join(repo, '.cache');
+    const first = await readStoreHistory(store, { cacheDir });
+    expect(first.appCommit.get('shelfnotes')).toMatch(/^[0-9a-f]{40}$/);
+    const rel = path.join(store, 'apps/shelfnotes/releases/1.5.0.yaml');
+    writeFileSync(rel, readFileSync(rel, 'utf8').replace('stable: 25', 'stable: 50'));
+    const edited = await readStoreHistory(store, { cacheDir });
+    expect(edited.dirty.has('shelfnotes')).toBe(true);
+    expect(edited.appCommit.has('shelfnotes')).toBe(false);
+    execFileSync('git', ['commit', '-qam', 'Widen 1.5.0 (#9)'], { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'd@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'd@example.com' } });
+    const cached = await readStoreHistory(store, { cacheDir });
+    const full = await readStoreHistory(store);
+    expect(cached).toEqual(full);
+    expect(cached.events.get('shelfnotes')!.at(-1)).toMatchObject({ kind: 'rollout', pr: 9, to: { stable: 50, beta: 100 } });
+    expect(cached.appCommit.get('shelfnotes')).not.toBe(first.appCommit.get('shelfnotes'));
+    expect(JSON.parse(readFileSync(path.join(cacheDir, 'history.json'), 'utf8')).head).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim());
+  });
+
+  it('marks an app folder holding ignored files as not clean', async () => {
+    const repo = repoWithHistory();
+    writeFileSync(path.join(repo, '.gitignore'), '*.bin\n');
+    writeFileSync(path.join(repo, 'store/apps/shelfnotes/extra.bin'), 'x');
+    const h = await readStoreHistory(path.join(repo, 'store'));
+    expect(h.dirty.has('shelfnotes')).toBe(false);
+    expect(h.appCommit.has('shelfnotes')).toBe(false);
+    expect(h.appChangedAt.has('shelfnotes')).toBe(true);
   });
 });
