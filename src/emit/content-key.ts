@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { codeHash } from '../util/code-hash.js';
 
 /**
  * Bump when emitted files change in a way their inputs do not show (a new layout of a subtree).
@@ -22,19 +21,9 @@ export function contentKey(kind: string, inputs: unknown): string {
 const notContent = new Set(['at', 'rel', 'semver']);
 const replacer = (key: string, value: unknown) => (notContent.has(key) ? undefined : value);
 
-let code: string | undefined;
-
 /**
  * Hash of the code that makes output from inputs (emit, resolve, util, schema): output made by
  * another version of appshelf is never reused, so a fix in the emitter reaches every app on the
  * next build, not only the apps that change.
  */
-function codeId(): string {
-  if (code) return code;
-  const hash = createHash('sha256');
-  for (const dir of ['./', '../resolve/', '../util/', '../schema/']) {
-    const abs = fileURLToPath(new URL(dir, import.meta.url));
-    for (const name of readdirSync(abs).filter((n) => /\.(js|ts)$/.test(n)).sort()) hash.update(name).update(readFileSync(`${abs}/${name}`));
-  }
-  return (code = hash.digest('hex'));
-}
+const codeId = (): string => codeHash(['emit', 'resolve', 'util', 'schema']);

@@ -103,31 +103,62 @@ function appSummary(store: ResolvedStore, app: ResolvedApp, landings: ReadonlyMa
   };
 }
 
+/** What one app adds to the API: its own document (lazy, by key) and its entry in the catalog. */
+export interface ApiPart {
+  id: string;
+  /** Key of `api/v1/apps/<id>.json`: a hash of every input of the document. */
+  key: string;
+  /** The app's entry in `api/v1/apps.json` (plain JSON data). */
+  catalog: unknown;
+  /** Makes the app's document. */
+  make: () => Uint8Array;
+}
+
+/** The store-level inputs of the API documents (part of every key). */
+const apiStoreInputs = (store: ResolvedStore) => ({ name: store.name, description: store.description, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature });
+
+const apiChannels = (store: ResolvedStore) => store.channels.map((c) => ({ name: c.name, maturity: c.maturity, description: c.description, nightly: c.nightly, order: c.order }));
+
 /**
- * `api/v1/apps.json` and `api/v1/apps/<id>.json`: the catalog with what the Sicon and
- * release-candidate store APIs offer (field mapping in docs/manifests.md). The documents are
- * lazy, keyed by their inputs, so a build that still has an app's document does not make it
- * again; `sourceKey` (a hash of the files an app was resolved from) spares hashing the app itself.
+ * `api/v1/apps/<id>.json` of one app and its catalog entry. `sourceKey` (a hash of the files the
+ * app was resolved from) spares hashing the resolved app itself.
  */
-export function emitApi(store: ResolvedStore, facts: FactsLookup, files: SiteFiles, history: ApiHistory = versionOrderHistory, sourceKey?: (app: ResolvedApp) => string | undefined): void {
-  const channels = store.channels.map((c) => ({ name: c.name, maturity: c.maturity, description: c.description, nightly: c.nightly, order: c.order }));
-  const storeInputs = { name: store.name, description: store.description, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature };
-  const landings = new Map(store.apps.map((a) => [a.id, history.landings(a)]));
-  const keys = store.apps.map((app) => {
-    const log = history.log(app);
-    const appFacts = app.releases.map((r) => facts(app.id, r.version) ?? null);
-    const key = contentKey('api-app', { store: storeInputs, app: sourceKey?.(app) ?? app, landings: [...landings.get(app.id)!], log, facts: appFacts });
-    files.set(`api/v1/apps/${app.id}.json`, { key, make: () => utf8(emitAppJson(store, app, facts, landings.get(app.id)!, log, channels)) });
-    return key;
-  });
+export function apiPart(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, history: ApiHistory = versionOrderHistory, sourceKey?: string): ApiPart {
+  const landings = history.landings(app);
+  const log = history.log(app);
+  const appFacts = app.releases.map((r) => facts(app.id, r.version) ?? null);
+  const key = contentKey('api-app', { store: apiStoreInputs(store), app: sourceKey ?? app, landings: [...landings], log, facts: appFacts });
+  return {
+    id: app.id,
+    key,
+    catalog: appSummary(store, app, landings),
+    make: () => utf8(emitAppJson(store, app, facts, landings, log, apiChannels(store))),
+  };
+}
+
+/**
+ * `api/v1/apps.json` from the parts of every app (in store order) and `api/v1/apps/<id>.json`
+ * for each part given a `make`: the catalog with what the Sicon and release-candidate store APIs
+ * offer (field mapping in docs/manifests.md). The documents are lazy, keyed by their inputs, so a
+ * build that still has a document does not make it again.
+ */
+export function emitCatalog(store: ResolvedStore, parts: readonly Pick<ApiPart, 'id' | 'key' | 'catalog'>[], files: SiteFiles): void {
+  const storeInputs = apiStoreInputs(store);
   files.set('api/v1/apps.json', {
-    key: contentKey('api-catalog', { store: storeInputs, apps: keys }),
+    key: contentKey('api-catalog', { store: storeInputs, apps: parts.map((p) => p.key) }),
     make: () => utf8(stableJson({
       store: { name: store.name, description: store.description, baseUrl: store.baseUrl },
-      channels,
-      apps: store.apps.map((a) => appSummary(store, a, landings.get(a.id)!)),
+      channels: apiChannels(store),
+      apps: parts.map((p) => p.catalog),
     })),
   });
+}
+
+/** {@link apiPart} of every app of the store, and {@link emitCatalog} over them. */
+export function emitApi(store: ResolvedStore, facts: FactsLookup, files: SiteFiles, history: ApiHistory = versionOrderHistory, sourceKey?: (app: ResolvedApp) => string | undefined): void {
+  const parts = store.apps.map((app) => apiPart(store, app, facts, history, sourceKey?.(app)));
+  for (const p of parts) files.set(`api/v1/apps/${p.id}.json`, { key: p.key, make: p.make });
+  emitCatalog(store, parts, files);
 }
 
 function emitAppJson(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: unknown): string {

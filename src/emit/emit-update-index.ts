@@ -1,6 +1,6 @@
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
 import { contentKey } from './content-key.js';
-import { utf8, type SiteFiles } from './site-files.js';
+import { once, utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
 /** Where the update index is published in the site. */
@@ -91,42 +91,81 @@ const isoDate = (date: string | undefined): string | undefined => {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 };
 
+/** The update index's entry for one app, with its keys in sorted order. Pure. */
+export function updateIndexApp(store: ResolvedStore, app: ResolvedApp): UpdateIndexApp {
+  return {
+    id: app.id,
+    name: app.updateName ?? app.id,
+    pins: sortedRecord(app.pins),
+    releases: app.releases
+      .filter((r) => !r.yanked)
+      .map((r) => ({
+        channels: [...r.channels],
+        date: isoDate(r.date),
+        entries: r.entries.map((e) => indexEntry(store, r, e)),
+        rollout: sortedRecord(r.rollout),
+        version: r.version,
+      })),
+  };
+}
+
 /** Builds the update index of a store. Pure. */
 export function updateIndexOf(store: ResolvedStore): UpdateIndex {
+  return { ...indexHead(store), apps: store.apps.map((app) => updateIndexApp(store, app)) };
+}
+
+/** One app's part of the update index: a key of the inputs it was made from, and its canonical JSON (asked for only when the index is made). */
+export interface UpdateIndexPart {
+  key: string;
+  json: () => Uint8Array;
+}
+
+/** {@link updateIndexApp} as canonical JSON, keyed by `sourceKey` (a hash of the app's files) or the app itself. */
+export function updateIndexPart(store: ResolvedStore, app: ResolvedApp, sourceKey?: string): UpdateIndexPart {
+  return { key: sourceKey ?? contentKey('update-index-app', app), json: once(() => utf8(JSON.stringify(updateIndexApp(store, app)))) };
+}
+
+/**
+ * The canonical JSON of the update index (sorted keys, no spaces): the same as
+ * `canonicalJson(updateIndexOf(store))`.
+ */
+export const updateIndexJson = (store: ResolvedStore): string => Buffer.from(updateIndexBytes(store, store.apps.map((a) => utf8(JSON.stringify(updateIndexApp(store, a)))))).toString('utf8');
+
+/**
+ * The update index's bytes from the parts of every app in store order, joined as bytes: a 30 MB
+ * index of a large store is neither serialized again nor decoded and encoded for one changed app.
+ */
+function updateIndexBytes(store: ResolvedStore, parts: readonly Uint8Array[]): Uint8Array {
+  // "apps" sorts first among the index's keys, so the parts go right after the opening brace.
+  const rest = JSON.stringify({ ...indexHead(store), apps: undefined }).slice(1);
+  const comma = utf8(',');
+  const chunks: Uint8Array[] = [utf8('{"apps":[')];
+  parts.forEach((p, i) => chunks.push(...(i ? [comma, p] : [p])));
+  chunks.push(utf8(rest === '}' ? ']}' : `],${rest}`));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * `api/v1/update-index.json`: the index `appshelf serve` answers `/update` and `/update.json` from,
+ * assembled from one part per app (in store order). Lazy, keyed by the store and the parts' keys.
+ */
+export function emitUpdateIndex(store: ResolvedStore, parts: readonly UpdateIndexPart[], files: SiteFiles): void {
+  const inputs = {
+    store: { name: store.name, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature },
+    apps: parts.map((p) => p.key),
+  };
+  files.set(UPDATE_INDEX_PATH, { key: contentKey('update-index', inputs), make: () => updateIndexBytes(store, parts.map((p) => p.json())) });
+}
+
+// --- internal ---
+
+/** Everything of the index but its apps, keys in sorted order. */
+function indexHead(store: ResolvedStore): Omit<UpdateIndex, 'apps'> {
   return {
-    apps: store.apps.map((app) => ({
-      id: app.id,
-      name: app.updateName ?? app.id,
-      pins: sortedRecord(app.pins),
-      releases: app.releases
-        .filter((r) => !r.yanked)
-        .map((r) => ({
-          channels: [...r.channels],
-          date: isoDate(r.date),
-          entries: r.entries.map((e) => indexEntry(store, r, e)),
-          rollout: sortedRecord(r.rollout),
-          version: r.version,
-        })),
-    })),
     baseUrl: store.baseUrl,
     channels: store.channels.map((c) => c.name),
     format: UPDATE_INDEX_FORMAT,
     includeMoreMature: store.includeMoreMature,
     store: store.name,
   };
-}
-
-/** The canonical bytes of the update index (sorted keys, no spaces), the same as `canonicalJson(updateIndexOf(store))`. */
-export const updateIndexJson = (store: ResolvedStore): string => JSON.stringify(updateIndexOf(store));
-
-/**
- * `api/v1/update-index.json`: the index `appshelf serve` answers `/update` and `/update.json` from.
- * Lazy, keyed by the store and every app (or `sourceKey` of each app, a hash of its files).
- */
-export function emitUpdateIndex(store: ResolvedStore, files: SiteFiles, sourceKey?: (app: ResolvedApp) => string | undefined): void {
-  const inputs = {
-    store: { name: store.name, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature },
-    apps: store.apps.map((app) => sourceKey?.(app) ?? app),
-  };
-  files.set(UPDATE_INDEX_PATH, { key: contentKey('update-index', inputs), make: () => utf8(updateIndexJson(store)) });
 }

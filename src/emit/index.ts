@@ -1,11 +1,13 @@
 export * from './site-files.js';
 export { archivePath, entryUrl } from './urls.js';
-export { emitApi, emitArchives, liveVersions, versionOrderHistory, type ReleaseFacts, type FactsLookup, type ApiHistory } from './emit-api.js';
+export { apiPart, emitCatalog, emitApi, emitArchives, liveVersions, versionOrderHistory, type ReleaseFacts, type FactsLookup, type ApiHistory } from './emit-api.js';
 export { emitSchemas, emitPublic } from './emit-static.js';
 export { emitManifests, type ManifestContext } from './emit-manifests.js';
 export { manifestFreshness, type Freshness } from './freshness.js';
 export { loadManifestSigning, type ManifestSigning } from './signing.js';
 export { precompress, isPrecompressed } from './precompress.js';
-export { writeOutput, assertSafeOutDir, objectsDirOf, type WriteReport } from './write-output.js';
+export { writeOutput, assertSafeOutDir, objectsDirOf, siteFilesOf, hasObject, objectFiles, type WriteReport } from './write-output.js';
 export { manifestObject, archiveObject, type SiteObject } from './site-objects.js';
 export { contentKey, OUTPUT_FORMAT } from './content-key.js';
+export { emitUpdateIndex, updateIndexPart, type UpdateIndexPart } from './emit-update-index.js';
+export type { ApiPart } from './emit-api.js';

@@ -18,6 +18,8 @@ export interface SiteObject {
   key: string;
   /** Makes the subtree's files, paths relative to `path`; called only when the object does not exist yet. */
   emit: () => SiteFiles;
+  /** How many files the object holds, when known (spares reading its record to count a reused object). */
+  files?: number;
 }
 
 /**

@@ -82,7 +82,7 @@ export async function writeOutput(outDir: string, files: SiteFiles, objects: rea
     const linked = [...exists];
     for (const o of linked) {
       const dir = path.join(store, o.key);
-      const n = readRecord(dir)?.files ?? countFiles(dir);
+      const n = o.files ?? readRecord(dir)?.files ?? countFiles(dir);
       report.objects.reused++;
       report.reused += n;
       report.files += n;
@@ -154,6 +154,23 @@ export async function writeOutput(outDir: string, files: SiteFiles, objects: rea
     unlock?.();
   }
 }
+
+/**
+ * Whether the current site still holds a file made from `key` at `rel` (as the last build
+ * recorded it, and unchanged since): such a lazy file is reused without being made again.
+ * Reads the record once; the returned function checks one file.
+ */
+export function siteFilesOf(outDir: string): (rel: string, key: string) => boolean {
+  const out = path.resolve(outDir);
+  const record = readSiteRecord(objectsDirOf(out));
+  return (rel, key) => record[rel]?.key === key && isRecorded(path.join(out, rel), record[rel]!);
+}
+
+/** Whether the object `<out>.objects/<key>/` exists (complete: objects appear by rename). */
+export const hasObject = (outDir: string, key: string): boolean => existsSync(path.join(objectsDirOf(outDir), key));
+
+/** How many files the object `<out>.objects/<key>/` holds, as recorded when it was made. */
+export const objectFiles = (outDir: string, key: string): number | undefined => readRecord(path.join(objectsDirOf(outDir), key))?.files;
 
 // --- internal ---
 

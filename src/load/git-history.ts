@@ -79,25 +79,26 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
   const pending = Promise.all([
     git(['diff-files', '--name-only', '-z', '--relative', '--', '.']),
     head ? git(['diff-index', '--cached', '--name-only', '-z', '--relative', 'HEAD', '--', '.']) : git(['ls-files', '-z', '--', '.']),
-    git(['ls-files', '-z', '--others', '--exclude-standard', '--directory', '--', '.']),
-    git(['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', 'apps']),
+    // Untracked and ignored at once (one walk of the tree); which of them are ignored is asked only when there are some.
+    git(['ls-files', '-z', '--others', '--directory', '--', '.']),
   ]);
   const cache = opts.cacheDir ? path.join(opts.cacheDir, 'history.json') : undefined;
   const state = head ? await logState(git, head, prefix, cache) : emptyState();
-  const [modified, staged, untracked, ignored] = await pending;
+  const [modified, staged, others] = await pending;
   const dirty = new Set<string>();
   const unclean = new Set<string>();
-  for (const r of [modified, staged, untracked]) {
-    for (const rel of r.stdout.split('\0')) {
-      const app = rel.match(/^apps\/([^/]+)(\/|$)/)?.[1];
-      if (app) dirty.add(app);
-      // `./`: the store folder itself is not tracked at all.
-      else if (/^store\.(ya?ml|json)$/.test(rel) || rel === './') dirty.add('*');
-    }
-  }
-  for (const rel of ignored.stdout.split('\0')) {
+  const mark = (rel: string, set: Set<string>) => {
     const app = rel.match(/^apps\/([^/]+)(\/|$)/)?.[1];
-    if (app) unclean.add(app);
+    if (app) set.add(app);
+    // `./`: the store folder itself is not tracked at all.
+    else if (set === dirty && (/^store\.(ya?ml|json)$/.test(rel) || rel === './')) dirty.add('*');
+  };
+  for (const r of [modified, staged]) for (const rel of r.stdout.split('\0')) mark(rel, dirty);
+  const untracked = others.stdout.split('\0').filter(Boolean);
+  for (const rel of untracked) mark(rel, unclean);
+  if (untracked.length) {
+    const notIgnored = await git(['ls-files', '-z', '--others', '--exclude-standard', '--directory', '--', '.']);
+    for (const rel of notIgnored.stdout.split('\0')) mark(rel, dirty);
   }
   const commits = state.commits;
   const appChangedAt = new Map<string, number>();

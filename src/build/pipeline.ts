@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
+import {
+  apiPart, archiveObject, emitCatalog, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
+  precompress, siteFilesOf, updateIndexPart, writeOutput,
+  type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
+} from '../emit/index.js';
+import { fetchRemoteArchives, inspectStore, type InspectReport } from '../inspect/index.js';
+import { appSourceKeys, listAppFolders, loadStore } from '../load/index.js';
+import { readStoreHistoryInBackground, type StoreHistory } from '../load/git-history.js';
+import { checkServing, releaseLandings, releaseLog, resolveStore, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
+import { codeHash } from '../util/code-hash.js';
+import { sha256Hex } from '../util/hash.js';
+import { displayPath } from '../util/paths.js';
+import { validateDocs } from '../validate/index.js';
+import { verifyStore, type TrustReport } from '../verify/index.js';
+import { assertSafeOutDir } from '../emit/write-output.js';
+import { depsUnchanged, fileDigest, folderStamp, readIndexPart, readRecords, writeRecords, type AppRecord } from './records.js';
+
+/** Options shared by {@link checkStore} and {@link buildStore}. */
+export interface CheckOptions {
+  /** The store folder (holding store.yaml). @default "store" */
+  storeDir?: string;
+  /** Download and verify remote archives. */
+  fetch?: boolean;
+  /** Folder for caches (parsed files, verification results, downloads). @default "<storeDir>/../.appshelf-cache" */
+  cacheDir?: string;
+  /** The time certificates and manifest expiry are computed against. @default now */
+  now?: Date;
+  /** Check only these app folders (and the store's own files); the others are left out of the result. @default every app */
+  apps?: ReadonlySet<string>;
+}
+
+/** Everything a check found. */
+export interface CheckResult {
+  /** The resolved store, when store.yaml could be read at all (with only the apps checked in this run). */
+  store?: ResolvedStore;
+  /** Every problem of the run, sorted by file and line. */
+  diagnostics: Diagnostic[];
+  trust?: TrustReport;
+  inspect?: InspectReport;
+  /** No errors (warnings allowed). */
+  ok: boolean;
+  /** Content key of each app folder's inputs (its files and store.yaml): equal keys, equal resolved app. */
+  sourceKeys?: ReadonlyMap<string, string>;
+  /** Wall time of each stage in milliseconds, in the order they ran (for benchmarks). */
+  timings: Record<string, number>;
+}
+
+/** Options of {@link buildStore}. */
+export interface BuildOptions extends Omit<CheckOptions, 'apps'> {
+  /** Output folder. @default "dist" */
+  outDir?: string;
+  /** Write the site to disk; false returns the files only (for tests). @default true */
+  write?: boolean;
+  /** Static files copied into the site. @default the package's public/ */
+  publicDir?: string;
+  /** Where APPSHELF_SIGNING_KEY / APPSHELF_SIGNING_KEY_FILE are read from. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What a build produced. */
+export interface BuildResult extends CheckResult {
+  /**
+   * With `write: false`, every file of the site. When writing, the files of the site folder
+   * itself (API, schemas, update index, public files); the per-app subtrees `update/<app>/` and
+   * `files/<app>/` are stored as objects and linked (see docs/manifests.md), and only
+   * {@link BuildResult.written} counts them.
+   */
+  files: SiteFiles;
+  written?: WriteReport;
+  /** App folders taken unchanged from the records of an earlier build (not loaded or checked again). */
+  reused: string[];
+}
+
+/** The public/ folder shipped with appshelf (the web catalog and the schemas). */
+export const defaultPublicDir = fileURLToPath(new URL('../../public/', import.meta.url));
+
+const defaultCacheDir = (storeDir: string) => path.join(path.dirname(path.resolve(storeDir)), '.appshelf-cache');
+
+/** A function giving the milliseconds since it was last called (or made). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = Math.round(now - last);
+    last = now;
+    return ms;
+  };
+}
+
+/** load → validate → resolve → verify → inspect: every problem of the store, nothing written. */
+export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> {
+  const storeDir = opts.storeDir ?? 'store';
+  const cacheDir = opts.cacheDir ?? defaultCacheDir(storeDir);
+  const lap = stopwatch();
+  const timings: Record<string, number> = {};
+  const loaded = loadStore(storeDir, { cacheDir, apps: opts.apps });
+  timings.load = lap();
+  const validated = validateDocs(loaded);
+  timings.validate = lap();
+  const { store, diagnostics } = resolveStore(validated);
+  timings.resolve = lap();
+  if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false, timings };
+  diagnostics.push(...checkServing(store));
+  const fetched = await fetchRemoteArchives(store, { cacheDir, offline: !opts.fetch }); // without fetch: verified copies already in the cache only
+  const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
+  const [trust, inspect] = await Promise.all([
+    verifyStore(store, { cacheDir, now: opts.now, archivePath }),
+    inspectStore(store, { archivePath }),
+  ]);
+  timings.verify = lap();
+  const all = sortDiagnostics([...diagnostics, ...fetched.diagnostics, ...trust.diagnostics, ...inspect.diagnostics]);
+  return { store, diagnostics: all, trust, inspect, ok: !hasErrors(all), sourceKeys: appSourceKeys(loaded), timings };
+}
+
+/**
+ * Checks the store and, when it has no errors, emits the static site and writes it atomically.
+ * Apps whose inputs are unchanged since an earlier build (same files, same store settings, same
+ * code, same signing key and day) are taken from that build's records without being loaded,
+ * checked or emitted again (docs/manifests.md, "Incremental builds").
+ */
+export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> {
+  const storeDir = opts.storeDir ?? 'store';
+  const outDir = opts.outDir ?? 'dist';
+  assertSafeOutDir(outDir, storeDir);
+  const root = path.resolve(storeDir);
+  const cacheDir = opts.cacheDir ?? defaultCacheDir(storeDir);
+  const now = opts.now ?? new Date();
+  const env = opts.env ?? process.env;
+  const write = opts.write !== false;
+  const lap = stopwatch();
+  // Read on another core while the store is loaded; only a build needs the history.
+  const reading = readStoreHistoryInBackground(root, { cacheDir });
+  const plan = write ? await planReuse(root, outDir, cacheDir, now, env, reading) : undefined;
+  const planned = lap();
+  const checked = await checkStore({ ...opts, storeDir, cacheDir, now, fetch: true, apps: plan?.check }); // a build downloads remote archives not yet in the cache
+  checked.timings = { plan: planned, ...checked.timings };
+  const files: SiteFiles = new Map();
+  const reused = [...(plan?.reuse.keys() ?? [])];
+  const fromRecords = [...(plan?.reuse.values() ?? [])].flatMap((r) => r.diagnostics);
+  if (!checked.ok || !checked.store) return { ...checked, diagnostics: sortDiagnostics([...checked.diagnostics, ...fromRecords]), files, reused };
+  const { store, trust, inspect } = checked;
+  const signing = plan?.signing ?? loadManifestSigning(store, env);
+  const diagnostics = sortDiagnostics([...checked.diagnostics, ...fromRecords, ...signing.diagnostics]);
+  if (hasErrors(signing.diagnostics)) return { ...checked, diagnostics, ok: false, files, reused };
+  lap();
+  const timings = checked.timings;
+  const history = await reading;
+  timings.history = lap();
+  const landings = new Map(store.apps.map((a) => [a.id, releaseLandings(a, history)]));
+  const facts = (app: string, version: string) => ({ ...inspect?.facts(app, version), signed: trust?.signed(app, version) });
+  const freshness = manifestFreshness(now, store.signing.expiresDays, history);
+  const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
+  const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
+
+  // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
+  const made = new Map<string, { record: AppRecord; index: Uint8Array }>();
+  const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart }[] = [];
+  const objects: SiteObject[] = [];
+  for (const app of store.apps) {
+    const sourceKey = checked.sourceKeys?.get(app.id);
+    const api = apiPart(store, app, facts, apiHistory, sourceKey);
+    files.set(`api/v1/apps/${app.id}.json`, { key: api.key, make: api.make });
+    const index = updateIndexPart(store, app, sourceKey);
+    const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel))].filter((o) => o !== undefined);
+    objects.push(...own);
+    parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index });
+    const key = plan?.keyOf(app.id);
+    if (key) {
+      made.set(app.id, { index: index.json(), record: {
+        key,
+        id: app.id,
+        diagnostics: checked.diagnostics.filter((d) => d.file?.startsWith(`${displayPath(path.join(root, 'apps', app.id))}/`)),
+        until: trust?.changesAt(app.id),
+        deps: depsOf(store, app),
+        api: { key: api.key, catalog: api.catalog },
+        index: { key: index.key },
+        objects: own.map((o) => ({ path: o.path, key: o.key })),
+      } });
+    }
+  }
+  for (const [folder, r] of plan?.reuse ?? []) {
+    const rel = `api/v1/apps/${r.id}.json`;
+    files.set(rel, { key: r.api.key, make: () => readFileSync(path.join(outDir, rel)) });
+    parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: () => readIndexPart(cacheDir, folder) } });
+    for (const o of r.objects) {
+      objects.push({ ...o, emit: () => { throw new Error(`object ${o.key} of ${folder} vanished during the build`); } });
+    }
+  }
+  // The order resolveStore gives the apps.
+  parts.sort((a, b) => a.id.localeCompare(b.id));
+  emitSchemas(files);
+  emitCatalog(store, parts.map((p) => ({ id: p.id, ...p.api })), files);
+  emitUpdateIndex(store, parts.map((p) => p.index), files);
+  emitPublic(opts.publicDir ?? defaultPublicDir, files);
+  precompress(files);
+  timings.keys = lap();
+  if (!write) {
+    materialize(files);
+    for (const o of objects) for (const [rel, content] of o.emit()) files.set(`${o.path}/${rel}`, content);
+    timings.emit = lap();
+    return { ...checked, diagnostics, files, reused };
+  }
+  // Emitting happens inside writeOutput, for the files and objects it does not have yet.
+  const written = await writeOutput(outDir, files, objects);
+  timings.write = lap();
+  for (const { record } of made.values()) for (const o of record.objects) o.files = objectFiles(outDir, o.key);
+  writeRecords(cacheDir, made, plan?.folders ?? []);
+  timings.records = lap();
+  return { ...checked, diagnostics, files, written, reused };
+}
+
+// --- internal ---
+
+/** Which app folders a build takes from records, which it checks, and the keys of the ones it checks. */
+interface ReusePlan {
+  reuse: Map<string, AppRecord>;
+  /** Folders to load and check; undefined: all of them. */
+  check?: ReadonlySet<string>;
+  folders: string[];
+  /** The key a record made now gets; undefined when the app must be checked every time (uncommitted changes). */
+  keyOf: (folder: string) => string | undefined;
+  signing?: ManifestSigning;
+}
+
+/**
+ * Decides which apps can be taken from records: same key (store settings, code, signing key,
+ * expiry day, the folder's commit or file stamps, its serial), not past the time its check could
+ * change, files outside the folder unchanged, and its outputs still in the current site.
+ */
+async function planReuse(root: string, outDir: string, cacheDir: string, now: Date, env: NodeJS.ProcessEnv, reading: Promise<StoreHistory>): Promise<ReusePlan> {
+  const folders = listAppFolders(root);
+  const none: ReusePlan = { reuse: new Map(), folders, keyOf: () => undefined };
+  // Only store.yaml: the store's settings decide the global key.
+  const head = resolveStore(validateDocs(loadStore(root, { cacheDir, apps: new Set() }))).store;
+  if (!head) return none;
+  const records = readRecords(cacheDir);
+  const history = await reading;
+  const signing = loadManifestSigning(head, env);
+  if (hasErrors(signing.diagnostics)) return { ...none, signing };
+  const freshness = manifestFreshness(now, head.signing.expiresDays, history);
+  const storeFile = ['store.yaml', 'store.yml', 'store.json'].find((f) => fileDigest(path.join(root, f)) !== 'missing') ?? 'store.yaml';
+  const global = sha256Hex(JSON.stringify({
+    format: RECORD_FORMAT,
+    code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
+    store: fileDigest(path.join(root, storeFile)),
+    ca: head.trust.ca ? fileDigest(path.join(root, head.trust.ca)) : null,
+    revoked: head.trust.revoked ? fileDigest(path.join(root, head.trust.revoked)) : null,
+    signer: signing.signer?.keyid ?? null,
+    expires: signing.signer ? freshness.expires : null,
+  }));
+  const keys = new Map<string, string | undefined>();
+  const keyOf = (folder: string) => {
+    if (keys.has(folder)) return keys.get(folder);
+    // In git: the commit the folder is exactly at (none with uncommitted or ignored files: checked every time).
+    const stamp = history.git ? history.appCommit.get(folder) : folderStamp(path.join(root, 'apps', folder));
+    const key = stamp && sha256Hex(`${global}\n${stamp}\n${signing.signer ? freshness.serial(folder) : ''}`);
+    keys.set(folder, key);
+    return key;
+  };
+  const site = siteFilesOf(outDir);
+  const reuse = new Map<string, AppRecord>();
+  for (const folder of folders) {
+    const r = records.get(folder);
+    if (!r || r.id !== folder || r.key !== keyOf(folder)) continue;
+    if ((r.until !== undefined && now.getTime() >= r.until) || !depsUnchanged(r.deps)) continue;
+    if (!site(`api/v1/apps/${r.id}.json`, r.api.key) || !r.objects.every((o) => hasObject(outDir, o.key))) continue;
+    reuse.set(folder, r);
+  }
+  const check = reuse.size ? new Set(folders.filter((f) => !reuse.has(f))) : undefined;
+  return { reuse, check, folders, keyOf, signing };
+}
+
+/** Bump when a record's meaning changes in a way the code hash does not show. */
+const RECORD_FORMAT = 1;
+
+/** Files outside the app folder that the app's check reads: a certificate kept elsewhere. */
+function depsOf(store: ResolvedStore, app: ResolvedApp): Record<string, string> {
+  const deps: Record<string, string> = {};
+  if (app.certificate && !/-----BEGIN/.test(app.certificate)) {
+    const abs = path.join(store.root, path.dirname(app.rel), app.certificate);
+    if (!abs.startsWith(path.join(store.root, 'apps', app.id) + path.sep)) deps[abs] = fileDigest(abs);
+  }
+  return deps;
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../errors/index.js';
+
+/**
+ * What a successful build found and made for one app folder, kept in
+ * `<cacheDir>/build-records/<folder>.json`. A later build whose inputs for the folder have the
+ * same {@link AppRecord.key} takes all of it from here and does not load, check or emit the app:
+ * that is what makes a one-release rebuild of a large store proportional to the change.
+ */
+export interface AppRecord {
+  /** Hash of every input: the build's global key, the folder's stamp and the app's serial. */
+  key: string;
+  id: string;
+  /** Its warnings (a record is only kept from a build without errors). */
+  diagnostics: Diagnostic[];
+  /** Milliseconds since the epoch when the app's check could change by time alone (certificate validity). */
+  until?: number;
+  /** Files outside the folder its check read (a certificate kept elsewhere): absolute path → sha256. */
+  deps: Record<string, string>;
+  /** Key and catalog entry of `api/v1/apps/<id>.json`. */
+  api: { key: string; catalog: unknown };
+  /** Key of its part of the update index (the part itself is `<folder>.index.json` beside the record, read only when the index is made again). */
+  index: { key: string };
+  /** The objects linked into the site for it (`update/<id>`, `files/<id>`). */
+  objects: { path: string; key: string; files?: number }[];
+}
+
+const VERSION = 1;
+const DIR = 'build-records';
+
+/** Reads every record (a missing or unreadable one is simply absent: the app is built again). */
+export function readRecords(cacheDir: string): Map<string, AppRecord> {
+  const dir = path.join(cacheDir, DIR);
+  const out = new Map<string, AppRecord>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json') || name.endsWith('.index.json')) continue;
+    try {
+      const data = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { version: number; record: AppRecord };
+      if (data.version === VERSION) out.set(name.slice(0, -5), data.record);
+    } catch {
+      // Half-written by a killed build, or edited: rebuilt from the store.
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes the records of the apps this build checked and removes those of folders that are gone.
+ * A record that cannot be written only costs time on the next build.
+ */
+export function writeRecords(cacheDir: string, made: ReadonlyMap<string, { record: AppRecord; index: Uint8Array }>, folders: readonly string[]): void {
+  const dir = path.join(cacheDir, DIR);
+  const put = (file: string, text: string | Uint8Array) => {
+    writeFileSync(`${file}.tmp-${process.pid}`, text);
+    renameSync(`${file}.tmp-${process.pid}`, file);
+  };
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const [folder, { record, index }] of made) {
+      // The part first: a record is never there without the part it names.
+      put(path.join(dir, `${folder}.index.json`), index);
+      put(path.join(dir, `${folder}.json`), JSON.stringify({ version: VERSION, record }));
+    }
+    const live = new Set(folders.flatMap((f) => [`${f}.json`, `${f}.index.json`]));
+    for (const name of readdirSync(dir)) if (!live.has(name)) rmSync(path.join(dir, name), { force: true });
+  } catch {
+    // Read-only or full disk.
+  }
+}
+
+/** The update index part of a record's app, as the build that made the record wrote it. */
+export const readIndexPart = (cacheDir: string, folder: string): Uint8Array => readFileSync(path.join(cacheDir, DIR, `${folder}.index.json`));
+
+/**
+ * A stamp of everything in an app folder, for stores outside git: names, sizes, mtimes, ctimes
+ * and inodes of its files (any write to a file changes its ctime), as make and git judge files;
+ * undefined when the folder cannot be read.
+ */
+export function folderStamp(dir: string): string | undefined {
+  const hash = createHash('sha256');
+  const walk = (abs: string, rel: string) => {
+    for (const e of readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = `${abs}/${e.name}`;
+      if (e.isDirectory()) {
+        walk(p, `${rel}${e.name}/`);
+        continue;
+      }
+      const st = statSync(p, { bigint: true, throwIfNoEntry: false });
+      hash.update(`${rel}${e.name}\0${st ? `${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino}` : '-'}\n`);
+    }
+  };
+  try {
+    walk(dir, '');
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex');
+}
+
+/** sha256 of a file's bytes, or `missing`. */
+export function fileDigest(abs: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(abs)).digest('hex');
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Whether the files outside the folder an app's check read are still what they were. */
+export const depsUnchanged = (deps: Readonly<Record<string, string>>): boolean => Object.entries(deps).every(([abs, digest]) => fileDigest(abs) === digest);
