@@ -1,28 +1,37 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 // The parser's version is part of the header: another yaml release may read the same text differently.
 const HEADER = `appshelf-parse-cache 1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version}`;
 
+/** Shard of the store-level files: app ids cannot start with `_`, and folders that are not app ids get hashed names. */
+export const STORE_SHARD = '_store';
+
+/** One shard's entries: read from its file on first use, and those this run used. */
+interface Shard {
+  old?: Map<string, string>;
+  next: Map<string, string>;
+  added: number;
+}
+
 /**
- * Parsed data of store files by content hash (`<cacheDir>/parse-cache.jsonl`), so a rebuild parses
- * only files whose text changed: parsing is the largest CPU cost of a large store (~0.5 ms a
- * file), reading JSON back ~20× cheaper. One line per file, `<sha1> <json>`: entries are kept as
- * their JSON text, so saving the cache costs a join, not a new JSON.stringify of the store. Only
- * data that JSON carries exactly is stored (no `.inf`/`.nan`); failed parses are never stored,
- * so their problems are reported from a real parse. Each run keeps only what it used.
+ * Parsed data of store files by content hash, so a rebuild parses only files whose text changed:
+ * parsing is the largest CPU cost of a large store (~0.5 ms a file), reading JSON back ~20×
+ * cheaper. One shard per app folder, `<cacheDir>/parse-cache/<folder>.jsonl`, and one for
+ * store.yaml ({@link STORE_SHARD}), read on its first lookup, so loading a few apps reads only
+ * their shards. One line per file, `<sha1> <json>`: entries are kept as their JSON text, so
+ * saving costs a join, not a new JSON.stringify. Only data that JSON carries exactly is stored
+ * (no `.inf`/`.nan`); failed parses are never stored, so their problems are reported from a real
+ * parse. Each run keeps, per shard it used, only the entries it used.
  */
 export class ParseCache {
-  readonly #file?: string;
-  readonly #old = new Map<string, string>();
-  readonly #next = new Map<string, string>();
-  #added = 0;
+  readonly #dir?: string;
+  readonly #shards = new Map<string, Shard>();
 
   constructor(cacheDir?: string) {
-    this.#file = cacheDir ? path.join(cacheDir, 'parse-cache.jsonl') : undefined;
-    this.#read();
+    this.#dir = cacheDir ? path.join(cacheDir, 'parse-cache') : undefined;
   }
 
   /** Content key of a text and the way it is parsed (JSON sources are parsed differently). */
@@ -30,54 +39,116 @@ export class ParseCache {
     return createHash('sha1').update(json ? 'json\n' : 'yaml\n').update(text).digest('hex');
   }
 
+  /** The shard of a store file (path relative to the store): its app folder's, or {@link STORE_SHARD}. */
+  static shardOf(rel: string): string {
+    const parts = rel.split('/');
+    return parts[0] === 'apps' && parts.length > 2 ? shardName(parts[1]!) : STORE_SHARD;
+  }
+
   /** The data parsed from a text with this key before, or undefined. */
-  get(key: string): { data: unknown } | undefined {
-    const line = this.#next.get(key) ?? this.#old.get(key);
+  get(shard: string, key: string): { data: unknown } | undefined {
+    const s = this.#use(shard);
+    const line = s.next.get(key) ?? this.#old(shard, s).get(key);
     if (line === undefined) return undefined;
-    this.#next.set(key, line);
+    s.next.set(key, line);
     return { data: JSON.parse(line) };
   }
 
   /** Remembers freshly parsed data, when JSON can carry it exactly. */
-  set(key: string, data: unknown): void {
+  set(shard: string, key: string, data: unknown): void {
     if (!isJsonExact(data)) return;
-    this.#next.set(key, JSON.stringify(data));
-    this.#added++;
+    const s = this.#use(shard);
+    s.next.set(key, JSON.stringify(data));
+    s.added++;
   }
 
-  /** Writes the entries this run used, when they differ from what was read; a failed write only costs time next run. */
-  save(): void {
-    if (!this.#file || (this.#added === 0 && this.#next.size === this.#old.size)) return;
-    try {
-      mkdirSync(path.dirname(this.#file), { recursive: true });
-      const lines = [HEADER];
-      for (const [key, json] of this.#next) lines.push(`${key} ${json}`);
-      const tmp = `${this.#file}.tmp-${process.pid}`;
-      writeFileSync(tmp, `${lines.join('\n')}\n`);
-      renameSync(tmp, this.#file);
-    } catch {
-      // Read-only checkout or full disk: the next run parses again.
+  /**
+   * Marks an app folder's shard as used by this run even if none of its files is looked up (a
+   * folder that is gone or emptied), so {@link save} removes what it held.
+   */
+  touch(folder: string): void {
+    this.#use(shardName(folder));
+  }
+
+  /**
+   * Writes each shard this run used whose entries changed (added, or unused ones dropped),
+   * atomically; a shard left with no entries is deleted. Shards this run did not use are left as
+   * they are, unless `prune` is set (a load of the whole store): then they belong to folders that
+   * are gone and are deleted, with the cache file of older versions. A failed write only costs
+   * time next run.
+   */
+  save({ prune = false }: { prune?: boolean } = {}): void {
+    if (!this.#dir) return;
+    // Each shard on its own: one that cannot be written costs only its folder a parse next run.
+    const attempt = (fn: () => void) => {
+      try {
+        fn();
+      } catch {
+        // Read-only checkout or full disk: the next run parses again.
+      }
+    };
+    attempt(() => mkdirSync(this.#dir!, { recursive: true }));
+    for (const [name, s] of this.#shards) {
+      const file = path.join(this.#dir, `${name}.jsonl`);
+      if (!s.next.size) attempt(() => rmSync(file, { force: true }));
+      else if (s.added > 0 || s.next.size !== this.#old(name, s).size) {
+        attempt(() => {
+          const lines = [HEADER];
+          for (const [key, json] of s.next) lines.push(`${key} ${json}`);
+          const tmp = `${file}.tmp-${process.pid}`;
+          writeFileSync(tmp, `${lines.join('\n')}\n`);
+          renameSync(tmp, file);
+        });
+      }
     }
+    if (!prune) return;
+    attempt(() => {
+      for (const f of readdirSync(this.#dir!)) {
+        if (f.endsWith('.jsonl') && !this.#shards.has(f.slice(0, -'.jsonl'.length))) rmSync(path.join(this.#dir!, f), { force: true });
+      }
+    });
+    attempt(() => rmSync(path.join(path.dirname(this.#dir!), 'parse-cache.jsonl'), { force: true }));
   }
 
-  #read(): void {
-    if (!this.#file) return;
+  #use(name: string): Shard {
+    let s = this.#shards.get(name);
+    if (!s) this.#shards.set(name, (s = { next: new Map(), added: 0 }));
+    return s;
+  }
+
+  #old(name: string, s: Shard): Map<string, string> {
+    if (s.old) return s.old;
+    s.old = new Map();
+    if (!this.#dir) return s.old;
     let text: string;
     try {
-      text = readFileSync(this.#file, 'utf8');
+      text = readFileSync(path.join(this.#dir, `${name}.jsonl`), 'utf8');
     } catch {
-      return;
+      return s.old;
     }
     const lines = text.split('\n');
-    if (lines[0] !== HEADER) return;
+    if (lines[0] !== HEADER) return s.old;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
-      if (line.length > 41 && line.charCodeAt(40) === 32) this.#old.set(line.slice(0, 40), line.slice(41));
+      if (line.length > 41 && line.charCodeAt(40) === 32) s.old.set(line.slice(0, 40), line.slice(41));
     }
+    return s.old;
   }
 }
 
 // --- internal ---
+
+/**
+ * A folder's shard name: the folder itself when it is a valid app id (the usual case, and
+ * readable), else `_h` + the SHA-1 of its name, which can match neither an app id nor
+ * {@link STORE_SHARD} and fits a file name however long the folder's is.
+ */
+function shardName(folder: string): string {
+  return APP_ID.test(folder) ? folder : `_h${createHash('sha1').update(folder).digest('hex')}`;
+}
+
+/** The app id pattern of src/schema (`appId`), kept here so this file stays a leaf. */
+const APP_ID = /^[a-z][a-z0-9_]*$/;
 
 /** Plain JSON values only: a YAML `.inf` or `.nan` would come back from JSON as null. */
 function isJsonExact(v: unknown): boolean {

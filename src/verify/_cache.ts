@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const VERSION = 1;
@@ -12,87 +12,138 @@ interface FileStamp {
   sha256: string;
 }
 
-interface CacheFile {
+/** One shard file, `<cacheDir>/verify-cache/<app>.json`. */
+interface ShardFile {
   version: number;
   files: Record<string, FileStamp>;
   /** Keys of signatures that verified: sha256(archive sha256, certificate fingerprint, signature). */
   verified: string[];
 }
 
+/** One app's entries: as read (on first use) and as this run used them. */
+interface Shard {
+  old: ShardFile;
+  oldVerified: Set<string>;
+  next: ShardFile;
+  /** Entries of `next` that are not a plain carry-over of `old`: the file must be rewritten. */
+  changed: number;
+}
+
 /**
- * The verification cache (`<cacheDir>/verify-cache.json`). It remembers file hashes by stat stamp and
- * which (archive sha256, certificate fingerprint, signature) triples verified, so a rebuild reads and
- * verifies only what changed. Only successes are stored; failures are re-checked to explain them.
- * Each run writes back only what it used, so the file never grows past the store.
+ * The verification cache, one shard per app (`<cacheDir>/verify-cache/<app id>.json`). It
+ * remembers the app's archive hashes by stat stamp and which (archive sha256, certificate
+ * fingerprint, signature) triples verified, so a rebuild reads and verifies only what changed.
+ * A shard is read when the app is first looked up, so verifying a few apps reads only theirs.
+ * Only successes are stored; failures are re-checked to explain them. Each run writes back, per
+ * app it verified, only what it used, so a shard never grows past its app. Every entry belongs
+ * to an app's archive: there is no store-level shard.
  */
 export class VerifyCache {
-  readonly #file?: string;
-  readonly #old: CacheFile;
-  readonly #next: CacheFile = { version: VERSION, files: {}, verified: [] };
-  readonly #verified: Set<string>;
-  /** Entries of #next that are not a plain carry-over of #old: the file must be rewritten. */
-  #changed = 0;
+  readonly #dir?: string;
+  readonly #shards = new Map<string, Shard>();
 
   constructor(cacheDir?: string) {
-    this.#file = cacheDir ? path.join(cacheDir, 'verify-cache.json') : undefined;
-    this.#old = this.#read();
-    this.#verified = new Set(this.#old.verified);
+    this.#dir = cacheDir ? path.join(cacheDir, 'verify-cache') : undefined;
   }
 
-  /** The sha256 of a file when its stat stamp is unchanged since it was hashed. */
-  knownSha256(abs: string): { size: number; sha256: string } | undefined {
-    const old = this.#old.files[abs];
+  /** The sha256 of an app's file when its stat stamp is unchanged since it was hashed. */
+  knownSha256(app: string, abs: string): { size: number; sha256: string } | undefined {
+    const s = this.#shard(app);
+    const old = s.old.files[abs];
     if (!old) return undefined;
     const now = stampOf(abs);
     if (!now || now.size !== old.size || now.stamp !== old.stamp) return undefined;
     // Kept as is: rememberFile with the same hash then needs no second stat (one stat per archive on a warm run).
-    this.#next.files[abs] = old;
+    s.next.files[abs] = old;
     return { size: old.size, sha256: old.sha256 };
   }
 
-  /** Records a file's hash (after reading it, or when reusing the cached one). */
-  rememberFile(abs: string, sha256: string): void {
-    if (this.#next.files[abs]?.sha256 === sha256) return;
+  /** Records the hash of an app's file (after reading it, or when reusing the cached one). */
+  rememberFile(app: string, abs: string, sha256: string): void {
+    const s = this.#shard(app);
+    if (s.next.files[abs]?.sha256 === sha256) return;
     const now = stampOf(abs);
     if (!now) return;
-    this.#next.files[abs] = { ...now, sha256 };
-    this.#changed++;
+    s.next.files[abs] = { ...now, sha256 };
+    s.changed++;
   }
 
-  /** Whether this exact signature of these bytes verified with this certificate before. */
-  isVerified(sha256: string, fingerprint: string, signature: string): boolean {
-    return this.#verified.has(verifiedKey(sha256, fingerprint, signature));
+  /** Whether this exact signature of these bytes verified with this certificate before (for this app). */
+  isVerified(app: string, sha256: string, fingerprint: string, signature: string): boolean {
+    return this.#shard(app).oldVerified.has(verifiedKey(sha256, fingerprint, signature));
+  }
+
+  /** Marks an app as verified by this run even if none of its archives was looked up, so {@link save} empties its shard. */
+  touch(app: string): void {
+    this.#shard(app);
   }
 
   /** Records a signature that verified. */
-  rememberVerified(sha256: string, fingerprint: string, signature: string): void {
+  rememberVerified(app: string, sha256: string, fingerprint: string, signature: string): void {
+    const s = this.#shard(app);
     const key = verifiedKey(sha256, fingerprint, signature);
-    if (!this.#verified.has(key)) this.#changed++;
-    this.#next.verified.push(key);
+    if (!s.oldVerified.has(key)) s.changed++;
+    s.next.verified.push(key);
   }
 
-  /** Writes the cache atomically when it differs from what was read; a cache that cannot be written only costs time next run. */
-  save(): void {
-    if (!this.#file) return;
-    const verified = [...new Set(this.#next.verified)].sort();
-    // Nothing new and nothing dropped: the file already says exactly this (a warm rebuild writes nothing).
-    if (!this.#changed && verified.length === this.#old.verified.length && Object.keys(this.#next.files).length === Object.keys(this.#old.files).length) return;
-    try {
-      mkdirSync(path.dirname(this.#file), { recursive: true });
-      const tmp = `${this.#file}.tmp-${process.pid}`;
-      writeFileSync(tmp, JSON.stringify({ ...this.#next, verified }));
-      renameSync(tmp, this.#file);
-    } catch {
-      // Read-only checkout or full disk: verification stays correct, just slower next time.
+  /**
+   * Writes, atomically, each shard this run used that differs from what was read (a warm rebuild
+   * writes nothing); a shard left empty is deleted. Then deletes the shards of apps that are
+   * neither among `keep` nor folders of the store (`folders`): apps that are gone. A cache that
+   * cannot be written only costs time next run.
+   */
+  save(keep?: { apps: Iterable<string>; folders: Iterable<string> }): void {
+    if (!this.#dir) return;
+    const attempt = (fn: () => void) => {
+      try {
+        fn();
+      } catch {
+        // Read-only checkout or full disk: verification stays correct, just slower next time.
+      }
+    };
+    attempt(() => mkdirSync(this.#dir!, { recursive: true }));
+    for (const [name, s] of this.#shards) {
+      const file = path.join(this.#dir, `${name}.json`);
+      const verified = [...new Set(s.next.verified)].sort();
+      const files = Object.keys(s.next.files).length;
+      if (!files && !verified.length) attempt(() => rmSync(file, { force: true }));
+      // Nothing new and nothing dropped: the file already says exactly this.
+      else if (s.changed || verified.length !== s.old.verified.length || files !== Object.keys(s.old.files).length) {
+        attempt(() => {
+          const tmp = `${file}.tmp-${process.pid}`;
+          writeFileSync(tmp, JSON.stringify({ ...s.next, verified }));
+          renameSync(tmp, file);
+        });
+      }
     }
+    if (!keep) return;
+    const kept = new Set([...keep.apps, ...keep.folders].map(shardName));
+    attempt(() => {
+      for (const f of readdirSync(this.#dir!)) {
+        if (f.endsWith('.json') && !kept.has(f.slice(0, -'.json'.length))) rmSync(path.join(this.#dir!, f), { force: true });
+      }
+    });
+    // The single file of earlier versions.
+    attempt(() => rmSync(path.join(path.dirname(this.#dir!), 'verify-cache.json'), { force: true }));
   }
 
-  #read(): CacheFile {
-    const empty: CacheFile = { version: VERSION, files: {}, verified: [] };
-    if (!this.#file) return empty;
+  #shard(app: string): Shard {
+    const name = shardName(app);
+    let s = this.#shards.get(name);
+    if (!s) {
+      const old = this.#read(name);
+      s = { old, oldVerified: new Set(old.verified), next: { version: VERSION, files: {}, verified: [] }, changed: 0 };
+      this.#shards.set(name, s);
+    }
+    return s;
+  }
+
+  #read(name: string): ShardFile {
+    const empty: ShardFile = { version: VERSION, files: {}, verified: [] };
+    if (!this.#dir) return empty;
     try {
-      const data = JSON.parse(readFileSync(this.#file, 'utf8')) as CacheFile;
-      return data.version === VERSION && data.files && Array.isArray(data.verified) ? data : empty;
+      const data = JSON.parse(readFileSync(path.join(this.#dir, `${name}.json`), 'utf8')) as ShardFile;
+      return data.version === VERSION && data.files && typeof data.files === 'object' && Array.isArray(data.verified) ? data : empty;
     } catch {
       return empty;
     }
@@ -100,6 +151,14 @@ export class VerifyCache {
 }
 
 // --- internal ---
+
+/**
+ * An app's shard name: its id (app ids are `[a-z][a-z0-9_]*`, safe in a file name), or for
+ * anything else `_h` + the SHA-1 of it, which no app id can be.
+ */
+function shardName(app: string): string {
+  return /^[a-z][a-z0-9_]*$/.test(app) ? app : `_h${createHash('sha1').update(app).digest('hex')}`;
+}
 
 function stampOf(abs: string): { size: number; stamp: string } | undefined {
   try {

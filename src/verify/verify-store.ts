@@ -2,7 +2,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, StoreError, type Diagnostic, type Position } from '../errors/index.js';
-import { parseSource } from '../load/index.js';
+import { listAppFolders, parseSource } from '../load/index.js';
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
 import { compileValidator, revokedSchema, type RevokedFile } from '../schema/index.js';
 import { displayPath } from '../util/paths.js';
@@ -21,13 +21,22 @@ export interface TrustReport {
    * when not checked (a remote archive that was not fetched, or a release without archives).
    */
   signed: (app: string, version: string) => boolean | undefined;
+  /**
+   * The earliest time (ms since the epoch, later than `now`) at which this app's verification
+   * could give another result by the passing of time alone, so a result kept for an unchanged
+   * app must be redone from then on: its certificate's notBefore when still to come, and the
+   * first millisecond after the notAfter of its certificate and of the store CAs (a certificate
+   * is still valid during its notAfter). Undefined when none applies: the app has no certificate
+   * that could be read and parsed, or every such time has passed.
+   */
+  changesAt: (app: string) => number | undefined;
 }
 
 /** Options of {@link verifyStore}. */
 export interface VerifyOptions extends PoolOptions {
   /** Absolute path of an entry's archive bytes: the committed file, or the verified download; undefined when not available. */
   archivePath: (entry: ResolvedEntry) => string | undefined;
-  /** Folder for the verification cache (`verify-cache.json`); none when undefined. */
+  /** Folder for the verification cache (`verify-cache/<app id>.json`); none when undefined. */
   cacheDir?: string;
   /** The time certificates are checked against. @default now */
   now?: Date;
@@ -75,16 +84,37 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
   for (const [trust, versions] of wrongKey) {
     out.push(diag(Errors.CertChanged, [trust.app.id, [...versions].join(', ')], trust.certAt));
   }
-  cache.save();
+  // Every app checked keeps only what it used (one whose archives are all gone, nothing). Shards of
+  // apps with no folder left are deleted whether or not this run covered the whole store.
+  for (const trust of trusts) cache.touch(trust.app.id);
+  if (opts.cacheDir) cache.save({ apps: store.apps.map((a) => a.id), folders: listAppFolders(store.root) });
+  const changes = new Map<string, number>();
+  for (const trust of trusts) {
+    const at = trust.cert ? changeTime(trust.cert, cas ?? [], now) : undefined;
+    const known = changes.get(trust.app.id);
+    if (at !== undefined && (known === undefined || at < known)) changes.set(trust.app.id, at);
+  }
   const signed = (app: string, version: string): boolean | undefined => {
     const state = states.get(releaseKey(app, version));
     if (!state?.entries) return undefined;
     return state.unsigned ? false : state.unchecked ? undefined : true;
   };
-  return { diagnostics: out, signed };
+  return { diagnostics: out, signed, changesAt: (app) => changes.get(app) };
 }
 
 // --- internal ---
+
+/**
+ * The first time after `now` at which the app certificate becomes valid or one of the
+ * certificates expires. notBefore is compared with `>` and notAfter with `<` (checkApp, loadCa),
+ * so a result changes at notBefore itself and one millisecond after notAfter. A CA's notBefore
+ * is not checked, so it changes nothing.
+ */
+function changeTime(cert: X509Certificate, cas: readonly X509Certificate[], now: Date): number | undefined {
+  const expiry = (c: X509Certificate) => new Date(c.validTo).getTime() + 1;
+  const times = [new Date(cert.validFrom).getTime(), expiry(cert), ...cas.map(expiry)].filter((t) => t > now.getTime());
+  return times.length ? Math.min(...times) : undefined;
+}
 
 const releaseKey = (app: string, version: string) => `${app}\u0000${version}`;
 
@@ -332,9 +362,10 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
       job.unsigned = false;
     }
   }
-  const known = cache.knownSha256(abs);
+  const app = trust.app.id;
+  const known = cache.knownSha256(app, abs);
   const fp = trust.fingerprint ?? '';
-  if (known && known.size === entry.size && known.sha256 === entry.sha256 && (!job.signature || cache.isVerified(known.sha256, fp, job.signature))) {
+  if (known && known.size === entry.size && known.sha256 === entry.sha256 && (!job.signature || cache.isVerified(app, known.sha256, fp, job.signature))) {
     job.result = { size: known.size, sha256: known.sha256, signatureOk: job.signature ? true : undefined };
   } else {
     job.task = { path: abs, size: entry.size, sha256: entry.sha256, signature: job.signature, cert: job.signature ? fp : undefined };
@@ -350,7 +381,7 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
     out.push(result.readError === 'ENOENT' ? diag(Errors.ArchiveNotFound, [shown], entry.at) : diag(Errors.ReadFailed, [shown, result.readError], entry.at));
     return false;
   }
-  cache.rememberFile(job.abs, result.sha256!);
+  cache.rememberFile(trust.app.id, job.abs, result.sha256!);
   if (result.size !== entry.size) {
     out.push(diag(Errors.ArchiveSize, [shown, result.size!, entry.size], entry.at));
     return false;
@@ -361,7 +392,7 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
   }
   if (!job.signature || job.unsigned) return false;
   if (result.signatureOk) {
-    cache.rememberVerified(entry.sha256, trust.fingerprint!, job.signature);
+    cache.rememberVerified(trust.app.id, entry.sha256, trust.fingerprint!, job.signature);
     return true;
   }
   const check = checkSignature(readFileSync(job.abs), job.signature, trust.key!);
