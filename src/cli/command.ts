@@ -26,7 +26,6 @@ export interface CommandArgs {
 export interface Command {
   /** Words that select it, e.g. `check` or `ca init`. */
   name: string;
-  summary: string;
   /** Full help text shown by `--help`. */
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;

@@ -6,8 +6,8 @@ import { StoreError, UsageError, formatText } from '../errors/index.js';
 import { processIo, type Command, type Io } from './command.js';
 import { commands } from './registry.js';
 
-async function overview(): Promise<string> {
-  const lines = await Promise.all(Object.entries(commands).map(async ([name, load]) => `  ${name.padEnd(16)} ${(await load()).command.summary}`));
+function overview(): string {
+  const lines = Object.entries(commands).map(([name, load]) => `  ${name.padEnd(16)} ${load.summary}`);
   return `appshelf — a GitOps app store
 
 Usage: appshelf <command> [options]
@@ -47,7 +47,7 @@ function parse(cmd: Command, rest: string[]) {
  */
 export async function main(argv: string[] = process.argv.slice(2), io: Io = processIo): Promise<number> {
   if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.out(await overview());
+    io.out(overview());
     return argv.length ? 0 : 2;
   }
   if (argv[0] === '--version') {
@@ -56,7 +56,7 @@ export async function main(argv: string[] = process.argv.slice(2), io: Io = proc
   }
   const found = findCommand(argv);
   if (!found) {
-    io.err(`Unknown command "${argv.slice(0, 2).join(' ')}".\n\n${await overview()}`);
+    io.err(`Unknown command "${argv.slice(0, 2).join(' ')}".\n\n${overview()}`);
     return 2;
   }
   const { command } = await commands[found.key]!();

@@ -1,31 +1,37 @@
 import type { Command } from './command.js';
 
+/** Loads a command's module; `summary` is its line in `appshelf --help`, known without loading it. */
+export type CommandLoader = (() => Promise<{ command: Command }>) & { readonly summary: string };
+
+const lazy = (summary: string, load: () => Promise<{ command: Command }>): CommandLoader => Object.assign(load, { summary });
+
 /**
- * Every command, loaded lazily so `appshelf check` never pays for the server or the crypto CLI.
+ * Every command, loaded lazily so `appshelf check` never pays for the server or the crypto CLI;
+ * the summaries live here so that `appshelf --help` loads no command at all.
  * Keys are the words that select the command; the longest match wins (`ca init` before `ca`).
  */
-export const commands: Record<string, () => Promise<{ command: Command }>> = {
-  check: () => import('./commands/check.js'),
-  build: () => import('./commands/build.js'),
-  serve: () => import('./commands/serve.js'),
+export const commands: Record<string, CommandLoader> = {
+  check: lazy('validate the store; with --base, also the pull-request policy', () => import('./commands/check.js')),
+  build: lazy('check the store, then write the static site atomically', () => import('./commands/build.js')),
+  serve: lazy('serve a built site, with auto-update-server compatible /update routes', () => import('./commands/serve.js')),
   // --- more commands register below, one line each ---
-  'import aus': () => import('./commands/import-aus.js'),
-  'ca init': () => import('./commands/ca-init.js'),
-  'ca sign': () => import('./commands/ca-sign.js'),
-  'ca revoke': () => import('./commands/ca-revoke.js'),
-  'cert request': () => import('./commands/cert-request.js'),
-  sign: () => import('./commands/sign.js'),
-  verify: () => import('./commands/verify.js'),
-  'app register': () => import('./commands/app-register.js'),
-  'release add': () => import('./commands/release-add.js'),
-  rollout: () => import('./commands/rollout.js'),
-  promote: () => import('./commands/promote.js'),
-  pin: () => import('./commands/pin.js'),
-  unpin: () => import('./commands/unpin.js'),
-  lock: () => import('./commands/lock.js'),
-  unlock: () => import('./commands/unlock.js'),
-  install: () => import('./commands/install.js'),
-  update: () => import('./commands/update.js'),
-  uninstall: () => import('./commands/uninstall.js'),
-  list: () => import('./commands/list.js'),
+  'import aus': lazy('import an auto-update-server updates/ folder into a new store', () => import('./commands/import-aus.js')),
+  'ca init': lazy('create the store CA: a private key (outside the repository) and the root certificate', () => import('./commands/ca-init.js')),
+  'ca sign': lazy('issue an app certificate from a CSR and place it with the app', () => import('./commands/ca-sign.js')),
+  'ca revoke': lazy('revoke an app certificate (recorded in trust/revoked.yaml)', () => import('./commands/ca-revoke.js')),
+  'cert request': lazy('create an app key and a certificate request (CSR) with CN = APP', () => import('./commands/cert-request.js')),
+  sign: lazy('sign a release archive or an app id (base64 RSA-SHA512, as openssl)', () => import('./commands/sign.js')),
+  verify: lazy('check one signature and say exactly why it fails', () => import('./commands/verify.js')),
+  'app register': lazy('register an app: its certificate and the signature over its id', () => import('./commands/app-register.js')),
+  'release add': lazy('add a release (or one more platform file to a new release) from CI or by hand', () => import('./commands/release-add.js')),
+  rollout: lazy('set the staged-rollout percentage of a release on a channel', () => import('./commands/rollout.js')),
+  promote: lazy('add a release to another channel (e.g. beta → stable)', () => import('./commands/promote.js')),
+  pin: lazy('restore a version as live: a channel serves it even when newer releases exist', () => import('./commands/pin.js')),
+  unpin: lazy('let a pinned channel follow its newest release again', () => import('./commands/unpin.js')),
+  lock: lazy('lock versioning: the app accepts no new releases', () => import('./commands/lock.js')),
+  unlock: lazy('unlock versioning: the app accepts new releases again', () => import('./commands/unlock.js')),
+  install: lazy('install an app from a published store (verified, atomic)', () => import('./commands/install.js')),
+  update: lazy('update installed apps to the newest release their channel offers', () => import('./commands/update.js')),
+  uninstall: lazy('remove an installed app', () => import('./commands/uninstall.js')),
+  list: lazy('list installed apps, or the apps a store offers (--available)', () => import('./commands/list.js')),
 };

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { Header, Parser, type ReadEntry } from 'tar';
+import type { Header, Parser, ReadEntry } from 'tar';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
 import type { Limits } from '../resolve/index.js';
 
@@ -49,12 +49,14 @@ export async function readBundle(file: string, ctx: BundleContext): Promise<Bund
   const metadata = new Map<string, Buffer>();
   const result = (complete: boolean, folder?: string): BundleContents => ({ diagnostics, metadata, complete, folder });
 
+  // tar is loaded only when a bundle is read: most stores have none.
+  const tar = await import('tar');
   const head = await readHead(file);
   if (head.size > limits.archiveSize) {
     add(diag(Errors.ArchiveTooLarge, [archive, head.size, limits.archiveSize], ctx.at));
     return result(false);
   }
-  const kind = sniff(head.bytes);
+  const kind = sniff(head.bytes, tar.Header);
   if (kind !== 'gzip') {
     if (kind === 'zip') add(diag(Errors.ArchiveZip, [archive], ctx.at));
     else if (kind === 'tar') add(diag(Errors.ArchivePlainTar, [archive], ctx.at));
@@ -62,7 +64,7 @@ export async function readBundle(file: string, ctx: BundleContext): Promise<Bund
     return result(false);
   }
 
-  const scan = new TarScan(ctx, add, metadata);
+  const scan = new TarScan(tar.Parser, ctx, add, metadata);
   const input = createReadStream(file, { highWaterMark: 64 * 1024 });
   const gunzip = createGunzip();
   input.on('error', (e) => gunzip.destroy(e));
@@ -113,10 +115,10 @@ async function readHead(file: string): Promise<{ size: number; bytes: Buffer }> 
 const startsWith = (b: Buffer, ...bytes: number[]) => bytes.every((x, i) => b[i] === x);
 
 /** What the first bytes say the file is (`gzip`, `zip`, `tar` or a description), by magic numbers, never by its name. */
-function sniff(b: Buffer): string {
+function sniff(b: Buffer, header: typeof Header): string {
   if (startsWith(b, 0x1f, 0x8b)) return 'gzip';
   if (startsWith(b, 0x50, 0x4b, 0x03, 0x04) || startsWith(b, 0x50, 0x4b, 0x05, 0x06) || startsWith(b, 0x50, 0x4b, 0x07, 0x08)) return 'zip';
-  if (b.length >= 512 && (b.toString('latin1', 257, 262) === 'ustar' || isTarHeader(b))) return 'tar';
+  if (b.length >= 512 && (b.toString('latin1', 257, 262) === 'ustar' || isTarHeader(b, header))) return 'tar';
   if (startsWith(b, 0x42, 0x5a, 0x68)) return 'bzip2-compressed data';
   if (startsWith(b, 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz-compressed data';
   if (startsWith(b, 0x28, 0xb5, 0x2f, 0xfd)) return 'zstd-compressed data';
@@ -125,9 +127,9 @@ function sniff(b: Buffer): string {
   return 'data of an unknown kind';
 }
 
-function isTarHeader(b: Buffer): boolean {
+function isTarHeader(b: Buffer, header: typeof Header): boolean {
   try {
-    const h = new Header(b.subarray(0, 512));
+    const h = new header(b.subarray(0, 512));
     return h.cksumValid && !h.nullBlock;
   } catch {
     return false;
@@ -157,11 +159,11 @@ class TarScan {
   readonly #add: (d: Diagnostic) => void;
   readonly #metadata: Map<string, Buffer>;
 
-  constructor(ctx: BundleContext, add: (d: Diagnostic) => void, metadata: Map<string, Buffer>) {
+  constructor(parser: typeof Parser, ctx: BundleContext, add: (d: Diagnostic) => void, metadata: Map<string, Buffer>) {
     this.#ctx = ctx;
     this.#add = add;
     this.#metadata = metadata;
-    this.parser = new Parser({ strict: true, brotli: false, zstd: false });
+    this.parser = new parser({ strict: true, brotli: false, zstd: false });
     this.parser.on('entry', (e: ReadEntry) => this.#onEntry(e));
     // Entries of types tar does not know are "ignored" by the parser; they still count and are refused.
     this.parser.on('ignoredEntry', (e: ReadEntry) => this.#onEntry(e));

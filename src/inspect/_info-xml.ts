@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser } from 'fast-xml-parser';
 import type { ErrorObject } from 'ajv';
 import { compileValidator } from '../schema/ajv.js';
 import { infoXmlLicences, infoXmlSchema, type InfoXml } from '../schema/info-xml.js';
@@ -29,11 +30,12 @@ export function parseInfoXml(text: string): InfoXmlResult {
     const what = declaration[1]!.toUpperCase() === 'DOCTYPE' ? 'a <!DOCTYPE> declaration' : 'an <!ENTITY> declaration';
     return { problems: [{ kind: 'entities', what }] };
   }
+  const { XMLValidator } = xml();
   const wellFormed = XMLValidator.validate(text);
   if (wellFormed !== true) {
     return { problems: [{ kind: 'malformed', line: wellFormed.err.line, reason: wellFormed.err.msg }] };
   }
-  const doc = parser.parse(text) as Record<string, unknown>;
+  const doc = parser().parse(text) as Record<string, unknown>;
   const roots = Object.keys(doc);
   const info = doc.info as XmlNode[] | undefined;
   if (roots.length !== 1 || !info || info.length !== 1) {
@@ -62,21 +64,34 @@ export function parseInfoXml(text: string): InfoXmlResult {
 /** An element as fast-xml-parser gives it with the options below: text, `@attributes`, child arrays. */
 type XmlNode = { '#text'?: string } & { [key: string]: XmlNode[] | string | undefined };
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  // Defence in depth: declarations are refused above, and nothing is ever expanded.
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  alwaysCreateTextNode: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
-});
+// fast-xml-parser is needed only for stores with bundles: loaded (its CommonJS build, so
+// parseInfoXml stays synchronous) and configured on the first info.xml.
+let xmlModule: typeof import('fast-xml-parser') | undefined;
+let xmlParser: XMLParser | undefined;
+
+function xml(): typeof import('fast-xml-parser') {
+  xmlModule ??= createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+  return xmlModule;
+}
+
+function parser(): XMLParser {
+  xmlParser ??= new (xml().XMLParser)({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    textNodeName: '#text',
+    // Defence in depth: declarations are refused above, and nothing is ever expanded.
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    alwaysCreateTextNode: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
+  });
+  return xmlParser;
+}
 
 const validateInfoXml = compileValidator<InfoXml>(infoXmlSchema);
 

@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import type { ResolvedEntry, ResolvedStore } from '../resolve/index.js';
-import { checkedAddresses, type Address } from './_address.js';
+import type { Address } from './_address.js';
 import { mapLimit } from './_map-limit.js';
 
 /** Remote archives downloaded into the cache, by URL → absolute path of the verified (sha256) copy. */
@@ -142,6 +141,8 @@ interface Limits {
 
 /** Follows at most {@link MAX_REDIRECTS} redirects, checking every hop, and streams the body to `file`. */
 async function download(start: URL, file: string, limits: Limits, expectedSize: number): Promise<{ size: number; sha256: string }> {
+  // The network modules load only when something is downloaded: most builds find every archive in the cache.
+  const { checkedAddresses } = await import('./_address.js');
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), limits.timeoutSeconds * 1000);
   try {
@@ -177,8 +178,8 @@ async function download(start: URL, file: string, limits: Limits, expectedSize: 
 }
 
 /** One GET that connects only to the addresses already checked for `url`'s host. */
-function get(url: URL, addresses: readonly Address[], signal: AbortSignal): Promise<IncomingMessage> {
-  const client = url.protocol === 'https:' ? https : http;
+async function get(url: URL, addresses: readonly Address[], signal: AbortSignal): Promise<IncomingMessage> {
+  const { default: client } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const req = client.request(url, {
       method: 'GET',

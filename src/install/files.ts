@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { extract, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { diskOp } from './http.js';
 import { parseState, serializeState, type ClientState } from './state.js';
@@ -95,6 +95,8 @@ export async function unpackTarGz(archive: string, dest: string, url: string): P
     if (why && !unsafe) unsafe = { entry: name, why };
     return !why && !unsafe;
   };
+  // tar is loaded on the first unpack, not at import: list and uninstall never need it.
+  const { extract } = await import('tar');
   try {
     await extract({ file: archive, cwd: dest, strict: true, filter, preservePaths: false, preserveOwner: false, noChmod: false, gzip: true });
   } catch (e) {

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { extract } from 'tar';
 import { diag, Errors, StoreError } from '../errors/index.js';
 
 const run = promisify(execFile);
@@ -59,6 +58,8 @@ export async function readStoreAt(loc: StoreLocation, ref: string): Promise<Stor
   const exists = await run('git', ['cat-file', '-e', `${commit}:${loc.storeRel}`], { cwd: loc.root }).then(() => true, () => false);
   if (!exists) return { ref, commit, cleanup };
   try {
+    // tar is loaded here, not at import: `appshelf check` without --base never needs it.
+    const { extract } = await import('tar');
     const child = spawn('git', ['archive', '--format=tar', commit, '--', spec], { cwd: loc.root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

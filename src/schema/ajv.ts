@@ -1,16 +1,50 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import formats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { FormatsPlugin } from 'ajv-formats';
 import { appSchema, type AppFile } from './app.js';
 import { releaseSchema, type ReleaseFile } from './release.js';
 import { storeSchema, type StoreFile } from './store.js';
 
-// One instance for the whole program: strict catches schema typos, allErrors reports every problem.
-// verbose keeps parentSchema on errors, which the unknown-key suggestion reads.
-const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
-formats.default(ajv);
+// Loading ajv and compiling a schema cost ~0.1 s together; a command (or a build of a store
+// without bundles or revocations) should pay only for the validators it runs. ajv and
+// ajv-formats are CommonJS, so they load synchronously on first use and compiling stays sync.
+let instance: Ajv | undefined;
 
-/** Compiles a schema once; generic over the data type only (a generic over the schema hits TS2589). */
-export const compileValidator = <T>(schema: object): ValidateFunction<T> => ajv.compile<T>(schema);
+function ajv(): Ajv {
+  if (!instance) {
+    const require = createRequire(import.meta.url);
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    const formats = require('ajv-formats') as { default: FormatsPlugin };
+    // One instance for the whole program: strict catches schema typos, allErrors reports every problem.
+    // verbose keeps parentSchema on errors, which the unknown-key suggestion reads.
+    instance = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
+    formats.default(instance);
+  }
+  return instance;
+}
+
+/**
+ * A validator for a schema, compiled on its first call (then once for the whole program); its
+ * `errors` are those of the last call, as with ajv's own. Generic over the data type only (a
+ * generic over the schema hits TS2589).
+ */
+export function compileValidator<T>(schema: object): ValidateFunction<T> {
+  let compiled: ValidateFunction<T> | undefined;
+  const get = () => (compiled ??= ajv().compile<T>(schema));
+  const validate = function (this: unknown, data: unknown, dataCxt?: Parameters<ValidateFunction<T>>[1]) {
+    const fn = get();
+    const ok = fn.call(this, data, dataCxt);
+    validate.errors = fn.errors;
+    return ok;
+  } as ValidateFunction<T>;
+  validate.schema = schema;
+  Object.defineProperties(validate, {
+    schemaEnv: { get: () => get().schemaEnv, enumerable: true },
+    evaluated: { get: () => get().evaluated, enumerable: true },
+    source: { get: () => get().source, enumerable: true },
+  });
+  return validate;
+}
 
 export const validateStoreFile = compileValidator<StoreFile>(storeSchema);
 export const validateAppFile = compileValidator<AppFile>(appSchema);

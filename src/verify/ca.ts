@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forge from 'node-forge';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { loadPrivateKey, parseCertificates } from './crypto.js';
 
@@ -30,9 +31,10 @@ export interface CaOptions {
 
 /** A self-signed root certificate (CA:TRUE, keyCertSign) for the store CA key. */
 export function createCaCertificate(caKeyPem: string, opts: CaOptions): string {
+  const { pki, md } = nodeForge();
   const key = forgeKey(caKeyPem, 'the CA key');
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.setRsaPublicKey(key.n, key.e);
   setValidity(cert, opts.days, opts.now);
   const name = [{ name: 'commonName', value: opts.cn }];
   cert.setSubject(name);
@@ -42,18 +44,19 @@ export function createCaCertificate(caKeyPem: string, opts: CaOptions): string {
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(key, forge.md.sha512.create());
-  return forge.pki.certificateToPem(cert);
+  cert.sign(key, md.sha512.create());
+  return pki.certificateToPem(cert);
 }
 
 /** A certificate signing request with CN = app id, as `openssl req -new -subj "/CN=APP"` makes it. */
 export function createCsr(appId: string, privateKeyPem: string): string {
+  const { pki, md } = nodeForge();
   const key = forgeKey(privateKeyPem, 'the app key');
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const csr = pki.createCertificationRequest();
+  csr.publicKey = pki.setRsaPublicKey(key.n, key.e);
   csr.setSubject([{ name: 'commonName', value: appId }]);
-  csr.sign(key, forge.md.sha512.create());
-  return forge.pki.certificationRequestToPem(csr);
+  csr.sign(key, md.sha512.create());
+  return pki.certificationRequestToPem(csr);
 }
 
 /** What a CSR asks for. */
@@ -66,12 +69,13 @@ export interface CsrInfo {
 
 /** Reads and checks a CSR (PEM, from appshelf or openssl): self-signature valid, RSA key, a CN. */
 export function readCsr(pem: string, source: string): CsrInfo {
+  const { pki } = nodeForge();
   let csr: forge.pki.CertificateSigningRequest;
   if (!/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(pem)) {
     throw new StoreError(diag(Errors.CsrInvalid, [source, 'no "-----BEGIN CERTIFICATE REQUEST-----" line']));
   }
   try {
-    csr = forge.pki.certificationRequestFromPem(pem);
+    csr = pki.certificationRequestFromPem(pem);
   } catch (e) {
     const msg = (e as Error).message;
     const reason = /OID is not RSA/.test(msg) ? 'its key is not an RSA key; app signatures need RSA' : `it cannot be parsed (${msg})`;
@@ -81,7 +85,7 @@ export function readCsr(pem: string, source: string): CsrInfo {
   const cn = csr.subject.getField('CN')?.value as string | undefined;
   if (!cn) throw new StoreError(diag(Errors.CsrInvalid, [source, 'its subject has no CN (use -subj "/CN=APP_ID")']));
   const publicKey = csr.publicKey as forge.pki.rsa.PublicKey;
-  return { cn, publicKey: forge.pki.publicKeyToPem(publicKey), bits: publicKey.n.bitLength() };
+  return { cn, publicKey: pki.publicKeyToPem(publicKey), bits: publicKey.n.bitLength() };
 }
 
 /** Options of {@link issueCertificate}. */
@@ -94,14 +98,15 @@ export interface IssueOptions {
 
 /** Issues the app certificate for a CSR: subject CN from the CSR, issued by the store CA, random serial. */
 export function issueCertificate(csr: CsrInfo, opts: IssueOptions): string {
+  const { pki, md } = nodeForge();
   const caKey = forgeKey(opts.caKeyPem, 'the CA key');
   const caX509 = parseCertificates(opts.caCertPem, 'the CA certificate')[0]!;
   if (!caX509.checkPrivateKey(loadPrivateKey(opts.caKeyPem, 'the CA key'))) {
     throw new StoreError(diag(Errors.PemMalformed, ['the CA key', 'CA key', 'it does not belong to the store CA certificate']));
   }
-  const ca = forge.pki.certificateFromPem(opts.caCertPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(csr.publicKey);
+  const ca = pki.certificateFromPem(opts.caCertPem);
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.publicKeyFromPem(csr.publicKey);
   setValidity(cert, opts.days, opts.now);
   cert.setSubject([{ name: 'commonName', value: csr.cn }]);
   cert.setIssuer(ca.subject.attributes);
@@ -112,15 +117,25 @@ export function issueCertificate(csr: CsrInfo, opts: IssueOptions): string {
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  cert.sign(caKey, forge.md.sha512.create());
-  return forge.pki.certificateToPem(cert);
+  cert.sign(caKey, md.sha512.create());
+  return pki.certificateToPem(cert);
 }
 
 // --- internal ---
 
+// node-forge is only for making certificates and reading CSRs (the ca and cert commands); loading it
+// costs ~60 ms that `check` and `build` would pay for nothing. It is CommonJS: required on first use.
+let forgeModule: typeof forge | undefined;
+
+function nodeForge(): typeof forge {
+  forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof forge;
+  return forgeModule;
+}
+
 function forgeKey(pem: string, source: string): forge.pki.rsa.PrivateKey {
+  const { pki } = nodeForge();
   loadPrivateKey(pem, source); // precise errors for malformed or non-RSA keys
-  return forge.pki.privateKeyFromPem(pem);
+  return pki.privateKeyFromPem(pem);
 }
 
 function setValidity(cert: forge.pki.Certificate, days: number, now = new Date()): void {

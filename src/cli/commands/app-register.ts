@@ -4,7 +4,7 @@ import { authorContext, registerApp } from '../../author/index.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
-import { loadPrivateKey, parseCertificates, signData } from '../../verify/index.js';
+import { loadPrivateKey, parseCertificates, signData } from '../../verify/crypto.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
@@ -27,7 +27,6 @@ export function schemaHeader(text: string | undefined): string | undefined {
 
 export const command: Command = {
   name: 'app register',
-  summary: 'register an app: its certificate and the signature over its id',
   usage: `Usage: appshelf app register APP --cert CERT (--signature SIG | --key KEY)
                             [--name NAME] [--owner USER]... [--store DIR]
 

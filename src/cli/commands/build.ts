@@ -5,7 +5,6 @@ import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
   name: 'build',
-  summary: 'check the store, then write the static site atomically',
   usage: `Usage: appshelf build [--store DIR] [--out DIR] [--format text|json|github] [--fetch]
 
 Checks the store; when it has no errors, writes the static site (update manifests,

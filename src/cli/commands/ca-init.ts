@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
-import { createCaCertificate, generateRsaKey } from '../../verify/index.js';
+import { createCaCertificate, generateRsaKey } from '../../verify/ca.js';
 import { configureTrust, ensureRevocationList, trustPaths } from '../../verify/trust-files.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
@@ -11,7 +11,6 @@ import { positiveInt } from './sign.js';
 
 export const command: Command = {
   name: 'ca init',
-  summary: 'create the store CA: a private key (outside the repository) and the root certificate',
   usage: `Usage: appshelf ca init [--store DIR] [--key-out PATH] [--days N] [--cn NAME] [--bits N] [--force]
 
 For the store admin, once per store. Creates:

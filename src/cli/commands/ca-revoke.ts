@@ -1,14 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
-import { commonName, normalizeSerial, parseCertificates } from '../../verify/index.js';
+import { commonName, normalizeSerial, parseCertificates } from '../../verify/crypto.js';
 import { appendRevocation, configureTrust, storeCertificates, trustPaths } from '../../verify/trust-files.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
 export const command: Command = {
   name: 'ca revoke',
-  summary: 'revoke an app certificate (recorded in trust/revoked.yaml)',
   usage: `Usage: appshelf ca revoke CERT|SERIAL --reason TEXT [--store DIR] [--app APP] [--date YYYY-MM-DD]
 
 For the store admin. Appends the certificate to the store's revocation list

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
-import { issueCertificate, normalizeSerial, parseCertificates, readCsr } from '../../verify/index.js';
+import { issueCertificate, readCsr } from '../../verify/ca.js';
+import { normalizeSerial, parseCertificates } from '../../verify/crypto.js';
 import { trustPaths } from '../../verify/trust-files.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
@@ -12,7 +13,6 @@ const APP_ID = /^[a-z][a-z0-9_]*$/;
 
 export const command: Command = {
   name: 'ca sign',
-  summary: 'issue an app certificate from a CSR and place it with the app',
   usage: `Usage: appshelf ca sign CSR --key CA_KEY [--store DIR] [--days N] [--force]
 
 For the store admin. Checks the request (self-signature, RSA key, CN is a valid app id),

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
-import { createCsr, generateRsaKey } from '../../verify/index.js';
+import { createCsr, generateRsaKey } from '../../verify/ca.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { positiveInt } from './sign.js';
@@ -12,7 +12,6 @@ const APP_ID = /^[a-z][a-z0-9_]*$/;
 
 export const command: Command = {
   name: 'cert request',
-  summary: 'create an app key and a certificate request (CSR) with CN = APP',
   usage: `Usage: appshelf cert request APP [--out DIR] [--bits N] [--force]
 
 For the app developer. Creates an RSA private key and a certificate signing request whose

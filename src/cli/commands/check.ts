@@ -9,7 +9,6 @@ import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
   name: 'check',
-  summary: 'validate the store; with --base, also the pull-request policy',
   usage: `Usage: appshelf check [--store DIR] [--format text|json|github] [--fetch]
                       [--base REF [--actor NAME]] [--summary FILE]
 

@@ -7,7 +7,6 @@ import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
   name: 'import aus',
-  summary: 'import an auto-update-server updates/ folder into a new store',
   usage: `Usage: appshelf import aus DIR [--store OUT] [--name NAME] [--format text|json|github]
 
 Reads the update .json files of an auto-update-server updates/ folder DIR the way

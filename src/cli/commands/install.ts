@@ -5,7 +5,6 @@ import { str } from '../command.js';
 
 export const command: Command = {
   name: 'install',
-  summary: 'install an app from a published store (verified, atomic)',
   usage: `Usage: appshelf install APP [--version V] [--store-url URL] [options]
 
 Fetches the app's update manifest for this machine's channel, platform and rollout

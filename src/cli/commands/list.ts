@@ -10,7 +10,6 @@ const table = (rows: readonly string[][]): string => {
 
 export const command: Command = {
   name: 'list',
-  summary: 'list installed apps, or the apps a store offers (--available)',
   usage: `Usage: appshelf list [--available] [--dir DIR] [--store-url URL] [--json]
 
 Lists the installed apps with their version, channel and uid (from DIR/state.json,

@@ -8,7 +8,6 @@ import { str } from '../command.js';
 
 const texts = {
   lock: {
-    summary: 'lock versioning: the app accepts no new releases',
     what: `Sets \`locked: true\` in apps/APP/app.yaml. Once merged, the pull-request check refuses
 every new release of the app (its released versions stay installable). Any owner of
 the app or store admin may lock it; only a store admin may unlock it.`,
@@ -17,7 +16,6 @@ the app or store admin may lock it; only a store admin may unlock it.`,
     example: 'legacy_sync',
   },
   unlock: {
-    summary: 'unlock versioning: the app accepts new releases again',
     what: `Removes \`locked\` from apps/APP/app.yaml. Only a store admin may merge this change
 (the pull-request check with --actor refuses it from anyone else); new releases are
 accepted from the next pull request on.`,
@@ -33,7 +31,6 @@ export function lockCommand(locked: boolean): Command {
   const t = texts[name];
   return {
     name,
-    summary: t.summary,
     usage: `Usage: appshelf ${name} APP [--store DIR]
 
 ${t.what}

@@ -9,7 +9,6 @@ import { str } from '../command.js';
 
 export const command: Command = {
   name: 'pin',
-  summary: 'restore a version as live: a channel serves it even when newer releases exist',
   usage: `Usage: appshelf pin APP CHANNEL VERSION [--store DIR]
 
 Pins CHANNEL of APP to VERSION in apps/APP/app.yaml (\`pins: {CHANNEL: VERSION}\`):

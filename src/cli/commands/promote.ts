@@ -10,7 +10,6 @@ import { parsePercent } from './rollout.js';
 
 export const command: Command = {
   name: 'promote',
-  summary: 'add a release to another channel (e.g. beta → stable)',
   usage: `Usage: appshelf promote APP VERSION --to CHANNEL [--percent N] [--store DIR]
 
 Adds CHANNEL to the channels of VERSION in its release file. With --percent, the

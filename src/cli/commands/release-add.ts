@@ -6,7 +6,7 @@ import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { sha256Hex } from '../../util/hash.js';
 import { displayPath } from '../../util/paths.js';
-import { loadPrivateKey, signData } from '../../verify/index.js';
+import { loadPrivateKey, signData } from '../../verify/crypto.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { readInput, schemaHeader } from './app-register.js';
@@ -18,7 +18,6 @@ const list = (v: unknown): string[] => ((v as string[] | undefined) ?? []).flatM
 
 export const command: Command = {
   name: 'release add',
-  summary: 'add a release (or one more platform file to a new release) from CI or by hand',
   usage: `Usage: appshelf release add APP VERSION --channel C... [--file F --os OS --arch ARCH...]
                            [--format FMT] [--osversion RANGE] [--appversion RANGE]
                            [--notes FILE | --changelog-from CHANGELOG.md] [--key KEY]

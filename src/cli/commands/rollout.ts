@@ -16,7 +16,6 @@ export function parsePercent(value: string | undefined): number {
 
 export const command: Command = {
   name: 'rollout',
-  summary: 'set the staged-rollout percentage of a release on a channel',
   usage: `Usage: appshelf rollout APP VERSION --channel CHANNEL --percent N [--store DIR]
 
 Sets how many clients of CHANNEL get VERSION, in its release file (\`rollout:\`).

@@ -6,7 +6,6 @@ import { str } from '../command.js';
 
 export const command: Command = {
   name: 'serve',
-  summary: 'serve a built site, with auto-update-server compatible /update routes',
   usage: `Usage: appshelf serve [--dir DIR] [--port N] [--host H] [--watch]
 
 Serves a site built by \`appshelf build\`: manifests and API documents from memory

@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
-import { loadPrivateKey, signData } from '../../verify/index.js';
+import { loadPrivateKey, signData } from '../../verify/crypto.js';
 import type { Command, CommandArgs } from '../command.js';
 import { str } from '../command.js';
 
 export const command: Command = {
   name: 'sign',
-  summary: 'sign a release archive or an app id (base64 RSA-SHA512, as openssl)',
   usage: `Usage: appshelf sign FILE --key KEY
        appshelf sign --text APP_ID --key KEY
 

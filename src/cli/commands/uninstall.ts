@@ -5,7 +5,6 @@ import { str } from '../command.js';
 
 export const command: Command = {
   name: 'uninstall',
-  summary: 'remove an installed app',
   usage: `Usage: appshelf uninstall APP [--dir DIR] [--json]
 
 Removes APP from the state (the commit point), then deletes DIR/APP/ with every

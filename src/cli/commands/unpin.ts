@@ -8,7 +8,6 @@ import { str } from '../command.js';
 
 export const command: Command = {
   name: 'unpin',
-  summary: 'let a pinned channel follow its newest release again',
   usage: `Usage: appshelf unpin APP CHANNEL [--store DIR]
 
 Removes the pin of CHANNEL from apps/APP/app.yaml, so the channel serves its newest

@@ -5,7 +5,6 @@ import type { Command } from '../command.js';
 
 export const command: Command = {
   name: 'update',
-  summary: 'update installed apps to the newest release their channel offers',
   usage: `Usage: appshelf update [APP] [options]
 
 For every installed app (or only APP), fetches its manifest with the store, channel,

@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
-import { checkSignature, commonName, decodeBase64, loadPublicKey, parseCertificates, sha512Hex } from '../../verify/index.js';
+import { checkSignature, commonName, decodeBase64, loadPublicKey, parseCertificates, sha512Hex } from '../../verify/crypto.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
 export const command: Command = {
   name: 'verify',
-  summary: 'check one signature and say exactly why it fails',
   usage: `Usage: appshelf verify FILE --cert CERT --signature SIG
        appshelf verify --text APP_ID --cert CERT --signature SIG
 
