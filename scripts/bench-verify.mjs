@@ -99,9 +99,10 @@ rmSync(cacheDir, { recursive: true, force: true });
 const cold = await time('cold, parallel', () => verifyStore(resolved, { archivePath, cacheDir }));
 const warm = await time('warm', () => verifyStore(resolved, { archivePath, cacheDir }));
 // One changed archive signature: a rebuild re-verifies just that one.
-const cache = JSON.parse(readFileSync(path.join(cacheDir, 'verify-cache.json'), 'utf8'));
+const shard = path.join(cacheDir, 'verify-cache', `${resolved.apps[0].id}.json`);
+const cache = JSON.parse(readFileSync(shard, 'utf8'));
 cache.verified = cache.verified.slice(1);
-writeFileSync(path.join(cacheDir, 'verify-cache.json'), JSON.stringify(cache));
+writeFileSync(shard, JSON.stringify(cache));
 const warmOne = await time('warm, 1 changed', () => verifyStore(resolved, { archivePath, cacheDir }));
 
 const speed = execFileSync('openssl', ['speed', '-seconds', '3', 'rsa4096'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

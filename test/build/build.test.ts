@@ -152,7 +152,7 @@ describe('appshelf build', () => {
     const storeYaml = path.join(storeDir, 'store.yaml');
     const cacheDir = path.join(cwd, 'cache');
     expect((await checkStore({ storeDir, cacheDir, now })).ok).toBe(true);
-    expect(readdirSync(cacheDir)).toContain('parse-cache.jsonl');
+    expect(readdirSync(cacheDir)).toContain('parse-cache');
     // Every release listing "beta" now names an unknown channel; the release files themselves do not change.
     writeFileSync(storeYaml, readFileSync(storeYaml, 'utf8').replace('- name: beta', '- name: preview'));
     const cached = await checkStore({ storeDir, cacheDir, now });
