@@ -1,4 +1,4 @@
-import { constants, copyFileSync, existsSync, linkSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, linkSync, mkdirSync, openSync, renameSync, writeFileSync, writevSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,8 @@ export interface TreeJob {
   root: string;
   /** Folders to make under `root`, relative, parents first. */
   dirs: string[];
-  /** Files to write: relative path and bytes. */
-  writes: [string, Uint8Array][];
+  /** Files to write: relative path and bytes (or pieces of them, written in order). */
+  writes: [string, Uint8Array | Uint8Array[]][];
   /** Files to copy: relative path and the absolute source. */
   copies: [string, string][];
   /** Hardlinks to identical existing files outside the tree: relative path and the absolute source. */
@@ -36,7 +36,24 @@ export function runTreeJob(job: TreeJob): TreeResult {
   const at = (rel: string) => path.join(job.root, rel);
   mkdirSync(job.root, { recursive: true });
   for (const d of job.dirs) mkdirSync(at(d), { recursive: true });
-  for (const [rel, bytes] of job.writes) writeFileSync(at(rel), bytes);
+  for (const [rel, bytes] of job.writes) {
+    if (bytes instanceof Uint8Array) {
+      writeFileSync(at(rel), bytes);
+      continue;
+    }
+    const fd = openSync(at(rel), 'w');
+    try {
+      const left = [...bytes];
+      // At most IOV_MAX (1024) pieces a call, and writev may write less than asked: go on from where it stopped.
+      while (left.length) {
+        let n = writevSync(fd, left.slice(0, 512));
+        while (left.length && n >= left[0]!.byteLength) n -= left.shift()!.byteLength;
+        if (n) left[0] = left[0]!.subarray(n);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
   for (const [rel, from] of job.copies) copyFileSync(from, at(rel), constants.COPYFILE_FICLONE);
   let reused = 0;
   for (const [rel, from] of job.reuse) {

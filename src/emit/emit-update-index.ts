@@ -129,20 +129,20 @@ export function updateIndexPart(store: ResolvedStore, app: ResolvedApp, sourceKe
  * The canonical JSON of the update index (sorted keys, no spaces): the same as
  * `canonicalJson(updateIndexOf(store))`.
  */
-export const updateIndexJson = (store: ResolvedStore): string => Buffer.from(updateIndexBytes(store, store.apps.map((a) => utf8(JSON.stringify(updateIndexApp(store, a)))))).toString('utf8');
+export const updateIndexJson = (store: ResolvedStore): string => Buffer.concat(updateIndexChunks(store, store.apps.map((a) => utf8(JSON.stringify(updateIndexApp(store, a)))))).toString('utf8');
 
 /**
- * The update index's bytes from the parts of every app in store order, joined as bytes: a 30 MB
- * index of a large store is neither serialized again nor decoded and encoded for one changed app.
+ * The update index's bytes from the parts of every app in store order, as pieces: a 30 MB index
+ * of a large store is neither serialized again, nor decoded, encoded or even joined for one changed app.
  */
-function updateIndexBytes(store: ResolvedStore, parts: readonly Uint8Array[]): Uint8Array {
+function updateIndexChunks(store: ResolvedStore, parts: readonly Uint8Array[]): Uint8Array[] {
   // "apps" sorts first among the index's keys, so the parts go right after the opening brace.
   const rest = JSON.stringify({ ...indexHead(store), apps: undefined }).slice(1);
   const comma = utf8(',');
   const chunks: Uint8Array[] = [utf8('{"apps":[')];
   parts.forEach((p, i) => chunks.push(...(i ? [comma, p] : [p])));
   chunks.push(utf8(rest === '}' ? ']}' : `],${rest}`));
-  return Buffer.concat(chunks);
+  return chunks;
 }
 
 /**
@@ -154,7 +154,8 @@ export function emitUpdateIndex(store: ResolvedStore, parts: readonly UpdateInde
     store: { name: store.name, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature },
     apps: parts.map((p) => p.key),
   };
-  files.set(UPDATE_INDEX_PATH, { key: contentKey('update-index', inputs), make: () => updateIndexBytes(store, parts.map((p) => p.json())) });
+  const chunks = once(() => updateIndexChunks(store, parts.map((p) => p.json())));
+  files.set(UPDATE_INDEX_PATH, { key: contentKey('update-index', inputs), make: () => Buffer.concat(chunks()), chunks });
 }
 
 // --- internal ---

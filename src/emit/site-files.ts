@@ -6,7 +6,12 @@ export type CopyContent = Readonly<{ copyFrom: string; sha256?: string }>;
  * has the file made from the same key reuses it without calling `make`. `make` may decide there
  * is no file (undefined), e.g. no compressed variant of a small file.
  */
-export type LazyContent = Readonly<{ key: string; make: () => Uint8Array | undefined }>;
+export type LazyContent = Readonly<{
+  key: string;
+  make: () => Uint8Array | undefined;
+  /** The same bytes as pieces, for a writer that can write them without joining them first (a 30 MB update index). */
+  chunks?: () => Uint8Array[];
+}>;
 
 /** Bytes to write, a file to copy, or bytes to make on demand. */
 export type OutputContent = Uint8Array | CopyContent | LazyContent;

@@ -112,6 +112,10 @@ export async function writeOutput(outDir: string, files: SiteFiles, objects: rea
         // Made from the same inputs and still the very file recorded then: reuse it without making it.
         if (old && record[rel]?.key === content.key && isRecorded(old, record[rel]!)) return { reuse: old };
       }
+      if (isLazy(content) && content.chunks) {
+        const chunks = content.chunks();
+        return old && sameChunks(old, chunks) ? { reuse: old } : { content: chunks };
+      }
       const bytes = isLazy(content) ? content.make() : content;
       if (!bytes) {
         delete keyed[rel];
@@ -130,7 +134,11 @@ export async function writeOutput(outDir: string, files: SiteFiles, objects: rea
       mkdirSync(path.join(tmp, path.dirname(o.path)), { recursive: true });
       // Relative, so the site and its objects can be moved together (`../../dist.objects/<key>`), and
       // short: ext4 keeps a target under 60 bytes in the inode; longer ones cost a block (and a discard when deleted).
-      symlinkSync(`../../${base}/${o.key}`, path.join(tmp, o.path));
+      const target = `../../${base}/${o.key}`;
+      // The previous site's link when it points the same way: a hardlink to a symlink costs a
+      // directory entry, a new symlink an inode (2,000 of them took 120 ms).
+      if (previous && readLink(path.join(previous, o.path)) === target) linkSync(path.join(previous, o.path), path.join(tmp, o.path));
+      else symlinkSync(target, path.join(tmp, o.path));
     }
     lap('site');
     await Promise.all(made);
@@ -214,6 +222,14 @@ function currentObject(out: string, rel: string): string | undefined {
   }
 }
 
+function readLink(p: string): string | undefined {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 function readRecord(dir: string): ObjectRecord | undefined {
   try {
     return JSON.parse(readFileSync(`${dir}.json`, 'utf8')) as ObjectRecord;
@@ -226,8 +242,8 @@ function countFiles(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => !d.isDirectory()).length;
 }
 
-/** How one file of a tree is made: a hardlink to an identical existing file, or content to write or copy. */
-type FilePlan = { reuse: string } | { content: Uint8Array | CopyContent };
+/** How one file of a tree is made: a hardlink to an identical existing file, or content to write (whole or in pieces) or copy. */
+type FilePlan = { reuse: string } | { content: Uint8Array | Uint8Array[] | CopyContent };
 
 /**
  * Plans writing `files` under `root`, each as `decide` says (undefined: no file). The same bytes
@@ -253,8 +269,8 @@ function planTree(root: string, files: SiteFiles, decide: (rel: string, content:
     const how = decide(rel, content);
     if (!how) continue;
     if ('reuse' in how) job.reuse.push([rel, how.reuse]);
-    else if (isCopy(how.content)) job.copies.push([rel, how.content.copyFrom]);
-    else job.writes.push([rel, how.content]);
+    else if (Array.isArray(how.content) || how.content instanceof Uint8Array) job.writes.push([rel, how.content]);
+    else job.copies.push([rel, how.content.copyFrom]);
   }
   return job;
 }
@@ -289,6 +305,18 @@ function isRecorded(file: string, entry: SiteRecord[string]): boolean {
 function sameBytes(file: string, data: Uint8Array): boolean {
   const st = statSync(file, { throwIfNoEntry: false });
   return !!st && st.size === data.byteLength && Buffer.from(data.buffer, data.byteOffset, data.byteLength).equals(readFileSync(file));
+}
+
+function sameChunks(file: string, chunks: readonly Uint8Array[]): boolean {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st || st.size !== chunks.reduce((n, c) => n + c.byteLength, 0)) return false;
+  const old = readFileSync(file);
+  let at = 0;
+  for (const c of chunks) {
+    if (!old.subarray(at, at + c.byteLength).equals(c)) return false;
+    at += c.byteLength;
+  }
+  return true;
 }
 
 function sameFile(a: string, b: string): boolean {

@@ -39,7 +39,8 @@ Environment:
       return 1;
     }
     const w = result.written;
-    args.io.err(`✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}\n`);
+    const apps = result.reused.length ? `; ${result.store?.apps.length ?? 0} apps checked, ${result.reused.length} unchanged since the last build` : '';
+    args.io.err(`✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}${apps}\n`);
     return 0;
   },
 };
