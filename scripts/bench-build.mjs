@@ -15,9 +15,10 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'appshelf-bench-build-'));
 // What `appshelf build` does (src/cli/commands/build.ts calls buildStore the same way), plus the report as JSON.
 const buildScript = `
 const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/index.js'))});
-const r = await buildStore({ storeDir: 'store', outDir: 'dist' });
+const now = process.env.BENCH_NOW ? new Date(process.env.BENCH_NOW) : undefined;
+const r = await buildStore({ storeDir: 'store', outDir: 'dist', now });
 if (!r.ok) { console.error(JSON.stringify(r.diagnostics.slice(0, 5))); process.exit(1); }
-console.log(JSON.stringify({ written: r.written, timings: r.timings }));
+console.log(JSON.stringify({ written: r.written, timings: r.timings, reused: r.reused.length }));
 `;
 try {
   execFileSync(process.execPath, [path.join(repo, 'scripts/gen-large-store.mjs'), dir, apps, releases], { stdio: 'inherit' });
@@ -28,17 +29,17 @@ try {
   git('commit', '-qam', 'Signing key');
   const env = { ...process.env, APPSHELF_SIGNING_KEY: pem(privateKey, 'pkcs8') };
   writeFileSync(path.join(dir, 'build.mjs'), buildScript);
-  const build = (label) => {
+  const build = (label, now) => {
     // Let the writes of the previous step reach the disk first: they would be counted against this build.
     execFileSync('sync');
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, 'build.mjs'], { cwd: dir, env, encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, 'build.mjs'], { cwd: dir, env: now ? { ...env, BENCH_NOW: now } : env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${label} build failed:\n${r.stderr}`);
     const [wall, rssKb] = r.stderr.trim().split('\n').pop().split(' ');
-    const { written: w, timings } = JSON.parse(r.stdout);
+    const { written: w, timings, reused } = JSON.parse(r.stdout);
     const du = execFileSync('du', ['-skc', 'dist', 'dist.objects'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop().split('\t')[0];
     const steps = { ...timings, ...Object.fromEntries(Object.entries(w.timings).map(([k, v]) => [`write.${k}`, v])) };
     delete steps.write;
-    return { label, wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024), files: w.files, written: w.written, unchanged: w.reused, objects: w.objects, duMb: Math.round(Number(du) / 1024), steps };
+    return { label, wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024), reused, files: w.files, written: w.written, unchanged: w.reused, objects: w.objects, duMb: Math.round(Number(du) / 1024), steps };
   };
   const rows = [build('cold')];
   // One release changes: its rollout widens, as `appshelf rollout` would do in a pull request.
@@ -47,10 +48,13 @@ try {
   git('commit', '-qam', 'Widen the rollout of app_0001 (#2)');
   rows.push(build('one release changed'));
   rows.push(build('nothing changed'));
+  // The next UTC day every manifest is signed again (new expiry): every app is checked, every manifest object made anew.
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+  rows.push(build('next day (re-sign all)', tomorrow));
   console.log(`\nStore: ${apps} apps × ${releases} releases × 4 platforms × 3 channels, ${os.cpus().length} cores, Node ${process.version}\n`);
-  console.log('| build | wall s | peak RSS MB | files | written | unchanged | objects made / reused / removed | du MB |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.label} | ${r.wall} | ${r.rssMb} | ${r.files} | ${r.written} | ${r.unchanged} | ${r.objects.created} / ${r.objects.reused} / ${r.objects.removed} | ${r.duMb} |`);
+  console.log('| build | wall s | peak RSS MB | apps from records | files | written | unchanged | objects made / reused / removed | du MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.label} | ${r.wall} | ${r.rssMb} | ${r.reused} | ${r.files} | ${r.written} | ${r.unchanged} | ${r.objects.created} / ${r.objects.reused} / ${r.objects.removed} | ${r.duMb} |`);
   console.log('\nWhere the time went (ms):\n');
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.steps)))];
   console.log(`| build | ${names.join(' | ')} |`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
 import {
   apiPart, archiveObject, emitCatalog, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
-  precompress, siteFilesOf, updateIndexPart, writeOutput,
+  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput,
   type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
 } from '../emit/index.js';
 import { fetchRemoteArchives, inspectStore, type InspectReport } from '../inspect/index.js';
@@ -17,7 +17,7 @@ import { displayPath } from '../util/paths.js';
 import { validateDocs } from '../validate/index.js';
 import { verifyStore, type TrustReport } from '../verify/index.js';
 import { assertSafeOutDir } from '../emit/write-output.js';
-import { depsUnchanged, fileDigest, folderStamp, readIndexPart, readRecords, writeRecords, type AppRecord } from './records.js';
+import { depsUnchanged, fileDigest, folderStamp, indexPartReader, readRecords, writeIndexParts, writeRecords, type AppRecord } from './records.js';
 
 /** Options shared by {@link checkStore} and {@link buildStore}. */
 export interface CheckOptions {
@@ -182,10 +182,11 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
       } });
     }
   }
+  const previousPart = indexPartReader(cacheDir, path.join(outDir, UPDATE_INDEX_PATH));
   for (const [folder, r] of plan?.reuse ?? []) {
     const rel = `api/v1/apps/${r.id}.json`;
     files.set(rel, { key: r.api.key, make: () => readFileSync(path.join(outDir, rel)) });
-    parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: () => readIndexPart(cacheDir, folder) } });
+    parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: once(() => previousPart(folder)) } });
     for (const o of r.objects) {
       objects.push({ ...o, emit: () => { throw new Error(`object ${o.key} of ${folder} vanished during the build`); } });
     }
@@ -194,7 +195,8 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
   parts.sort((a, b) => a.id.localeCompare(b.id));
   emitSchemas(files);
   emitCatalog(store, parts.map((p) => ({ id: p.id, ...p.api })), files);
-  emitUpdateIndex(store, parts.map((p) => p.index), files);
+  let indexMade = false;
+  emitUpdateIndex(store, parts.map((p) => ({ key: p.index.key, json: () => ((indexMade = true), p.index.json()) })), files);
   emitPublic(opts.publicDir ?? defaultPublicDir, files);
   precompress(files);
   timings.keys = lap();
@@ -209,6 +211,8 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
   timings.write = lap();
   for (const { record } of made.values()) for (const o of record.objects) o.files = objectFiles(outDir, o.key);
   writeRecords(cacheDir, made, plan?.folders ?? []);
+  // Made again in this build (else the file and where its parts sit are as the last build left them).
+  if (indexMade) writeIndexParts(cacheDir, path.join(outDir, UPDATE_INDEX_PATH), parts.map((p) => ({ folder: p.id, length: p.index.json().byteLength })));
   timings.records = lap();
   return { ...checked, diagnostics, files, written, reused };
 }

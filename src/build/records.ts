@@ -41,7 +41,7 @@ export function readRecords(cacheDir: string): Map<string, AppRecord> {
     return out;
   }
   for (const name of names) {
-    if (!name.endsWith('.json') || name.endsWith('.index.json')) continue;
+    if (!name.endsWith('.json') || name.endsWith('.index.json') || name === INDEX_PARTS) continue;
     try {
       const data = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { version: number; record: AppRecord };
       if (data.version === VERSION) out.set(name.slice(0, -5), data.record);
@@ -69,7 +69,7 @@ export function writeRecords(cacheDir: string, made: ReadonlyMap<string, { recor
       put(path.join(dir, `${folder}.index.json`), index);
       put(path.join(dir, `${folder}.json`), JSON.stringify({ version: VERSION, record }));
     }
-    const live = new Set(folders.flatMap((f) => [`${f}.json`, `${f}.index.json`]));
+    const live = new Set([INDEX_PARTS, ...folders.flatMap((f) => [`${f}.json`, `${f}.index.json`])]);
     for (const name of readdirSync(dir)) if (!live.has(name)) rmSync(path.join(dir, name), { force: true });
   } catch {
     // Read-only or full disk.
@@ -78,6 +78,71 @@ export function writeRecords(cacheDir: string, made: ReadonlyMap<string, { recor
 
 /** The update index part of a record's app, as the build that made the record wrote it. */
 export const readIndexPart = (cacheDir: string, folder: string): Uint8Array => readFileSync(path.join(cacheDir, DIR, `${folder}.index.json`));
+
+/**
+ * Where each app's part sits in the update index the last build wrote
+ * (`<cacheDir>/build-records/_index-parts.json`), so the next build slices the parts of unchanged
+ * apps out of that one file instead of reading a thousand: valid while that very file (same
+ * inode, size and mtime) is still in the site.
+ */
+interface IndexParts {
+  version: number;
+  file: string;
+  stamp: string;
+  parts: Record<string, [number, number]>;
+}
+
+const INDEX_PARTS = '_index-parts.json';
+
+const stampOf = (abs: string): string | undefined => {
+  const st = statSync(abs, { throwIfNoEntry: false, bigint: true });
+  return st && `${st.ino} ${st.size} ${st.mtimeNs}`;
+};
+
+/**
+ * The update index part of each app as the last build wrote it, by app id: sliced out of the
+ * site's update index when it is still the file that build wrote, else read from the record's
+ * own part file. The index is read once, on the first part asked for.
+ */
+export function indexPartReader(cacheDir: string, indexFile: string): (folder: string) => Uint8Array {
+  let known: IndexParts | undefined;
+  try {
+    known = JSON.parse(readFileSync(path.join(cacheDir, DIR, INDEX_PARTS), 'utf8')) as IndexParts;
+    if (known.version !== VERSION || known.file !== path.resolve(indexFile) || known.stamp !== stampOf(indexFile)) known = undefined;
+  } catch {
+    known = undefined;
+  }
+  let whole: Buffer | undefined;
+  return (folder) => {
+    const at = known?.parts[folder];
+    if (at) {
+      whole ??= readFileSync(indexFile);
+      if (whole.byteLength >= at[0] + at[1]) return whole.subarray(at[0], at[0] + at[1]);
+    }
+    return readIndexPart(cacheDir, folder);
+  };
+}
+
+/** Records where each app's part (in `order`, with these lengths) sits in the update index just written. */
+export function writeIndexParts(cacheDir: string, indexFile: string, order: readonly { folder: string; length: number }[]): void {
+  const stamp = stampOf(indexFile);
+  if (!stamp) return;
+  const parts: Record<string, [number, number]> = {};
+  // The layout updateIndexJson writes: `{"apps":[` part `,` part … `]…`.
+  let at = '{"apps":['.length;
+  for (const { folder, length } of order) {
+    parts[folder] = [at, length];
+    at += length + 1;
+  }
+  const file = path.join(cacheDir, DIR, INDEX_PARTS);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ version: VERSION, file: path.resolve(indexFile), stamp, parts } satisfies IndexParts));
+    renameSync(`${file}.tmp-${process.pid}`, file);
+  } catch {
+    // The next build reads the part files instead.
+  }
+}
 
 /**
  * A stamp of everything in an app folder, for stores outside git: names, sizes, mtimes, ctimes

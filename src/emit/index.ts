@@ -9,5 +9,5 @@ export { precompress, isPrecompressed } from './precompress.js';
 export { writeOutput, assertSafeOutDir, objectsDirOf, siteFilesOf, hasObject, objectFiles, type WriteReport } from './write-output.js';
 export { manifestObject, archiveObject, type SiteObject } from './site-objects.js';
 export { contentKey, OUTPUT_FORMAT } from './content-key.js';
-export { emitUpdateIndex, updateIndexPart, type UpdateIndexPart } from './emit-update-index.js';
+export { emitUpdateIndex, updateIndexPart, UPDATE_INDEX_PATH, type UpdateIndexPart } from './emit-update-index.js';
 export type { ApiPart } from './emit-api.js';

@@ -1,6 +1,6 @@
 // Worker thread of readStoreHistoryInBackground: runs the git calls while the main thread loads and checks the store.
 import { parentPort, workerData } from 'node:worker_threads';
-import { readStoreHistory, type HistoryOptions } from './git-history.js';
+import { plainHistory, readStoreHistory, type HistoryOptions } from './git-history.js';
 
 const { storeRoot, opts } = workerData as { storeRoot: string; opts: HistoryOptions };
-parentPort!.postMessage(await readStoreHistory(storeRoot, opts));
+parentPort!.postMessage(plainHistory(await readStoreHistory(storeRoot, opts)));

@@ -71,10 +71,11 @@ export interface HistoryOptions {
  */
 export async function readStoreHistory(storeRoot: string, opts: HistoryOptions = {}): Promise<StoreHistory> {
   const git = (args: string[], input?: string) => run(storeRoot, args, input);
-  const top = await git(['rev-parse', '--is-inside-work-tree', '--show-prefix']);
-  const [inside, prefix = ''] = top.stdout.split('\n');
-  if (top.status !== 0 || inside !== 'true') return noHistory;
-  const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'])).stdout.trim() || undefined;
+  // One call: before the first commit, HEAD comes back as the word itself (and the call fails).
+  const top = await git(['rev-parse', '--is-inside-work-tree', '--show-prefix', 'HEAD']);
+  const [inside, prefix = '', sha = ''] = top.stdout.split('\n');
+  if (inside !== 'true') return noHistory;
+  const head = /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
   // `git status --untracked-files=all` took 4.5 s on a store of 100,000 files where these three together take 0.3 s.
   const pending = Promise.all([
     git(['diff-files', '--name-only', '-z', '--relative', '--', '.']),
@@ -103,15 +104,32 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
   const commits = state.commits;
   const appChangedAt = new Map<string, number>();
   const appCommit = new Map<string, string>();
-  for (const [app, i] of state.appChanged) {
+  for (const [app, i] of Object.entries(state.appChanged)) {
     if (dirty.has(app)) continue;
     appChangedAt.set(app, commits[i]!.time);
     if (!unclean.has(app)) appCommit.set(app, commits[i]!.sha);
   }
+  const events = new Map<string, HistoryEvent[]>();
   return {
     git: true,
-    added: new Map([...state.added].map(([rel, i]) => [rel, commits[i]!])),
-    events: new Map(Object.entries(state.events).map(([app, list]) => [app, list.map(({ c, ...e }) => ({ ...commits[c]!, ...e }) as HistoryEvent)])),
+    // Views made on access: a build that checks one app looks up ~20 of the 20,000 releases of a large store.
+    added: new ComputedMap(
+      () => Object.values(state.added).flatMap((rels) => Object.keys(rels)),
+      (rel) => {
+        const i = state.added[rel.split('/')[1] ?? '']?.[rel];
+        return i === undefined ? undefined : commits[i];
+      },
+    ),
+    events: new ComputedMap(
+      () => Object.keys(state.events),
+      (app) => {
+        const list = state.events[app];
+        if (!list) return undefined;
+        let made = events.get(app);
+        if (!made) events.set(app, (made = list.map(({ c, ...e }) => ({ ...commits[c]!, ...e }) as HistoryEvent)));
+        return made;
+      },
+    ),
     appChangedAt,
     appCommit,
     storeChangedAt: state.storeChanged === undefined ? 0 : commits[state.storeChanged]!.time,
@@ -148,7 +166,53 @@ export function prNumber(subject: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The same history with plain maps (views are not structured-cloneable: a worker posts this). */
+export const plainHistory = (h: StoreHistory): StoreHistory => ({ ...h, added: new Map(h.added), events: new Map(h.events) });
+
 // --- internal ---
+
+/** A read-only map whose values are looked up (or made) when asked for. */
+class ComputedMap<V> implements ReadonlyMap<string, V> {
+  readonly #keys: () => string[];
+  readonly #get: (key: string) => V | undefined;
+
+  constructor(keys: () => string[], get: (key: string) => V | undefined) {
+    this.#keys = keys;
+    this.#get = get;
+  }
+
+  get(key: string): V | undefined {
+    return this.#get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#get(key) !== undefined;
+  }
+
+  get size(): number {
+    return this.#keys().length;
+  }
+
+  *entries(): MapIterator<[string, V]> {
+    for (const k of this.#keys()) yield [k, this.#get(k)!];
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.#keys();
+  }
+
+  *values(): MapIterator<V> {
+    for (const k of this.#keys()) yield this.#get(k)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void): void {
+    for (const [k, v] of this.entries()) callback(v, k, this);
+  }
+}
 
 type GitRun = (args: string[], input?: string) => Promise<{ status: number | null; stdout: string }>;
 
@@ -171,40 +235,32 @@ function run(cwd: string, args: string[], input?: string): Promise<{ status: num
  */
 interface LogState {
   commits: HistoryCommit[];
-  /** Release file → index of the commit that added it. */
-  added: Map<string, number>;
+  /**
+   * App folder → release file → index of the commit that added it (by app: JSON reads a thousand
+   * small objects far faster than one of 20,000 keys).
+   */
+  added: Record<string, Record<string, number>>;
   events: Record<string, (Record<string, unknown> & { c: number })[]>;
   /** App folder → index of the newest commit touching it. */
-  appChanged: Map<string, number>;
+  appChanged: Record<string, number>;
   storeChanged?: number;
 }
-
-/** {@link LogState} as the cache keeps it: maps as key and value arrays, which JSON reads ~10× faster than objects of 20,000 keys. */
-type StoredState = Omit<LogState, 'added' | 'appChanged'> & { added: [string[], number[]]; appChanged: [string[], number[]] };
-
-const toStored = (s: LogState): StoredState => ({ ...s, added: [[...s.added.keys()], [...s.added.values()]], appChanged: [[...s.appChanged.keys()], [...s.appChanged.values()]] });
-
-const fromStored = (s: StoredState): LogState => ({
-  ...s,
-  added: new Map(s.added[0].map((k, i) => [k, s.added[1][i]!])),
-  appChanged: new Map(s.appChanged[0].map((k, i) => [k, s.appChanged[1][i]!])),
-});
 
 interface HistoryCache {
   version: number;
   /** The store folder inside the repository: the same cache must not serve another one. */
   prefix: string;
   head: string;
-  state: StoredState;
+  state: LogState;
 }
 
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
-const emptyState = (): LogState => ({ commits: [], added: new Map(), events: {}, appChanged: new Map() });
+const emptyState = (): LogState => ({ commits: [], added: {}, events: {}, appChanged: {} });
 
 async function logState(git: GitRun, head: string, prefix: string, cacheFile: string | undefined): Promise<LogState> {
   const cached = cacheFile ? readCache(cacheFile, prefix) : undefined;
-  if (cached?.head === head) return fromStored(cached.state);
+  if (cached?.head === head) return cached.state;
   const args = ['log', '--first-parent', '--diff-merges=first-parent', '--reverse', '--relative', '--raw', '--no-abbrev', '--no-renames', '--format=%x00%H%x09%P%x09%ct%x09%an%x09%s'];
   let state = emptyState();
   let changes: LoggedCommit[] | undefined;
@@ -213,7 +269,7 @@ async function logState(git: GitRun, head: string, prefix: string, cacheFile: st
     const more = log.status === 0 ? parseLog(log.stdout) : [];
     // Only a continuation of the cached line: after a rebase or a reset, read the whole log again.
     if (more.length && more[0]!.parent === cached.head) {
-      state = fromStored(cached.state);
+      state = cached.state;
       changes = more;
     }
   }
@@ -224,7 +280,7 @@ async function logState(git: GitRun, head: string, prefix: string, cacheFile: st
   }
   const blobs = await readBlobs(changes.flatMap((c) => c.files.filter((f) => f.status === 'M' && isDataFile(f.path)).flatMap((f) => [f.from, f.to])), git);
   fold(state, changes, blobs);
-  if (cacheFile) writeCache(cacheFile, { version: CACHE_VERSION, prefix, head, state: toStored(state) });
+  if (cacheFile) writeCache(cacheFile, { version: CACHE_VERSION, prefix, head, state });
   return state;
 }
 
@@ -236,12 +292,13 @@ function fold(state: LogState, changes: readonly LoggedCommit[], blobs: Readonly
       if (/^store\.(ya?ml|json)$/.test(f.path)) state.storeChanged = c;
       const m = f.path.match(/^apps\/([^/]+)\/(?:releases\/(.+)\.(?:ya?ml|json)|app\.(?:ya?ml|json))$/);
       const app = f.path.match(/^apps\/([^/]+)\//)?.[1];
-      if (app) state.appChanged.set(app, c);
+      if (app) state.appChanged[app] = c;
       if (!m) continue;
       const [, folder, version] = m as unknown as [string, string, string | undefined];
       if (version !== undefined) {
-        if (f.status === 'A' && !state.added.has(f.path)) {
-          state.added.set(f.path, c);
+        const added = (state.added[folder] ??= {});
+        if (f.status === 'A' && added[f.path] === undefined) {
+          added[f.path] = c;
           push(folder, { c, kind: 'released', version });
         } else if (f.status === 'M') {
           for (const e of releaseEvents(version, blobs.get(f.from), blobs.get(f.to))) push(folder, { c, ...e });
