@@ -155,6 +155,7 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
   const freshness = manifestFreshness(now, store.signing.expiresDays, history);
   const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
   const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
+  const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, now) : undefined;
 
   // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
   const made = new Map<string, { record: AppRecord; index: Uint8Array }>();
@@ -168,7 +169,7 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
     const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel))].filter((o) => o !== undefined);
     objects.push(...own);
     parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index });
-    const key = plan?.keyOf(app.id);
+    const key = keyOf?.(app.id);
     if (key) {
       made.set(app.id, { index: index.json(), record: {
         key,
@@ -225,8 +226,8 @@ interface ReusePlan {
   /** Folders to load and check; undefined: all of them. */
   check?: ReadonlySet<string>;
   folders: string[];
-  /** The key a record made now gets; undefined when the app must be checked every time (uncommitted changes). */
-  keyOf: (folder: string) => string | undefined;
+  /** The key a record made now gets (undefined: the app must be checked every time); made after the check when there were no records. */
+  keyOf?: (folder: string) => string | undefined;
   signing?: ManifestSigning;
 }
 
@@ -237,34 +238,16 @@ interface ReusePlan {
  */
 async function planReuse(root: string, outDir: string, cacheDir: string, now: Date, env: NodeJS.ProcessEnv, reading: Promise<StoreHistory>): Promise<ReusePlan> {
   const folders = listAppFolders(root);
-  const none: ReusePlan = { reuse: new Map(), folders, keyOf: () => undefined };
+  const none: ReusePlan = { reuse: new Map(), folders };
   // Only store.yaml: the store's settings decide the global key.
   const head = resolveStore(validateDocs(loadStore(root, { cacheDir, apps: new Set() }))).store;
   if (!head) return none;
   const records = readRecords(cacheDir);
-  const history = await reading;
+  // Nothing to take (a first build, or a new cache): check everything while the history is read.
+  if (!records.size) return none;
   const signing = loadManifestSigning(head, env);
   if (hasErrors(signing.diagnostics)) return { ...none, signing };
-  const freshness = manifestFreshness(now, head.signing.expiresDays, history);
-  const storeFile = ['store.yaml', 'store.yml', 'store.json'].find((f) => fileDigest(path.join(root, f)) !== 'missing') ?? 'store.yaml';
-  const global = sha256Hex(JSON.stringify({
-    format: RECORD_FORMAT,
-    code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
-    store: fileDigest(path.join(root, storeFile)),
-    ca: head.trust.ca ? fileDigest(path.join(root, head.trust.ca)) : null,
-    revoked: head.trust.revoked ? fileDigest(path.join(root, head.trust.revoked)) : null,
-    signer: signing.signer?.keyid ?? null,
-    expires: signing.signer ? freshness.expires : null,
-  }));
-  const keys = new Map<string, string | undefined>();
-  const keyOf = (folder: string) => {
-    if (keys.has(folder)) return keys.get(folder);
-    // In git: the commit the folder is exactly at (none with uncommitted or ignored files: checked every time).
-    const stamp = history.git ? history.appCommit.get(folder) : folderStamp(path.join(root, 'apps', folder));
-    const key = stamp && sha256Hex(`${global}\n${stamp}\n${signing.signer ? freshness.serial(folder) : ''}`);
-    keys.set(folder, key);
-    return key;
-  };
+  const keyOf = recordKeys(root, head, signing, await reading, now);
   const site = siteFilesOf(outDir);
   const reuse = new Map<string, AppRecord>();
   for (const folder of folders) {
@@ -276,6 +259,34 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
   }
   const check = reuse.size ? new Set(folders.filter((f) => !reuse.has(f))) : undefined;
   return { reuse, check, folders, keyOf, signing };
+}
+
+/**
+ * The key of each app folder's record: a global key (code, store.yaml, CA and revocation files,
+ * signing key, expiry day) with the folder's state (in git, the commit it is exactly at; outside
+ * git, its file stamps) and its serial. Undefined for a folder that must be checked every time.
+ */
+function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, now: Date): (folder: string) => string | undefined {
+  const freshness = manifestFreshness(now, store.signing.expiresDays, history);
+  const storeFile = ['store.yaml', 'store.yml', 'store.json'].find((f) => fileDigest(path.join(root, f)) !== 'missing') ?? 'store.yaml';
+  const global = sha256Hex(JSON.stringify({
+    format: RECORD_FORMAT,
+    code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
+    store: fileDigest(path.join(root, storeFile)),
+    ca: store.trust.ca ? fileDigest(path.join(root, store.trust.ca)) : null,
+    revoked: store.trust.revoked ? fileDigest(path.join(root, store.trust.revoked)) : null,
+    signer: signing.signer?.keyid ?? null,
+    expires: signing.signer ? freshness.expires : null,
+  }));
+  const keys = new Map<string, string | undefined>();
+  return (folder) => {
+    if (keys.has(folder)) return keys.get(folder);
+    // In git: the commit the folder is exactly at (none with uncommitted or ignored files: checked every time).
+    const stamp = history.git ? history.appCommit.get(folder) : folderStamp(path.join(root, 'apps', folder));
+    const key = stamp && sha256Hex(`${global}\n${stamp}\n${signing.signer ? freshness.serial(folder) : ''}`);
+    keys.set(folder, key);
+    return key;
+  };
 }
 
 /** Bump when a record's meaning changes in a way the code hash does not show. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
+import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 
 /**
  * What a successful build found and made for one app folder, kept in
@@ -58,22 +59,16 @@ export function readRecords(cacheDir: string): Map<string, AppRecord> {
  */
 export function writeRecords(cacheDir: string, made: ReadonlyMap<string, { record: AppRecord; index: Uint8Array }>, folders: readonly string[]): void {
   const dir = path.join(cacheDir, DIR);
-  const put = (file: string, text: string | Uint8Array) => {
-    writeFileSync(`${file}.tmp-${process.pid}`, text);
-    renameSync(`${file}.tmp-${process.pid}`, file);
-  };
-  try {
+  bestEffort(() => {
     mkdirSync(dir, { recursive: true });
     for (const [folder, { record, index }] of made) {
       // The part first: a record is never there without the part it names.
-      put(path.join(dir, `${folder}.index.json`), index);
-      put(path.join(dir, `${folder}.json`), JSON.stringify({ version: VERSION, record }));
+      writeFileAtomic(path.join(dir, `${folder}.index.json`), index);
+      writeFileAtomic(path.join(dir, `${folder}.json`), JSON.stringify({ version: VERSION, record }));
     }
     const live = new Set([INDEX_PARTS, ...folders.flatMap((f) => [`${f}.json`, `${f}.index.json`])]);
     for (const name of readdirSync(dir)) if (!live.has(name)) rmSync(path.join(dir, name), { force: true });
-  } catch {
-    // Read-only or full disk.
-  }
+  });
 }
 
 /** The update index part of a record's app, as the build that made the record wrote it. */
@@ -135,13 +130,11 @@ export function writeIndexParts(cacheDir: string, indexFile: string, order: read
     at += length + 1;
   }
   const file = path.join(cacheDir, DIR, INDEX_PARTS);
-  try {
+  // Not kept: the next build reads the part files instead.
+  bestEffort(() => {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp-${process.pid}`, JSON.stringify({ version: VERSION, file: path.resolve(indexFile), stamp, parts } satisfies IndexParts));
-    renameSync(`${file}.tmp-${process.pid}`, file);
-  } catch {
-    // The next build reads the part files instead.
-  }
+    writeFileAtomic(file, JSON.stringify({ version: VERSION, file: path.resolve(indexFile), stamp, parts } satisfies IndexParts));
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { isCopy, isLazy, type CopyContent, type OutputContent, type SiteFiles } 
 import type { SiteObject } from './site-objects.js';
 import { runTreeJob, TreeWriter, type TreeJob, type TreeResult } from './_tree.js';
 import { isRunning } from '../util/process.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 /** What {@link writeOutput} did. */
 export interface WriteReport {
@@ -291,9 +292,7 @@ function readSiteRecord(store: string): SiteRecord {
 }
 
 function writeSiteRecord(store: string, record: SiteRecord): void {
-  const file = path.join(store, 'site.json');
-  writeFileSync(`${file}.tmp-${process.pid}`, `${JSON.stringify(record)}\n`);
-  renameSync(`${file}.tmp-${process.pid}`, file);
+  writeFileAtomic(path.join(store, 'site.json'), `${JSON.stringify(record)}\n`);
 }
 
 function isRecorded(file: string, entry: SiteRecord[string]): boolean {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { threadId, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 import { createRequire } from 'node:module';
 
 /** A commit on the first-parent line of the store's branch (a merged pull request, or a direct push). */
@@ -66,8 +67,8 @@ export interface HistoryOptions {
  * Reads the store's history with `git log --first-parent --raw` over the store folder (only the
  * commits since the cached one, when the cache holds an ancestor on the first-parent line) and
  * one `git cat-file --batch` for the blobs of changed release and app files (to tell a rollout
- * change from a pin or a yank); what is uncommitted comes from `git diff-files`, `git diff-index`
- * and `git ls-files`, run at the same time. Never one call per file.
+ * change from a pin or a yank); what is uncommitted comes from `git status --untracked-files=no`
+ * and `git ls-files --others`, run at the same time. Never one call per file.
  */
 export async function readStoreHistory(storeRoot: string, opts: HistoryOptions = {}): Promise<StoreHistory> {
   const git = (args: string[], input?: string) => run(storeRoot, args, input);
@@ -78,14 +79,14 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
   const head = /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
   // `git status --untracked-files=all` took 4.5 s on a store of 100,000 files where these three together take 0.3 s.
   const pending = Promise.all([
-    git(['diff-files', '--name-only', '-z', '--relative', '--', '.']),
-    head ? git(['diff-index', '--cached', '--name-only', '-z', '--relative', 'HEAD', '--', '.']) : git(['ls-files', '-z', '--', '.']),
+    // Staged and unstaged changes of tracked files in one reading of the index (diff-files plus diff-index read it twice).
+    git(['status', '--porcelain', '-z', '--untracked-files=no', '--no-renames', '--', '.']),
     // Untracked and ignored at once (one walk of the tree); which of them are ignored is asked only when there are some.
     git(['ls-files', '-z', '--others', '--directory', '--', '.']),
   ]);
   const cache = opts.cacheDir ? path.join(opts.cacheDir, 'history.json') : undefined;
   const state = head ? await logState(git, head, prefix, cache) : emptyState();
-  const [modified, staged, others] = await pending;
+  const [changed, others] = await pending;
   const dirty = new Set<string>();
   const unclean = new Set<string>();
   const mark = (rel: string, set: Set<string>) => {
@@ -94,7 +95,11 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
     // `./`: the store folder itself is not tracked at all.
     else if (set === dirty && (/^store\.(ya?ml|json)$/.test(rel) || rel === './')) dirty.add('*');
   };
-  for (const r of [modified, staged]) for (const rel of r.stdout.split('\0')) mark(rel, dirty);
+  // `XY path`, the path from the top of the repository.
+  for (const entry of changed.stdout.split('\0')) {
+    const rel = entry.slice(3);
+    if (rel.startsWith(prefix)) mark(rel.slice(prefix.length), dirty);
+  }
   const untracked = others.stdout.split('\0').filter(Boolean);
   for (const rel of untracked) mark(rel, unclean);
   if (untracked.length) {
@@ -319,15 +324,12 @@ function readCache(file: string, prefix: string): HistoryCache | undefined {
   }
 }
 
+// Not kept: the next run reads the whole log again.
 function writeCache(file: string, cache: HistoryCache): void {
-  try {
+  bestEffort(() => {
     mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}-${threadId}`;
-    writeFileSync(tmp, JSON.stringify(cache));
-    renameSync(tmp, file);
-  } catch {
-    // Read-only checkout or full disk: the next run reads the whole log again.
-  }
+    writeFileAtomic(file, JSON.stringify(cache));
+  });
 }
 
 type FileChange = { status: string; from: string; to: string; path: string };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 
 // The parser's version is part of the header: another yaml release may read the same text differently.
 const HEADER = `appshelf-parse-cache 1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version}`;
@@ -80,13 +81,7 @@ export class ParseCache {
   save({ prune = false }: { prune?: boolean } = {}): void {
     if (!this.#dir) return;
     // Each shard on its own: one that cannot be written costs only its folder a parse next run.
-    const attempt = (fn: () => void) => {
-      try {
-        fn();
-      } catch {
-        // Read-only checkout or full disk: the next run parses again.
-      }
-    };
+    const attempt = bestEffort;
     attempt(() => mkdirSync(this.#dir!, { recursive: true }));
     for (const [name, s] of this.#shards) {
       const file = path.join(this.#dir, `${name}.jsonl`);
@@ -95,9 +90,7 @@ export class ParseCache {
         attempt(() => {
           const lines = [HEADER];
           for (const [key, json] of s.next) lines.push(`${key} ${json}`);
-          const tmp = `${file}.tmp-${process.pid}`;
-          writeFileSync(tmp, `${lines.join('\n')}\n`);
-          renameSync(tmp, file);
+          writeFileAtomic(file, `${lines.join('\n')}\n`);
         });
       }
     }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 
 const VERSION = 1;
 
@@ -94,13 +95,8 @@ export class VerifyCache {
    */
   save(keep?: { apps: Iterable<string>; folders: Iterable<string> }): void {
     if (!this.#dir) return;
-    const attempt = (fn: () => void) => {
-      try {
-        fn();
-      } catch {
-        // Read-only checkout or full disk: verification stays correct, just slower next time.
-      }
-    };
+    // Not kept: verification stays correct, just slower next time.
+    const attempt = bestEffort;
     attempt(() => mkdirSync(this.#dir!, { recursive: true }));
     for (const [name, s] of this.#shards) {
       const file = path.join(this.#dir, `${name}.json`);
@@ -110,9 +106,7 @@ export class VerifyCache {
       // Nothing new and nothing dropped: the file already says exactly this.
       else if (s.changed || verified.length !== s.old.verified.length || files !== Object.keys(s.old.files).length) {
         attempt(() => {
-          const tmp = `${file}.tmp-${process.pid}`;
-          writeFileSync(tmp, JSON.stringify({ ...s.next, verified }));
-          renameSync(tmp, file);
+          writeFileAtomic(file, JSON.stringify({ ...s.next, verified }));
         });
       }
     }
