@@ -277,6 +277,8 @@ function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning
     revoked: store.trust.revoked ? fileDigest(path.join(root, store.trust.revoked)) : null,
     signer: signing.signer?.keyid ?? null,
     expires: signing.signer ? freshness.expires : null,
+    // Kept warnings name files relative to the working folder.
+    cwd: process.cwd(),
   }));
   const keys = new Map<string, string | undefined>();
   return (folder) => {
