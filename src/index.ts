@@ -6,4 +6,5 @@ export { resolveStore } from './resolve/index.js';
 export { verifyStore } from './verify/index.js';
 export { inspectStore } from './inspect/index.js';
 export { writeOutput, type SiteFiles, type SiteObject, type WriteReport } from './emit/index.js';
-export { buildStore, checkStore, defaultPublicDir, type BuildOptions, type BuildResult, type CheckOptions, type CheckResult } from './build/pipeline.js';
+export { buildStore } from './build/index.js';
+export { checkStore, defaultPublicDir, type BuildOptions, type BuildResult, type CheckOptions, type CheckResult } from './build/pipeline.js';

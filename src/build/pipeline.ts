@@ -9,14 +9,14 @@ import {
 } from '../emit/index.js';
 import { fetchRemoteArchives, inspectStore, type InspectReport } from '../inspect/index.js';
 import { appSourceKeys, listAppFolders, loadStore } from '../load/index.js';
-import { readStoreHistoryInBackground, type StoreHistory } from '../load/git-history.js';
+import type { StoreHistory } from '../load/git-history.js';
+import { defaultCacheDir } from './cache-dir.js';
 import { checkServing, releaseLandings, releaseLog, resolveStore, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
 import { codeHash } from '../util/code-hash.js';
 import { sha256Hex } from '../util/hash.js';
 import { displayPath } from '../util/paths.js';
 import { validateDocs } from '../validate/index.js';
 import { verifyStore, type TrustReport } from '../verify/index.js';
-import { assertSafeOutDir } from '../emit/write-output.js';
 import { depsUnchanged, fileDigest, folderStamp, indexPartReader, readRecords, writeIndexParts, writeRecords, type AppRecord } from './records.js';
 
 /** Options shared by {@link checkStore} and {@link buildStore}. */
@@ -78,7 +78,6 @@ export interface BuildResult extends CheckResult {
 /** The public/ folder shipped with appshelf (the web catalog and the schemas). */
 export const defaultPublicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 
-const defaultCacheDir = (storeDir: string) => path.join(path.dirname(path.resolve(storeDir)), '.appshelf-cache');
 
 /** A function giving the milliseconds since it was last called (or made). */
 function stopwatch(): () => number {
@@ -116,24 +115,16 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   return { store, diagnostics: all, trust, inspect, ok: !hasErrors(all), sourceKeys: appSourceKeys(loaded), timings };
 }
 
-/**
- * Checks the store and, when it has no errors, emits the static site and writes it atomically.
- * Apps whose inputs are unchanged since an earlier build (same files, same store settings, same
- * code, same signing key and day) are taken from that build's records without being loaded,
- * checked or emitted again (docs/manifests.md, "Incremental builds").
- */
-export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> {
+/** `buildStore` (src/build/index.ts) once it has started reading the history. */
+export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory>): Promise<BuildResult> {
   const storeDir = opts.storeDir ?? 'store';
   const outDir = opts.outDir ?? 'dist';
-  assertSafeOutDir(outDir, storeDir);
   const root = path.resolve(storeDir);
   const cacheDir = opts.cacheDir ?? defaultCacheDir(storeDir);
   const now = opts.now ?? new Date();
   const env = opts.env ?? process.env;
   const write = opts.write !== false;
   const lap = stopwatch();
-  // Read on another core while the store is loaded; only a build needs the history.
-  const reading = readStoreHistoryInBackground(root, { cacheDir });
   const plan = write ? await planReuse(root, outDir, cacheDir, now, env, reading) : undefined;
   const planned = lap();
   const checked = await checkStore({ ...opts, storeDir, cacheDir, now, fetch: true, apps: plan?.check }); // a build downloads remote archives not yet in the cache

@@ -1,4 +1,4 @@
-import { buildStore } from '../../index.js';
+import { buildStore } from '../../build/index.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
@@ -39,7 +39,8 @@ Environment:
       return 1;
     }
     const w = result.written;
-    const apps = result.reused.length ? `; ${result.store?.apps.length ?? 0} apps checked, ${result.reused.length} unchanged since the last build` : '';
+    const checked = result.store?.apps.length ?? 0;
+    const apps = result.reused.length ? `; ${checked} app${checked === 1 ? '' : 's'} checked, ${result.reused.length} unchanged since the last build` : '';
     args.io.err(`✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}${apps}\n`);
     return 0;
   },
