@@ -119,17 +119,17 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
     git: true,
     // Views made on access: a build that checks one app looks up ~20 of the 20,000 releases of a large store.
     added: new ComputedMap(
-      () => Object.values(state.added).flatMap((rels) => Object.keys(rels)),
+      () => Object.keys(state.apps).flatMap((app) => Object.keys(appLog(state, app)!.added)),
       (rel) => {
-        const i = state.added[rel.split('/')[1] ?? '']?.[rel];
+        const i = appLog(state, rel.split('/')[1] ?? '')?.added[rel];
         return i === undefined ? undefined : commits[i];
       },
     ),
     events: new ComputedMap(
-      () => Object.keys(state.events),
+      () => Object.keys(state.apps).filter((app) => appLog(state, app)!.events.length),
       (app) => {
-        const list = state.events[app];
-        if (!list) return undefined;
+        const list = appLog(state, app)?.events;
+        if (!list?.length) return undefined;
         let made = events.get(app);
         if (!made) events.set(app, (made = list.map(({ c, ...e }) => ({ ...commits[c]!, ...e }) as HistoryEvent)));
         return made;
@@ -241,14 +241,28 @@ function run(cwd: string, args: string[], input?: string): Promise<{ status: num
 interface LogState {
   commits: HistoryCommit[];
   /**
-   * App folder → release file → index of the commit that added it (by app: JSON reads a thousand
-   * small objects far faster than one of 20,000 keys).
+   * App folder → its log, or that log's JSON text as the cache holds it: parsed only when the app
+   * is looked up (a one-release build looks up one of a thousand apps; parsing them all took a
+   * third of a second).
    */
-  added: Record<string, Record<string, number>>;
-  events: Record<string, (Record<string, unknown> & { c: number })[]>;
+  apps: Record<string, AppLog | string>;
   /** App folder → index of the newest commit touching it. */
   appChanged: Record<string, number>;
   storeChanged?: number;
+}
+
+interface AppLog {
+  /** Release file → index of the commit that added it. */
+  added: Record<string, number>;
+  events: (Record<string, unknown> & { c: number })[];
+}
+
+/** An app's log, parsed from the cache's text on first use; made empty when `create` is set. */
+function appLog(state: LogState, app: string, create = false): AppLog | undefined {
+  const v = state.apps[app];
+  if (typeof v === 'string') return (state.apps[app] = JSON.parse(v) as AppLog);
+  if (!v && create) return (state.apps[app] = { added: {}, events: [] });
+  return v;
 }
 
 interface HistoryCache {
@@ -259,9 +273,9 @@ interface HistoryCache {
   state: LogState;
 }
 
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
-const emptyState = (): LogState => ({ commits: [], added: {}, events: {}, appChanged: {} });
+const emptyState = (): LogState => ({ commits: [], apps: {}, appChanged: {} });
 
 async function logState(git: GitRun, head: string, prefix: string, cacheFile: string | undefined): Promise<LogState> {
   const cached = cacheFile ? readCache(cacheFile, prefix) : undefined;
@@ -285,12 +299,16 @@ async function logState(git: GitRun, head: string, prefix: string, cacheFile: st
   }
   const blobs = await readBlobs(changes.flatMap((c) => c.files.filter((f) => f.status === 'M' && isDataFile(f.path)).flatMap((f) => [f.from, f.to])), git);
   fold(state, changes, blobs);
-  if (cacheFile) writeCache(cacheFile, { version: CACHE_VERSION, prefix, head, state });
+  if (cacheFile) {
+    // Logs not looked at are written back as the very text they were read as.
+    const apps = Object.fromEntries(Object.entries(state.apps).map(([app, log]) => [app, typeof log === 'string' ? log : JSON.stringify(log)]));
+    writeCache(cacheFile, { version: CACHE_VERSION, prefix, head, state: { ...state, apps } });
+  }
   return state;
 }
 
 function fold(state: LogState, changes: readonly LoggedCommit[], blobs: ReadonlyMap<string, unknown>): void {
-  const push = (app: string, e: Record<string, unknown> & { c: number }) => (state.events[app] ??= []).push(e);
+  const push = (app: string, e: Record<string, unknown> & { c: number }) => appLog(state, app, true)!.events.push(e);
   for (const { commit, files } of changes) {
     const c = state.commits.push(commit) - 1;
     for (const f of files) {
@@ -301,7 +319,7 @@ function fold(state: LogState, changes: readonly LoggedCommit[], blobs: Readonly
       if (!m) continue;
       const [, folder, version] = m as unknown as [string, string, string | undefined];
       if (version !== undefined) {
-        const added = (state.added[folder] ??= {});
+        const added = appLog(state, folder, true)!.added;
         if (f.status === 'A' && added[f.path] === undefined) {
           added[f.path] = c;
           push(folder, { c, kind: 'released', version });
