@@ -42,11 +42,14 @@ try {
     return { label, wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024), reused, files: w.files, written: w.written, unchanged: w.reused, objects: w.objects, duMb: Math.round(Number(du) / 1024), steps };
   };
   const rows = [build('cold')];
-  // One release changes: its rollout widens, as `appshelf rollout` would do in a pull request.
-  const rel = path.join(dir, 'store/apps/app_0001/releases', `1.${Number(releases) - 1}.0.yaml`);
-  writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n  (\w+): \d+/, 'rollout:\n  $1: 60'));
-  git('commit', '-qam', 'Widen the rollout of app_0001 (#2)');
-  rows.push(build('one release changed'));
+  // One release changes: its rollout widens, as `appshelf rollout` would do in a pull request
+  // (three times, in three apps: the machine is noisy).
+  for (const [n, app] of [[1, 'app_0001'], [2, 'app_0005'], [3, 'app_0009']]) {
+    const rel = path.join(dir, 'store/apps', app, 'releases', `1.${Number(releases) - 1}.0.yaml`);
+    writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n  (\w+): \d+/, 'rollout:\n  $1: 60'));
+    git('commit', '-qam', `Widen the rollout of ${app} (#${n + 1})`);
+    rows.push(build(`one release changed (${n})`));
+  }
   rows.push(build('nothing changed'));
   // The next UTC day every manifest is signed again (new expiry): every app is checked, every manifest object made anew.
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
