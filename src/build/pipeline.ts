@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
@@ -126,6 +126,9 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const write = opts.write !== false;
   const lap = stopwatch();
   const plan = write ? await planReuse(root, outDir, cacheDir, now, env, reading) : undefined;
+  // Outside git a record is keyed by file stamps taken before the check: a file written during
+  // the build then makes the next build check the app again instead of trusting what this one saw.
+  const stamps = plan && !plan.keyOf && !insideGit(root) ? stampFolders(root, plan.folders) : undefined;
   const planned = lap();
   const checked = await checkStore({ ...opts, storeDir, cacheDir, now, fetch: true, apps: plan?.check }); // a build downloads remote archives not yet in the cache
   checked.timings = { plan: planned, ...checked.timings };
@@ -146,7 +149,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const freshness = manifestFreshness(now, store.signing.expiresDays, history);
   const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
   const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
-  const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, now) : undefined;
+  const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, now, stamps) : undefined;
 
   // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
   const made = new Map<string, { record: AppRecord; index: Uint8Array }>();
@@ -238,7 +241,8 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
   if (!records.size) return none;
   const signing = loadManifestSigning(head, env);
   if (hasErrors(signing.diagnostics)) return { ...none, signing };
-  const keyOf = recordKeys(root, head, signing, await reading, now);
+  const history = await reading;
+  const keyOf = recordKeys(root, head, signing, history, now, history.git ? undefined : stampFolders(root, folders));
   const site = siteFilesOf(outDir);
   const reuse = new Map<string, AppRecord>();
   for (const folder of folders) {
@@ -257,7 +261,7 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
  * signing key, expiry day) with the folder's state (in git, the commit it is exactly at; outside
  * git, its file stamps) and its serial. Undefined for a folder that must be checked every time.
  */
-function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, now: Date): (folder: string) => string | undefined {
+function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, now: Date, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
   const freshness = manifestFreshness(now, store.signing.expiresDays, history);
   const storeFile = ['store.yaml', 'store.yml', 'store.json'].find((f) => fileDigest(path.join(root, f)) !== 'missing') ?? 'store.yaml';
   const global = sha256Hex(JSON.stringify({
@@ -275,11 +279,23 @@ function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning
   return (folder) => {
     if (keys.has(folder)) return keys.get(folder);
     // In git: the commit the folder is exactly at (none with uncommitted or ignored files: checked every time).
-    const stamp = history.git ? history.appCommit.get(folder) : folderStamp(path.join(root, 'apps', folder));
+    const stamp = history.git ? history.appCommit.get(folder) : stamps?.get(folder);
     const key = stamp && sha256Hex(`${global}\n${stamp}\n${signing.signer ? freshness.serial(folder) : ''}`);
     keys.set(folder, key);
     return key;
   };
+}
+
+/** File stamps of every app folder, taken now. */
+const stampFolders = (root: string, folders: readonly string[]): Map<string, string | undefined> =>
+  new Map(folders.map((f) => [f, folderStamp(path.join(root, 'apps', f))]));
+
+/** Whether the folder is inside a git work tree (a `.git` in it or above), before git itself says so. */
+function insideGit(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
+  }
 }
 
 /** Bump when a record's meaning changes in a way the code hash does not show. */
