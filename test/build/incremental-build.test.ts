@@ -145,4 +145,33 @@ describe('incremental builds', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/1 app checked, 3 unchanged since the last build/);
   });
+
+  it('checks an app again once its certificate check can change by time alone', async () => {
+    const cwd = repo();
+    const at = (iso: string) => buildStore({ storeDir: path.join(cwd, 'store'), outDir: path.join(cwd, 'dist'), cacheDir: path.join(cwd, '.appshelf-cache'), now: new Date(iso), env: {} });
+    // The example certificates and CA expire on 2046-11-22.
+    expect((await at('2046-11-21T00:00:00Z')).ok).toBe(true);
+    expect((await at('2046-11-21T12:00:00Z')).reused).toHaveLength(4);
+    const later = await at('2046-11-23T00:00:00Z');
+    expect(later.reused).toEqual([]);
+    expect(later.diagnostics.map((d) => d.code)).toContain('W_CERT_EXPIRED');
+  });
+
+  it('checks an app again when a certificate it keeps outside its folder changes', async () => {
+    const cwd = repo();
+    const certs = path.join(cwd, 'store/certs');
+    execFileSync('mkdir', ['-p', certs]);
+    git(cwd, 'mv', 'store/apps/news/news.crt', 'store/certs/news.crt');
+    const appYaml = path.join(cwd, 'store/apps/news/app.yaml');
+    writeFileSync(appYaml, readFileSync(appYaml, 'utf8').replace('certificate: news.crt', 'certificate: ../../certs/news.crt'));
+    git(cwd, 'commit', '-qam', 'Keep certificates together');
+    expect((await build(cwd)).ok).toBe(true);
+    expect((await build(cwd)).reused).toHaveLength(4);
+    // Another app's certificate in its place: the CN no longer matches, though apps/news/ did not change.
+    writeFileSync(path.join(certs, 'news.crt'), readFileSync(path.join(cwd, 'store/apps/shelfnotes/shelfnotes.crt')));
+    git(cwd, 'commit', '-qam', 'Replace the certificate');
+    const replaced = await build(cwd);
+    expect(replaced.ok).toBe(false);
+    expect(replaced.reused).not.toContain('news');
+  });
 });
