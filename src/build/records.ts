@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
 import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
+import { fileStamp } from '../util/cache-files.js';
+import { sha256Hex } from '../util/hash.js';
 
 /**
  * What a successful build found and made for one app folder, kept in
@@ -72,7 +74,7 @@ export function writeRecords(cacheDir: string, made: ReadonlyMap<string, { recor
 }
 
 /** The update index part of a record's app, as the build that made the record wrote it. */
-export const readIndexPart = (cacheDir: string, folder: string): Uint8Array => readFileSync(path.join(cacheDir, DIR, `${folder}.index.json`));
+const readIndexPart = (cacheDir: string, folder: string): Uint8Array => readFileSync(path.join(cacheDir, DIR, `${folder}.index.json`));
 
 /**
  * Where each app's part sits in the update index the last build wrote
@@ -90,8 +92,8 @@ interface IndexParts {
 const INDEX_PARTS = '_index-parts.json';
 
 const stampOf = (abs: string): string | undefined => {
-  const st = statSync(abs, { throwIfNoEntry: false, bigint: true });
-  return st && `${st.ino} ${st.size} ${st.mtimeNs}`;
+  const st = fileStamp(abs);
+  return st && `${st.size} ${st.stamp}`;
 };
 
 /**
@@ -151,8 +153,7 @@ export function folderStamp(dir: string): string | undefined {
         walk(p, `${rel}${e.name}/`);
         continue;
       }
-      const st = statSync(p, { bigint: true, throwIfNoEntry: false });
-      hash.update(`${rel}${e.name}\0${st ? `${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino}` : '-'}\n`);
+      hash.update(`${rel}${e.name}\0${stampOf(p) ?? '-'}\n`);
     }
   };
   try {
@@ -166,7 +167,7 @@ export function folderStamp(dir: string): string | undefined {
 /** sha256 of a file's bytes, or `missing`. */
 export function fileDigest(abs: string): string {
   try {
-    return createHash('sha256').update(readFileSync(abs)).digest('hex');
+    return sha256Hex(readFileSync(abs));
   } catch {
     return 'missing';
   }

@@ -3,11 +3,12 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
+import { cacheShardName } from '../util/cache-files.js';
 
 // The parser's version is part of the header: another yaml release may read the same text differently.
 const HEADER = `appshelf-parse-cache 1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version}`;
 
-/** Shard of the store-level files: app ids cannot start with `_`, and folders that are not app ids get hashed names. */
+/** Shard of the store-level files: app ids cannot start with `_`, and folders that are not app ids get hashed names (`_h…`). */
 export const STORE_SHARD = '_store';
 
 /** One shard's entries: read from its file on first use, and those this run used. */
@@ -43,7 +44,7 @@ export class ParseCache {
   /** The shard of a store file (path relative to the store): its app folder's, or {@link STORE_SHARD}. */
   static shardOf(rel: string): string {
     const parts = rel.split('/');
-    return parts[0] === 'apps' && parts.length > 2 ? shardName(parts[1]!) : STORE_SHARD;
+    return parts[0] === 'apps' && parts.length > 2 ? cacheShardName(parts[1]!) : STORE_SHARD;
   }
 
   /** The data parsed from a text with this key before, or undefined. */
@@ -68,7 +69,7 @@ export class ParseCache {
    * folder that is gone or emptied), so {@link save} removes what it held.
    */
   touch(folder: string): void {
-    this.#use(shardName(folder));
+    this.#use(cacheShardName(folder));
   }
 
   /**
@@ -81,13 +82,12 @@ export class ParseCache {
   save({ prune = false }: { prune?: boolean } = {}): void {
     if (!this.#dir) return;
     // Each shard on its own: one that cannot be written costs only its folder a parse next run.
-    const attempt = bestEffort;
-    attempt(() => mkdirSync(this.#dir!, { recursive: true }));
+    bestEffort(() => mkdirSync(this.#dir!, { recursive: true }));
     for (const [name, s] of this.#shards) {
       const file = path.join(this.#dir, `${name}.jsonl`);
-      if (!s.next.size) attempt(() => rmSync(file, { force: true }));
+      if (!s.next.size) bestEffort(() => rmSync(file, { force: true }));
       else if (s.added > 0 || s.next.size !== this.#old(name, s).size) {
-        attempt(() => {
+        bestEffort(() => {
           const lines = [HEADER];
           for (const [key, json] of s.next) lines.push(`${key} ${json}`);
           writeFileAtomic(file, `${lines.join('\n')}\n`);
@@ -95,12 +95,12 @@ export class ParseCache {
       }
     }
     if (!prune) return;
-    attempt(() => {
+    bestEffort(() => {
       for (const f of readdirSync(this.#dir!)) {
         if (f.endsWith('.jsonl') && !this.#shards.has(f.slice(0, -'.jsonl'.length))) rmSync(path.join(this.#dir!, f), { force: true });
       }
     });
-    attempt(() => rmSync(path.join(path.dirname(this.#dir!), 'parse-cache.jsonl'), { force: true }));
+    bestEffort(() => rmSync(path.join(path.dirname(this.#dir!), 'parse-cache.jsonl'), { force: true }));
   }
 
   #use(name: string): Shard {
@@ -130,18 +130,6 @@ export class ParseCache {
 }
 
 // --- internal ---
-
-/**
- * A folder's shard name: the folder itself when it is a valid app id (the usual case, and
- * readable), else `_h` + the SHA-1 of its name, which can match neither an app id nor
- * {@link STORE_SHARD} and fits a file name however long the folder's is.
- */
-function shardName(folder: string): string {
-  return APP_ID.test(folder) ? folder : `_h${createHash('sha1').update(folder).digest('hex')}`;
-}
-
-/** The app id pattern of src/schema (`appId`), kept here so this file stays a leaf. */
-const APP_ID = /^[a-z][a-z0-9_]*$/;
 
 /** Plain JSON values only: a YAML `.inf` or `.nan` would come back from JSON as null. */
 function isJsonExact(v: unknown): boolean {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
+import { cacheShardName, fileStamp } from '../util/cache-files.js';
 
 const VERSION = 1;
 
@@ -52,7 +53,7 @@ export class VerifyCache {
     const s = this.#shard(app);
     const old = s.old.files[abs];
     if (!old) return undefined;
-    const now = stampOf(abs);
+    const now = fileStamp(abs);
     if (!now || now.size !== old.size || now.stamp !== old.stamp) return undefined;
     // Kept as is: rememberFile with the same hash then needs no second stat (one stat per archive on a warm run).
     s.next.files[abs] = old;
@@ -63,7 +64,7 @@ export class VerifyCache {
   rememberFile(app: string, abs: string, sha256: string): void {
     const s = this.#shard(app);
     if (s.next.files[abs]?.sha256 === sha256) return;
-    const now = stampOf(abs);
+    const now = fileStamp(abs);
     if (!now) return;
     s.next.files[abs] = { ...now, sha256 };
     s.changed++;
@@ -95,34 +96,33 @@ export class VerifyCache {
    */
   save(keep?: { apps: Iterable<string>; folders: Iterable<string> }): void {
     if (!this.#dir) return;
-    // Not kept: verification stays correct, just slower next time.
-    const attempt = bestEffort;
-    attempt(() => mkdirSync(this.#dir!, { recursive: true }));
+    // Whatever is not kept only costs time next run: verification stays correct.
+    bestEffort(() => mkdirSync(this.#dir!, { recursive: true }));
     for (const [name, s] of this.#shards) {
       const file = path.join(this.#dir, `${name}.json`);
       const verified = [...new Set(s.next.verified)].sort();
       const files = Object.keys(s.next.files).length;
-      if (!files && !verified.length) attempt(() => rmSync(file, { force: true }));
+      if (!files && !verified.length) bestEffort(() => rmSync(file, { force: true }));
       // Nothing new and nothing dropped: the file already says exactly this.
       else if (s.changed || verified.length !== s.old.verified.length || files !== Object.keys(s.old.files).length) {
-        attempt(() => {
+        bestEffort(() => {
           writeFileAtomic(file, JSON.stringify({ ...s.next, verified }));
         });
       }
     }
     if (!keep) return;
-    const kept = new Set([...keep.apps, ...keep.folders].map(shardName));
-    attempt(() => {
+    const kept = new Set([...keep.apps, ...keep.folders].map(cacheShardName));
+    bestEffort(() => {
       for (const f of readdirSync(this.#dir!)) {
         if (f.endsWith('.json') && !kept.has(f.slice(0, -'.json'.length))) rmSync(path.join(this.#dir!, f), { force: true });
       }
     });
     // The single file of earlier versions.
-    attempt(() => rmSync(path.join(path.dirname(this.#dir!), 'verify-cache.json'), { force: true }));
+    bestEffort(() => rmSync(path.join(path.dirname(this.#dir!), 'verify-cache.json'), { force: true }));
   }
 
   #shard(app: string): Shard {
-    const name = shardName(app);
+    const name = cacheShardName(app);
     let s = this.#shards.get(name);
     if (!s) {
       const old = this.#read(name);
@@ -145,23 +145,6 @@ export class VerifyCache {
 }
 
 // --- internal ---
-
-/**
- * An app's shard name: its id (app ids are `[a-z][a-z0-9_]*`, safe in a file name), or for
- * anything else `_h` + the SHA-1 of it, which no app id can be.
- */
-function shardName(app: string): string {
-  return /^[a-z][a-z0-9_]*$/.test(app) ? app : `_h${createHash('sha1').update(app).digest('hex')}`;
-}
-
-function stampOf(abs: string): { size: number; stamp: string } | undefined {
-  try {
-    const s = statSync(abs, { bigint: true });
-    return { size: Number(s.size), stamp: `${s.mtimeNs}:${s.ctimeNs}:${s.ino}` };
-  } catch {
-    return undefined;
-  }
-}
 
 const verifiedKey = (sha256: string, fingerprint: string, signature: string): string =>
   createHash('sha256').update(`${sha256}\n${fingerprint}\n${signature}`).digest('hex');
