@@ -137,10 +137,9 @@ export function apiPart(store: ResolvedStore, app: ResolvedApp, facts: FactsLook
 }
 
 /**
- * `api/v1/apps.json` from the parts of every app (in store order) and `api/v1/apps/<id>.json`
- * for each part given a `make`: the catalog with what the Sicon and release-candidate store APIs
- * offer (field mapping in docs/manifests.md). The documents are lazy, keyed by their inputs, so a
- * build that still has a document does not make it again.
+ * `api/v1/apps.json` from the parts of every app, in store order: the catalog with what the Sicon
+ * and release-candidate store APIs offer (field mapping in docs/manifests.md). Lazy, keyed by the
+ * parts' keys, so a build whose apps all kept their documents does not make it again.
  */
 export function emitCatalog(store: ResolvedStore, parts: readonly Pick<ApiPart, 'id' | 'key' | 'catalog'>[], files: SiteFiles): void {
   const storeInputs = apiStoreInputs(store);
@@ -154,13 +153,6 @@ export function emitCatalog(store: ResolvedStore, parts: readonly Pick<ApiPart, 
   });
 }
 
-/** {@link apiPart} of every app of the store, and {@link emitCatalog} over them. */
-export function emitApi(store: ResolvedStore, facts: FactsLookup, files: SiteFiles, history: ApiHistory = versionOrderHistory, sourceKey?: (app: ResolvedApp) => string | undefined): void {
-  const parts = store.apps.map((app) => apiPart(store, app, facts, history, sourceKey?.(app)));
-  for (const p of parts) files.set(`api/v1/apps/${p.id}.json`, { key: p.key, make: p.make });
-  emitCatalog(store, parts, files);
-}
-
 function emitAppJson(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: unknown): string {
   return stableJson({
     ...appSummary(store, app, landings),
@@ -169,13 +161,4 @@ function emitAppJson(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup,
     releases: app.releases.map((r) => releaseJson(store, app, r, facts(app.id, r.version), landings.get(r.version))),
     releaseLog: log,
   });
-}
-
-/** The committed archives, copied under `files/<app>/<version>/`. */
-export function emitArchives(store: ResolvedStore, files: SiteFiles, abs: (rel: string) => string): void {
-  for (const app of store.apps) {
-    for (const r of app.releases) {
-      for (const e of r.entries) if (e.file) files.set(archivePath(r, e), { copyFrom: abs(e.file) });
-    }
-  }
 }

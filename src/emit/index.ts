@@ -1,6 +1,6 @@
 export * from './site-files.js';
 export { archivePath, entryUrl } from './urls.js';
-export { apiPart, emitCatalog, emitApi, emitArchives, liveVersions, versionOrderHistory, type ReleaseFacts, type FactsLookup, type ApiHistory } from './emit-api.js';
+export { apiPart, emitCatalog, liveVersions, versionOrderHistory, type ReleaseFacts, type FactsLookup, type ApiHistory } from './emit-api.js';
 export { emitSchemas, emitPublic } from './emit-static.js';
 export { emitManifests, type ManifestContext } from './emit-manifests.js';
 export { manifestFreshness, type Freshness } from './freshness.js';
