@@ -14,7 +14,7 @@ import { defaultCacheDir } from './cache-dir.js';
 import { checkServing, releaseLandings, releaseLog, resolveStore, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
 import { codeHash } from '../util/code-hash.js';
 import { sha256Hex } from '../util/hash.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, isInside } from '../util/paths.js';
 import { validateDocs } from '../validate/index.js';
 import { verifyStore, type TrustReport } from '../verify/index.js';
 import { depsUnchanged, fileDigest, folderStamp, indexPartReader, readRecords, writeIndexParts, writeRecords, type AppRecord } from './records.js';
@@ -170,7 +170,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
         id: app.id,
         diagnostics: checked.diagnostics.filter((d) => d.file?.startsWith(`${displayPath(path.join(root, 'apps', app.id))}/`)),
         until: trust?.changesAt(app.id),
-        deps: depsOf(store, app),
+        deps: depsOf(store, app, trust),
         api: { key: api.key, catalog: api.catalog },
         index: { key: index.key },
         objects: own.map((o) => ({ path: o.path, key: o.key })),
@@ -301,12 +301,8 @@ function insideGit(dir: string): boolean {
 /** Bump when a record's meaning changes in a way the code hash does not show. */
 const RECORD_FORMAT = 1;
 
-/** Files outside the app folder that the app's check reads: a certificate kept elsewhere. */
-function depsOf(store: ResolvedStore, app: ResolvedApp): Record<string, string> {
-  const deps: Record<string, string> = {};
-  if (app.certificate && !/-----BEGIN/.test(app.certificate)) {
-    const abs = path.join(store.root, path.dirname(app.rel), app.certificate);
-    if (!abs.startsWith(path.join(store.root, 'apps', app.id) + path.sep)) deps[abs] = fileDigest(abs);
-  }
-  return deps;
+/** Files outside the app folder that the app's check read (a certificate kept elsewhere), by content. */
+function depsOf(store: ResolvedStore, app: ResolvedApp, trust: TrustReport | undefined): Record<string, string> {
+  const cert = trust?.certificateFile(app.id);
+  return cert && !isInside(path.join(store.root, 'apps', app.id), cert) ? { [cert]: fileDigest(cert) } : {};
 }

@@ -30,6 +30,8 @@ export interface TrustReport {
    * that could be read and parsed, or every such time has passed.
    */
   changesAt: (app: string) => number | undefined;
+  /** The certificate file the app's verification read, when its certificate is kept in a file (absolute path). */
+  certificateFile: (app: string) => string | undefined;
 }
 
 /** Options of {@link verifyStore}. */
@@ -99,7 +101,8 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
     if (!state?.entries) return undefined;
     return state.unsigned ? false : state.unchecked ? undefined : true;
   };
-  return { diagnostics: out, signed, changesAt: (app) => changes.get(app) };
+  const certFiles = new Map(trusts.flatMap((t) => (t.certFile ? [[t.app.id, t.certFile] as const] : [])));
+  return { diagnostics: out, signed, changesAt: (app) => changes.get(app), certificateFile: (app) => certFiles.get(app) };
 }
 
 // --- internal ---
@@ -215,6 +218,8 @@ interface AppTrust {
   app: ResolvedApp;
   /** Absolute store folder. */
   root: string;
+  /** Absolute path of the certificate, when it is kept in a file. */
+  certFile?: string;
   cert?: X509Certificate;
   key?: KeyObject;
   /** sha256 fingerprint: the certificate's id in the cache and the worker table. */
@@ -251,6 +256,7 @@ function checkApp(
   let pem = app.certificate;
   if (!/-----BEGIN/.test(pem)) {
     const abs = path.join(store.root, path.dirname(app.rel), pem);
+    trust.certFile = abs;
     trust.certLabel = displayPath(abs);
     if (!existsSync(abs)) {
       out.push(diag(Errors.CertNotFound, [app.id, trust.certLabel], certAt));
