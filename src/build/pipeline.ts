@@ -5,10 +5,10 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js'
 import {
   apiPart, archiveObject, emitCatalog, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
   once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput,
-  type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
+  type Freshness, type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
 } from '../emit/index.js';
 import { fetchRemoteArchives, inspectStore, type InspectReport } from '../inspect/index.js';
-import { appSourceKeys, listAppFolders, loadStore } from '../load/index.js';
+import { appSourceKeys, listAppFolders, loadStore, STORE_FILES } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { checkServing, releaseLandings, releaseLog, resolveStore, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
@@ -149,7 +149,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const freshness = manifestFreshness(now, store.signing.expiresDays, history);
   const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
   const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
-  const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, now, stamps) : undefined;
+  const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, freshness, stamps) : undefined;
 
   // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
   const made = new Map<string, { record: AppRecord; index: Uint8Array }>();
@@ -242,7 +242,7 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
   const signing = loadManifestSigning(head, env);
   if (hasErrors(signing.diagnostics)) return { ...none, signing };
   const history = await reading;
-  const keyOf = recordKeys(root, head, signing, history, now, history.git ? undefined : stampFolders(root, folders));
+  const keyOf = recordKeys(root, head, signing, history, manifestFreshness(now, head.signing.expiresDays, history), history.git ? undefined : stampFolders(root, folders));
   const site = siteFilesOf(outDir);
   const reuse = new Map<string, AppRecord>();
   for (const folder of folders) {
@@ -261,9 +261,8 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
  * signing key, expiry day) with the folder's state (in git, the commit it is exactly at; outside
  * git, its file stamps) and its serial. Undefined for a folder that must be checked every time.
  */
-function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, now: Date, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
-  const freshness = manifestFreshness(now, store.signing.expiresDays, history);
-  const storeFile = ['store.yaml', 'store.yml', 'store.json'].find((f) => fileDigest(path.join(root, f)) !== 'missing') ?? 'store.yaml';
+function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, freshness: Freshness, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
+  const storeFile = STORE_FILES.find((f) => existsSync(path.join(root, f))) ?? 'store.yaml';
   const global = sha256Hex(JSON.stringify({
     format: RECORD_FORMAT,
     code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),

@@ -37,7 +37,8 @@ export interface LoadOptions {
   apps?: ReadonlySet<string>;
 }
 
-const STORE_FILES = ['store.yaml', 'store.yml', 'store.json'];
+/** The names store.yaml may have, in the order they are looked for. */
+export const STORE_FILES = ['store.yaml', 'store.yml', 'store.json'] as const;
 const APP_FILES = new Set(['app.yaml', 'app.yml', 'app.json']);
 const DATA_EXT = /\.(ya?ml|json)$/;
 
