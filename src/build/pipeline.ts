@@ -17,7 +17,7 @@ import { sha256Hex } from '../util/hash.js';
 import { displayPath, isInside } from '../util/paths.js';
 import { validateDocs } from '../validate/index.js';
 import { verifyStore, type TrustReport } from '../verify/index.js';
-import { depsUnchanged, fileDigest, folderStamp, indexPartReader, readRecords, writeIndexParts, writeRecords, type AppRecord } from './records.js';
+import { depsUnchanged, fileDigest, folderStamp, storeFileDigest, indexPartReader, readRecords, writeIndexParts, writeRecords, type AppRecord } from './records.js';
 
 /** Options shared by {@link checkStore} and {@link buildStore}. */
 export interface CheckOptions {
@@ -267,8 +267,8 @@ function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning
     format: RECORD_FORMAT,
     code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
     store: fileDigest(path.join(root, storeFile)),
-    ca: store.trust.ca ? fileDigest(path.join(root, store.trust.ca)) : null,
-    revoked: store.trust.revoked ? fileDigest(path.join(root, store.trust.revoked)) : null,
+    ca: storeFileDigest(root, store.trust.ca),
+    revoked: storeFileDigest(root, store.trust.revoked),
     signer: signing.signer?.keyid ?? null,
     expires: signing.signer ? freshness.expires : null,
     // Kept warnings name files relative to the working folder.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
 import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 import { fileStamp } from '../util/cache-files.js';
+import { isStoreFileProblem, readRegularFile, statStoreFile, storeRelative } from '../util/store-files.js';
 import { sha256Hex } from '../util/hash.js';
 
 /**
@@ -166,11 +167,17 @@ export function folderStamp(dir: string): string | undefined {
 
 /** sha256 of a file's bytes, or `missing`. */
 export function fileDigest(abs: string): string {
-  try {
-    return sha256Hex(readFileSync(abs));
-  } catch {
-    return 'missing';
-  }
+  // Never through a link or into a FIFO: the path may come from a store file.
+  const read = readRegularFile(abs, Number.MAX_SAFE_INTEGER);
+  return isStoreFileProblem(read) ? 'missing' : sha256Hex(read.bytes);
+}
+
+/** {@link fileDigest} of a path written in store.yaml, only when it names a file inside the store. */
+export function storeFileDigest(root: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const rel = storeRelative('', value);
+  if (rel === undefined || isStoreFileProblem(statStoreFile(root, rel))) return 'missing';
+  return fileDigest(path.join(root, rel));
 }
 
 /** Whether the files outside the folder an app's check read are still what they were. */

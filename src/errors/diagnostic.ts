@@ -36,8 +36,9 @@ type ArgsOf<S> = S extends { message: (...args: infer A) => string } ? A : never
 
 /** Makes a diagnostic from a catalog entry, its message arguments and where it happened. */
 export function diag<S extends ErrorSpec>(spec: S, args: ArgsOf<S>, at?: Position, severity?: Severity): Diagnostic {
-  const hint = typeof spec.hint === 'function' ? spec.hint(...args) : spec.hint;
-  const d: Diagnostic = { code: spec.code, severity: severity ?? spec.severity ?? 'error', message: spec.message(...args) };
+  const shown = args.map(bounded) as ArgsOf<S>;
+  const hint = typeof spec.hint === 'function' ? spec.hint(...shown) : spec.hint;
+  const d: Diagnostic = { code: spec.code, severity: severity ?? spec.severity ?? 'error', message: spec.message(...shown) };
   if (hint) d.hint = hint;
   if (at) {
     d.file = at.file;
@@ -46,6 +47,15 @@ export function diag<S extends ErrorSpec>(spec: S, args: ArgsOf<S>, at?: Positio
   }
   return d;
 }
+
+/**
+ * Arguments are mostly values quoted from store files, which strangers write: a 1 MB token must
+ * not become a 1 MB message (or a CI log line). Longer ones keep their first {@link MAX_QUOTE}
+ * characters; the slack keeps ordinary long paths and lists whole.
+ */
+const bounded = (a: unknown): unknown => (typeof a === 'string' && a.length > MAX_QUOTE + 56 ? `${a.slice(0, MAX_QUOTE)}…` : a);
+/** Characters of a quoted value kept in a message. */
+export const MAX_QUOTE = 200;
 
 /** True when any diagnostic is an error. */
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');

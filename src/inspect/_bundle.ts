@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { isRegularMember, MemberSet, type MemberProblem } from '../util/tar-member.js';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Header, Parser, ReadEntry } from 'tar';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
@@ -51,7 +52,25 @@ export async function readBundle(file: string, ctx: BundleContext): Promise<Bund
 
   // tar is loaded only when a bundle is read: most stores have none.
   const tar = await import('tar');
-  const head = await readHead(file);
+  const fh = await openRegular(file);
+  try {
+    return await scanBundle(fh, tar, ctx, { add, diagnostics, metadata, result });
+  } finally {
+    await fh.close();
+  }
+}
+
+interface ScanState {
+  /** Reports a problem once per code. */
+  add: (d: Diagnostic) => void;
+  diagnostics: Diagnostic[];
+  metadata: Map<string, Buffer>;
+  result: (complete: boolean, folder?: string) => BundleContents;
+}
+
+async function scanBundle(fh: FileHandle, tar: typeof import('tar'), ctx: BundleContext, { add, diagnostics, metadata, result }: ScanState): Promise<BundleContents> {
+  const { archive, limits } = ctx;
+  const head = await readHead(fh);
   if (head.size > limits.archiveSize) {
     add(diag(Errors.ArchiveTooLarge, [archive, head.size, limits.archiveSize], ctx.at));
     return result(false);
@@ -65,7 +84,7 @@ export async function readBundle(file: string, ctx: BundleContext): Promise<Bund
   }
 
   const scan = new TarScan(tar.Parser, ctx, add, metadata);
-  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
+  const input = fh.createReadStream({ start: 0, highWaterMark: 64 * 1024, autoClose: false });
   const gunzip = createGunzip();
   input.on('error', (e) => gunzip.destroy(e));
   input.pipe(gunzip);
@@ -100,16 +119,24 @@ export async function readBundle(file: string, ctx: BundleContext): Promise<Bund
 
 // --- internal ---
 
-async function readHead(file: string): Promise<{ size: number; bytes: Buffer }> {
-  const fh = await open(file, 'r');
-  try {
-    const { size } = await fh.stat();
-    const bytes = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(bytes, 0, 512, 0);
-    return { size, bytes: bytes.subarray(0, bytesRead) };
-  } finally {
+/** Opens never follow a link nor wait on a FIFO (the path was checked, this holds if it changed since). */
+const NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Opens the archive for reading, refusing a link, a FIFO or anything but a regular file at the open itself. */
+async function openRegular(file: string): Promise<FileHandle> {
+  const fh = await open(file, NO_FOLLOW);
+  if (!(await fh.stat()).isFile()) {
     await fh.close();
+    throw Object.assign(new Error('not a regular file'), { code: 'ENOENT' });
   }
+  return fh;
+}
+
+async function readHead(fh: FileHandle): Promise<{ size: number; bytes: Buffer }> {
+  const { size } = await fh.stat();
+  const bytes = Buffer.alloc(512);
+  const { bytesRead } = await fh.read(bytes, 0, 512, 0);
+  return { size, bytes: bytes.subarray(0, bytesRead) };
 }
 
 const startsWith = (b: Buffer, ...bytes: number[]) => bytes.every((x, i) => b[i] === x);
@@ -141,7 +168,16 @@ function gzipReason(err: Error): string {
   return err.message.replace(/[.\s]+$/, '') || 'invalid gzip data';
 }
 
-const REGULAR = new Set(['File', 'OldFile', 'ContiguousFile']);
+function memberDiagnostic(problem: MemberProblem, archive: string, member: string, e: ReadEntry, at: Position): Diagnostic {
+  switch (problem) {
+    case 'absolute': return diag(Errors.AbsolutePath, [archive, member], at);
+    case 'traversal': return diag(Errors.PathTraversal, [archive, member], at);
+    case 'symlink': return diag(Errors.Symlink, [archive, member, e.linkpath ?? ''], at);
+    case 'hardlink': return diag(Errors.Hardlink, [archive, member, e.linkpath ?? ''], at);
+    case 'special': return diag(Errors.SpecialFile, [archive, member, e.type], at);
+    case 'duplicate': return diag(Errors.DuplicateMember, [archive, member], at);
+  }
+}
 
 /** The tar parser and the per-member rules, fed decompressed chunks. */
 class TarScan {
@@ -152,7 +188,7 @@ class TarScan {
   #entries = 0;
   /** Headers plus announced member sizes: lets a bomb be refused at its header, before its body is inflated. */
   #announced = 0;
-  readonly #members = new Set<string>();
+  readonly #members = new MemberSet();
   readonly #tops = new Map<string, { dir: boolean; member: string }>();
 
   readonly #ctx: BundleContext;
@@ -204,25 +240,11 @@ class TarScan {
       return;
     }
 
-    const parts = member.split(/[\\/]+/).filter((p) => p !== '');
-    let safe = true;
-    if (/^([\\/]|[A-Za-z]:)/.test(member)) {
-      this.#add(diag(Errors.AbsolutePath, [archive, member], at));
-      safe = false;
-    }
-    if (parts.includes('..')) {
-      this.#add(diag(Errors.PathTraversal, [archive, member], at));
-      safe = false;
-    }
-    if (e.type === 'SymbolicLink') this.#add(diag(Errors.Symlink, [archive, member, e.linkpath ?? ''], at));
-    else if (e.type === 'Link') this.#add(diag(Errors.Hardlink, [archive, member, e.linkpath ?? ''], at));
-    else if (!REGULAR.has(e.type) && e.type !== 'Directory') this.#add(diag(Errors.SpecialFile, [archive, member, e.type], at));
+    const { key, parts, problems } = this.#members.check(member, e.type);
+    const safe = !problems.includes('absolute') && !problems.includes('traversal');
+    const duplicate = problems.includes('duplicate');
+    for (const problem of problems) this.#add(memberDiagnostic(problem, archive, member, e, at));
     if (parts.includes('.git')) this.#add(diag(Errors.GitFolder, [archive, member], at));
-
-    const key = parts.join('/');
-    const duplicate = this.#members.has(key);
-    if (duplicate) this.#add(diag(Errors.DuplicateMember, [archive, member], at));
-    this.#members.add(key);
 
     const top = parts[0];
     // A second copy of a member is refused, never read: the first copy's facts stand.
@@ -237,7 +259,7 @@ class TarScan {
 
     const first = this.#tops.keys().next().value;
     const isMetadata = (top === appId || top === first) && (key === infoXmlMember(top) || key === changelogMember(top));
-    if (!isMetadata || !REGULAR.has(e.type)) {
+    if (!isMetadata || !isRegularMember(e.type)) {
       e.resume();
       return;
     }

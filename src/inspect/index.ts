@@ -1,3 +1,4 @@
+import { isStoreFileProblem, statStoreFile } from '../util/store-files.js';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
 import type { InfoXml } from '../schema/info-xml.js';
@@ -45,6 +46,9 @@ export async function inspectStore(store: ResolvedStore, opts: InspectOptions): 
     for (const release of app.releases) {
       for (const entry of release.entries) {
         const file = opts.archivePath(entry);
+        // A committed archive that is a link, a folder, a FIFO or over the size limit is never opened; verify reports it.
+        const st = entry.file ? statStoreFile(store.root, entry.file) : undefined;
+        if (st && (isStoreFileProblem(st) || st.size > store.limits.archiveSize)) continue;
         if (file) tasks.push({ app, release, entry, file });
       }
     }

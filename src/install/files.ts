@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MemberSet, type MemberProblem } from '../util/tar-member.js';
 import type { ReadEntry } from 'tar';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { diskOp } from './http.js';
@@ -90,8 +91,11 @@ export const removeQuietly = (dir: string): Promise<void> => rm(dir, { recursive
  */
 export async function unpackTarGz(archive: string, dest: string, url: string): Promise<void> {
   let unsafe: { entry: string; why: string } | undefined;
+  // The same rule as the build's bundle inspector, so a name the build refused is refused here too.
+  const members = new MemberSet();
   const filter = (name: string, entry: ReadEntry | unknown): boolean => {
-    const why = unsafeReason(name, (entry as ReadEntry).type);
+    const [problem] = members.check(name, (entry as ReadEntry).type).problems;
+    const why = problem && UNSAFE[problem](entry as ReadEntry);
     if (why && !unsafe) unsafe = { entry: name, why };
     return !why && !unsafe;
   };
@@ -158,15 +162,15 @@ export async function currentTarget(root: string, app: string): Promise<string |
 
 // --- internal ---
 
-const SAFE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
-
-function unsafeReason(name: string, type: string | undefined): string | undefined {
-  if (type !== undefined && !SAFE_TYPES.has(type)) return `is a ${type === 'SymbolicLink' ? 'symbolic link' : type === 'Link' ? 'hard link' : `${type} entry`}`;
-  const parts = name.replace(/\\/g, '/').split('/');
-  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return 'has an absolute path';
-  if (parts.includes('..')) return 'points outside the install folder (..)';
-  return undefined;
-}
+/** How the client names each refused member in E_INSTALL_UNSAFE_ARCHIVE. */
+const UNSAFE: Record<MemberProblem, (e: ReadEntry) => string> = {
+  absolute: () => 'has an absolute path',
+  traversal: () => 'points outside the install folder (..)',
+  symlink: () => 'is a symbolic link',
+  hardlink: () => 'is a hard link',
+  special: (e) => `is a ${e.type} entry`,
+  duplicate: () => 'repeats an earlier member under another spelling',
+};
 
 async function exists(p: string): Promise<boolean> {
   try {

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import { defaultLimits } from '../schema/index.js';
 import { displayPath } from '../util/paths.js';
 import { ParseCache } from './parse-cache.js';
 import { parseInParallel } from './_parallel-parse.js';
 import { lazySource, type SourceDoc, type SourceKind } from './source.js';
+import { parseProblemDiagnostic, readStoreText } from './store-file.js';
 
 /** The raw store: every store file parsed, nothing checked yet. */
 export interface LoadedStore {
@@ -54,20 +55,13 @@ interface ReadFile {
   known?: { data: unknown };
 }
 
-function readText(root: string, rel: string, kind: SourceKind, cache: ParseCache, diagnostics: Diagnostic[]): ReadFile | undefined {
+function readText(root: string, rel: string, kind: SourceKind, limit: number, cache: ParseCache, diagnostics: Diagnostic[]): ReadFile | undefined {
   const abs = path.join(root, rel);
-  const file = displayPath(abs);
-  let text: string;
-  try {
-    // readFileSync: measured ~5x faster than fs.promises for many small files (perf-facts.md).
-    text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
-  } catch (e) {
-    diagnostics.push(diag(Errors.ReadFailed, [file, (e as NodeJS.ErrnoException).code ?? String(e)], { file }));
-    return undefined;
-  }
+  const text = readStoreText(root, rel, limit, diagnostics);
+  if (text === undefined) return undefined;
   const json = rel.endsWith('.json');
   const key = ParseCache.keyOf(text, json);
-  return { rel, kind, abs, file, text, json, key, known: cache.get(ParseCache.shardOf(rel), key) };
+  return { rel, kind, abs, file: displayPath(abs), text, json, key, known: cache.get(ParseCache.shardOf(rel), key) };
 }
 
 /**
@@ -80,13 +74,13 @@ function parseFiles(files: readonly ReadFile[], cache: ParseCache, diagnostics: 
   const parsed = parseInParallel(missing.map((f) => [f.text, f.json]));
   missing.forEach((f, i) => {
     const { data, problems } = parsed[i]!;
-    const spec = f.json ? Errors.JsonSyntax : Errors.YamlSyntax;
-    for (const p of problems) diagnostics.push(diag(spec, [p.message], { file: f.file, line: p.line, column: p.column }));
+    for (const p of problems) diagnostics.push(parseProblemDiagnostic(p, f.file, f.json));
     if (!problems.length) cache.set(ParseCache.shardOf(f.rel), f.key, data);
     f.known = { data: problems.length ? undefined : data };
   });
   return files.map(({ kind, file, rel, abs, text, json, key, known }) => lazySource({ kind, file, rel, abs, text, hash: key, data: known!.data }, json));
 }
+
 
 /**
  * A content key per app folder: a hash of store.yaml and of every file of the folder (app file
@@ -105,56 +99,47 @@ export function appSourceKeys(loaded: LoadedStore): Map<string, string> {
 }
 
 /**
- * The app folders of a store: sorted names of the folders (or links to folders) under
- * `<store>/apps/`, without those starting with `.` (which {@link loadStore} skips); [] when there
- * are none.
+ * The app folders of a store: sorted names of the folders under `<store>/apps/` (links are not
+ * followed: {@link loadStore} reports them), without those starting with `.` (which it skips);
+ * [] when there are none.
  */
 export function listAppFolders(storeDir: string): string[] {
-  const apps = path.join(path.resolve(storeDir), 'apps');
-  let entries;
-  try {
-    entries = readdirSync(apps, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const isDir = (e: (typeof entries)[number]) => e.isDirectory() || (e.isSymbolicLink() && !!statOf(path.join(apps, e.name))?.isDirectory());
-  return entries.filter((e) => !e.name.startsWith('.') && isDir(e)).map((e) => e.name).sort();
+  return listDir(path.join(path.resolve(storeDir), 'apps')).filter((e) => !e.name.startsWith('.') && e.isDirectory()).map((e) => e.name).sort();
 }
 
 /**
  * Reads `store.yaml` and every `apps/<id>/app.yaml` and `apps/<id>/releases/<version>.yaml|json`
  * (only the folders in `opts.apps`, when given). This is the only stage that reads store files;
- * later stages work on the returned documents.
+ * later stages work on the returned documents. Every file goes through the confined reader
+ * (src/util/store-files.ts), and every symbolic link met while listing the store is reported.
  */
 export function loadStore(storeDir: string, opts: LoadOptions = {}): LoadedStore {
   const root = path.resolve(storeDir);
   const cache = new ParseCache(opts.cacheDir);
   const diagnostics: Diagnostic[] = [];
-  const storeRel = STORE_FILES.find((f) => existsSync(path.join(root, f)));
+  const storeRel = STORE_FILES.find((f) => lstatSync(path.join(root, f), { throwIfNoEntry: false }));
   if (!storeRel) {
     diagnostics.push(diag(Errors.StoreNotFound, [displayPath(root)], { file: displayPath(path.join(root, 'store.yaml')) }));
     return { root, apps: [], diagnostics };
   }
-  const read: ReadFile[] = [];
-  const storeFile = readText(root, storeRel, 'store', cache, diagnostics);
-  if (storeFile) read.push(storeFile);
+  // store.yaml first: it may raise the size limit of the other files.
+  const storeFile = readText(root, storeRel, 'store', defaultLimits.storeFileSize, cache, diagnostics);
+  const [store] = storeFile ? parseFiles([storeFile], cache, diagnostics) : [];
+  const limit = storeFileLimit(store?.data);
+  reportLinksOutsideApps(root, diagnostics);
+
   const chosen = opts.apps && [...opts.apps].filter((f) => f && !f.startsWith('.') && !/[/\\]/.test(f));
-  const files = (chosen ? chosen.flatMap((f) => appFiles(root, f)) : fg.sync(['apps/*/app.{yaml,yml,json}', 'apps/*/releases/*'], { cwd: root, onlyFiles: true, dot: false })).sort();
-  for (const rel of files) {
-    const second = rel.split('/')[2];
-    if (second !== 'releases' || DATA_EXT.test(rel)) {
-      const f = readText(root, rel, second === 'releases' ? 'release' : 'app', cache, diagnostics);
+  const folders = chosen ?? listAppsFolder(root, diagnostics);
+  const read: ReadFile[] = [];
+  for (const folder of [...folders].sort()) {
+    for (const rel of appFiles(root, folder, diagnostics)) {
+      const f = readText(root, rel, rel.split('/')[2] === 'releases' ? 'release' : 'app', limit, cache, diagnostics);
       if (f) read.push(f);
-    } else {
-      const file = displayPath(path.join(root, rel));
-      diagnostics.push(diag(Errors.UnexpectedFile, [file], { file }));
     }
   }
   const docs = parseFiles(read, cache, diagnostics);
-  const store = storeFile ? docs[0] : undefined;
   const apps = new Map<string, LoadedApp>();
   for (const doc of docs) {
-    if (doc.kind === 'store') continue;
     const folder = doc.rel.split('/')[1]!;
     let a = apps.get(folder);
     if (!a) apps.set(folder, (a = { folder, releases: [] }));
@@ -162,7 +147,7 @@ export function loadStore(storeDir: string, opts: LoadOptions = {}): LoadedStore
     else a.releases.push(doc);
   }
   for (const a of apps.values()) {
-    if (!a.app) {
+    if (!a.app && !diagnostics.some((d) => d.file?.startsWith(`${displayPath(path.join(root, 'apps', a.folder))}/app.`))) {
       const dir = displayPath(path.join(root, 'apps', a.folder));
       diagnostics.push(diag(Errors.MissingAppFile, [dir], { file: `${dir}/app.yaml` }));
     }
@@ -175,31 +160,129 @@ export function loadStore(storeDir: string, opts: LoadOptions = {}): LoadedStore
 
 // --- internal ---
 
-/**
- * The files of one app folder that the glob of a whole load matches (`app.{yaml,yml,json}`,
- * `releases/*` without dot files; links followed), as store-relative paths. Listed directly:
- * fast-glob compiles each pattern, ~1.5 ms a folder, more than reading the folder.
- */
-function appFiles(root: string, folder: string): string[] {
-  const dir = path.join(root, 'apps', folder);
-  const files = (sub: string, keep: (name: string) => boolean) => {
-    let entries;
-    try {
-      entries = readdirSync(path.join(dir, sub), { withFileTypes: true });
-    } catch {
-      return [];
-    }
-    const isFile = (e: (typeof entries)[number]) => e.isFile() || (e.isSymbolicLink() && !!statOf(path.join(dir, sub, e.name))?.isFile());
-    return entries.filter((e) => keep(e.name) && isFile(e)).map((e) => path.posix.join('apps', folder, sub, e.name));
-  };
-  return [...files('', (n) => APP_FILES.has(n)), ...files('releases', (n) => !n.startsWith('.'))];
+/** The store-file size limit store.yaml sets (`limits.storeFileSize`), or the default. */
+function storeFileLimit(data: unknown): number {
+  const set = (data as { limits?: { storeFileSize?: unknown } } | undefined)?.limits?.storeFileSize;
+  return Number.isSafeInteger(set) && (set as number) > 0 ? (set as number) : defaultLimits.storeFileSize;
 }
 
-/** What a path (a link followed) is, or undefined for a broken link or one that cannot be followed, as the glob skips them. */
-function statOf(abs: string): Stats | undefined {
+
+function listDir(abs: string): Dirent[] {
   try {
-    return statSync(abs);
+    return readdirSync(abs, { withFileTypes: true });
   } catch {
-    return undefined;
+    return [];
   }
+}
+
+/** The folders under `apps/`, reporting links and files where the layout wants folders. */
+function listAppsFolder(root: string, out: Diagnostic[]): string[] {
+  const apps = path.join(root, 'apps');
+  const st = lstatSync(apps, { throwIfNoEntry: false });
+  if (!st) return [];
+  const shown = displayPath(apps);
+  if (st.isSymbolicLink()) {
+    out.push(diag(Errors.StoreSymlink, [shown], { file: shown }));
+    return [];
+  }
+  if (!st.isDirectory()) {
+    out.push(diag(Errors.NotAFolder, [shown], { file: shown }));
+    return [];
+  }
+  const folders: string[] = [];
+  for (const e of listDir(apps)) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isSymbolicLink()) reportLink(root, `apps/${e.name}`, out);
+    else if (e.isDirectory()) folders.push(e.name);
+  }
+  return folders;
+}
+
+/**
+ * The store files of one app folder (`app.{yaml,yml,json}`, `releases/*` without dot files) as
+ * store-relative paths, reporting what cannot be one (a link, a folder named like a release, a
+ * special file, a release file of another type) and every link elsewhere in the folder. Listed
+ * directly: fast-glob compiles each pattern, ~1.5 ms a folder, more than reading the folder.
+ */
+function appFiles(root: string, folder: string, out: Diagnostic[]): string[] {
+  const dirRel = `apps/${folder}`;
+  const dir = path.join(root, 'apps', folder);
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st) return [];
+  if (st.isSymbolicLink()) {
+    reportLink(root, dirRel, out);
+    return [];
+  }
+  if (!st.isDirectory()) return [];
+  const files: string[] = [];
+  for (const e of listDir(dir)) {
+    const rel = `${dirRel}/${e.name}`;
+    if (APP_FILES.has(e.name)) {
+      if (isStoreFile(root, rel, e, out)) files.push(rel);
+    } else if (e.name === 'releases') {
+      if (e.isSymbolicLink()) reportLink(root, rel, out);
+      else if (!e.isDirectory()) out.push(diag(Errors.NotAFolder, [displayPath(path.join(root, rel))], { file: displayPath(path.join(root, rel)) }));
+      else files.push(...releaseFiles(root, rel, out));
+    } else {
+      walkForLinks(root, rel, e, out);
+    }
+  }
+  return files;
+}
+
+function releaseFiles(root: string, releasesRel: string, out: Diagnostic[]): string[] {
+  const files: string[] = [];
+  for (const e of listDir(path.join(root, releasesRel))) {
+    if (e.name.startsWith('.')) continue;
+    const rel = `${releasesRel}/${e.name}`;
+    if (DATA_EXT.test(e.name)) {
+      if (isStoreFile(root, rel, e, out)) files.push(rel);
+    } else if (e.isSymbolicLink()) {
+      reportLink(root, rel, out);
+    } else if (e.isFile()) {
+      const file = displayPath(path.join(root, rel));
+      out.push(diag(Errors.UnexpectedFile, [file], { file }));
+    } else {
+      walkForLinks(root, rel, e, out);
+    }
+  }
+  return files;
+}
+
+/** Whether a listed store file can be read as one; reports why not. */
+function isStoreFile(root: string, rel: string, e: Dirent, out: Diagnostic[]): boolean {
+  if (e.isFile()) return true;
+  const file = displayPath(path.join(root, rel));
+  if (e.isSymbolicLink()) reportLink(root, rel, out);
+  else if (e.isDirectory()) out.push(diag(Errors.NotAFile, [file], { file }));
+  else out.push(diag(Errors.StoreSpecialFile, [file], { file }));
+  return false;
+}
+
+/**
+ * Reports every link under the store's own folders beside `apps/` (trust/ and the like) and at
+ * its top level. Dot folders and node_modules are skipped: a store kept at a repository's root
+ * has .git and the tool itself there, which the store never names.
+ */
+function reportLinksOutsideApps(root: string, out: Diagnostic[]): void {
+  for (const e of listDir(root)) {
+    if (e.name === 'apps' || e.name.startsWith('.') || e.name === 'node_modules') continue;
+    walkForLinks(root, e.name, e, out);
+  }
+}
+
+/** Reports `rel` when it is a link, and every link below it when it is a folder (at most {@link MAX_WALK} entries). */
+function walkForLinks(root: string, rel: string, e: Dirent, out: Diagnostic[], budget = { left: MAX_WALK }): void {
+  if (e.isSymbolicLink()) return reportLink(root, rel, out);
+  if (!e.isDirectory()) return;
+  for (const child of listDir(path.join(root, rel))) {
+    if (--budget.left < 0) return;
+    walkForLinks(root, `${rel}/${child.name}`, child, out, budget);
+  }
+}
+const MAX_WALK = 200_000;
+
+function reportLink(root: string, rel: string, out: Diagnostic[]): void {
+  const file = displayPath(path.join(root, rel));
+  out.push(diag(Errors.StoreSymlink, [file], { file }));
 }

@@ -59,10 +59,27 @@ export interface ParseProblem {
   message: string;
   line?: number;
   column?: number;
+  /** Set when the text parsed but its data is refused: too many alias uses, or nested too deep. */
+  kind?: 'aliases' | 'too-deep';
 }
+
+/** Most uses of YAML aliases in one file: an alias bomb expands exponentially. */
+export const MAX_ALIAS_COUNT = 100;
+/** Deepest nesting of store data; real store files are a few levels deep. */
+export const MAX_DEPTH = 64;
 
 /** Parses YAML or JSON (JSON through the YAML parser, so positions work the same way). */
 export function parseSource(text: string, json = false): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
+  try {
+    return parseUnguarded(text, json);
+  } catch (e) {
+    // The parser recurses per nesting level: runaway nesting overflows the stack before any limit applies.
+    if (e instanceof RangeError) return { data: undefined, lineCounter: new LineCounter(), problems: [{ message: e.message, kind: 'too-deep', line: 1, column: 1 }] };
+    throw e;
+  }
+}
+
+function parseUnguarded(text: string, json: boolean): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
   const lineCounter = new LineCounter();
   if (json) {
     // JSON.parse names the JSON mistake precisely; the YAML parser below only adds positions.
@@ -86,7 +103,39 @@ export function parseSource(text: string, json = false): { data: unknown; doc?: 
     });
     return { data: undefined, lineCounter, problems };
   }
-  return { data: doc.toJS({ maxAliasCount: 100 }), doc, lineCounter, problems: [] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    const at = firstAlias(text, lineCounter);
+    return { data: undefined, lineCounter, problems: [{ message: e.message, kind: 'aliases', ...at }] };
+  }
+  const deep = tooDeepAt(data);
+  if (deep) {
+    const pos = positionOf({ doc, lineCounter }, deep);
+    return { data: undefined, lineCounter, problems: [{ message: `nested deeper than ${MAX_DEPTH}`, kind: 'too-deep', line: pos?.line ?? 1, column: pos?.column ?? 1 }] };
+  }
+  return { data, doc, lineCounter, problems: [] };
+}
+
+/** The path to the first value nested deeper than {@link MAX_DEPTH}, found without recursion. */
+function tooDeepAt(data: unknown): (string | number)[] | undefined {
+  const stack: [unknown, (string | number)[]][] = [[data, []]];
+  while (stack.length) {
+    const [value, at] = stack.pop()!;
+    if (!value || typeof value !== 'object') continue;
+    if (at.length >= MAX_DEPTH) return at;
+    for (const [k, v] of Object.entries(value)) stack.push([v, [...at, Array.isArray(value) ? Number(k) : k]]);
+  }
+  return undefined;
+}
+
+/** Where the first alias (`*name`) of a text is, to point an alias-bomb error at it. */
+function firstAlias(text: string, lineCounter: LineCounter): { line: number; column: number } {
+  const m = /(^|[\s,[{:-])\*[^\s,\]}]/m.exec(text);
+  const pos = lineCounter.linePos(m ? m.index + m[1]!.length : 0);
+  return { line: pos.line, column: pos.col };
 }
 
 /** Line and column (1-based) of the value at a JSON-pointer-like path, or of the closest parent that exists. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { isStoreFileProblem, readStoreFile, storeRelative } from '../util/store-files.js';
 import path from 'node:path';
 import type { Diagnostic } from '../errors/index.js';
 import { loadStore } from '../load/index.js';
@@ -38,8 +38,10 @@ function readCertificates(store: ResolvedStore | undefined): Map<string, string>
     if (!cert) continue;
     if (cert.includes('-----BEGIN')) out.set(app.id, cert);
     else {
-      const file = path.join(store!.root, 'apps', app.id, cert);
-      if (existsSync(file)) out.set(app.id, readFileSync(file, 'utf8').replace(/\r\n/g, '\n'));
+      // The check itself reports a path that leaves the store or a link; here it is just not compared.
+      const rel = storeRelative(path.posix.dirname(app.rel), cert);
+      const read = rel === undefined ? undefined : readStoreFile(store!.root, rel, store!.limits.storeFileSize);
+      if (read && !isStoreFileProblem(read)) out.set(app.id, read.bytes.toString('utf8').replace(/\r\n/g, '\n'));
     }
   }
   return out;
@@ -57,8 +59,8 @@ export function snapshotStore(storeDir: string | undefined, display: string): St
 /** Records the sha256 of these store-relative archives (undefined for a missing one). */
 export function hashArchives(snap: ReturnType<typeof snapshotStore>, rels: readonly string[]): void {
   for (const rel of rels) {
-    const file = path.join(snap.loaded.root, rel);
-    snap.archives.set(rel, snap.loaded.root && existsSync(file) ? sha256Hex(readFileSync(file)) : undefined);
+    const read = snap.loaded.root ? readStoreFile(snap.loaded.root, rel, Number.MAX_SAFE_INTEGER) : undefined;
+    snap.archives.set(rel, read && !isStoreFileProblem(read) ? sha256Hex(read.bytes) : undefined);
   }
 }
 

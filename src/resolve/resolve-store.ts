@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { storeRelative } from '../util/store-files.js';
 import semver from 'semver';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
 import { lazyPosition, type SourceDoc } from '../load/index.js';
@@ -48,8 +49,8 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, report: (d
     let file: string | undefined;
     if (e.file !== undefined) {
       const appDir = path.posix.join('apps', appFolder);
-      file = path.posix.normalize(path.posix.join(appDir, e.file.replace(/\\/g, '/')));
-      if (path.posix.isAbsolute(e.file) || !file.startsWith(`${appDir}/`)) {
+      file = storeRelative(appDir, e.file, appDir);
+      if (file === undefined || file === appDir) {
         report(diag(Errors.FileOutsideApp, [e.file], at(rel.source, [...ptr, 'file'])));
         ok = false;
       }

@@ -1,3 +1,4 @@
+import type { Limits } from '../schema/index.js';
 import type { SemVer } from 'semver';
 import type { Position } from '../errors/index.js';
 
@@ -85,8 +86,8 @@ export type ResolvedApp = Readonly<{
   at: Position;
 }>;
 
-/** Archive limits applied by inspect. */
-export type Limits = Readonly<{ archiveSize: number; uncompressedSize: number; entries: number; metadataFileSize: number }>;
+/** Size limits of store files and archives (`limits` in store.yaml, defaults filled in). */
+export type { Limits } from '../schema/index.js';
 
 /** The whole store, normalized and cross-checked. Later stages take only this. */
 export type ResolvedStore = Readonly<{
@@ -106,10 +107,4 @@ export type ResolvedStore = Readonly<{
   apps: readonly ResolvedApp[];
 }>;
 
-/** Defaults for `limits` in store.yaml. */
-export const defaultLimits: Limits = {
-  archiveSize: 512 * 1024 ** 2,
-  uncompressedSize: 1024 ** 3,
-  entries: 20_000,
-  metadataFileSize: 1024 ** 2,
-};
+export { defaultLimits } from '../schema/index.js';

@@ -8,7 +8,7 @@ import { infoXmlSchema } from './info-xml.js';
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
 export { releaseSchema, type ReleaseFile, type EntryFile } from './release.js';
-export { storeSchema, type StoreFile, type ChannelFile } from './store.js';
+export { defaultLimits, storeSchema, type ChannelFile, type Limits, type StoreFile } from './store.js';
 export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.js';
 export {
   updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,

@@ -56,12 +56,13 @@ export const storeSchema = {
     limits: {
       type: 'object',
       additionalProperties: false,
-      description: 'Limits applied when inspecting archives.',
+      description: 'Size limits of store files and archives.',
       properties: {
         archiveSize: { type: 'integer', minimum: 1, description: 'Largest archive in bytes. Default: 512 MiB.' },
         uncompressedSize: { type: 'integer', minimum: 1, description: 'Largest total uncompressed size of an app bundle in bytes. Default: 1 GiB.' },
         entries: { type: 'integer', minimum: 1, description: 'Most entries in an app bundle. Default: 20000.' },
         metadataFileSize: { type: 'integer', minimum: 1, description: 'Largest info.xml or CHANGELOG.md read from a bundle. Default: 1 MiB.' },
+        storeFileSize: { type: 'integer', minimum: 1, description: 'Largest store file (store.yaml, app.yaml, a release file, a certificate, the revocation list) in bytes, refused before it is parsed. Default: 1 MiB.' },
       },
     },
     fetch: {
@@ -82,3 +83,15 @@ export const storeSchema = {
 export type StoreFile = FromSchema<typeof storeSchema>;
 /** One channel of `store.yaml`. */
 export type ChannelFile = StoreFile['channels'][number];
+
+/** Size limits, with every default filled in. */
+export type Limits = Readonly<{ archiveSize: number; uncompressedSize: number; entries: number; metadataFileSize: number; storeFileSize: number }>;
+
+/** Defaults for `limits` in store.yaml (the descriptions above say the same). */
+export const defaultLimits: Limits = {
+  archiveSize: 512 * 1024 ** 2,
+  uncompressedSize: 1024 ** 3,
+  entries: 20_000,
+  metadataFileSize: 1024 ** 2,
+  storeFileSize: 1024 ** 2,
+};

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { isStoreFileProblem, readRegularFile, type StoreFileProblem } from '../util/store-files.js';
 
 /** One archive to check: read it, compare size and sha256, then verify its signature. */
 export interface ArchiveTask {
@@ -11,12 +11,14 @@ export interface ArchiveTask {
   signature?: string;
   /** Key of the certificate in the certificate table sent with the tasks. */
   cert?: string;
+  /** Largest size read (the store's archive limit). */
+  limit: number;
 }
 
 /** What {@link checkArchive} found. `signatureOk` is set only when size and sha256 matched and a signature and key were given. */
 export interface ArchiveResult {
-  /** Why the file could not be read (`ENOENT` for a missing file). */
-  readError?: string;
+  /** Why the file could not be read: gone, replaced by a link or a FIFO since it was planned, unreadable. */
+  problem?: StoreFileProblem;
   size?: number;
   sha256?: string;
   signatureOk?: boolean;
@@ -37,12 +39,9 @@ export function keyCache(certs: Readonly<Record<string, string>>): (id: string) 
 
 /** Reads one archive and checks it. Pure apart from the read; runs in worker threads as well. */
 export function checkArchive(task: ArchiveTask, keyFor: (id: string) => KeyObject | undefined): ArchiveResult {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(task.path);
-  } catch (e) {
-    return { readError: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-  }
+  const read = readRegularFile(task.path, task.limit);
+  if (isStoreFileProblem(read)) return { problem: read };
+  const bytes = read.bytes;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const result: ArchiveResult = { size: bytes.length, sha256 };
   if (bytes.length !== task.size || sha256 !== task.sha256 || !task.signature || !task.cert) return result;

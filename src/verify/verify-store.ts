@@ -1,11 +1,11 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, StoreError, type Diagnostic, type Position } from '../errors/index.js';
-import { listAppFolders, parseSource } from '../load/index.js';
+import { listAppFolders, parseProblemDiagnostic, parseSource, readStoreText, storeFileDiagnostic } from '../load/index.js';
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
 import { compileValidator, revokedSchema, type RevokedFile } from '../schema/index.js';
 import { displayPath } from '../util/paths.js';
+import { isStoreFileProblem, readRegularFile, statStoreFile, storeRelative } from '../util/store-files.js';
 import { schemaDiagnostics } from '../validate/index.js';
 import { VerifyCache } from './_cache.js';
 import type { ArchiveResult, ArchiveTask } from './_check-archive.js';
@@ -52,9 +52,9 @@ export interface VerifyOptions extends PoolOptions {
 export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Promise<TrustReport> {
   const now = opts.now ?? new Date();
   const out: Diagnostic[] = [];
-  const texts = new SourceLines();
+  const texts = new SourceLines(store.limits.storeFileSize);
   const cas = loadCa(store, now, texts, out);
-  const revoked = loadRevocations(store, out);
+  const revoked = loadRevocations(store, texts, out);
   const trusts = store.apps.map((app) => checkApp(app, store, cas, revoked, now, texts, out));
 
   const cache = new VerifyCache(opts.cacheDir);
@@ -134,11 +134,15 @@ interface ReleaseState {
 class SourceLines {
   readonly #texts = new Map<string, string[]>();
 
+  constructor(readonly limit: number) {}
+
   at(abs: string, shown: string, key?: string): Position {
     if (!key) return { file: shown };
     let lines = this.#texts.get(abs);
     if (!lines) {
-      lines = existsSync(abs) ? readFileSync(abs, 'utf8').split('\n') : [];
+      // Only store files that loading already read as regular files get here; the read is still confined.
+      const read = readRegularFile(abs, this.limit);
+      lines = isStoreFileProblem(read) ? [] : read.bytes.toString('utf8').split('\n');
       this.#texts.set(abs, lines);
     }
     const i = lines.findIndex((l) => l.startsWith(`${key}:`));
@@ -159,15 +163,18 @@ function loadCa(store: ResolvedStore, now: Date, texts: SourceLines, out: Diagno
     if (needed) out.push(diag(Errors.CaNotConfigured, [], texts.at(storeYaml, displayPath(storeYaml), 'trust')));
     return undefined;
   }
-  const abs = path.join(store.root, store.trust.ca);
-  const shown = displayPath(abs);
-  if (!existsSync(abs)) {
-    out.push(diag(Errors.CaNotFound, [shown], texts.at(storeYaml, displayPath(storeYaml), 'trust')));
+  const at = texts.at(storeYaml, displayPath(storeYaml), 'trust');
+  const rel = storeRelative('', store.trust.ca);
+  if (rel === undefined) {
+    out.push(diag(Errors.PathOutsideStore, ['trust.ca', store.trust.ca], at));
     return undefined;
   }
+  const shown = displayPath(path.join(store.root, rel));
+  const pem = readStoreText(store.root, rel, store.limits.storeFileSize, out, { at, what: 'a certificate', missing: () => diag(Errors.CaNotFound, [shown], at) });
+  if (pem === undefined) return undefined;
   let cas: X509Certificate[];
   try {
-    cas = parseCertificates(readFileSync(abs, 'utf8'), shown);
+    cas = parseCertificates(pem, shown);
   } catch (e) {
     out.push(...placed(e, { file: shown }));
     return undefined;
@@ -187,22 +194,26 @@ interface Revocation {
 
 const validateRevoked = compileValidator<RevokedFile>(revokedSchema);
 
-function loadRevocations(store: ResolvedStore, out: Diagnostic[]): Map<string, Revocation> {
+function loadRevocations(store: ResolvedStore, texts: SourceLines, out: Diagnostic[]): Map<string, Revocation> {
   const map = new Map<string, Revocation>();
   if (!store.trust.revoked) return map;
-  const abs = path.join(store.root, store.trust.revoked);
-  const shown = displayPath(abs);
-  if (!existsSync(abs)) {
-    out.push(diag(Errors.RevokedNotFound, [shown], { file: displayPath(path.join(store.root, 'store.yaml')) }));
+  const storeYaml = path.join(store.root, 'store.yaml');
+  const at = texts.at(storeYaml, displayPath(storeYaml), 'trust');
+  const rel = storeRelative('', store.trust.revoked);
+  if (rel === undefined) {
+    out.push(diag(Errors.PathOutsideStore, ['trust.revoked', store.trust.revoked], at));
     return map;
   }
-  const text = readFileSync(abs, 'utf8');
+  const abs = path.join(store.root, rel);
+  const shown = displayPath(abs);
+  const text = readStoreText(store.root, rel, store.limits.storeFileSize, out, { at, missing: () => diag(Errors.RevokedNotFound, [shown], at) });
+  if (text === undefined) return map;
   const parsed = parseSource(text);
   if (parsed.problems.length) {
-    for (const p of parsed.problems) out.push(diag(Errors.YamlSyntax, [p.message], { file: shown, line: p.line, column: p.column }));
+    for (const p of parsed.problems) out.push(parseProblemDiagnostic(p, shown));
     return map;
   }
-  const source = { kind: 'store' as const, file: shown, rel: store.trust.revoked, abs, text, data: parsed.data, doc: parsed.doc, lineCounter: parsed.lineCounter };
+  const source = { kind: 'store' as const, file: shown, rel, abs, text, data: parsed.data, doc: parsed.doc, lineCounter: parsed.lineCounter };
   // An empty file (only comments) means nothing is revoked.
   if (parsed.data === null || parsed.data === undefined) return map;
   if (!validateRevoked(parsed.data)) {
@@ -255,14 +266,17 @@ function checkApp(
   }
   let pem = app.certificate;
   if (!/-----BEGIN/.test(pem)) {
-    const abs = path.join(store.root, path.dirname(app.rel), pem);
-    trust.certFile = abs;
-    trust.certLabel = displayPath(abs);
-    if (!existsSync(abs)) {
-      out.push(diag(Errors.CertNotFound, [app.id, trust.certLabel], certAt));
+    const rel = storeRelative(path.posix.dirname(app.rel), pem);
+    if (rel === undefined) {
+      out.push(diag(Errors.PathOutsideStore, ['certificate', pem], certAt));
       return trust;
     }
-    pem = readFileSync(abs, 'utf8');
+    const abs = path.join(store.root, rel);
+    trust.certFile = abs;
+    trust.certLabel = displayPath(abs);
+    const text = readStoreText(store.root, rel, store.limits.storeFileSize, out, { at: certAt, what: 'a certificate', missing: () => diag(Errors.CertNotFound, [app.id, trust.certLabel], certAt) });
+    if (text === undefined) return trust;
+    pem = text;
     trust.certAt = { file: trust.certLabel };
   }
   const problems: Diagnostic[] = [];
@@ -368,13 +382,25 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
       job.unsigned = false;
     }
   }
+  if (entry.file) {
+    // Resolve confined entry.file to the app folder; here the disk is looked at without following links.
+    const st = statStoreFile(store.root, entry.file);
+    if (isStoreFileProblem(st)) {
+      out.push(storeFileDiagnostic(st, store.root, entry.file, entry.at, 'an archive', () => diag(Errors.ArchiveNotFound, [shown], entry.at)));
+      return undefined;
+    }
+    if (st.size > store.limits.archiveSize) {
+      out.push(diag(Errors.ArchiveTooLarge, [shown, st.size, store.limits.archiveSize], entry.at));
+      return undefined;
+    }
+  }
   const app = trust.app.id;
   const known = cache.knownSha256(app, abs);
   const fp = trust.fingerprint ?? '';
   if (known && known.size === entry.size && known.sha256 === entry.sha256 && (!job.signature || cache.isVerified(app, known.sha256, fp, job.signature))) {
     job.result = { size: known.size, sha256: known.sha256, signatureOk: job.signature ? true : undefined };
   } else {
-    job.task = { path: abs, size: entry.size, sha256: entry.sha256, signature: job.signature, cert: job.signature ? fp : undefined };
+    job.task = { path: abs, size: entry.size, sha256: entry.sha256, signature: job.signature, cert: job.signature ? fp : undefined, limit: store.limits.archiveSize };
   }
   return job;
 }
@@ -383,8 +409,10 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
 function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wrongKey: Map<AppTrust, Set<string>>): boolean {
   const { entry, result, shown, trust } = job;
   if (!result) return false;
-  if (result.readError) {
-    out.push(result.readError === 'ENOENT' ? diag(Errors.ArchiveNotFound, [shown], entry.at) : diag(Errors.ReadFailed, [shown, result.readError], entry.at));
+  if (result.problem) {
+    out.push(entry.file
+      ? storeFileDiagnostic(result.problem, trust.root, entry.file, entry.at, 'an archive', () => diag(Errors.ArchiveNotFound, [shown], entry.at))
+      : result.problem.kind === 'missing' ? diag(Errors.ArchiveNotFound, [shown], entry.at) : diag(Errors.ReadFailed, [shown, result.problem.kind], entry.at));
     return false;
   }
   cache.rememberFile(trust.app.id, job.abs, result.sha256!);
@@ -401,7 +429,9 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
     cache.rememberVerified(trust.app.id, entry.sha256, trust.fingerprint!, job.signature);
     return true;
   }
-  const check = checkSignature(readFileSync(job.abs), job.signature, trust.key!);
+  const bytes = readRegularFile(job.abs, Number.MAX_SAFE_INTEGER);
+  if (isStoreFileProblem(bytes)) return false;
+  const check = checkSignature(bytes.bytes, job.signature, trust.key!);
   if (check.ok) return true;
   const what = `${shown} (${trust.app.id} ${job.release.version})`;
   const problem = signatureProblem(check, what, trust, entry.at, (sha512) => {
@@ -440,8 +470,9 @@ function archiveDigests(trust: AppTrust): Map<string, string> {
   trust.digests = new Map();
   for (const release of trust.app.releases) {
     for (const e of release.entries) {
-      const abs = e.file && path.join(trust.root, e.file);
-      if (abs && existsSync(abs)) trust.digests.set(sha512Hex(readFileSync(abs)), displayPath(abs));
+      if (!e.file || isStoreFileProblem(statStoreFile(trust.root, e.file))) continue;
+      const read = readRegularFile(path.join(trust.root, e.file), Number.MAX_SAFE_INTEGER);
+      if (!isStoreFileProblem(read)) trust.digests.set(sha512Hex(read.bytes), displayPath(path.join(trust.root, e.file)));
     }
   }
   return trust.digests;

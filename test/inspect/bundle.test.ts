@@ -112,10 +112,18 @@ describe('app bundle rules', () => {
     expect(r.code).toBe(1);
   });
 
-  it('refuses an archive built with a ./ prefix, naming the folder', async () => {
+  it('reads an archive built with a ./ prefix as the same members (names are normalized before every rule)', async () => {
     const r = await check(tgz([{ path: './', body: '' }, ...renamed('./news/')]));
-    expect(codes(r.diagnostics)).toEqual(['E_BUNDLE_FOLDER_NAME', 'E_INFO_XML_MISSING']);
-    expect(r.diagnostics.find((d) => d.code === 'E_BUNDLE_FOLDER_NAME')!.hint).toContain('./');
+    expect(codes(r.diagnostics)).toEqual([]);
+  });
+
+  it('finds a duplicate member or a reserved path behind another spelling', async () => {
+    const r = await check(tgz([
+      ...newsMembers(),
+      { path: 'news/./appinfo//info.xml', body: 'second' },
+      { path: 'news\\.git\\config', body: '' },
+    ]));
+    expect(codes(r.diagnostics)).toEqual(['E_ARCHIVE_DUPLICATE_MEMBER', 'E_ARCHIVE_GIT_FOLDER']);
   });
 
   it('reports every broken rule of one archive, each once', async () => {

@@ -29,17 +29,17 @@ function brokenStore(): string {
     'store/apps/news/App.yaml': 'id: [\n',
     'store/apps/orphan/releases/1.0.0.yaml': 'version: 1.0.0\n',
   });
-  // A linked release is read like a file; a broken link is skipped.
+  // Links are never followed: both are reported, whether they lead somewhere or not.
   symlinkSync('../../shelfnotes/releases/1.4.0.yaml', path.join(dir, 'store/apps/news/releases/1.4.0.yaml'));
   symlinkSync('../nowhere.yaml', path.join(dir, 'store/apps/news/releases/2.0.0.yaml'));
   return dir;
 }
 
 describe('listAppFolders', () => {
-  it('lists the folders (and links to folders) under apps/, sorted, without files and dot folders', () => {
+  it('lists the folders under apps/, sorted, without links, files and dot folders', () => {
     const dir = tmpStore({ 'store/apps/.hidden/app.yaml': 'id: hidden\n', 'store/apps/README.md': 'not an app\n' });
     symlinkSync(path.join(dir, 'store/apps/news'), path.join(dir, 'store/apps/alias'));
-    expect(listAppFolders(path.join(dir, 'store'))).toEqual(['alias', ...ALL]);
+    expect(listAppFolders(path.join(dir, 'store'))).toEqual(ALL);
   });
 
   it('is empty without an apps folder', () => {
@@ -55,12 +55,12 @@ describe('loadStore of chosen app folders', () => {
     const whole = loadStore(storeDir);
     const some = loadStore(storeDir, { apps: new Set(['news', 'orphan', 'gone']) });
     expect(some.apps.map((a) => a.folder)).toEqual(['news', 'orphan']);
-    expect(some.apps[0]!.releases.map((r) => r.rel.replace('apps/news/releases/', ''))).toEqual(['1.0.0.yaml', '1.1.0.yaml', '1.2.0-nightly.20260320.yaml', '1.4.0.yaml', '9.9.9.yaml']);
+    expect(some.apps[0]!.releases.map((r) => r.rel.replace('apps/news/releases/', ''))).toEqual(['1.0.0.yaml', '1.1.0.yaml', '1.2.0-nightly.20260320.yaml', '9.9.9.yaml']);
     expect(some.store?.data).toEqual(whole.store?.data);
     const mine = (rel: string) => rel === some.store!.rel || /^apps\/(news|orphan)\//.test(rel);
     expect(docsOf(some)).toEqual(Object.fromEntries(Object.entries(docsOf(whole)).filter(([rel]) => mine(rel))));
     expect(diagsOf(some).sort()).toEqual(diagsOf(whole).sort());
-    expect(diagsOf(some).map((d) => d.replace(/ .*\/apps\//, ' ')).sort()).toEqual(['E_APP_FILE_MISSING orphan/app.yaml', 'E_YAML_SYNTAX news/releases/9.9.9.yaml', 'W_UNEXPECTED_FILE news/releases/notes.txt']);
+    expect(diagsOf(some).map((d) => d.replace(/ .*\/apps\//, ' ')).sort()).toEqual(['E_APP_FILE_MISSING orphan/app.yaml', 'E_SYMLINK news/releases/1.4.0.yaml', 'E_SYMLINK news/releases/2.0.0.yaml', 'E_YAML_SYNTAX news/releases/9.9.9.yaml', 'W_UNEXPECTED_FILE news/releases/notes.txt']);
   });
 
   it('reports nothing of the folders it was not asked for', () => {
