@@ -65,7 +65,7 @@ export const trustErrors = {
   },
   CertCnMismatch: {
     code: 'E_CERT_CN_MISMATCH',
-    message: (app: string, cn: string) => `The certificate's CN is "${cn}", but the app id is "${app}"; they must be equal.`,
+    message: (app: string, cn: string) => `The certificate's CN is "${cn}", but the app id is "${app}"; it must have exactly one CN, equal to the id.`,
     hint: (app: string) => `Request a certificate for this app id: \`appshelf cert request ${app}\` (CN=${app}).`,
   },
   CertRevoked: {

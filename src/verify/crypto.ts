@@ -82,10 +82,19 @@ export function loadPublicKey(pem: string, source = 'the certificate'): KeyObjec
   }
 }
 
-/** The value of the CN attribute of a certificate subject (`undefined` when it has none). */
+/**
+ * Every CN value of a certificate subject, in any RDN (several attributes or one multi-valued
+ * one): a certificate is bound to an app only when this is exactly one value equal to its id.
+ */
+export function commonNames(cert: X509Certificate): string[] {
+  const cn = (cert.toLegacyObject().subject as Record<string, string | string[] | undefined> | undefined)?.CN;
+  return cn === undefined ? [] : Array.isArray(cn) ? cn : [cn];
+}
+
+/** The CN of a certificate subject when it has exactly one (`undefined` for none or several). */
 export function commonName(cert: X509Certificate): string | undefined {
-  const line = cert.subject.split('\n').find((l) => l.startsWith('CN='));
-  return line?.slice(3);
+  const all = commonNames(cert);
+  return all.length === 1 ? all[0] : undefined;
 }
 
 /** A certificate serial as lower-case hex without colons or leading zeros, so `00:AB` and `ab` compare equal. */

@@ -10,7 +10,7 @@ import { schemaDiagnostics } from '../validate/index.js';
 import { VerifyCache } from './_cache.js';
 import type { ArchiveResult, ArchiveTask } from './_check-archive.js';
 import { checkArchives, type PoolOptions } from './_pool.js';
-import { checkSignature, commonName, decodeBase64, normalizeSerial, parseCertificates, sha512Hex, type SignatureCheck } from './crypto.js';
+import { checkSignature, commonName, commonNames, decodeBase64, normalizeSerial, parseCertificates, sha512Hex, type SignatureCheck } from './crypto.js';
 
 /** What verification found: problems, and which releases are fully signed. */
 export interface TrustReport {
@@ -84,7 +84,8 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
     if (job.otherKey) addTo(wrongKey, job.trust, job.release.version);
   }
   for (const [trust, versions] of wrongKey) {
-    out.push(diag(Errors.CertChanged, [trust.app.id, [...versions].join(', ')], trust.certAt));
+    const changed = changedByCertificate(trust, versions, states);
+    if (changed.length) out.push(diag(Errors.CertChanged, [trust.app.id, changed.join(', ')], trust.certAt));
   }
   // Every app checked keeps only what it used (one whose archives are all gone, nothing). Shards of
   // apps with no folder left are deleted whether or not this run covered the whole store.
@@ -180,7 +181,7 @@ function loadCa(store: ResolvedStore, now: Date, texts: SourceLines, out: Diagno
     return undefined;
   }
   for (const ca of cas) {
-    if (!ca.ca) out.push(diag(Errors.CaNotCa, [shown, ca.subject.replace(/\n/g, ', ')], { file: shown }));
+    if (!ca.ca) out.push(diag(Errors.CaNotCa, [shown, oneLine(ca.subject)], { file: shown }));
     else if (new Date(ca.validTo) < now) out.push(diag(Errors.CaExpired, [shown, isoDay(ca.validTo)], { file: shown }));
   }
   const usable = cas.filter((c) => c.ca);
@@ -292,12 +293,12 @@ function checkApp(
   const at = trust.certAt;
   if (trust.key.asymmetricKeyType !== 'rsa') problems.push(diag(Errors.KeyNotRsa, [trust.certLabel, trust.key.asymmetricKeyType ?? 'unknown'], at));
   if (cert.subject === cert.issuer && cert.verify(cert.publicKey)) {
-    problems.push(diag(Errors.CertSelfSigned, [app.id, cert.subject.replace(/\n/g, ', ')], at));
+    problems.push(diag(Errors.CertSelfSigned, [app.id, oneLine(cert.subject)], at));
   } else if (cas && !cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
-    problems.push(diag(Errors.CertUntrusted, [app.id, cnOf(cert.issuer), cas.map((c) => commonName(c) ?? c.subject).join('" or "')], at));
+    problems.push(diag(Errors.CertUntrusted, [app.id, cnOf(cert.issuer), cas.map((c) => commonName(c) ?? oneLine(c.subject)).join('" or "')], at));
   }
-  const cn = commonName(cert);
-  if (cn !== app.id) problems.push(diag(Errors.CertCnMismatch, [app.id, cn ?? '(none)'], at));
+  const cns = commonNames(cert);
+  if (cns.length !== 1 || cns[0] !== app.id) problems.push(diag(Errors.CertCnMismatch, [app.id, cns.length ? cns.join('", "') : '(none)'], at));
   const revocation = revoked.get(normalizeSerial(cert.serialNumber));
   if (revocation) problems.push(diag(Errors.CertRevoked, [app.id, normalizeSerial(cert.serialNumber), revocation.date, revocation.reason], at));
   if (new Date(cert.validFrom) > now) problems.push(diag(Errors.CertNotYetValid, [app.id, isoDay(cert.validFrom)], at));
@@ -478,6 +479,21 @@ function archiveDigests(trust: AppTrust): Map<string, string> {
   return trust.digests;
 }
 
+/**
+ * The wrong-key releases that a certificate change explains: those older than every release that
+ * verifies with the current certificate (all of them when none does). A release newer than one
+ * that verifies was simply signed with another key: its own E_SIGNATURE_WRONG_KEY says so, and
+ * claiming a certificate change that did not happen would send its author the wrong way.
+ */
+function changedByCertificate(trust: AppTrust, versions: ReadonlySet<string>, states: ReadonlyMap<string, ReleaseState>): string[] {
+  const verified = trust.app.releases.filter((r) => {
+    const state = states.get(releaseKey(trust.app.id, r.version));
+    return state && state.entries > 0 && !state.unsigned && !state.unchecked;
+  });
+  const oldest = verified.reduce<ResolvedRelease | undefined>((a, r) => (!a || r.semver.compare(a.semver) < 0 ? r : a), undefined);
+  return trust.app.releases.filter((r) => versions.has(r.version) && (!oldest || r.semver.compare(oldest.semver) < 0)).map((r) => r.version);
+}
+
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   const set = map.get(key) ?? new Set<V>();
   set.add(value);
@@ -486,4 +502,7 @@ function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
 
 const isoDay = (date: string): string => new Date(date).toISOString().slice(0, 10);
 
-const cnOf = (dn: string): string => dn.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? dn.replace(/\n/g, ', ');
+/** A distinguished name on one line (X509Certificate puts one attribute per line). */
+const oneLine = (dn: string): string => dn.replace(/\n/g, ', ');
+
+const cnOf = (dn: string): string => dn.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? oneLine(dn);

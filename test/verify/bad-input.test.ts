@@ -77,7 +77,7 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'E_CERT_CN_MISMATCH')).toMatchObject({
       file: NEWS_CRT,
-      message: 'The certificate\'s CN is "newz", but the app id is "news"; they must be equal.',
+      message: 'The certificate\'s CN is "newz", but the app id is "news"; it must have exactly one CN, equal to the id.',
     });
   });
 
@@ -132,7 +132,7 @@ describe('bad input is refused with its own code, naming the file', () => {
     });
   });
 
-  it('signature by another key, reported as a certificate change by app and version', async () => {
+  it('signature by another key: no certificate change is claimed while an older release verifies', async () => {
     const dir = tmpStore();
     setSignature(dir, NEWS_110, signData(readFileSync(path.join(dir, 'store/apps/news/files/news-1.1.0.tar.gz')), quickKey()));
     const { code, diagnostics } = await check(dir);
@@ -141,7 +141,7 @@ describe('bad input is refused with its own code, naming the file', () => {
       file: NEWS_110,
       message: 'The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) is 256 bytes, but the certificate\'s 4096-bit key makes 512-byte signatures.',
     });
-    expect(only(diagnostics, 'E_CERT_CHANGED').message).toBe('Releases of "news" do not verify with its current certificate: 1.1.0.');
+    expect(diagnostics.filter((d) => d.code === 'E_CERT_CHANGED')).toEqual([]);
   });
 
   it('signature by another key of the same size', async () => {
@@ -155,7 +155,7 @@ describe('bad input is refused with its own code, naming the file', () => {
       line: 7,
       message: 'The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) was made by a different key than the one of store/apps/news/news.crt.',
     });
-    expect(only(diagnostics, 'E_CERT_CHANGED')).toMatchObject({ file: NEWS_CRT });
+    expect(diagnostics.filter((d) => d.code === 'E_CERT_CHANGED')).toEqual([]);
   });
 
   it('certificate change: a new key and certificate, releases not re-signed', async () => {
