@@ -31,6 +31,8 @@ export interface UpdateIndexEntry {
 /** A release that can be offered (yanked releases are left out). */
 export interface UpdateIndexRelease {
   version: string;
+  /** What `/update` answers say as the version, when it is spelled otherwise than `version`. */
+  updateVersion?: string;
   channels: string[];
   /** Percentage per channel. */
   rollout: Record<string, number>;
@@ -104,6 +106,7 @@ export function updateIndexApp(store: ResolvedStore, app: ResolvedApp): UpdateIn
         date: isoDate(r.date),
         entries: r.entries.map((e) => indexEntry(store, r, e)),
         rollout: sortedRecord(r.rollout),
+        updateVersion: r.updateVersion,
         version: r.version,
       })),
   };

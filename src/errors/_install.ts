@@ -57,6 +57,7 @@ export const installErrors = {
   InstallUnknownChannel: {
     code: 'E_INSTALL_UNKNOWN_CHANNEL',
     message: (channel: string, known: string) => `The store has no channel "${channel}" (it has ${known}).`,
+    hint: 'Pass one of the listed channels with --channel.',
   },
   InstallNoManifest: {
     code: 'E_INSTALL_NO_MANIFEST',
@@ -120,6 +121,7 @@ export const installErrors = {
   InstallArchiveUrl: {
     code: 'E_INSTALL_ARCHIVE_URL',
     message: (url: string) => `The archive URL "${url}" is not an http(s) URL.`,
+    hint: 'The store publishes a broken archive URL: tell its admins (its baseUrl in store.yaml must be an http(s) URL).',
   },
   InstallDownloadTooLarge: {
     code: 'E_INSTALL_DOWNLOAD_TOO_LARGE',
@@ -144,6 +146,7 @@ export const installErrors = {
   InstallArchiveCorrupt: {
     code: 'E_INSTALL_ARCHIVE_CORRUPT',
     message: (url: string, why: string) => `${url} could not be unpacked: ${why}.`,
+    hint: 'The download is not a valid .tar.gz: try again, and tell the store admins if it keeps failing.',
   },
   InstallDisk: {
     code: 'E_INSTALL_DISK',

@@ -39,18 +39,22 @@ export const serveErrors = {
   AusInvalidAppversion: {
     code: 'E_AUS_INVALID_APPVERSION',
     message: (value: string) => `Query parameter appversion=${value} is not a version (expected major.minor.patch such as 1.4.2; "1" and "1.4" are completed).`,
+    hint: 'Send the installed version as major.minor.patch, e.g. appversion=1.4.2.',
   },
   AusInvalidOsversion: {
     code: 'E_AUS_INVALID_OSVERSION',
     message: (value: string) => `Query parameter osversion=${value} is not a version (expected major.minor.patch such as 10.15.7; "10" and "10.15" are completed).`,
+    hint: 'Send the OS version as major.minor.patch, e.g. osversion=10.15.7.',
   },
   AusMissingOsversion: {
     code: 'E_AUS_MISSING_OSVERSION',
     message: (os: string) => `Query parameter osversion is required for os=${os} (only windows and osx have a default).`,
+    hint: 'Add osversion=MAJOR.MINOR.PATCH to the query (e.g. osversion=5.15.0 for a Linux kernel).',
   },
   AusListParam: {
     code: 'E_AUS_LIST_PARAM',
     message: (name: string) => `Query parameter ${name} was given as a list (repeated, or written ${name}[]=…); give it once.`,
+    hint: 'Send the parameter once, as name=value.',
   },
   // --- appshelf import aus ---
   AusDirMissing: {
@@ -72,11 +76,13 @@ export const serveErrors = {
     code: 'W_AUS_HIDDEN',
     severity: 'warning',
     message: (what: string) => `Skipped the hidden ${what}, as auto-update-server does.`,
+    hint: 'Rename the file or folder without the leading dot if it should be imported.',
   },
   AusNotJson: {
     code: 'W_AUS_NOT_JSON',
     severity: 'warning',
     message: (name: string) => `Skipped ${name}: auto-update-server reads only files ending in ".json" (lower case).`,
+    hint: 'Rename the file to end in .json if auto-update-server served it; otherwise nothing is lost.',
   },
   AusMalformedJson: {
     code: 'W_AUS_MALFORMED_JSON',
@@ -88,6 +94,7 @@ export const serveErrors = {
     code: 'W_AUS_MISSING_FIELD',
     severity: 'warning',
     message: (field: string, effect: string) => `Skipped ${field === 'entry' ? 'an entry' : 'the update'}: \`${field}\` is missing or not ${field === 'channels' || field === 'architectures' ? 'a list' : 'text'} (${effect}).`,
+    hint: 'Add the field to the update file and import again, or add the release afterwards with `appshelf release add`.',
   },
   AusInvalidVersion: {
     code: 'W_AUS_INVALID_VERSION',
@@ -112,12 +119,14 @@ export const serveErrors = {
     code: 'W_AUS_UNSUPPORTED_VALUE',
     severity: 'warning',
     message: (entry: number, field: string, value: string, rule: string) => `Skipped entry ${entry}: ${field} "${value}" cannot be stored in appshelf (${rule}).`,
+    hint: 'Correct the value in the update file and import again, or add the entry afterwards with `appshelf release add`.',
   },
   AusStringList: {
     code: 'W_AUS_STRING_LIST',
     severity: 'warning',
     message: (field: string, value: string) =>
       `\`${field}\` is the text "${value}", not a list; imported as ["${value}"]. auto-update-server matched any part of the text (e.g. "${value.slice(0, Math.max(1, value.length - 1))}").`,
+    hint: 'Check the imported list: it now matches only that exact name.',
   },
   AusMerged: {
     code: 'W_AUS_MERGED',
@@ -130,10 +139,12 @@ export const serveErrors = {
     severity: 'warning',
     message: (entry: number, key: string, version: string, first: string) =>
       `Skipped entry ${entry}: ${version} already has a ${key} file (from ${first}); appshelf keeps one file per os, architecture and format in a release.`,
+    hint: 'Add the skipped file as its own release, or keep the one file that serves every client of that platform.',
   },
   AusPercentage: {
     code: 'W_AUS_PERCENTAGE',
     severity: 'warning',
     message: (entry: number, value: number, used: number) => `Entry ${entry}: percentage ${value} is outside 0–100; imported as ${used}.`,
+    hint: 'Check the imported rollout percentage in the release file (`appshelf rollout` changes it).',
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -10,6 +10,7 @@ export const storeErrors = {
   ReadFailed: {
     code: 'E_READ_FAILED',
     message: (file: string, reason: string) => `Cannot read ${file}: ${reason}.`,
+    hint: 'Check that the file exists and that this user may read it (EACCES: file permissions; EIO: the disk).',
   },
   YamlSyntax: {
     code: 'E_YAML_SYNTAX',
@@ -19,6 +20,7 @@ export const storeErrors = {
   JsonSyntax: {
     code: 'E_JSON_SYNTAX',
     message: (reason: string) => `JSON syntax error: ${reason}`,
+    hint: 'Fix the JSON at this position (a missing comma or quote, or a trailing comma); or write the file as YAML.',
   },
   UnexpectedFile: {
     code: 'W_UNEXPECTED_FILE',
@@ -41,14 +43,19 @@ export const storeErrors = {
   SchemaMissingKey: {
     code: 'E_SCHEMA_REQUIRED',
     message: (key: string, where: string) => `Missing required key "${key}"${where ? ` in ${where}` : ''}.`,
+    hint: (key: string) => `Add "${key}:"; the published JSON Schemas (public/schemas/) list every key and what it holds.`,
   },
   SchemaType: {
     code: 'E_SCHEMA_TYPE',
-    message: (where: string, expected: string) => `${where} must be ${expected}.`,
+    message: (where: string, expected: string, _unquotedNumber?: boolean) => `${where} must be ${expected}.`,
+    hint: (_where: string, expected: string, unquotedNumber?: boolean) => unquotedNumber
+      ? 'YAML reads an unquoted 1.0 or 10 as a number: put the value in quotes ("1.0.0"); a version is a full semantic version, MAJOR.MINOR.PATCH.'
+      : `Write ${expected} here; the published JSON Schemas (public/schemas/) describe each key.`,
   },
   SchemaValue: {
     code: 'E_SCHEMA_VALUE',
     message: (where: string, detail: string) => `${where} ${detail}.`,
+    hint: 'Change the value to one the key allows; the published JSON Schemas (public/schemas/) describe each key.',
   },
   AppIdMismatch: {
     code: 'E_APP_ID_FOLDER',
@@ -62,8 +69,10 @@ export const storeErrors = {
   },
   InvalidSemver: {
     code: 'E_SEMVER',
-    message: (version: string) => `"${version}" is not a valid semantic version.`,
-    hint: 'Use MAJOR.MINOR.PATCH with an optional -prerelease and +build suffix, e.g. 1.5.0 or 1.5.0-300.',
+    message: (version: string, _canonical?: string) => `"${version}" is not a valid semantic version.`,
+    hint: (_version: string, canonical?: string) => canonical
+      ? `Write ${canonical} (semver has no "v" or "=" prefix), and name the file releases/${canonical}.yaml.`
+      : 'Use MAJOR.MINOR.PATCH with an optional -prerelease and +build suffix, e.g. 1.5.0 or 1.5.0-300.',
   },
   InvalidRange: {
     code: 'E_RANGE',
@@ -78,6 +87,7 @@ export const storeErrors = {
   DuplicateChannel: {
     code: 'E_CHANNEL_DUPLICATE',
     message: (channel: string) => `Channel "${channel}" is defined twice.`,
+    hint: 'Remove one of the two entries from `channels:` in store.yaml (names must be unique).',
   },
   DuplicateVersion: {
     code: 'E_VERSION_DUPLICATE',
@@ -87,6 +97,7 @@ export const storeErrors = {
   PinUnknownVersion: {
     code: 'E_PIN_UNKNOWN',
     message: (channel: string, version: string) => `Channel "${channel}" is pinned to ${version}, which is not a release of this app.`,
+    hint: 'Pin a version that has a release file in this app folder, or remove the pin (`appshelf unpin`).',
   },
   PinNotInChannel: {
     code: 'E_PIN_CHANNEL',
@@ -102,6 +113,16 @@ export const storeErrors = {
     code: 'E_FILE_OUTSIDE',
     message: (file: string) => `Release file ${file} points outside the app folder.`,
     hint: 'Keep archives under apps/<id>/ (e.g. apps/<id>/files/).',
+  },
+  PlatformAlias: {
+    code: 'E_PLATFORM_ALIAS',
+    message: (field: string, name: string, canonical: string) => `${field} "${name}" is another tool's name for "${canonical}"; clients ask for "${canonical}", so no client would receive this file.`,
+    hint: (_field: string, _name: string, canonical: string) => `Write "${canonical}" (the names are listed in docs/store-format.md).`,
+  },
+  PlatformUnknown: {
+    code: 'E_PLATFORM_UNKNOWN',
+    message: (field: string, name: string, known: string) => `${field} "${name}" is not a name this store knows (known: ${known}).`,
+    hint: (field: string) => `Use one of the known names, or declare the name in store.yaml under platforms.${field === 'os' ? 'os' : 'architectures'} if clients really send it.`,
   },
   DuplicateEntry: {
     code: 'E_ENTRY_DUPLICATE',
@@ -136,5 +157,6 @@ export const storeErrors = {
   WriteFailed: {
     code: 'E_WRITE_FAILED',
     message: (dir: string, reason: string) => `Cannot write ${dir}: ${reason}. The previous site is unchanged.`,
+    hint: 'Free disk space or fix the permissions of the output folder, then build again.',
   },
 } as const satisfies Record<string, ErrorSpec>;

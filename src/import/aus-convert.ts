@@ -3,6 +3,7 @@ import semver from 'semver';
 import { stringify } from 'yaml';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import type { AusEntry } from './aus-parse.js';
+import { platformName } from '../schema/index.js';
 
 /** Size and digest of an archive; absent from the map when the file does not exist. */
 export interface ArchiveFacts {
@@ -50,12 +51,29 @@ const yamlText = (header: string, value: unknown): string => `${header}\n${strin
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
+/** The os and architecture names the imported entries use. */
+interface Platforms {
+  os: Set<string>;
+  architectures: Set<string>;
+}
+
+/**
+ * store.yaml's `platforms` for the names outside appshelf's vocabulary: auto-update-server clients
+ * send the names its update files used (`x64`, `win`), so an imported store must keep serving them.
+ */
+function storePlatforms(used: Platforms): { platforms?: { os?: string[]; architectures?: string[] } } {
+  const os = [...used.os].filter((n) => !platformName('os', n).known).sort();
+  const architectures = [...used.architectures].filter((n) => !platformName('arch', n).known).sort();
+  if (!os.length && !architectures.length) return {};
+  return { platforms: { ...(os.length ? { os } : {}), ...(architectures.length ? { architectures } : {}) } };
+}
+
 interface ReleaseDraft {
   version: string;
   entries: AusEntry[];
 }
 
-function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMap<string, ArchiveFacts>, files: Map<string, StoreFileContent>, report: (d: Diagnostic) => void) {
+function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMap<string, ArchiveFacts>, files: Map<string, StoreFileContent>, platforms: Platforms, report: (d: Diagnostic) => void) {
   const { version } = draft;
   const channels: string[] = [];
   const rollout: Record<string, number> = {};
@@ -100,6 +118,8 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
       names.set(e.archive, name);
       files.set(`apps/${appId}/files/${version}/${name}`, { copyFrom: e.archive });
     }
+    platforms.os.add(e.os);
+    for (const a of archs) platforms.architectures.add(a);
     out.push({
       os: e.os,
       architectures: archs,
@@ -115,8 +135,12 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
   const partial = Object.fromEntries(Object.entries(rollout).filter(([, p]) => p < 100));
   const date = new Date(Math.max(...draft.entries.map((e) => e.mtime.getTime()))).toISOString();
   const sources = [...new Set(draft.entries.map((e) => e.file))].join(', ');
-  files.set(`apps/${appId}/releases/${version}.yaml`, yamlText(`# Imported from auto-update-server: ${sources}`, {
-    version,
+  // A store version is exact semver; the spelling auto-update-server clients were answered with is kept.
+  const exact = semver.parse(version)!;
+  const canonical = `${exact.version}${exact.build.length ? `+${exact.build.join('.')}` : ''}`;
+  files.set(`apps/${appId}/releases/${canonical}.yaml`, yamlText(`# Imported from auto-update-server: ${sources}`, {
+    version: canonical,
+    ...(canonical !== version ? { updateVersion: version } : {}),
     channels,
     date,
     ...(Object.keys(partial).length ? { rollout: partial } : {}),
@@ -148,6 +172,7 @@ export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<s
   let apps = 0;
   let releases = 0;
   let written = 0;
+  const platforms: Platforms = { os: new Set(), architectures: new Set() };
   for (const name of [...byApp.keys()].sort()) {
     let id = appIdFor(name);
     for (let i = 2; ids.has(id); i++) id = `${appIdFor(name)}_${i}`;
@@ -164,7 +189,7 @@ export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<s
     }
     let appReleases = 0;
     for (const d of drafts.sort((a, b) => semver.rcompare(a.version, b.version))) {
-      const n = convertRelease(id, d, archives, files, report);
+      const n = convertRelease(id, d, archives, files, platforms, report);
       if (!n) continue;
       written += n;
       appReleases++;
@@ -188,6 +213,7 @@ export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<s
     // auto-update-server offers a release only on the channels it lists.
     includeMoreMature: false,
     trust: { signatures: 'optional' },
+    ...storePlatforms(platforms),
   }));
   return { files, diagnostics, apps, releases, entries: written };
 }

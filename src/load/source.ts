@@ -68,10 +68,13 @@ export const MAX_ALIAS_COUNT = 100;
 /** Deepest nesting of store data; real store files are a few levels deep. */
 export const MAX_DEPTH = 64;
 
-/** Parses YAML or JSON (JSON through the YAML parser, so positions work the same way). */
-export function parseSource(text: string, json = false): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
+/**
+ * Parses YAML or JSON (JSON through the YAML parser, so positions work the same way).
+ * `allText` reads every scalar as text (for files of hex serials and the like).
+ */
+export function parseSource(text: string, json = false, opts: { allText?: boolean } = {}): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
   try {
-    return parseUnguarded(text, json);
+    return parseUnguarded(text, json, opts.allText ?? false);
   } catch (e) {
     // The parser recurses per nesting level: runaway nesting overflows the stack before any limit applies.
     if (e instanceof RangeError) return { data: undefined, lineCounter: new LineCounter(), problems: [{ message: e.message, kind: 'too-deep', line: 1, column: 1 }] };
@@ -79,7 +82,7 @@ export function parseSource(text: string, json = false): { data: unknown; doc?: 
   }
 }
 
-function parseUnguarded(text: string, json: boolean): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
+function parseUnguarded(text: string, json: boolean, allText: boolean): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
   const lineCounter = new LineCounter();
   if (json) {
     // JSON.parse names the JSON mistake precisely; the YAML parser below only adds positions.
@@ -93,7 +96,9 @@ function parseUnguarded(text: string, json: boolean): { data: unknown; doc?: Doc
       return { data: undefined, lineCounter, problems: [{ message, line: pos.line, column: pos.col }] };
     }
   }
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // allText (YAML's failsafe schema): every scalar is the text as written, so a hex serial such as
+  // 1234 or 12e4 is not read as a number (and never loses digits as a float).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, ...(allText ? { schema: 'failsafe' as const } : {}) });
   if (doc.errors.length) {
     // Later errors are nearly always consequences of the first one.
     const problems = doc.errors.slice(0, 1).map((e) => {

@@ -3,7 +3,7 @@ import { storeRelative } from '../util/store-files.js';
 import semver from 'semver';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
 import { lazyPosition, type SourceDoc } from '../load/index.js';
-import type { AppFile, ReleaseFile, StoreFile } from '../schema/index.js';
+import { ARCH_NAMES, OS_NAMES, platformName, type AppFile, type ReleaseFile, type StoreFile } from '../schema/index.js';
 import type { Checked, CheckedApp, ValidatedStore } from '../validate/index.js';
 import { defaultLimits, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
 
@@ -35,13 +35,33 @@ function resolveChannels(store: Checked<StoreFile>, report: (d: Diagnostic) => v
   return out;
 }
 
-function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, report: (d: Diagnostic) => void): ResolvedEntry[] {
+/** The platform names a store accepts: the built-in vocabulary plus store.yaml's `platforms`. */
+interface Vocabulary {
+  os: readonly string[];
+  architectures: readonly string[];
+}
+
+/** Reports an os or architecture name outside the vocabulary; true when it is known. */
+function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary, where: Position, report: (d: Diagnostic) => void): boolean {
+  const extra = kind === 'os' ? vocabulary.os : vocabulary.architectures;
+  const found = platformName(kind, name, extra);
+  if (found.known) return true;
+  const field = kind === 'os' ? 'os' : 'architecture';
+  if (found.canonical) report(diag(Errors.PlatformAlias, [field, name, found.canonical], where));
+  else report(diag(Errors.PlatformUnknown, [field, name, [...(kind === 'os' ? OS_NAMES : ARCH_NAMES), ...extra].join(', ')], where));
+  return false;
+}
+
+function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedEntry[] {
   const entries: ResolvedEntry[] = [];
   const seen = new Map<string, number>();
   (rel.data.entries ?? []).forEach((e, index) => {
     const ptr = ['entries', index];
     const here = at(rel.source, ptr);
-    let ok = true;
+    let ok = knownPlatform('os', e.os, vocabulary, at(rel.source, [...ptr, 'os']), report);
+    e.architectures.forEach((a, i) => {
+      if (!knownPlatform('arch', a, vocabulary, at(rel.source, [...ptr, 'architectures', i]), report)) ok = false;
+    });
     if ((e.file === undefined) === (e.url === undefined)) {
       report(diag(Errors.EntrySource, [e.file !== undefined ? 'both are given' : 'neither is given'], here));
       ok = false;
@@ -93,11 +113,14 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, report: (d
   return entries;
 }
 
-function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedRelease | undefined {
+function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedRelease | undefined {
   const { data, source } = rel;
+  // semver.parse forgives a "v" prefix and spaces; a store version must be written exactly as it is published.
   const parsed = semver.parse(data.version);
-  if (!parsed) {
-    report(diag(Errors.InvalidSemver, [data.version], at(source, '/version')));
+  const exact = parsed && `${parsed.version}${parsed.build.length ? `+${parsed.build.join('.')}` : ''}`;
+  if (!parsed || exact !== data.version) {
+    const near = exact ?? (/^\d+\.\d+$/.test(data.version) ? `${data.version}.0` : undefined);
+    report(diag(Errors.InvalidSemver, [data.version, near], at(source, '/version')));
     return undefined;
   }
   const stem = path.posix.basename(source.rel).replace(/\.(ya?ml|json)$/, '');
@@ -122,6 +145,7 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
   return {
     app: app.app?.data.id ?? app.folder,
     version: data.version,
+    updateVersion: data.updateVersion,
     semver: parsed,
     channels: data.channels,
     date: data.date,
@@ -131,16 +155,16 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
     yankReason: data.yankReason,
     docker: data.docker,
     rollout,
-    entries: resolveEntries(app.folder, rel, report),
+    entries: resolveEntries(app.folder, rel, vocabulary, report),
     rel: source.rel,
     at: { file: source.file },
   };
 }
 
-function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedRelease[] {
+function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedRelease[] {
   const releases: ResolvedRelease[] = [];
   for (const r of app.releases) {
-    const resolved = resolveRelease(app, r, channels, report);
+    const resolved = resolveRelease(app, r, channels, vocabulary, report);
     if (!resolved) continue;
     const twin = releases.find((x) => semver.compare(x.semver, resolved.semver) === 0);
     if (twin) {
@@ -154,9 +178,9 @@ function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>
   return releases;
 }
 
-function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, report: (d: Diagnostic) => void): ResolvedApp | undefined {
+function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedApp | undefined {
   // Releases are checked even when app.yaml is broken, so one run reports every problem.
-  const releases = resolveReleases(app, channels, report);
+  const releases = resolveReleases(app, channels, vocabulary, report);
   if (!app.app) return undefined;
   const { data, source } = app.app;
   if (data.id !== app.folder) report(diag(Errors.AppIdMismatch, [data.id, app.folder], at(source, '/id')));
@@ -205,7 +229,8 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
   const s = validated.store.data;
   const channels = resolveChannels(validated.store, report);
   const byName = new Map(channels.map((c) => [c.name, c]));
-  const apps = validated.apps.flatMap((a) => resolveApp(a, byName, report) ?? []).sort((a, b) => a.id.localeCompare(b.id));
+  const vocabulary: Vocabulary = { os: s.platforms?.os ?? [], architectures: s.platforms?.architectures ?? [] };
+  const apps = validated.apps.flatMap((a) => resolveApp(a, byName, vocabulary, report) ?? []).sort((a, b) => a.id.localeCompare(b.id));
   const limits = { ...defaultLimits, ...s.limits };
   const store: ResolvedStore = {
     root: validated.root,

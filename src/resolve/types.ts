@@ -41,6 +41,8 @@ export type ResolvedEntry = Readonly<{
 export type ResolvedRelease = Readonly<{
   app: string;
   version: string;
+  /** The spelling `/update` answers give (`updateVersion` of the release file), when not `version`. */
+  updateVersion?: string;
   semver: SemVer;
   channels: readonly string[];
   /** ISO date as written, if any. */

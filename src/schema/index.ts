@@ -25,3 +25,4 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'platform-index.schema.json': platformIndexSchema,
   'info-xml.schema.json': infoXmlSchema,
 };
+export { ARCH_ALIASES, ARCH_NAMES, OS_ALIASES, OS_NAMES, platformName, type PlatformName } from './platforms.js';

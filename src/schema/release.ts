@@ -31,6 +31,10 @@ export const releaseSchema = {
   properties: {
     $schema: { type: 'string' },
     version: { ...version, description: 'Semantic version; must equal the file name.' },
+    updateVersion: {
+      type: 'string', minLength: 1, maxLength: 128,
+      description: 'The version as auto-update-server clients see it in /update answers, when it was spelled otherwise there (e.g. v2.3.0); written by `appshelf import aus`. Default: version.',
+    },
     channels: { type: 'array', minItems: 1, uniqueItems: true, items: channelName },
     date: {
       type: 'string',

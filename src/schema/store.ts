@@ -31,6 +31,15 @@ export const storeSchema = {
       description: 'Public URL the built site is served from; archive URLs in manifests are made absolute with it.',
     },
     admins: { ...stringList, description: 'Store admins: may change any app (see `check --actor`).' },
+    platforms: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Names of operating systems and architectures this store uses besides the built-in ones (docs/store-format.md lists those).',
+      properties: {
+        os: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]*$', maxLength: 32 } },
+        architectures: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]*$', maxLength: 32 } },
+      },
+    },
     channels: { type: 'array', minItems: 1, items: channel },
     includeMoreMature: {
       type: 'boolean',

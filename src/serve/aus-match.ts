@@ -158,7 +158,7 @@ function jsonBody(index: UpdateIndex, c: Candidate, percentage: number): Buffer 
     // Same keys and order as auto-update-server; path and jsonpath are public URLs, not server paths.
     body = Buffer.from(JSON.stringify({
       app: c.app.name,
-      version: c.release.version,
+      version: c.release.updateVersion ?? c.release.version,
       channels: c.release.channels,
       compatible: { os: c.entry.os, osversion: c.entry.osversion, architectures: c.entry.architectures, appversion: c.entry.appversion },
       percentage,

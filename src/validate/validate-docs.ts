@@ -35,6 +35,11 @@ function readablePath(pointer: string): string {
     .reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
 }
 
+/** The value at a JSON pointer of parsed data. */
+function valueAt(data: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1).reduce<unknown>((v, s) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[s.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), data);
+}
+
 function describeType(e: ErrorObject): string {
   const t = (e.params as { type?: string | string[] }).type;
   const list = Array.isArray(t) ? t : [t ?? 'valid'];
@@ -62,7 +67,8 @@ export function schemaDiagnostics(source: SourceDoc, errors: readonly ErrorObjec
     } else if (e.keyword === 'propertyNames') {
       continue; // reported through the inner error, which names the key
     } else if (e.keyword === 'type') {
-      d = diag(Errors.SchemaType, [where || 'The document', describeType(e)], { file: source.file, ...positionOf(source, e.instancePath) });
+      const unquotedNumber = typeof valueAt(source.data, e.instancePath) === 'number' && [(e.params as { type?: unknown }).type].flat().includes('string');
+      d = diag(Errors.SchemaType, [where || 'The document', describeType(e), unquotedNumber], { file: source.file, ...positionOf(source, e.instancePath) });
     } else {
       const detail = e.keyword === 'enum'
         ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`

@@ -209,7 +209,8 @@ function loadRevocations(store: ResolvedStore, texts: SourceLines, out: Diagnost
   const shown = displayPath(abs);
   const text = readStoreText(store.root, rel, store.limits.storeFileSize, out, { at, missing: () => diag(Errors.RevokedNotFound, [shown], at) });
   if (text === undefined) return map;
-  const parsed = parseSource(text);
+  // Serials are hex: an unquoted 1234 must stay the text it is.
+  const parsed = parseSource(text, false, { allText: true });
   if (parsed.problems.length) {
     for (const p of parsed.problems) out.push(parseProblemDiagnostic(p, shown));
     return map;

@@ -51,7 +51,9 @@ describe('importAus on an auto-update-server folder', () => {
     // percentage 0 means 100 (no rollout key); the entry's own app/version/channels are overwritten
     const beta = parse(readFileSync(path.join(out, 'apps/myapp/releases/1.6.0.yaml'), 'utf8'));
     expect([beta.channels, beta.rollout, beta.entries.length]).toEqual([['beta'], undefined, 2]);
-    expect(parse(readFileSync(path.join(out, 'apps/other/releases/v2.3.0.yaml'), 'utf8')).version).toBe('v2.3.0');
+    // A store version is exact semver; /update answers keep the spelling the reference server gave.
+    const other = parse(readFileSync(path.join(out, 'apps/other/releases/2.3.0.yaml'), 'utf8'));
+    expect([other.version, other.updateVersion]).toEqual(['2.3.0', 'v2.3.0']);
   });
 
   it('runs as `appshelf import aus`, refuses a non-empty target, and fails when nothing is importable', async () => {

@@ -83,7 +83,7 @@ Examples:
     if (file && (!oses.length || !archs.length)) throw new UsageError('--file needs --os and --arch.');
     if (!file && (oses.length || archs.length || str(args, 'key'))) throw new UsageError('--os, --arch and --key describe a --file; give the file too.');
     if (notesFile && changelogFile) throw new UsageError('Give --notes or --changelog-from, not both.');
-    if (!semver.valid(version)) throw new StoreError(diag(Errors.InvalidSemver, [version]));
+    if (semver.valid(version) !== version) throw new StoreError(diag(Errors.InvalidSemver, [version, semver.valid(version) ?? undefined]));
     const date = str(args, 'date');
     if (date !== undefined && (!DATE.test(date) || Number.isNaN(Date.parse(date)))) throw new StoreError(diag(Errors.InvalidDate, [date]));
     for (const field of ['osversion', 'appversion'] as const) {
