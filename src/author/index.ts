@@ -1,6 +1,6 @@
 // Authoring: pure edits of the store's YAML (yaml's Document API keeps comments and layout).
 // The CLI commands read and write the files; everything here takes and returns text.
-export { authorContext, requireApp, requireRelease, requireChannel, type AuthorContext, type AppTarget, type ReleaseTarget } from './context.js';
+export { authorContext, requireApp, requireRelease, requireChannel, requirePlatform, type AuthorContext, type AppTarget, type ReleaseTarget } from './context.js';
 export { registerApp, pinChannel, unpinChannel, setLocked, setDockerImage, type RegisterInput } from './app.js';
 export { createRelease, addToRelease, setRollout, promoteRelease, entryFormat, type EntryInput, type ReleaseInput } from './release.js';
 export { changelogSection } from './changelog.js';

@@ -86,6 +86,11 @@ export const policyErrors = {
     message: (file: string) => `${file} already exists with different bytes.`,
     hint: 'Archives are never overwritten: give the new file another name (e.g. with its version in it).',
   },
+  AuthorSignatureRequired: {
+    code: 'E_AUTHOR_SIGNATURE_REQUIRED',
+    message: (app: string, version: string) => `The store requires signed releases, but no --key was given to sign the file of ${app} ${version}.`,
+    hint: 'Pass --key APP.key (the app\'s private key, from `appshelf cert request`); the store.yaml setting trust.signatures: required makes unsigned entries an error.',
+  },
   AuthorChangelogSection: {
     code: 'E_AUTHOR_CHANGELOG_SECTION',
     message: (file: string, version: string) => `${file} has no section for version ${version}.`,

@@ -243,6 +243,7 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
     trust: { ca: s.trust?.ca, revoked: s.trust?.revoked, signaturesRequired: (s.trust?.signatures ?? 'required') === 'required' },
     signing: { publicKey: s.signing?.publicKey, expiresDays: s.signing?.expiresDays ?? 7 },
     limits,
+    platforms: vocabulary,
     fetch: {
       allowLoopback: s.fetch?.allowLoopback ?? false,
       allowHttp: s.fetch?.allowHttp ?? false,

@@ -105,6 +105,8 @@ export type ResolvedStore = Readonly<{
   trust: Readonly<{ ca?: string; revoked?: string; signaturesRequired: boolean }>;
   signing: Readonly<{ publicKey?: string; expiresDays: number }>;
   limits: Limits;
+  /** os and architecture names store.yaml adds to the built-in vocabulary (schema/platforms.ts). */
+  platforms: Readonly<{ os: readonly string[]; architectures: readonly string[] }>;
   fetch: Readonly<{ allowLoopback: boolean; allowHttp: boolean; timeoutSeconds: number; maxSize: number }>;
   apps: readonly ResolvedApp[];
 }>;

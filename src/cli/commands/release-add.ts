@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
-import { addToRelease, authorContext, changelogSection, createRelease, requireApp, requireChannel, setDockerImage, type EntryInput, type ReleaseInput } from '../../author/index.js';
+import { addToRelease, authorContext, changelogSection, createRelease, requireApp, requireChannel, requirePlatform, setDockerImage, type EntryInput, type ReleaseInput } from '../../author/index.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { sha256Hex } from '../../util/hash.js';
@@ -95,6 +95,11 @@ Examples:
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const target = requireApp(ctx, id);
     for (const c of channels) requireChannel(ctx, c);
+    for (const os of oses) requirePlatform(ctx, 'os', os);
+    for (const arch of archs) requirePlatform(ctx, 'arch', arch);
+    if (file && !str(args, 'key') && ctx.store.trust.signaturesRequired) {
+      throw new StoreError(diag(Errors.AuthorSignatureRequired, [id, version], { file: ctx.loaded.store?.file ?? `${ctx.display}/store.yaml` }));
+    }
     if (target.app.locked) throw new StoreError(diag(Errors.AppLocked, [id, version], { file: target.source.file, ...positionOf(target.source, ['locked']) }));
     const loadedApp = ctx.loaded.apps.find((a) => a.folder === id)!;
     const existing = target.app.releases.find((r) => semver.eq(r.semver, version));
