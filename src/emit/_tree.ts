@@ -1,4 +1,4 @@
-import { closeSync, constants, copyFileSync, existsSync, linkSync, mkdirSync, openSync, renameSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, writeFileSync, writevSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,12 @@ export function runTreeJob(job: TreeJob): TreeResult {
       closeSync(fd);
     }
   }
-  for (const [rel, from] of job.copies) copyFileSync(from, at(rel), constants.COPYFILE_FICLONE);
+  for (const [rel, from] of job.copies) {
+    // Copies are archives the check found to be plain files of the store; a link put in their
+    // place since then must not carry a file from outside the store into the site.
+    if (!lstatSync(from).isFile()) throw Object.assign(new Error(`${from} is no longer a regular file`), { code: 'ELOOP' });
+    copyFileSync(from, at(rel), constants.COPYFILE_FICLONE);
+  }
   let reused = 0;
   for (const [rel, from] of job.reuse) {
     try {

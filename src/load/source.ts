@@ -104,7 +104,10 @@ function parseUnguarded(text: string, json: boolean, allText: boolean): { data: 
     const problems = doc.errors.slice(0, 1).map((e) => {
       const pos = e.linePos?.[0];
       // prettyErrors appends " at line N, column M:" and a code frame; the position is reported separately.
-      return { message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), line: pos?.line, column: pos?.col };
+      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      // The parser turns its own stack overflow on runaway nesting into a syntax error.
+      const kind = /Maximum call stack/i.test(message) ? ('too-deep' as const) : undefined;
+      return { message, line: pos?.line, column: pos?.col, ...(kind ? { kind } : {}) };
     });
     return { data: undefined, lineCounter, problems };
   }
