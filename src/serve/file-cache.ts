@@ -1,0 +1,129 @@
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** One stored representation of a file (identity, br or gzip). */
+export interface MemoryBody {
+  body: Buffer;
+  etag: string;
+  /** Last-Modified in whole seconds since the epoch, for If-Modified-Since. */
+  mtimeSeconds: number;
+  headers: Readonly<Record<string, string | number>>;
+}
+
+/** A small file answered from memory, with its precompressed siblings when the build wrote them. */
+export interface MemoryFile {
+  identity: MemoryBody;
+  br?: MemoryBody;
+  gzip?: MemoryBody;
+}
+
+/** The file (and siblings) a cached answer was read from: what must still be there to keep it. */
+export interface FileStamp {
+  /** Site path of the file read (`/api/v1/apps.json`); the request path may differ (`/` → `/index.html`). */
+  file: string;
+  /** `dev:ino:size:mtimeMs` of the file, its `.br` and its `.gz` (`-` when absent). */
+  stamp: string;
+}
+
+/** `dev:ino:size:mtimeMs` of a file, `-` for none: the same text means the same bytes (builds never write in place). */
+export const stampOf = (st: Stats | undefined): string => (st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` : '-');
+
+interface Entry extends FileStamp {
+  value: MemoryFile;
+  bytes: number;
+  /** The build it was read for; a request of another build does not see it. */
+  build: number;
+  /** The build being loaded, when a reload found the same file there too. */
+  next?: number;
+}
+
+/**
+ * The small files answered from memory: least recently used first out, bounded by bytes (bodies
+ * of all representations). One cache serves every build the server loads; on a reload the
+ * entries still valid for the new build (same file, same inode) are handed over, the others
+ * dropped, so a reload neither empties the hot set nor holds two builds' files.
+ */
+export class FileCache {
+  private readonly entries = new Map<string, Entry>();
+  private held = 0;
+  /** The build being served: files read for an older one (a request that began before a reload) are not kept. */
+  live = 0;
+
+  /** @param limit bytes held at most; 0 disables the cache. */
+  constructor(readonly limit: number) {}
+
+  /** Bytes held now. */
+  get bytes(): number {
+    return this.held;
+  }
+
+  /** Number of request paths held now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The file cached for this request path and build, marked as just used. */
+  get(key: string, build: number): MemoryFile | undefined {
+    const e = this.entries.get(key);
+    if (!e || (e.build !== build && e.next !== build)) return undefined;
+    // Most recently used last (a Map keeps insertion order): eviction takes from the front.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.value;
+  }
+
+  /** Stores a file read for a build; drops the least recently used ones beyond the limit. */
+  set(key: string, build: number, value: MemoryFile, from: FileStamp): void {
+    const bytes = value.identity.body.byteLength + (value.br?.body.byteLength ?? 0) + (value.gzip?.body.byteLength ?? 0);
+    if (bytes > this.limit || build !== this.live) return;
+    this.delete(key);
+    this.entries.set(key, { ...from, value, bytes, build });
+    this.held += bytes;
+    for (const [k, e] of this.entries) {
+      if (this.held <= this.limit) break;
+      this.entries.delete(k);
+      this.held -= e.bytes;
+    }
+  }
+
+  private delete(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    this.held -= e.bytes;
+  }
+
+  /**
+   * Marks the entries of build `from` that build `to` (read from `root`) has too, the same files
+   * with the same inodes: they will answer for both. Stats only, three per entry, 256 at a time.
+   * Then {@link switchTo} makes `to` the live build.
+   */
+  async carryOver(from: number, to: number, root: string): Promise<number> {
+    const stampAt = (rel: string) => stat(path.join(root, rel)).then(stampOf, () => '-');
+    const items = [...this.entries.values()].filter((e) => e.build === from);
+    let kept = 0;
+    for (let i = 0; i < items.length; i += 256) {
+      await Promise.all(items.slice(i, i + 256).map(async (e) => {
+        if ((await Promise.all([e.file, `${e.file}.br`, `${e.file}.gz`].map(stampAt))).join('/') !== e.stamp) return;
+        e.next = to;
+        kept++;
+      }));
+    }
+    return kept;
+  }
+
+  /** Makes `build` the live one: entries carried over to it stay, every other is dropped. */
+  switchTo(build: number): void {
+    this.live = build;
+    for (const [k, e] of this.entries) {
+      if (e.next === build) {
+        e.build = build;
+        e.next = undefined;
+      } else if (e.build !== build) {
+        this.entries.delete(k);
+        this.held -= e.bytes;
+      }
+    }
+  }
+}
