@@ -155,8 +155,8 @@ async function main() {
     console.log('| what | server | req/s | p99 | ratio |');
     console.log('|---|---|---:|---:|---|');
     console.log(`| (a) static manifest \`${MANIFEST}\` (${manifestBytes} B) | nginx | ${fmt(nginx.rps)} | ${fmt(nginx.p99, 2)} ms | 1.00 |`);
-    console.log(`| (a) the same manifest | appshelf serve | ${fmt(stat.rps)} | ${fmt(stat.p99, 2)} ms | **${fmt(stat.rps / nginx.rps, 2)} × nginx** (aim ≥ 0.5) |`);
-    console.log(`| (b) \`${QUERY}\` (${queryBytes} B) | appshelf serve | ${fmt(update.rps)} | ${fmt(update.p99, 2)} ms | **${fmt(update.rps / stat.rps, 2)} × (a)** (aim ≥ 0.8), ${fmt(update.rps / nginx.rps, 2)} × nginx |`);
+    console.log(`| (a) the same manifest | appshelf serve | ${fmt(stat.rps)} | ${fmt(stat.p99, 2)} ms | **${fmt(stat.rps / nginx.rps, 2)} × nginx** (aim ≥ 0.9) |`);
+    console.log(`| (b) \`${QUERY}\` (${queryBytes} B) | appshelf serve | ${fmt(update.rps)} | ${fmt(update.p99, 2)} ms | **${fmt(update.rps / stat.rps, 2)} × (a)** (aim ≥ 0.9), ${fmt(update.rps / nginx.rps, 2)} × nginx |`);
     console.log(`| (b) the same query made unique (\`&n=<counter>\`), so never answered from the remembered answers | appshelf serve | ${fmt(fresh.rps)} | ${fmt(fresh.p99, 2)} ms | ${fmt(fresh.rps / stat.rps, 2)} × (a) |`);
     console.log('');
     console.log(`Load: 200 connections for ${loadSeconds} s over ${paths.length} routes (manifest, API, /update.json, archive, /healthz): ` +

@@ -66,7 +66,7 @@ export interface CompiledUpdateIndex {
 export const REMEMBERED_QUERIES = 10_000;
 
 /** Default bound of the compiled-app cache, in bytes of the apps' JSON. */
-export const COMPILED_APP_BYTES = 16 * 1024 * 1024;
+export const COMPILED_APP_BYTES = 4 * 1024 * 1024;
 
 const gt = (a: readonly number[], b: readonly number[]): boolean => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! > b[2]!;
 

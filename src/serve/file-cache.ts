@@ -29,6 +29,10 @@ export interface FileStamp {
 /** `dev:ino:size:mtimeMs` of a file, `-` for none: the same text means the same bytes (builds never write in place). */
 export const stampOf = (st: Stats | undefined): string => (st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` : '-');
 
+// What an entry costs besides its bodies (the map entry, the key, three header objects): counted
+// against the limit, so the limit is close to the memory really used.
+const ENTRY_OVERHEAD = 1024;
+
 interface Entry extends FileStamp {
   value: MemoryFile;
   bytes: number;
@@ -53,7 +57,7 @@ export class FileCache {
   /** @param limit bytes held at most; 0 disables the cache. */
   constructor(readonly limit: number) {}
 
-  /** Bytes held now. */
+  /** Bytes held now (bodies, plus an estimate of each entry's own cost). */
   get bytes(): number {
     return this.held;
   }
@@ -75,7 +79,7 @@ export class FileCache {
 
   /** Stores a file read for a build; drops the least recently used ones beyond the limit. */
   set(key: string, build: number, value: MemoryFile, from: FileStamp): void {
-    const bytes = value.identity.body.byteLength + (value.br?.body.byteLength ?? 0) + (value.gzip?.body.byteLength ?? 0);
+    const bytes = ENTRY_OVERHEAD + value.identity.body.byteLength + (value.br?.body.byteLength ?? 0) + (value.gzip?.body.byteLength ?? 0);
     if (bytes > this.limit || build !== this.live) return;
     this.delete(key);
     this.entries.set(key, { ...from, value, bytes, build });
