@@ -40,11 +40,14 @@ interface Entry extends FileStamp {
   build: number;
   /** The build being loaded, when a reload found the same file there too. */
   next?: number;
+  /** Asked for since eviction last passed it (its second chance). */
+  used: boolean;
 }
 
 /**
- * The small files answered from memory: least recently used first out, bounded by bytes (bodies
- * of all representations). One cache serves every build the server loads; on a reload the
+ * The small files answered from memory, bounded by bytes (bodies of all representations): a
+ * second-chance list, which evicts much like least-recently-used while a hit only sets a flag
+ * (moving the entry in the map on every hit cost the hottest path two map updates). One cache serves every build the server loads; on a reload the
  * entries still valid for the new build (same file, same inode) are handed over, the others
  * dropped, so a reload neither empties the hot set nor holds two builds' files.
  */
@@ -71,9 +74,7 @@ export class FileCache {
   get(key: string, build: number): MemoryFile | undefined {
     const e = this.entries.get(key);
     if (!e || (e.build !== build && e.next !== build)) return undefined;
-    // Most recently used last (a Map keeps insertion order): eviction takes from the front.
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    e.used = true;
     return e.value;
   }
 
@@ -82,12 +83,17 @@ export class FileCache {
     const bytes = ENTRY_OVERHEAD + value.identity.body.byteLength + (value.br?.body.byteLength ?? 0) + (value.gzip?.body.byteLength ?? 0);
     if (bytes > this.limit || build !== this.live) return;
     this.delete(key);
-    this.entries.set(key, { ...from, value, bytes, build });
+    this.entries.set(key, { ...from, value, bytes, build, used: false });
     this.held += bytes;
+    // From the oldest: an entry used since it was last passed goes to the back once, unused ones
+    // out; never the one just stored (it fits alone, so this ends).
     for (const [k, e] of this.entries) {
       if (this.held <= this.limit) break;
       this.entries.delete(k);
-      this.held -= e.bytes;
+      if (e.used || k === key) {
+        e.used = false;
+        this.entries.set(k, e);
+      } else this.held -= e.bytes;
     }
   }
 

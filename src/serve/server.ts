@@ -18,7 +18,7 @@ export interface StoreServerOptions extends SiteOptions {
   log?: (line: string) => void;
   /** Files up to this size (bytes, each representation) are answered from memory. @default 262144 */
   memoryFileLimit?: number;
-  /** Bytes of small files held in memory at most (least recently used out first); 0 reads every file from disk. @default 67108864 */
+  /** Bytes of small files held in memory at most (least recently used out first); 0 reads every file from disk. @default 33554432 */
   cacheBytes?: number;
   /** Time allowed to receive request headers (slow clients get 408). @default 10000 */
   headersTimeout?: number;
@@ -33,7 +33,7 @@ export interface StoreServerOptions extends SiteOptions {
 }
 
 /** Default of {@link StoreServerOptions.cacheBytes}. */
-export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** A running (or ready to run) store server. */
 export interface StoreServer {

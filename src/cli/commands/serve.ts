@@ -25,7 +25,7 @@ Options:
   --host H      interface (default: 127.0.0.1; 0.0.0.0 for all)
   --watch       reload by itself when a build replaces DIR
   --cache-mb N  memory for small files, least recently used out first
-                (default: 64; 0 reads every request from disk)
+                (default: 32; 0 reads every request from disk)
   -h, --help    show this help`,
   options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, 'cache-mb': { type: 'string' } },
   async run(args) {
@@ -35,7 +35,7 @@ Options:
     if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got "${portText}").`);
     const host = str(args, 'host', '127.0.0.1')!;
     const log = (line: string) => args.io.err(`${line}\n`);
-    const cacheText = str(args, 'cache-mb', '64')!;
+    const cacheText = str(args, 'cache-mb', '32')!;
     const cacheMb = /^\d+$/.test(cacheText) ? Number(cacheText) : NaN;
     if (!Number.isSafeInteger(cacheMb) || cacheMb > 1024 * 1024) throw new UsageError(`--cache-mb must be a whole number of megabytes (got "${cacheText}").`);
     const store = await createStoreServer(dir, { watch: args.values.watch === true, log, cacheBytes: cacheMb * 1024 * 1024 });
