@@ -42,6 +42,8 @@ export interface UpdateMatch {
 export interface UpdateAnswer {
   json: Buffer;
   download: Pick<UpdateIndexEntry, 'path' | 'url' | 'fileName'>;
+  /** The headers of the `/update.json` answer, made once (the remembered answer is sent as is). */
+  headers?: Readonly<Record<string, string | number>>;
 }
 
 /**
@@ -279,7 +281,11 @@ export function matchQuery(compiled: CompiledUpdateIndex, search: string, info: 
   if (answer === undefined && !compiled.answers.has(search)) {
     try {
       const found = matchUpdate(compiled, info(search));
-      answer = found && { json: found.json, download: { path: found.entry.path, url: found.entry.url, fileName: found.entry.fileName } };
+      answer = found && {
+        json: found.json,
+        download: { path: found.entry.path, url: found.entry.url, fileName: found.entry.fileName },
+        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': found.json.byteLength, 'Cache-Control': 'no-cache' },
+      };
     } catch (e) {
       if (!(e instanceof AusQueryError)) throw e;
       answer = e;

@@ -36,7 +36,7 @@ export function answerUpdate(req: http.IncomingMessage, res: http.ServerResponse
   }
   if (asJson) {
     if (!found) return sendText(res, 404, NO_UPDATES_JSON, 'application/json; charset=utf-8');
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': found.json.byteLength, 'Cache-Control': 'no-cache' });
+    res.writeHead(200, found.headers ?? { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': found.json.byteLength, 'Cache-Control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : found.json);
     return;
   }

@@ -1,6 +1,6 @@
-import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 
 /** One stored representation of a file (identity, br or gzip). */
 export interface MemoryBody {
@@ -106,19 +106,25 @@ export class FileCache {
 
   /**
    * Marks the entries of build `from` that build `to` (read from `root`) has too, the same files
-   * with the same inodes: they will answer for both. Stats only, three per entry, 256 at a time.
+   * with the same inodes: they will answer for both. Stats only, three per entry (synchronous,
+   * a pause every 256 entries so requests keep being answered).
    * Then {@link switchTo} makes `to` the live build.
    */
   async carryOver(from: number, to: number, root: string): Promise<number> {
-    const stampAt = (rel: string) => stat(path.join(root, rel)).then(stampOf, () => '-');
+    const stampAt = (rel: string) => {
+      try {
+        return stampOf(statSync(path.join(root, rel), { throwIfNoEntry: false }));
+      } catch {
+        return '-'; // e.g. a folder on the way is now a file
+      }
+    };
     const items = [...this.entries.values()].filter((e) => e.build === from);
     let kept = 0;
-    for (let i = 0; i < items.length; i += 256) {
-      await Promise.all(items.slice(i, i + 256).map(async (e) => {
-        if ((await Promise.all([e.file, `${e.file}.br`, `${e.file}.gz`].map(stampAt))).join('/') !== e.stamp) return;
-        e.next = to;
-        kept++;
-      }));
+    for (const [i, e] of items.entries()) {
+      if (i % 256 === 255) await yieldToRequests();
+      if (`${stampAt(e.file)}/${stampAt(`${e.file}.br`)}/${stampAt(`${e.file}.gz`)}` !== e.stamp) continue;
+      e.next = to;
+      kept++;
     }
     return kept;
   }
