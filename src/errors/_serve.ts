@@ -24,12 +24,6 @@ export const serveErrors = {
     message: (address: string, why: string) => `Cannot listen on ${address}: ${why}.`,
     hint: 'Choose another --port (0 picks a free one) or --host, or stop what is using it.',
   },
-  ServeNoSnapshot: {
-    code: 'W_SERVE_NO_SNAPSHOT',
-    severity: 'warning',
-    message: (dir: string, why: string) => `Could not hardlink the archives into ${dir} (${why}); they are streamed from the site folder, so a download running while a build replaces it can be cut short.`,
-    hint: 'Let the server write next to the site folder, on the same file system.',
-  },
   ServeReloadFailed: {
     code: 'E_SERVE_RELOAD_FAILED',
     message: (dir: string, why: string) => `Could not load the new build in ${dir} (${why}); still serving the previous one.`,

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import type { UpdateIndex, UpdateIndexApp, UpdateIndexEntry, UpdateIndexRelease } from '../emit/emit-update-index.js';
+import { memorySource, type UpdateIndexHead, type UpdateIndexSource } from './update-index-map.js';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import { looseEquals, type AusInfo, type QueryValue } from './aus-query.js';
 
@@ -37,18 +38,37 @@ export interface UpdateMatch {
   json: Buffer;
 }
 
-/** An update index prepared for matching: candidates grouped by the `app=` name, newest first. */
+/** What the routes need of a match: the `/update.json` body and where the archive is. */
+export interface UpdateAnswer {
+  json: Buffer;
+  download: Pick<UpdateIndexEntry, 'path' | 'url' | 'fileName'>;
+  /** The headers of the `/update.json` answer, made once (the remembered answer is sent as is). */
+  headers?: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * An update index prepared for matching: apps are compiled when first asked for and kept in a
+ * cache bounded by the size of their JSON, so a large index costs what its busy apps cost.
+ */
 export interface CompiledUpdateIndex {
-  readonly index: UpdateIndex;
-  /** Number of entries that can be offered. */
-  readonly entries: number;
-  readonly byName: ReadonlyMap<string, readonly (readonly Candidate[])[]>;
+  readonly head: UpdateIndexHead;
+  /** Number of apps in the index. */
+  readonly apps: number;
+  /** The candidates of every app clients name `name`, one group per app, newest first. */
+  groups(name: string): readonly (readonly Candidate[])[] | undefined;
   /** Answers by raw query string (most clients send the same few queries); bounded, oldest dropped first. */
-  readonly answers: Map<string, UpdateMatch | AusQueryError | undefined>;
+  readonly answers: Map<string, UpdateAnswer | AusQueryError | undefined>;
+  /** Bytes of app JSON whose compiled form is held now. */
+  readonly heldBytes: number;
+  /** Closes the index file (if any); later misses of the app cache throw. */
+  close(): void;
 }
 
 /** How many distinct query strings (of up to 512 characters) {@link matchQuery} remembers per build. */
 export const REMEMBERED_QUERIES = 10_000;
+
+/** Default bound of the compiled-app cache, in bytes of the apps' JSON. */
+export const COMPILED_APP_BYTES = 4 * 1024 * 1024;
 
 const gt = (a: readonly number[], b: readonly number[]): boolean => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! > b[2]!;
 
@@ -68,7 +88,7 @@ function rangeOf(cache: Map<string, semver.Range | undefined>, text: string): se
 // Which client channels see a release, and at what percentage: the channel itself, plus the more
 // mature ones when the store says so; a pinned channel sees only its pinned version; a halted
 // rollout (0) is offered to no one.
-function offeredOn(index: UpdateIndex, app: UpdateIndexApp, r: UpdateIndexRelease): Map<string, number> {
+function offeredOn(index: UpdateIndexHead, app: UpdateIndexApp, r: UpdateIndexRelease): Map<string, number> {
   const out = new Map<string, number>();
   index.channels.forEach((client, i) => {
     const pin = app.pins[client];
@@ -81,34 +101,68 @@ function offeredOn(index: UpdateIndex, app: UpdateIndexApp, r: UpdateIndexReleas
   return out;
 }
 
-/** Prepares an update index for {@link matchUpdate}: parses every version and range once. */
-export function compileUpdateIndex(index: UpdateIndex): CompiledUpdateIndex {
-  const ranges = new Map<string, semver.Range | undefined>();
-  const byName = new Map<string, Candidate[][]>();
-  let entries = 0;
-  for (const app of index.apps) {
-    const group: Candidate[] = [];
-    for (const release of app.releases) {
-      const v = semver.parse(release.version);
-      if (!v) continue;
-      const offered = offeredOn(index, app, release);
-      for (const entry of release.entries) {
-        group.push({
-          app, release, entry,
-          mmp: [v.major, v.minor, v.patch],
-          offeredOn: offered,
-          osRange: rangeOf(ranges, entry.osversion),
-          appRange: rangeOf(ranges, entry.appversion),
-          bodies: new Map(),
-        });
-        entries++;
-      }
+function compileApp(head: UpdateIndexHead, app: UpdateIndexApp, ranges: Map<string, semver.Range | undefined>): Candidate[] {
+  const group: Candidate[] = [];
+  for (const release of app.releases) {
+    const v = semver.parse(release.version);
+    if (!v) continue;
+    const offered = offeredOn(head, app, release);
+    for (const entry of release.entries) {
+      group.push({
+        app, release, entry,
+        mmp: [v.major, v.minor, v.patch],
+        offeredOn: offered,
+        osRange: rangeOf(ranges, entry.osversion),
+        appRange: rangeOf(ranges, entry.appversion),
+        bodies: new Map(),
+      });
     }
-    const list = byName.get(app.name) ?? [];
-    list.push(group);
-    byName.set(app.name, list);
   }
-  return { index, entries, byName, answers: new Map() };
+  return group;
+}
+
+/**
+ * Prepares an update index for {@link matchUpdate}: each app's versions and ranges are parsed once,
+ * when a query first names it. `cacheBytes` bounds the compiled apps kept (by their JSON's size;
+ * an index given in memory is kept whole).
+ */
+export function compileUpdateIndex(index: UpdateIndex | UpdateIndexSource, opts: { cacheBytes?: number } = {}): CompiledUpdateIndex {
+  const source = 'positions' in index ? index : memorySource(index);
+  const limit = opts.cacheBytes ?? COMPILED_APP_BYTES;
+  // Range texts repeat across apps ("*", ">=10.9"); their parsed form is shared, bounded like the apps.
+  const ranges = new Map<string, semver.Range | undefined>();
+  const compiled = new Map<number, { group: Candidate[]; bytes: number }>();
+  let held = 0;
+  const group = (position: number): Candidate[] => {
+    const hit = compiled.get(position);
+    if (hit) {
+      // Most recently used last: the first entries are the ones to drop.
+      compiled.delete(position);
+      compiled.set(position, hit);
+      return hit.group;
+    }
+    const { app, bytes } = source.app(position);
+    if (ranges.size > 10_000) ranges.clear();
+    const made = { group: compileApp(source.head, app, ranges), bytes };
+    compiled.set(position, made);
+    held += bytes;
+    for (const [k, v] of compiled) {
+      if (held <= limit || k === position) break;
+      compiled.delete(k);
+      held -= v.bytes;
+    }
+    return made.group;
+  };
+  return {
+    head: source.head,
+    apps: source.apps,
+    groups: (name) => source.positions(name)?.map(group),
+    answers: new Map(),
+    get heldBytes() {
+      return held;
+    },
+    close: () => source.close(),
+  };
 }
 
 const COMPLETE_MAJOR = /^[0-9]+$/;
@@ -151,7 +205,7 @@ function clientOsVersion(info: AusInfo): semver.SemVer | null {
   }
 }
 
-function jsonBody(index: UpdateIndex, c: Candidate, percentage: number): Buffer {
+function jsonBody(index: UpdateIndexHead, c: Candidate, percentage: number): Buffer {
   let body = c.bodies.get(percentage);
   if (!body) {
     const base = index.baseUrl ? (index.baseUrl.endsWith('/') ? index.baseUrl : `${index.baseUrl}/`) : '/';
@@ -181,7 +235,7 @@ function jsonBody(index: UpdateIndex, c: Candidate, percentage: number): Buffer 
  */
 export function matchUpdate(compiled: CompiledUpdateIndex, info: AusInfo): UpdateMatch | undefined {
   const name = info.app === undefined ? undefined : typeof info.app === 'string' ? info.app : String(info.app);
-  const groups = name === undefined ? undefined : compiled.byName.get(name);
+  const groups = name === undefined ? undefined : compiled.groups(name);
   if (!groups) return undefined;
   let installed: readonly [number, number, number] | undefined;
   let osVersion: semver.SemVer | null | undefined;
@@ -214,18 +268,24 @@ export function matchUpdate(compiled: CompiledUpdateIndex, info: AusInfo): Updat
     }
   }
   if (!best) return undefined;
-  return { app: best.app, release: best.release, entry: best.entry, percentage: bestPct, json: jsonBody(compiled.index, best, bestPct) };
+  return { app: best.app, release: best.release, entry: best.entry, percentage: bestPct, json: jsonBody(compiled.head, best, bestPct) };
 }
 
 /**
  * {@link matchUpdate} for a raw query string, remembered: the index of a build never changes, so
- * the same query always gets the same answer (or the same 400) until the next reload.
+ * the same query always gets the same answer (or the same 400) until the next reload. What is
+ * remembered is the answer alone (body and download), not the app it came from.
  */
-export function matchQuery(compiled: CompiledUpdateIndex, search: string, info: (search: string) => AusInfo): UpdateMatch | undefined {
+export function matchQuery(compiled: CompiledUpdateIndex, search: string, info: (search: string) => AusInfo): UpdateAnswer | undefined {
   let answer = compiled.answers.get(search);
   if (answer === undefined && !compiled.answers.has(search)) {
     try {
-      answer = matchUpdate(compiled, info(search));
+      const found = matchUpdate(compiled, info(search));
+      answer = found && {
+        json: found.json,
+        download: { path: found.entry.path, url: found.entry.url, fileName: found.entry.fileName },
+        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': found.json.byteLength, 'Cache-Control': 'no-cache' },
+      };
     } catch (e) {
       if (!(e instanceof AusQueryError)) throw e;
       answer = e;
