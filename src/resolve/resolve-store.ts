@@ -85,6 +85,8 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, report: (d
       size: e.size,
       sha256: e.sha256,
       signature: e.signature === undefined ? undefined : normalizeBase64(e.signature),
+      edSignature: e.edSignature,
+      minisign: e.minisign === undefined ? undefined : normalizeBase64(e.minisign),
       index,
       at: here,
     });
@@ -126,6 +128,7 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
     date: data.date,
     changelog: data.changelog,
     nightly,
+    critical: data.critical,
     yanked: data.yanked ?? false,
     yankReason: data.yankReason,
     docker: data.docker,
