@@ -204,7 +204,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   timings.keys = lap();
   if (!write) {
     materialize(files);
-    for (const o of objects) for (const [rel, content] of o.emit()) files.set(`${o.path}/${rel}`, content);
+    for (const o of objects) for (const [rel, content] of o.emit()) files.set(sitePathOf(o, rel), content);
     timings.emit = lap();
     return { ...checked, diagnostics, files, reused };
   }
@@ -220,6 +220,16 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
 }
 
 // --- internal ---
+
+/** Where a file of an object appears in the site: under its path, or under the link that shows its part. */
+function sitePathOf(o: SiteObject, rel: string): string {
+  if (!o.links) return `${o.path}/${rel}`;
+  for (const [at, inside] of Object.entries(o.links)) {
+    if (rel === inside) return at;
+    if (rel.startsWith(`${inside}/`)) return `${at}${rel.slice(inside.length)}`;
+  }
+  throw new Error(`${o.path}/${rel} is not under any of its links`);
+}
 
 /** Which app folders a build takes from records, which it checks, and the keys of the ones it checks. */
 interface ReusePlan {
