@@ -82,7 +82,9 @@ function comparators(text: string): Comparator[] | undefined {
     const lo = partial(hyphen[1]!);
     const hi = partial(hyphen[2]!);
     if (!lo || !hi) return undefined;
-    return [...(lo.n ? [['>=', floor(lo)] as Comparator] : []), ...upper(hi, true)];
+    // node-semver (includePrerelease) starts a hyphen range at the lowest pre-release of its first version.
+    const from = lo.n === 3 && !lo.pre.length ? { ...floor(lo), pre: [0] } : floor(lo);
+    return [...(lo.n ? [['>=', from] as Comparator] : []), ...upper(hi, true)];
   }
   const out: Comparator[] = [];
   // "> = 1.2" and ">= 1.2" are spelled with spaces in the wild: join an operator with its version.
@@ -117,7 +119,8 @@ function partial(text: string): Partial | undefined {
   return { n, parts, pre };
 }
 
-const floor = (p: Partial): Version => ({ major: p.parts[0], minor: p.parts[1], patch: p.parts[2], pre: p.pre });
+// A partial version's floor carries the lowest pre-release ("1.2" → 1.2.0-0), as node-semver's includePrerelease reads it.
+const floor = (p: Partial): Version => ({ major: p.parts[0], minor: p.parts[1], patch: p.parts[2], pre: p.n === 3 ? p.pre : [0] });
 
 /** The first version above every version the partial stands for ("1.2" → 1.3.0-0): pre-releases of it excluded. */
 function next(p: Partial): Version {
