@@ -4,12 +4,13 @@ import {
   admittedReleases, appPlatforms, breakpoints, candidatesAt, filesFor,
   type Platform, type ReleaseLanding, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore,
 } from '../resolve/index.js';
+import type { TauriFeed } from '../schema/feeds.js';
 import { stableJson } from '../util/stable-json.js';
 import { contentKey } from './content-key.js';
 import type { FactsLookup } from './emit-api.js';
 import { utf8, type SiteFiles } from './site-files.js';
 import type { SiteObject } from './site-objects.js';
-import { entryUrl } from './urls.js';
+import { entryUrl, siteUrl } from './urls.js';
 
 /** What the feeds of a build read besides the resolved store. */
 export interface FeedContext {
@@ -98,6 +99,11 @@ export function tauriTarget(os: string, arch: string): string | undefined {
   const tos = TAURI_OS[os];
   const tarch = TAURI_ARCH[arch];
   return tos && tarch ? `${tos}-${tarch}` : undefined;
+}
+
+/** Whether the app has Nextcloud bundle releases (it is then in the Nextcloud feed). */
+export function hasNextcloudReleases(app: ResolvedApp): boolean {
+  return app.bundle && app.releases.some((r) => r.entries.some((e) => e.os === 'nextcloud'));
 }
 
 // --- internal ---
@@ -284,12 +290,13 @@ function emitFeeds(store: ResolvedStore, app: ResolvedApp, ctx: FeedContext, pla
   }
   if (plan.sparkle.length) files.set('sparkle.xml', utf8(sparkleXml(store, app, plan.sparkle, date, notes, url)));
   for (const t of plan.tauri) {
-    files.set(`tauri/${t.channel}.json`, utf8(stableJson({
+    const feed: TauriFeed = {
       version: t.release.version,
       notes: notes(t.release),
       pub_date: date(t.release) ?? undefined,
-      platforms: Object.fromEntries(t.platforms.map(([key, e]) => [key, { url: url(t.release, e), signature: e.minisign }])),
-    })));
+      platforms: Object.fromEntries(t.platforms.map(([key, e]) => [key, { url: url(t.release, e), signature: e.minisign! }])),
+    };
+    files.set(`tauri/${t.channel}.json`, utf8(stableJson(feed)));
   }
 }
 
@@ -348,16 +355,6 @@ function isoDate(d: string | undefined): string | null {
   if (!d) return null;
   const t = Date.parse(d);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
-}
-
-/** Whether the app has Nextcloud bundle releases (it is then in the Nextcloud feed). */
-export function hasNextcloudReleases(app: ResolvedApp): boolean {
-  return app.bundle && app.releases.some((r) => r.entries.some((e) => e.os === 'nextcloud'));
-}
-
-/** An absolute URL under the store's baseUrl, or a site-relative path without one. */
-export function siteUrl(baseUrl: string | undefined, rel: string): string {
-  return baseUrl ? new URL(rel, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href : `/${rel}`;
 }
 
 // XML 1.0 has no escape for most control characters: a changelog carrying one would make the feed unreadable.

@@ -1,4 +1,5 @@
 import { admittedReleases, type ReleaseLanding, type ResolvedApp, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
+import type { NextcloudApp } from '../schema/feeds.js';
 import type { InfoXml } from '../schema/info-xml.js';
 import { stableJson } from '../util/stable-json.js';
 import { contentKey } from './content-key.js';
@@ -22,12 +23,7 @@ export interface NextcloudPart {
   entry: NextcloudApp;
 }
 
-/** An app as the Nextcloud app store API lists it (`/api/v1/apps.json`). */
-export interface NextcloudApp {
-  id: string;
-  categories: string[];
-  [field: string]: unknown;
-}
+export type { NextcloudApp };
 
 /** Where the Nextcloud feed is published: a Nextcloud server's `appstoreurl` is this folder's URL. */
 export const NEXTCLOUD_DIR = 'feeds/nextcloud';
@@ -105,7 +101,7 @@ export function versionSpecs(min?: string, max?: string): { spec: string; raw: s
 
 const isBundle = (e: ResolvedEntry) => e.os === 'nextcloud';
 
-function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease, info: InfoXml | undefined, landing: ReleaseLanding | undefined, ctx: NextcloudContext) {
+function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease, info: InfoXml | undefined, landing: ReleaseLanding | undefined, ctx: NextcloudContext): NextcloudApp['releases'][number] {
   const e = r.entries.find(isBundle)!;
   const deps = info?.dependencies;
   const platform = versionSpecs(deps?.nextcloud?.['min-version'], deps?.nextcloud?.['max-version']);
@@ -119,7 +115,7 @@ function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease,
     shellCommands: [...(deps?.command ?? [])],
     phpVersionSpec: php.spec,
     platformVersionSpec: platform.spec,
-    minIntSize: Number(deps?.php?.['min-int-size'] ?? 32),
+    minIntSize: deps?.php?.['min-int-size'] === '64' ? 64 : 32,
     download: entryUrl(store.baseUrl, r, e),
     created,
     licenses: [...(info?.licence ?? (app.license ? [app.license] : []))],
@@ -128,7 +124,7 @@ function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease,
     rawPhpVersionSpec: php.raw,
     rawPlatformVersionSpec: platform.raw,
     signature: e.signature ?? '',
-    signatureDigest: 'sha512',
+    signatureDigest: 'sha512' as const,
     translations: { en: { changelog } },
   };
 }

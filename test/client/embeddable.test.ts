@@ -10,6 +10,7 @@ import { AppUpdater } from 'electron-updater/out/AppUpdater.js';
 import { GenericProvider } from 'electron-updater/out/providers/GenericProvider.js';
 import { checkForUpdate, downloadUpdate, importEd25519, loadManifest, memorySerialStore, UpdateError, verifyArchive } from '../../src/client/index.js';
 import { buildStore } from '../../src/index.js';
+import { compileValidator, nextcloudAppsSchema } from '../../src/schema/index.js';
 import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
 import { repoRoot, tmpDir, tmpStore } from '../helpers.js';
 
@@ -176,6 +177,8 @@ describe('feeds served by appshelf serve', () => {
   it('the Nextcloud list has every bundle release of news in the app store\'s field types, and the API lists the feeds', async () => {
     const apps = JSON.parse(await fetchText('feeds/nextcloud/apps.json')) as Record<string, unknown>[];
     expect(apps.map((a) => a.id)).toEqual(['news']);
+    const valid = compileValidator(nextcloudAppsSchema);
+    expect(valid(apps), JSON.stringify(valid.errors)).toBe(true);
     const news = apps[0]!;
     for (const k of ['userDocs', 'adminDocs', 'developerDocs', 'issueTracker', 'website', 'discussion', 'certificate', 'created', 'lastModified']) expect(typeof news[k], k).toBe('string');
     expect(news).toMatchObject({ categories: ['multimedia'], isFeatured: false, translations: { en: { name: 'News' }, de: { name: 'Nachrichten' } } });

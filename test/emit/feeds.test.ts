@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseVersion, satisfies } from '../../src/client/semver.js';
 import { versionSpecs } from '../../src/emit/index.js';
 import { buildStore } from '../../src/index.js';
+import { compileValidator, tauriFeedSchema } from '../../src/schema/index.js';
 import { repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
@@ -51,6 +52,8 @@ describe('feeds', () => {
 
     const tauri = JSON.parse(file('feeds/tauri/shelfnotes/stable.json'));
     expect(Object.keys(tauri).sort()).toEqual(['notes', 'platforms', 'pub_date', 'version']);
+    const valid = compileValidator(tauriFeedSchema);
+    expect(valid(tauri), JSON.stringify(valid.errors)).toBe(true);
     expect(tauri).toMatchObject({ version: '1.6.0', pub_date: '2026-04-01T10:00:00.000Z' });
     expect(Object.keys(tauri.platforms).sort()).toEqual(['darwin-aarch64', 'darwin-x86_64', 'linux-x86_64']);
     for (const p of Object.values(tauri.platforms) as { url: string; signature: string }[]) {
