@@ -5,3 +5,4 @@ export { registerApp, pinChannel, unpinChannel, setLocked, setDockerImage, type 
 export { createRelease, addToRelease, setRollout, promoteRelease, entryFormat, type EntryInput, type ReleaseInput } from './release.js';
 export { changelogSection } from './changelog.js';
 export { openYaml, yamlText, type YamlFile, type Editing } from './yaml-edit.js';
+export { sparkleSignature, minisignField } from './feed-signatures.js';

@@ -16,6 +16,10 @@ export interface EntryInput {
   size: number;
   sha256: string;
   signature?: string;
+  /** Sparkle's base64 Ed25519 signature of the archive. */
+  edSignature?: string;
+  /** Tauri's minisign signature (base64 of the .sig file). */
+  minisign?: string;
 }
 
 /** What `release add` puts into a release file. */
@@ -43,6 +47,8 @@ function entryNode(doc: Document, e: EntryInput): YAMLMap {
     size: e.size,
     sha256: e.sha256,
     ...(e.signature !== undefined ? { signature: e.signature } : {}),
+    ...(e.edSignature !== undefined ? { edSignature: e.edSignature } : {}),
+    ...(e.minisign !== undefined ? { minisign: e.minisign } : {}),
   }) as YAMLMap;
   node.set('architectures', flowSeq(doc, e.architectures));
   return node;

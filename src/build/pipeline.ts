@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
 import {
-  apiPart, archiveObject, emitCatalog, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
+  apiPart, archiveObject, emitCatalog, emitNextcloud, feedObject, nextcloudPart, type NextcloudPart, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
   once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput,
   type Freshness, type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
 } from '../emit/index.js';
@@ -150,6 +150,8 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
   const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
   const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, freshness, stamps) : undefined;
+  const feeds = { facts, landings: apiHistory.landings, sha512: (app: string, v: string, entry: number) => trust?.sha512(app, v, entry), certificate: (app: string) => trust?.certificate(app) };
+  const nextcloud: { id: string; part: NextcloudPart }[] = [];
 
   // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
   const made = new Map<string, { record: AppRecord; index: Uint8Array }>();
@@ -160,8 +162,10 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
     const api = apiPart(store, app, facts, apiHistory, sourceKey);
     files.set(`api/v1/apps/${app.id}.json`, { key: api.key, make: api.make });
     const index = updateIndexPart(store, app, sourceKey);
-    const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel))].filter((o) => o !== undefined);
+    const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey)].filter((o) => o !== undefined);
     objects.push(...own);
+    const nc = nextcloudPart(store, app, feeds, sourceKey);
+    if (nc) nextcloud.push({ id: app.id, part: nc });
     parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index });
     const key = keyOf?.(app.id);
     if (key) {
@@ -173,7 +177,8 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
         deps: depsOf(store, app, trust),
         api: { key: api.key, catalog: api.catalog },
         index: { key: index.key },
-        objects: own.map((o) => ({ path: o.path, key: o.key })),
+        objects: own.map((o) => ({ path: o.path, key: o.key, links: o.links })),
+        nextcloud: nc,
       } });
     }
   }
@@ -182,6 +187,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
     const rel = `api/v1/apps/${r.id}.json`;
     files.set(rel, { key: r.api.key, make: () => readFileSync(path.join(outDir, rel)) });
     parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: once(() => previousPart(folder)) } });
+    if (r.nextcloud) nextcloud.push({ id: r.id, part: r.nextcloud as NextcloudPart });
     for (const o of r.objects) {
       objects.push({ ...o, emit: () => { throw new Error(`object ${o.key} of ${folder} vanished during the build`); } });
     }
@@ -190,6 +196,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   parts.sort((a, b) => a.id.localeCompare(b.id));
   emitSchemas(files);
   emitCatalog(store, parts.map((p) => ({ id: p.id, ...p.api })), files);
+  emitNextcloud(nextcloud.sort((a, b) => a.id.localeCompare(b.id)).map((n) => n.part), files);
   let indexMade = false;
   emitUpdateIndex(store, parts.map((p) => ({ key: p.index.key, json: () => ((indexMade = true), p.index.json()) })), files);
   emitPublic(opts.publicDir ?? defaultPublicDir, files);
@@ -197,7 +204,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   timings.keys = lap();
   if (!write) {
     materialize(files);
-    for (const o of objects) for (const [rel, content] of o.emit()) files.set(`${o.path}/${rel}`, content);
+    for (const o of objects) for (const [rel, content] of o.emit()) files.set(sitePathOf(o, rel), content);
     timings.emit = lap();
     return { ...checked, diagnostics, files, reused };
   }
@@ -213,6 +220,16 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
 }
 
 // --- internal ---
+
+/** Where a file of an object appears in the site: under its path, or under the link that shows its part. */
+function sitePathOf(o: SiteObject, rel: string): string {
+  if (!o.links) return `${o.path}/${rel}`;
+  for (const [at, inside] of Object.entries(o.links)) {
+    if (rel === inside) return at;
+    if (rel.startsWith(`${inside}/`)) return `${at}${rel.slice(inside.length)}`;
+  }
+  throw new Error(`${o.path}/${rel} is not under any of its links`);
+}
 
 /** Which app folders a build takes from records, which it checks, and the keys of the ones it checks. */
 interface ReusePlan {

@@ -27,8 +27,10 @@ export interface AppRecord {
   api: { key: string; catalog: unknown };
   /** Key of its part of the update index (the part itself is `<folder>.index.json` beside the record, read only when the index is made again). */
   index: { key: string };
-  /** The objects linked into the site for it (`update/<id>`, `files/<id>`). */
-  objects: { path: string; key: string; files?: number }[];
+  /** The objects linked into the site for it (`update/<id>`, `files/<id>`, its feeds with their links). */
+  objects: { path: string; key: string; files?: number; links?: Readonly<Record<string, string>> }[];
+  /** Its entry of the Nextcloud feed (`feeds/nextcloud/apps.json`), when it has Nextcloud bundle releases. */
+  nextcloud?: { key: string; entry: unknown };
 }
 
 const VERSION = 1;

@@ -1,6 +1,7 @@
 import { admittedReleases, type ReleaseLanding, type ReleaseLogEntry, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
 import { stableJson } from '../util/stable-json.js';
 import { contentKey } from './content-key.js';
+import { feedUrls } from './emit-feeds.js';
 import { utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
@@ -158,6 +159,7 @@ function emitAppJson(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup,
     ...appSummary(store, app, landings),
     description: app.description ?? '',
     channels,
+    feeds: feedUrls(store, app),
     releases: app.releases.map((r) => releaseJson(store, app, r, facts(app.id, r.version), landings.get(r.version))),
     releaseLog: log,
   });

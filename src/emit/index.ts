@@ -11,3 +11,5 @@ export { manifestObject, archiveObject, type SiteObject } from './site-objects.j
 export { contentKey, OUTPUT_FORMAT } from './content-key.js';
 export { emitUpdateIndex, updateIndexPart, UPDATE_INDEX_PATH, type UpdateIndexPart } from './emit-update-index.js';
 export type { ApiPart } from './emit-api.js';
+export { feedObject, feedUrls, electronSuffix, tauriTarget, type FeedContext, type FeedUrls } from './emit-feeds.js';
+export { nextcloudPart, emitNextcloud, versionSpecs, NEXTCLOUD_DIR, type NextcloudContext, type NextcloudPart, type NextcloudApp } from './emit-nextcloud.js';

@@ -20,6 +20,12 @@ export interface SiteObject {
   emit: () => SiteFiles;
   /** How many files the object holds, when known (spares reading its record to count a reused object). */
   files?: number;
+  /**
+   * Where parts of the object appear in the site instead of the whole at `path`: site path →
+   * path inside the object (a folder or a file). The app's feeds are one object linked at
+   * `feeds/electron/<app>`, `feeds/sparkle/<app>.xml` and `feeds/tauri/<app>`.
+   */
+  links?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -11,3 +11,8 @@ export function entryUrl(baseUrl: string | undefined, release: Pick<ResolvedRele
   const rel = archivePath(release, entry).split('/').map(encodeURIComponent).join('/');
   return baseUrl ? new URL(rel, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href : `/${rel}`;
 }
+
+/** An absolute URL under the store's baseUrl, or a site-relative path without one. */
+export function siteUrl(baseUrl: string | undefined, rel: string): string {
+  return baseUrl ? new URL(rel, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href : `/${rel}`;
+}

@@ -71,7 +71,10 @@ export async function writeOutput(outDir: string, files: SiteFiles, objects: rea
   try {
     const taken = new Set([...files.keys()].map((rel) => rel.split('/').slice(0, 2).join('/')));
     for (const o of objects) {
-      if (!/^[^/]+\/[^/]+$/.test(o.path) || taken.has(o.path)) throw new Error(`object path ${o.path} must be two segments and hold no other file`);
+      if (!/^[^/]+\/[^/]+$/.test(o.path) || (!o.links && taken.has(o.path))) throw new Error(`object path ${o.path} must be two segments and hold no other file`);
+      for (const [at, inside] of Object.entries(o.links ?? {})) {
+        if (files.has(at) || !/^[^/.][^/]*(\/[^/.][^/]*)+$/.test(at) || inside.split('/').some((s) => s === '..' || s === '')) throw new Error(`object link ${at} -> ${inside} is not a plain site path`);
+      }
     }
     unlock = await lockObjects(store);
     await recoverInterruptedBuilds(out);
@@ -131,14 +134,16 @@ export async function writeOutput(outDir: string, files: SiteFiles, objects: rea
     }
     const base = path.basename(store);
     for (const o of linked.sort((a, b) => (a.path < b.path ? -1 : 1))) {
-      mkdirSync(path.join(tmp, path.dirname(o.path)), { recursive: true });
-      // Relative, so the site and its objects can be moved together (`../../dist.objects/<key>`), and
-      // short: ext4 keeps a target under 60 bytes in the inode; longer ones cost a block (and a discard when deleted).
-      const target = `../../${base}/${o.key}`;
-      // The previous site's link when it points the same way: a hardlink to a symlink costs a
-      // directory entry, a new symlink an inode (2,000 of them took 120 ms).
-      if (previous && readLink(path.join(previous, o.path)) === target) linkSync(path.join(previous, o.path), path.join(tmp, o.path));
-      else symlinkSync(target, path.join(tmp, o.path));
+      for (const [at, inside] of Object.entries(o.links ?? { [o.path]: '' })) {
+        mkdirSync(path.join(tmp, path.dirname(at)), { recursive: true });
+        // Relative, so the site and its objects can be moved together (`../../dist.objects/<key>`), and
+        // short: ext4 keeps a target under 60 bytes in the inode; longer ones cost a block (and a discard when deleted).
+        const target = `${'../'.repeat(at.split('/').length)}${base}/${o.key}${inside ? `/${inside}` : ''}`;
+        // The previous site's link when it points the same way: a hardlink to a symlink costs a
+        // directory entry, a new symlink an inode (2,000 of them took 120 ms).
+        if (previous && readLink(path.join(previous, at)) === target) linkSync(path.join(previous, at), path.join(tmp, at));
+        else symlinkSync(target, path.join(tmp, at));
+      }
     }
     lap('site');
     await Promise.all(made);

@@ -7,6 +7,7 @@ import { policyErrors } from './_policy.js';
 import { serveErrors } from './_serve.js';
 import { installErrors } from './_install.js';
 import { fileErrors } from './_files.js';
+import { feedErrors } from './_feeds.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -21,9 +22,10 @@ export const Errors = {
   ...serveErrors,
   ...installErrors,
   ...fileErrors,
+  ...feedErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readUpdateManifest, type ManifestProblem } from '../client/index.js';
+import { loadManifest, UpdateError, type ManifestProblem } from '../client/index.js';
 import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import type { UpdateManifest } from '../schema/manifest.js';
 import { fetchDocument } from './http.js';
@@ -19,19 +19,7 @@ export interface FetchedManifest {
   verified: boolean;
 }
 
-/** `update/<app>/<channel>/<os>/<arch>/<p>.json`, each part URL-encoded. */
-export const manifestPath = (t: ManifestTarget): string =>
-  ['update', t.app, t.channel, t.os, t.arch, `${t.percentile}.json`].map(encodeURIComponent).join('/');
-
-/**
- * A URL the store publishes, from a path below it. A manifest's archive URL may be absolute
- * (the store has a baseUrl) or site-absolute (`/files/…`, no baseUrl): the latter is taken
- * below the store URL, so a store published under a sub-path (GitHub Pages) still works.
- */
-export function storeFileUrl(storeUrl: string, ref: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//')) return new URL(ref).href;
-  return new URL(ref.replace(/^\/+/, ''), storeUrl).href;
-}
+export { manifestPath, storeFileUrl } from '../client/index.js';
 
 /** A public key given as PEM text or as the path of a PEM file, checked to be Ed25519. */
 export function loadPublicKey(value: string, source: string): { key: KeyObject; pem: string } {
@@ -57,23 +45,20 @@ export async function fetchManifest(
   trust: { publicKey?: KeyObject; lastSerial?: number; now: Date },
   warn: (d: Diagnostic) => void,
 ): Promise<FetchedManifest> {
-  const path = manifestPath(target);
-  const url = storeFileUrl(target.storeUrl, path);
-  const bytes = await fetchDocument(url);
-  if (!bytes) throw new StoreError(diag(Errors.InstallNoManifest, [target.app, target.channel, `${target.os}/${target.arch}`]));
-  const read = readUpdateManifest(bytes, {
-    publicKey: trust.publicKey,
-    expect: { app: target.app, channel: target.channel, os: target.os, arch: target.arch },
-    lastSerial: trust.lastSerial,
-    now: trust.now,
-  });
-  if (!read.ok) throw new StoreError(problemDiagnostic(url, bytes, read.problem, read.detail, trust.lastSerial));
-  const { from, to } = read.doc.percentiles;
-  if (target.percentile < from || target.percentile > to) {
-    throw new StoreError(diag(Errors.InstallManifestMismatch, [url, `it covers percentiles ${from}..${to}, and this client is at ${target.percentile}`]));
+  // The state keeps serials and writes them at its commit point: nothing is remembered here.
+  const serials = { get: () => trust.lastSerial, set: () => {} };
+  const publicKey = trust.publicKey?.export({ type: 'spki', format: 'pem' }).toString();
+  let bytes: Uint8Array | undefined;
+  const fetchBytes = async (url: string) => (bytes = await fetchDocument(url));
+  try {
+    const loaded = await loadManifest(target, { publicKey, serials, fetchBytes, now: trust.now });
+    if (!loaded.verified) warn(diag(Errors.InstallManifestUnverified, [loaded.url]));
+    return loaded;
+  } catch (e) {
+    if (!(e instanceof UpdateError)) throw e;
+    if (e.problem === 'not-found') throw new StoreError(diag(Errors.InstallNoManifest, [target.app, target.channel, `${target.os}/${target.arch}`]));
+    throw new StoreError(problemDiagnostic(e.url, bytes!, e.problem, e.message.slice(e.url.length + 2), trust.lastSerial));
   }
-  if (!trust.publicKey) warn(diag(Errors.InstallManifestUnverified, [url]));
-  return { manifest: read.doc, url, path, verified: trust.publicKey !== undefined };
 }
 
 // --- internal ---

@@ -106,6 +106,8 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
       size: e.size,
       sha256: e.sha256,
       signature: e.signature === undefined ? undefined : normalizeBase64(e.signature),
+      edSignature: e.edSignature,
+      minisign: e.minisign === undefined ? undefined : normalizeBase64(e.minisign),
       index,
       at: here,
     });
@@ -151,6 +153,7 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
     date: data.date,
     changelog: data.changelog,
     nightly,
+    critical: data.critical,
     yanked: data.yanked ?? false,
     yankReason: data.yankReason,
     docker: data.docker,

@@ -32,6 +32,10 @@ export type ResolvedEntry = Readonly<{
   sha256: string;
   /** Base64 RSA-SHA512 signature with line breaks and spaces removed. */
   signature?: string;
+  /** Sparkle: base64 Ed25519 signature over the archive (sparkle:edSignature). */
+  edSignature?: string;
+  /** Tauri: base64 of the minisign .sig file, whitespace removed. */
+  minisign?: string;
   /** Index of the entry in the release file. */
   index: number;
   at: Position;
@@ -49,6 +53,8 @@ export type ResolvedRelease = Readonly<{
   date?: string;
   changelog?: string;
   nightly: boolean;
+  /** A critical update (Sparkle's criticalUpdate). */
+  critical?: boolean;
   yanked: boolean;
   yankReason?: string;
   docker?: Readonly<{ tag: string; digest?: string }>;

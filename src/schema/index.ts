@@ -4,6 +4,7 @@ import { storeSchema } from './store.js';
 import { revokedSchema } from './revoked.js';
 import { platformIndexSchema, updateManifestSchema } from './manifest.js';
 import { infoXmlSchema } from './info-xml.js';
+import { nextcloudAppsSchema, tauriFeedSchema } from './feeds.js';
 
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
@@ -14,6 +15,7 @@ export {
   updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
 } from './manifest.js';
 export { infoXmlSchema, type InfoXml } from './info-xml.js';
+export { tauriFeedSchema, nextcloudAppsSchema, type TauriFeed, type NextcloudApp } from './feeds.js';
 
 /** The schemas published as `schemas/<name>.schema.json`, by file name. */
 export const publishedSchemas: Readonly<Record<string, object>> = {
@@ -24,5 +26,7 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'update-manifest.schema.json': updateManifestSchema,
   'platform-index.schema.json': platformIndexSchema,
   'info-xml.schema.json': infoXmlSchema,
+  'tauri-feed.schema.json': tauriFeedSchema,
+  'nextcloud-apps.schema.json': nextcloudAppsSchema,
 };
 export { ARCH_ALIASES, ARCH_NAMES, OS_ALIASES, OS_NAMES, platformName, type PlatformName } from './platforms.js';

@@ -17,6 +17,8 @@ const entry = {
     size: { type: 'integer', minimum: 0, description: 'Archive size in bytes.' },
     sha256,
     signature: { ...base64, description: 'base64 RSA-SHA512 signature over the archive bytes (openssl dgst -sha512 -sign KEY FILE | openssl base64).' },
+    edSignature: { type: 'string', pattern: '^[A-Za-z0-9+/]{86}==$', description: 'Sparkle: base64 Ed25519 signature over the archive bytes (what Sparkle\'s sign_update prints as sparkle:edSignature; `appshelf release add --sparkle-key`). Published in the Sparkle appcast.' },
+    minisign: { ...base64, maxLength: 2048, description: 'Tauri: the minisign signature of the archive as the Tauri signer writes it (the base64 of the whole .sig file). Published in the Tauri feed.' },
   },
 } as const;
 
@@ -43,6 +45,7 @@ export const releaseSchema = {
     },
     changelog: { type: 'string', description: 'Markdown release notes. Default: the section of the bundle\'s CHANGELOG.md.' },
     nightly: { type: 'boolean' },
+    critical: { type: 'boolean', description: 'A critical update (Sparkle shows it as such: sparkle:criticalUpdate in the appcast).' },
     yanked: { type: 'boolean', description: 'Withdrawn: kept in the files and the log, served to no one.' },
     yankReason: { type: 'string', minLength: 1 },
     docker: {

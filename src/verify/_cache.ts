@@ -4,7 +4,8 @@ import path from 'node:path';
 import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 import { cacheShardName, fileStamp } from '../util/cache-files.js';
 
-const VERSION = 1;
+// 2: file entries carry the base64 SHA-512 the feeds publish.
+const VERSION = 2;
 
 /** What the cache remembers of a file, to skip hashing it again while it is unchanged. */
 interface FileStamp {
@@ -12,6 +13,7 @@ interface FileStamp {
   /** mtime and ctime in nanoseconds, and the inode: any write to the file changes ctime. */
   stamp: string;
   sha256: string;
+  sha512: string;
 }
 
 /** One shard file, `<cacheDir>/verify-cache/<app>.json`. */
@@ -49,7 +51,7 @@ export class VerifyCache {
   }
 
   /** The sha256 of an app's file when its stat stamp is unchanged since it was hashed. */
-  knownSha256(app: string, abs: string): { size: number; sha256: string } | undefined {
+  knownSha256(app: string, abs: string): { size: number; sha256: string; sha512: string } | undefined {
     const s = this.#shard(app);
     const old = s.old.files[abs];
     if (!old) return undefined;
@@ -57,16 +59,16 @@ export class VerifyCache {
     if (!now || now.size !== old.size || now.stamp !== old.stamp) return undefined;
     // Kept as is: rememberFile with the same hash then needs no second stat (one stat per archive on a warm run).
     s.next.files[abs] = old;
-    return { size: old.size, sha256: old.sha256 };
+    return { size: old.size, sha256: old.sha256, sha512: old.sha512 };
   }
 
   /** Records the hash of an app's file (after reading it, or when reusing the cached one). */
-  rememberFile(app: string, abs: string, sha256: string): void {
+  rememberFile(app: string, abs: string, sha256: string, sha512: string): void {
     const s = this.#shard(app);
     if (s.next.files[abs]?.sha256 === sha256) return;
     const now = fileStamp(abs);
     if (!now) return;
-    s.next.files[abs] = { ...now, sha256 };
+    s.next.files[abs] = { ...now, sha256, sha512 };
     s.changed++;
   }
 

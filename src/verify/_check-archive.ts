@@ -21,6 +21,8 @@ export interface ArchiveResult {
   problem?: StoreFileProblem;
   size?: number;
   sha256?: string;
+  /** Base64 SHA-512 of the bytes (electron-updater's checksum), computed in the same read. */
+  sha512?: string;
   signatureOk?: boolean;
 }
 
@@ -43,7 +45,7 @@ export function checkArchive(task: ArchiveTask, keyFor: (id: string) => KeyObjec
   if (isStoreFileProblem(read)) return { problem: read };
   const bytes = read.bytes;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const result: ArchiveResult = { size: bytes.length, sha256 };
+  const result: ArchiveResult = { size: bytes.length, sha256, sha512: createHash('sha512').update(bytes).digest('base64') };
   if (bytes.length !== task.size || sha256 !== task.sha256 || !task.signature || !task.cert) return result;
   const key = keyFor(task.cert);
   if (key) result.signatureOk = verify('sha512', bytes, key, Buffer.from(task.signature, 'base64'));

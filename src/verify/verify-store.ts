@@ -32,6 +32,10 @@ export interface TrustReport {
   changesAt: (app: string) => number | undefined;
   /** The certificate file the app's verification read, when its certificate is kept in a file (absolute path). */
   certificateFile: (app: string) => string | undefined;
+  /** The app's certificate as PEM, when it could be read and parsed (the Nextcloud feed publishes it). */
+  certificate: (app: string) => string | undefined;
+  /** Base64 SHA-512 of an entry's archive whose size and sha256 matched (electron-updater's checksum); undefined when not checked. */
+  sha512: (app: string, version: string, entry: number) => string | undefined;
 }
 
 /** Options of {@link verifyStore}. */
@@ -79,7 +83,10 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
   pending.forEach((j, i) => (j.result = results[i]));
 
   const wrongKey = new Map<AppTrust, Set<string>>();
+  const sha512 = new Map<string, string>();
   for (const job of jobs) {
+    const r = job.result;
+    if (r?.sha512 && r.size === job.entry.size && r.sha256 === job.entry.sha256) sha512.set(`${releaseKey(job.trust.app.id, job.release.version)}\u0000${job.entry.index}`, r.sha512);
     if (!concludeEntry(job, cache, out, wrongKey)) job.state!.unsigned = true;
     if (job.otherKey) addTo(wrongKey, job.trust, job.release.version);
   }
@@ -103,7 +110,15 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
     return state.unsigned ? false : state.unchecked ? undefined : true;
   };
   const certFiles = new Map(trusts.flatMap((t) => (t.certFile ? [[t.app.id, t.certFile] as const] : [])));
-  return { diagnostics: out, signed, changesAt: (app) => changes.get(app), certificateFile: (app) => certFiles.get(app) };
+  const pems = new Map(trusts.flatMap((t) => (t.cert ? [[t.app.id, t.cert.toString()] as const] : [])));
+  return {
+    diagnostics: out,
+    signed,
+    changesAt: (app) => changes.get(app),
+    certificateFile: (app) => certFiles.get(app),
+    certificate: (app) => pems.get(app),
+    sha512: (app, version, entry) => sha512.get(`${releaseKey(app, version)}\u0000${entry}`),
+  };
 }
 
 // --- internal ---
@@ -400,7 +415,7 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
   const known = cache.knownSha256(app, abs);
   const fp = trust.fingerprint ?? '';
   if (known && known.size === entry.size && known.sha256 === entry.sha256 && (!job.signature || cache.isVerified(app, known.sha256, fp, job.signature))) {
-    job.result = { size: known.size, sha256: known.sha256, signatureOk: job.signature ? true : undefined };
+    job.result = { size: known.size, sha256: known.sha256, sha512: known.sha512, signatureOk: job.signature ? true : undefined };
   } else {
     job.task = { path: abs, size: entry.size, sha256: entry.sha256, signature: job.signature, cert: job.signature ? fp : undefined, limit: store.limits.archiveSize };
   }
@@ -417,7 +432,7 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
       : result.problem.kind === 'missing' ? diag(Errors.ArchiveNotFound, [shown], entry.at) : diag(Errors.ReadFailed, [shown, result.problem.kind], entry.at));
     return false;
   }
-  cache.rememberFile(trust.app.id, job.abs, result.sha256!);
+  cache.rememberFile(trust.app.id, job.abs, result.sha256!, result.sha512!);
   if (result.size !== entry.size) {
     out.push(diag(Errors.ArchiveSize, [shown, result.size!, entry.size], entry.at));
     return false;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pickUpdate, readPlatformIndex, readUpdateManifest } from '../../src/client/index.js';
+import { pickUpdate, verifyManifest, verifyPlatformIndex } from '../../src/client/index.js';
 import { buildStore } from '../../src/index.js';
 import { isCopy } from '../../src/emit/index.js';
 import { repoRoot, tmpStore } from '../helpers.js';
@@ -17,15 +17,15 @@ const bytes = (rel: string) => {
   if (!(c instanceof Uint8Array)) throw new Error(`no generated file ${rel}`);
   return c;
 };
-const manifest = (rel: string) => {
-  const r = readUpdateManifest(bytes(rel), { publicKey, now });
+const manifest = async (rel: string) => {
+  const r = await verifyManifest(bytes(rel), { publicKey, now });
   if (!r.ok) throw new Error(`${rel}: ${r.detail}`);
   return r.doc;
 };
-const newest = (rel: string) => manifest(rel).candidates[0]?.version ?? null;
+const newest = async (rel: string) => (await manifest(rel)).candidates[0]?.version ?? null;
 
 describe('update manifests of the example store', () => {
-  it('builds without errors and writes 100 percentile files and an index per channel and platform', () => {
+  it('builds without errors and writes 100 percentile files and an index per channel and platform', async () => {
     expect(built.ok).toBe(true);
     expect(built.diagnostics.filter((d) => d.code === 'W_MANIFEST_UNSIGNED')).toEqual([]);
     const dirs = new Set([...built.files.keys()].filter((f) => /^update\/.*\/\d+\.json$/.test(f)).map((f) => path.posix.dirname(f)));
@@ -39,49 +39,49 @@ describe('update manifests of the example store', () => {
     ].map((d) => `update/${d}`).sort());
     for (const d of dirs) {
       for (let p = 0; p < 100; p++) expect(built.files.has(`${d}/${p}.json`)).toBe(true);
-      expect(readPlatformIndex(bytes(`${d}/index.json`), { publicKey, now }).ok).toBe(true);
+      expect((await verifyPlatformIndex(bytes(`${d}/index.json`), { publicKey, now })).ok).toBe(true);
     }
   });
 
-  it('shows the staged rollout: 1.5.0 below 25 on shelfnotes stable, 1.4.0 above', () => {
+  it('shows the staged rollout: 1.5.0 below 25 on shelfnotes stable, 1.4.0 above', async () => {
     const d = 'update/shelfnotes/stable/windows/x86-64';
-    for (let p = 0; p < 25; p++) expect(newest(`${d}/${p}.json`)).toBe('1.5.0');
-    for (let p = 25; p < 100; p++) expect(newest(`${d}/${p}.json`)).toBe('1.4.0');
-    expect(manifest(`${d}/0.json`).candidates.map((c) => c.version)).toEqual(['1.5.0']);
+    for (let p = 0; p < 25; p++) expect(await newest(`${d}/${p}.json`)).toBe('1.5.0');
+    for (let p = 25; p < 100; p++) expect(await newest(`${d}/${p}.json`)).toBe('1.4.0');
+    expect(await (await manifest(`${d}/0.json`)).candidates.map((c) => c.version)).toEqual(['1.5.0']);
     expect(bytes(`${d}/0.json`)).toBe(bytes(`${d}/24.json`));
-    const index = readPlatformIndex(bytes(`${d}/index.json`), { publicKey, now });
+    const index = await verifyPlatformIndex(bytes(`${d}/index.json`), { publicKey, now });
     expect(index.ok && index.doc.bands.map((b) => [b.from, b.to, b.version])).toEqual([[0, 24, '1.5.0'], [25, 99, '1.4.0']]);
-    const low = manifest(`${d}/3.json`);
+    const low = await manifest(`${d}/3.json`);
     expect(pickUpdate(low, { appversion: '1.4.0', osversion: '10.0.19045', format: 'msi' })?.file.url).toBe('http://127.0.0.1:8080/files/shelfnotes/1.5.0/shelfnotes-1.5.0-windows-x64.msi');
     expect(pickUpdate(low, { appversion: '1.5.0', format: 'msi' })).toBeUndefined();
   });
 
-  it('serves the pinned 2.0.1 on cockpit stable and 2.1.0 on beta', () => {
-    const stable = manifest('update/cockpit/stable/docker/any/50.json');
+  it('serves the pinned 2.0.1 on cockpit stable and 2.1.0 on beta', async () => {
+    const stable = await manifest('update/cockpit/stable/docker/any/50.json');
     expect(stable.candidates.map((c) => c.version)).toEqual(['2.0.1']);
     expect(stable.candidates[0]!.files).toEqual([{ format: 'docker', osversion: '*', appversion: '*', image: 'sicon/cockpit', tag: 'v2.0.1', ref: 'sicon/cockpit:v2.0.1' }]);
-    expect(newest('update/cockpit/beta/docker/any/99.json')).toBe('2.1.0');
+    expect(await newest('update/cockpit/beta/docker/any/99.json')).toBe('2.1.0');
   });
 
-  it('signs every manifest; each verifies with the key from store.yaml and fails after any one byte changes', () => {
+  it('signs every manifest; each verifies with the key from store.yaml and fails after any one byte changes', async () => {
     const distinct = new Set([...built.files].filter(([f]) => f.startsWith('update/') && f.endsWith('.json')).map(([, c]) => c as Uint8Array));
-    for (const b of distinct) expect(readUpdateManifest(b, { publicKey, now }).ok || readPlatformIndex(b, { publicKey, now }).ok).toBe(true);
+    for (const b of distinct) expect((await verifyManifest(b, { publicKey, now })).ok || (await verifyPlatformIndex(b, { publicKey, now })).ok).toBe(true);
     const one = bytes('update/cockpit/stable/docker/any/0.json');
     for (let i = 0; i < one.length; i++) {
       const copy = Uint8Array.from(one);
       copy[i] = copy[i]! ^ 0x01;
-      expect(readUpdateManifest(copy, { publicKey, now }).ok, `byte ${i}`).toBe(false);
+      expect((await verifyManifest(copy, { publicKey, now })).ok, `byte ${i}`).toBe(false);
     }
   });
 
-  it('refuses an expired manifest, a lower serial and a manifest of another platform', () => {
+  it('refuses an expired manifest, a lower serial and a manifest of another platform', async () => {
     const rel = 'update/news/stable/nextcloud/any/0.json';
-    const doc = manifest(rel);
+    const doc = await manifest(rel);
     expect(doc.expires).toBe('2027-01-22T12:00:00.000Z');
-    expect(readUpdateManifest(bytes(rel), { publicKey, now: new Date('2027-01-23T00:00:00Z') })).toMatchObject({ ok: false, problem: 'expired' });
-    expect(readUpdateManifest(bytes(rel), { publicKey, now, lastSerial: doc.serial! + 1 })).toMatchObject({ ok: false, problem: 'rollback' });
-    expect(readUpdateManifest(bytes(rel), { publicKey, now, lastSerial: doc.serial! })).toMatchObject({ ok: true });
-    expect(readUpdateManifest(bytes(rel), { publicKey, now, expect: { channel: 'beta' } })).toMatchObject({ ok: false, problem: 'wrong-target' });
+    expect(await verifyManifest(bytes(rel), { publicKey, now: new Date('2027-01-23T00:00:00Z') })).toMatchObject({ ok: false, problem: 'expired' });
+    expect(await verifyManifest(bytes(rel), { publicKey, now, lastSerial: doc.serial! + 1 })).toMatchObject({ ok: false, problem: 'rollback' });
+    expect(await verifyManifest(bytes(rel), { publicKey, now, lastSerial: doc.serial! })).toMatchObject({ ok: true });
+    expect(await verifyManifest(bytes(rel), { publicKey, now, expect: { channel: 'beta' } })).toMatchObject({ ok: false, problem: 'wrong-target' });
   });
 
   it('is byte-identical for the same store and time, and precompresses the API and indexes', async () => {
@@ -99,8 +99,8 @@ describe('update manifests of the example store', () => {
     expect(r.ok).toBe(true);
     expect(r.diagnostics.filter((d) => d.code.startsWith('W_MANIFEST'))).toEqual([expect.objectContaining({ code: 'W_MANIFEST_UNSIGNED', severity: 'warning' })]);
     const c = r.files.get('update/news/stable/nextcloud/any/0.json') as Uint8Array;
-    expect(readUpdateManifest(c, { publicKey, now })).toMatchObject({ ok: false, problem: 'unsigned' });
-    expect(readUpdateManifest(c).ok).toBe(true);
+    expect(await verifyManifest(c, { publicKey, now })).toMatchObject({ ok: false, problem: 'unsigned' });
+    expect((await verifyManifest(c)).ok).toBe(true);
   });
 
   it('refuses a signing key that does not match signing.publicKey', async () => {

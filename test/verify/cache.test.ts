@@ -97,7 +97,7 @@ describe('verification cache and worker pool', () => {
     writeFileSync(shard, '{ not json');
     const result = await run(dir, cacheDir, {});
     expect(result.diagnostics).toEqual([]);
-    expect(JSON.parse(readFileSync(shard, 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(shard, 'utf8')).version).toBe(2);
   });
 
   it('keeps one shard per app and rewrites only the shards of apps whose archives changed', async () => {

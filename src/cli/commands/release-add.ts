@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
-import { addToRelease, authorContext, changelogSection, createRelease, requireApp, requireChannel, requirePlatform, setDockerImage, type EntryInput, type ReleaseInput } from '../../author/index.js';
+import { addToRelease, authorContext, changelogSection, createRelease, minisignField, requireApp, requireChannel, requirePlatform, setDockerImage, sparkleSignature, type EntryInput, type ReleaseInput } from '../../author/index.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { sha256Hex } from '../../util/hash.js';
@@ -21,6 +21,7 @@ export const command: Command = {
   usage: `Usage: appshelf release add APP VERSION --channel C... [--file F --os OS --arch ARCH...]
                            [--format FMT] [--osversion RANGE] [--appversion RANGE]
                            [--notes FILE | --changelog-from CHANGELOG.md] [--key KEY]
+                           [--sparkle-key KEY] [--minisign FILE.sig]
                            [--docker-tag TAG [--docker-image IMAGE]] [--date ISO] [--store DIR]
 
 Writes apps/APP/releases/VERSION.yaml. With --file, copies the archive into
@@ -44,6 +45,9 @@ Options:
   --notes FILE         markdown release notes
   --changelog-from MD  take the notes from VERSION's section of this CHANGELOG.md
   --key KEY            sign the archive with the app's private key (PEM; keep it out of git)
+  --sparkle-key KEY    also sign it for Sparkle (EdDSA key from generate_keys -x, or Ed25519 PEM):
+                       the appcast then carries sparkle:edSignature (docs/feeds.md)
+  --minisign FILE.sig  the Tauri signer's signature of the file, for the Tauri feed
   --docker-tag TAG     docker tag of the release (docker-image apps)
   --docker-image IMG   the app's docker image; set in app.yaml when it has none yet
   --date ISO           release date (default: when the release lands in git)
@@ -65,6 +69,8 @@ Examples:
     notes: { type: 'string' },
     'changelog-from': { type: 'string' },
     key: { type: 'string' },
+    'sparkle-key': { type: 'string' },
+    minisign: { type: 'string' },
     'docker-tag': { type: 'string' },
     'docker-image': { type: 'string' },
     date: { type: 'string' },
@@ -81,7 +87,7 @@ Examples:
     const notesFile = str(args, 'notes');
     const changelogFile = str(args, 'changelog-from');
     if (file && (!oses.length || !archs.length)) throw new UsageError('--file needs --os and --arch.');
-    if (!file && (oses.length || archs.length || str(args, 'key'))) throw new UsageError('--os, --arch and --key describe a --file; give the file too.');
+    if (!file && (oses.length || archs.length || str(args, 'key') || str(args, 'sparkle-key') || str(args, 'minisign'))) throw new UsageError('--os, --arch, --key, --sparkle-key and --minisign describe a --file; give the file too.');
     if (notesFile && changelogFile) throw new UsageError('Give --notes or --changelog-from, not both.');
     if (semver.valid(version) !== version) throw new StoreError(diag(Errors.InvalidSemver, [version, semver.valid(version) ?? undefined]));
     const date = str(args, 'date');
@@ -127,6 +133,10 @@ Examples:
       const bytes = readInput(file);
       const keyFile = str(args, 'key');
       const signature = keyFile ? signData(bytes, loadPrivateKey(readInput(keyFile).toString('utf8'), keyFile)) : undefined;
+      const sparkleKey = str(args, 'sparkle-key');
+      const edSignature = sparkleKey ? sparkleSignature(bytes, readInput(sparkleKey).toString('utf8'), sparkleKey) : undefined;
+      const sigFile = str(args, 'minisign');
+      const minisign = sigFile ? minisignField(readInput(sigFile), sigFile) : undefined;
       const dest = path.join(appDir, 'files', path.basename(file));
       if (path.resolve(file) !== dest) {
         if (existsSync(dest)) {
@@ -144,6 +154,8 @@ Examples:
           size: bytes.length,
           sha256: sha256Hex(bytes),
           signature,
+          edSignature,
+          minisign,
         });
       }
     }
