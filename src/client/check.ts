@@ -1,6 +1,6 @@
 import type { ManifestCandidate, UpdateManifest } from '../schema/manifest.js';
 import { importEd25519, sha256Hex, type Ed25519Key } from './crypto.js';
-import { pickUpdate, type DownloadableFile } from './pick.js';
+import { pickUpdate, selectUpdate, type DownloadableFile, type SelectRequest } from './pick.js';
 import { verifyManifest, type ManifestProblem } from './verify.js';
 
 /** Where the client keeps the highest serial it saw per manifest path (rollback protection). */
@@ -116,7 +116,11 @@ export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {
  */
 export async function checkForUpdate(target: ManifestTarget & { appversion?: string; osversion?: string; format?: string }, opts: LoadOptions = {}): Promise<UpdateCheck> {
   const loaded = await loadManifest(target, opts);
-  const pick = pickUpdate(loaded.manifest, { appversion: target.appversion ?? '0.0.0-0', osversion: target.osversion, format: target.format });
+  const { candidates } = loaded.manifest;
+  // A fresh install takes any release: appversion ranges only limit which installed versions may update.
+  const pick = target.appversion !== undefined
+    ? pickUpdate(loaded.manifest, { appversion: target.appversion, osversion: target.osversion, format: target.format })
+    : pickFresh(candidates, { osVersion: target.osversion, format: target.format });
   if (!pick) return loaded;
   return { ...loaded, update: { version: pick.candidate.version, candidate: pick.candidate, file: pick.file, url: storeFileUrl(target.storeUrl, pick.file.url) } };
 }
@@ -141,6 +145,11 @@ export function memorySerialStore(initial: Record<string, number> = {}): SerialS
 }
 
 // --- internal ---
+
+function pickFresh(candidates: readonly ManifestCandidate[], req: SelectRequest): { candidate: ManifestCandidate; file: DownloadableFile } | undefined {
+  const r = selectUpdate(candidates, req);
+  return r.selected && { candidate: candidates.find((c) => c.version === r.selected.version)!, file: r.selected.file };
+}
 
 const memory = memorySerialStore();
 

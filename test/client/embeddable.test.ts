@@ -58,6 +58,7 @@ describe('the embeddable client against appshelf serve', () => {
     expect((await checkForUpdate(target({ percentile: 10 }), { publicKey })).update?.version).toBe('1.5.0');
     expect((await checkForUpdate(target({ percentile: 42 }), { publicKey })).update?.url).toBe(`${storeUrl}files/shelfnotes/1.4.0/shelfnotes-1.4.0-linux-x86_64.tar.gz`);
     expect((await checkForUpdate(target({ percentile: 10, appversion: '1.5.0' }), { publicKey })).update).toBeUndefined();
+    expect((await checkForUpdate(target({ percentile: 10, appversion: '1.4.0' }), { publicKey })).update?.version).toBe('1.5.0');
     const win = await checkForUpdate(target({ os: 'windows', percentile: 3, osversion: '10.0.19045', format: 'msi', appversion: '1.4.0' }), { publicKey });
     expect(win.update?.url).toBe(`${storeUrl}files/shelfnotes/1.5.0/shelfnotes-1.5.0-windows-x64.msi`);
     expect((await checkForUpdate(target({ os: 'windows', percentile: 3, osversion: '6.1', format: 'msi' }), { publicKey })).update).toBeUndefined();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { parseVersion, satisfies } from '../../src/client/semver.js';
-import { versionSpecs } from '../../src/emit/index.js';
+import { electronSuffix, tauriTarget, versionSpecs } from '../../src/emit/index.js';
 import { buildStore } from '../../src/index.js';
 import { compileValidator, tauriFeedSchema } from '../../src/schema/index.js';
 import { repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
@@ -86,6 +86,27 @@ describe('feeds', () => {
     const second = await buildStore({ storeDir: path.join(cwd, 'store'), outDir: out, now, env });
     expect(second.written!.objects.created).toBe(0);
     expect(readFileSync(path.join(out, 'feeds/electron/shelfnotes/latest.yml'))).toEqual(before);
+  });
+
+  it('names platforms as electron-builder and Tauri do', () => {
+    expect([['windows', 'x86'], ['windows', 'arm64'], ['osx', 'arm64'], ['linux', 'x86-64'], ['linux', 'arm64'], ['linux', 'x86'], ['linux', 'armv7'], ['android', 'arm64']]
+      .map(([os, arch]) => electronSuffix(os!, arch!))).toEqual(['', '', '-mac', '-linux', '-linux-arm64', '-linux-ia32', '-linux-armv7l', undefined]);
+    expect([['osx', 'arm64'], ['osx', 'x86-64'], ['windows', 'x86'], ['linux', 'armv7'], ['freebsd', 'x86-64'], ['linux', 'any']]
+      .map(([os, arch]) => tauriTarget(os!, arch!))).toEqual(['darwin-aarch64', 'darwin-x86_64', 'windows-i686', 'linux-armv7', undefined, undefined]);
+  });
+
+  it('refuses a Sparkle key and a minisign signature it cannot use, changing nothing', async () => {
+    const cwd = tmpStore();
+    const dir = tmpDir();
+    writeFileSync(path.join(dir, 'app.zip'), 'zip');
+    writeFileSync(path.join(dir, 'bad.key'), 'c2hvcnQ=');
+    writeFileSync(path.join(dir, 'bad.sig'), 'not a signature');
+    const add = (...extra: string[]) => runCli(['release', 'add', 'shelfnotes', '1.7.0', '--channel', 'stable', '--file', path.join(dir, 'app.zip'), '--os', 'osx', '--arch', 'arm64', ...extra], cwd);
+    const key = await add('--sparkle-key', path.join(dir, 'bad.key'));
+    expect([key.code, key.stderr]).toEqual([1, expect.stringContaining('E_SPARKLE_KEY')]);
+    const sig = await add('--minisign', path.join(dir, 'bad.sig'));
+    expect([sig.code, sig.stderr]).toEqual([1, expect.stringContaining('E_MINISIGN_SIGNATURE')]);
+    expect(readdirSync(path.join(cwd, 'store/apps/shelfnotes/releases'))).not.toContain('1.7.0.yaml');
   });
 
   it('turns info.xml bounds into the Nextcloud app store\'s version specs', () => {
