@@ -101,7 +101,7 @@ describe('feeds', () => {
     writeFileSync(path.join(dir, 'app.zip'), 'zip');
     writeFileSync(path.join(dir, 'bad.key'), 'c2hvcnQ=');
     writeFileSync(path.join(dir, 'bad.sig'), 'not a signature');
-    const add = (...extra: string[]) => runCli(['release', 'add', 'shelfnotes', '1.7.0', '--channel', 'stable', '--file', path.join(dir, 'app.zip'), '--os', 'osx', '--arch', 'arm64', ...extra], cwd);
+    const add = (...extra: string[]) => runCli(['release', 'add', 'shelfnotes', '1.7.0', '--channel', 'stable', '--file', path.join(dir, 'app.zip'), '--os', 'osx', '--arch', 'arm64', '--key', path.join(repoRoot, 'demo-keys/shelfnotes.key'), ...extra], cwd);
     const key = await add('--sparkle-key', path.join(dir, 'bad.key'));
     expect([key.code, key.stderr]).toEqual([1, expect.stringContaining('E_SPARKLE_KEY')]);
     const sig = await add('--minisign', path.join(dir, 'bad.sig'));
