@@ -5,3 +5,6 @@ export { registerApp, pinChannel, unpinChannel, setLocked, setDockerImage, type 
 export { createRelease, addToRelease, setRollout, promoteRelease, entryFormat, type EntryInput, type ReleaseInput } from './release.js';
 export { changelogSection } from './changelog.js';
 export { openYaml, yamlText, type YamlFile, type Editing } from './yaml-edit.js';
+export { yankRelease, unyankRelease } from './yank.js';
+export { generateSigningKey, setSigningPublicKey, repositoryOf, type SigningKeyPair } from './keys.js';
+export { initFiles, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';

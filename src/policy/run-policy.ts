@@ -6,7 +6,7 @@ import { resolveStore, type ResolvedStore } from '../resolve/index.js';
 import { sha256Hex } from '../util/hash.js';
 import { displayPath } from '../util/paths.js';
 import { validateDocs } from '../validate/index.js';
-import { changedPaths, locateStore, readStoreAt } from './git.js';
+import { changedOutside, changedPaths, isAdminFile, locateStore, readStoreAt } from './git.js';
 import { checkPolicy } from './rules.js';
 import type { StoreSnapshot } from './types.js';
 
@@ -18,6 +18,8 @@ export interface PolicyOptions {
   base: string;
   /** The pull-request author; ownership is checked only when given. */
   actor?: string;
+  /** Every file outside the store folder is admin-only (a repository that holds only the store). @default false: only {@link isAdminFile} files */
+  repo?: boolean;
 }
 
 /** What the policy found, with both sides for the release-candidate summary. */
@@ -80,7 +82,8 @@ export async function runPolicy(opts: PolicyOptions): Promise<PolicyResult> {
     const touched = changed.filter((p) => released.has(p));
     hashArchives(base, touched);
     hashArchives(head, touched);
-    const diagnostics = checkPolicy({ base, head, changed, actor: opts.actor });
+    const outside = (await changedOutside(loc, opts.base)).filter((p) => opts.repo || isAdminFile(p)).map((p) => displayPath(path.join(loc.root, p)));
+    const diagnostics = checkPolicy({ base, head, changed, actor: opts.actor, outside });
     return { diagnostics, base, head, changed, baseCommit: atRef.commit };
   } finally {
     atRef.cleanup();
