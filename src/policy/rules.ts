@@ -171,8 +171,8 @@ function ownership(input: PolicyInput, actor: string, head: Locator, report: Rep
 }
 
 /**
- * Admin-only files in the change, whoever made it: store.yaml, trust/ and the files outside the
- * store (workflows, dependencies). One warning naming them, so a reviewer sees them at once.
+ * Admin-only files in a change checked without an actor (a push to main): store.yaml, trust/ and
+ * the files outside the store (workflows, dependencies). One warning naming them all.
  */
 function adminFilesChanged(input: PolicyInput, report: Report): void {
   const inStore = input.changed.filter((p) => !/^apps\//.test(p)).map((p) => path.posix.join(input.head.display, p));
@@ -194,7 +194,8 @@ export function checkPolicy(input: PolicyInput): Diagnostic[] {
   releasedAreImmutable(input, head, report);
   lockedAppsTakeNoReleases(input, head, report);
   certificateChangeResigns(input, head, report);
+  // With an actor, ownership() already refuses these for anyone but an admin.
   if (input.actor) ownership(input, input.actor, head, report);
-  adminFilesChanged(input, report);
+  else adminFilesChanged(input, report);
   return diagnostics;
 }
