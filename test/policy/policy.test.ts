@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
@@ -209,5 +209,15 @@ describe('check --base: files outside the store', () => {
     expect(push.code).toBe(0);
     expect(push.problems).toEqual(['.github/workflows/check.yml W_POLICY_ADMIN_FILES']);
     expect(push.stderr).toContain('edits admin-only files: .github/workflows/check.yml, notes.txt, package.json.');
+  });
+});
+
+describe('check --base: links', () => {
+  it('refuses a symbolic link added to the store', async () => {
+    const dir = gitRepo();
+    symlinkSync('/etc/passwd', path.join(dir, 'store/apps/notes/files/evil.txt'));
+    const r = await check(dir);
+    expect(r.code).toBe(1);
+    expect(r.problems).toEqual(['store/apps/notes/files/evil.txt E_POLICY_SYMLINK']);
   });
 });
