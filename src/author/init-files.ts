@@ -93,12 +93,13 @@ jobs:
           key: appshelf-cache-\${{ github.event.pull_request.base.sha }}
           restore-keys: appshelf-cache-
 
+      # Run in the candidate (annotations name its files), with the base's appshelf (--prefix).
       - name: Check the release candidate
-        working-directory: base
+        working-directory: candidate
         env:
           ACTOR: \${{ github.event.pull_request.user.login }}
         # Values come in through env, never spliced into the script (names can hold shell syntax).
-        run: npx appshelf check --store ../candidate/store --base HEAD^1${o.repo ? ' --repo' : ''} --actor "$ACTOR" --format github --summary ../summary.md
+        run: npx --prefix ../base appshelf check --base HEAD^1${o.repo ? ' --repo' : ''} --actor "$ACTOR" --format github --summary ../summary.md
 
       - name: Summary for the run page
         if: \${{ !cancelled() && hashFiles('summary.md') != '' }}

@@ -52,7 +52,8 @@ async function missing(cmd: string[]): Promise<string | undefined> {
     return `unknown npm command "${sub}"`;
   }
   if (bin === 'npx') {
-    const [tool, ...rest] = args;
+    // `npx --prefix DIR appshelf`: the appshelf installed in DIR (the base branch's checkout).
+    const [tool, ...rest] = args[0] === '--prefix' ? args.slice(2) : args;
     if (tool !== 'appshelf' || !pkg.bin.appshelf) return `npx ${tool} is not a bin of this package`;
     const end = rest.findIndex((w) => w.startsWith('-'));
     const positional = end < 0 ? rest : rest.slice(0, end);
@@ -111,8 +112,8 @@ describe('GitHub workflows', () => {
       expect(all.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'node-version': WORKFLOW_NODE });
       expect(all.find((s) => s.run?.startsWith('npm ci'))?.['working-directory']).toBe('base');
       const check = all.find((s) => s.run?.includes('appshelf check'))!;
-      expect(check['working-directory']).toBe('base');
-      expect(check.run).toBe(`npx appshelf check --store ../candidate/store --base HEAD^1${prefix ? ' --repo' : ''} --actor "$ACTOR" --format github --summary ../summary.md`);
+      expect(check['working-directory']).toBe('candidate');
+      expect(check.run).toBe(`npx --prefix ../base appshelf check --base HEAD^1${prefix ? ' --repo' : ''} --actor "$ACTOR" --format github --summary ../summary.md`);
       expect(check.env).toEqual({ ACTOR: '${{ github.event.pull_request.user.login }}' });
       expect(all.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'))?.if).toContain('!cancelled()');
       const comment = all.find((s) => s.uses?.startsWith('actions/github-script@'))!;
