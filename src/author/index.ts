@@ -7,4 +7,4 @@ export { changelogSection } from './changelog.js';
 export { openYaml, yamlText, type YamlFile, type Editing } from './yaml-edit.js';
 export { yankRelease, unyankRelease } from './yank.js';
 export { generateSigningKey, setSigningPublicKey, repositoryOf, type SigningKeyPair } from './keys.js';
-export { initFiles, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';
+export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';

@@ -9,8 +9,13 @@ export interface InitInput {
   packageName: string;
   /** Public URL of the published site. */
   baseUrl: string;
-  /** The dependency spec of appshelf in package.json: a version, a tarball URL or path, a git URL. */
-  appshelf: string;
+  /**
+   * The dependency spec of appshelf in package.json: a tarball URL or path, a git URL, a version.
+   * Undefined: keep the one `existingPackageJson` has.
+   */
+  appshelf?: string;
+  /** The package.json already there (e.g. written by `npm install --save-dev <tarball>`): merged, not replaced. */
+  existingPackageJson?: string;
   /** Store admins (git host user names): store.yaml `admins` and CODEOWNERS. */
   admins: readonly string[];
 }
@@ -247,17 +252,7 @@ trust:
   signatures: required
 `);
   files.set('store/apps/.gitkeep', '');
-  files.set('package.json', `${JSON.stringify({
-    name: input.packageName,
-    private: true,
-    description: `The ${input.name} app store (appshelf).`,
-    scripts: {
-      check: 'appshelf check',
-      build: 'appshelf build',
-      start: 'appshelf build --unsigned && appshelf serve',
-    },
-    devDependencies: { appshelf: input.appshelf },
-  }, null, 2)}\n`);
+  files.set('package.json', packageJson(input));
   files.set('.gitignore', `node_modules/
 .appshelf-cache/
 dist*
@@ -279,7 +274,26 @@ dist*
   return files;
 }
 
+/** Where package.json says appshelf comes from (dependencies or devDependencies), if anywhere. */
+export function appshelfSpecOf(packageJsonText: string): string | undefined {
+  const pkg = JSON.parse(packageJsonText) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  return pkg.devDependencies?.appshelf ?? pkg.dependencies?.appshelf;
+}
+
 // --- internal ---
+
+/** A new package.json, or the existing one with the store's scripts added and appshelf pinned (its other fields kept). */
+function packageJson(input: InitInput): string {
+  const pkg = (input.existingPackageJson ? JSON.parse(input.existingPackageJson) : { name: input.packageName, private: true, description: `The ${input.name} app store (appshelf).` }) as Record<string, unknown> & {
+    scripts?: Record<string, string>; devDependencies?: Record<string, string>; dependencies?: Record<string, string>;
+  };
+  pkg.scripts = { check: 'appshelf check', build: 'appshelf build', start: 'appshelf build --unsigned && appshelf serve', ...pkg.scripts };
+  if (input.appshelf) {
+    if (pkg.dependencies?.appshelf) pkg.dependencies.appshelf = input.appshelf;
+    else pkg.devDependencies = { ...pkg.devDependencies, appshelf: input.appshelf };
+  }
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
 
 function readme(input: InitInput): string {
   return `# ${input.name}

@@ -116,14 +116,16 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     expect(names.filter((n) => /^(src|test|scripts|store|demo-keys)\//.test(n))).toEqual([]);
     const tarball = path.join(work, packed[0].filename);
 
-    // 2. A new repository: init, then the dependency installed from the tarball (as the README says).
+    // 2. A new repository, as the README says: the dependency from the tarball, then init.
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/`;
     mkdirSync(shop, { recursive: true });
     git(shop, 'init', '-q', '-b', 'main');
-    ok(shop, process.execPath, [path.join(repoRoot, 'lib/cli/main.js'), 'init', '--base-url', url, '--admin', 'admin', '--ca-bits', '2048', '--appshelf', `file:../${path.basename(tarball)}`]);
-    ok(shop, 'npm', ['install', '--no-audit', '--no-fund']);
+    ok(shop, 'npm', ['install', '--save-dev', `../${path.basename(tarball)}`, '--no-audit', '--no-fund']);
+    expect(appshelf(shop, 'init', '--base-url', url, '--admin', 'admin', '--ca-bits', '2048').code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(shop, 'package.json'), 'utf8')).devDependencies).toEqual({ appshelf: `file:../${path.basename(tarball)}` });
     expect(appshelf(shop, 'check').code).toBe(0);
+    expect(appshelf(shop, 'build', '--unsigned').code).toBe(0);
     const signingKey = path.join(home, 'keys/manifest-signing.key');
     expect(appshelf(shop, 'keygen', '--key-out', signingKey).code).toBe(0);
     git(shop, 'add', '-A');

@@ -145,13 +145,21 @@ describe('keygen, yank, unyank, init', () => {
   it('init makes a store that checks and builds at once, with its CA key outside, and refuses to overwrite', async () => {
     const home = tmpDir();
     const target = path.join(tmpDir(), 'shop');
-    const r = await runCli(['init', target, '--base-url', 'https://me.github.io/shop/', '--admin', 'me', '--ca-bits', '2048'], repoRoot, { HOME: home });
+    const args = ['init', target, '--base-url', 'https://me.github.io/shop/', '--admin', 'me', '--ca-bits', '2048'];
+    // Never a bare "appshelf": where it comes from is said by package.json or --appshelf.
+    expect((await runCli(args, repoRoot, { HOME: home })).stderr).toContain('package.json must say where appshelf comes from');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'package.json'), '{"devDependencies":{"appshelf":"file:../appshelf-0.1.0.tgz"},"scripts":{"start":"mine"}}\n');
+    const r = await runCli(args, repoRoot, { HOME: home });
     expect(r.code).toBe(0);
     for (const f of ['store/store.yaml', 'store/trust/ca.crt', 'store/trust/revoked.yaml', 'package.json', '.gitignore', '.github/workflows/check.yml', '.github/workflows/publish.yml', '.github/CODEOWNERS', 'README.md']) {
       expect(existsSync(path.join(target, f)), f).toBe(true);
     }
     expect(statSync(path.join(home, '.appshelf/shop/ca.key')).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(path.join(target, 'package.json'), 'utf8')).devDependencies).toEqual({ appshelf: '0.1.0' });
+    expect(JSON.parse(readFileSync(path.join(target, 'package.json'), 'utf8'))).toEqual({
+      devDependencies: { appshelf: 'file:../appshelf-0.1.0.tgz' },
+      scripts: { check: 'appshelf check', build: 'appshelf build', start: 'mine' },
+    });
     expect(readFileSync(path.join(target, '.github/CODEOWNERS'), 'utf8')).toContain('/store/trust/ @me');
     expect(readFileSync(path.join(target, '.gitignore'), 'utf8')).toMatch(/^\.appshelf-cache\/$/m);
     expect((await runCli(['check'], target)).code).toBe(0);

@@ -17,7 +17,7 @@ interface Workflow {
 }
 
 // This repository's workflows, and the ones `appshelf init` writes for a store repository.
-const storeRepo = initFiles({ name: 'S', packageName: 's', baseUrl: 'https://o.github.io/s/', appshelf: '0.1.0', admins: ['alice'] });
+const storeRepo = initFiles({ name: 'S', packageName: 's', baseUrl: 'https://o.github.io/s/', appshelf: 'file:appshelf-0.1.0.tgz', admins: ['alice'] });
 const text = (name: string) => (name.startsWith('init:') ? storeRepo.get(`.github/workflows/${name.slice(5)}`)! : readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8'));
 const workflow = (name: string) => parse(text(name)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { initFiles } from '../../author/index.js';
-import { diag, Errors, StoreError } from '../../errors/index.js';
+import { appshelfSpecOf, initFiles } from '../../author/index.js';
+import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
 import { parseBaseUrl } from '../base-url.js';
 import type { Command } from '../command.js';
@@ -19,7 +19,9 @@ store yet (nothing is overwritten):
   store/store.yaml       name, baseUrl, channels stable → beta → nightly, trust settings
   store/trust/           a new store CA (\`appshelf ca init\`): ca.crt and revoked.yaml;
                          the CA private key goes OUTSIDE the repository
-  package.json           appshelf pinned as a dev dependency (\`npx appshelf\` after \`npm ci\`)
+  package.json           appshelf pinned as a dev dependency, scripts check/build/start (an
+                         existing package.json, e.g. from \`npm install --save-dev TARBALL\`, is
+                         kept and completed)
   .gitignore             node_modules/, .appshelf-cache/, dist*, *.key
   .github/workflows/     check.yml (pull requests) and publish.yml (signed site on Pages)
   .github/CODEOWNERS     admins guard .github/, package*.json, store.yaml and trust/
@@ -31,14 +33,15 @@ Options:
   --base-url URL      where the site will be published, e.g. https://OWNER.github.io/REPO/
                       (asked when a terminal is attached; default http://127.0.0.1:8080/)
   --admin USER        a store admin's git host user name (repeatable)
-  --appshelf SPEC     how package.json names appshelf: a version, a tarball URL or path, a
-                      git URL (default: this appshelf's version, ${version()})
+  --appshelf SPEC     how package.json names appshelf: a tarball URL or path, a git URL, a
+                      version in your registry (default: what package.json already has)
   --ca-key-out PATH   where the CA key goes (default: ~/.appshelf/<folder>/ca.key)
   --ca-bits N         RSA size of the CA key (default: 4096)
   -h, --help          show this help
 
 Example:
   mkdir my-store && cd my-store && git init -b main
+  npm install --save-dev ../appshelf-${version()}.tgz
   npx appshelf init --base-url https://me.github.io/my-store/ --admin me`,
   options: {
     name: { type: 'string' },
@@ -55,13 +58,26 @@ Example:
     const packageName = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'app-store';
     const admins = ((args.values.admin as string[] | undefined) ?? []).map((a) => a.replace(/^@/, ''));
     const baseUrl = parseBaseUrl(str(args, 'base-url')) ?? (await askBaseUrl(args.io)) ?? 'http://127.0.0.1:8080/';
-    const files = initFiles({ name: str(args, 'name') ?? folder, packageName, baseUrl, appshelf: str(args, 'appshelf') ?? version(), admins });
-    const clash = [...files.keys(), 'store/trust/ca.crt', 'store/trust/revoked.yaml'].filter((rel) => existsSync(path.join(dir, rel)));
+    const pkgFile = path.join(dir, 'package.json');
+    const existingPackageJson = existsSync(pkgFile) ? readFileSync(pkgFile, 'utf8') : undefined;
+    let kept: string | undefined;
+    try {
+      kept = existingPackageJson === undefined ? undefined : appshelfSpecOf(existingPackageJson);
+    } catch {
+      throw new UsageError(`${displayPath(pkgFile)} is not valid JSON; fix or remove it first.`);
+    }
+    const appshelf = str(args, 'appshelf');
+    // Never a bare name: "appshelf" on a public registry need not be this package.
+    if (!appshelf && !kept) {
+      throw new UsageError(`package.json must say where appshelf comes from: run \`npm install --save-dev <appshelf tarball or git URL>\` first, or pass --appshelf SPEC (e.g. --appshelf https://…/appshelf-${version()}.tgz).`);
+    }
+    const files = initFiles({ name: str(args, 'name') ?? folder, packageName, baseUrl, appshelf, existingPackageJson, admins });
+    const clash = [...files.keys(), 'store/trust/ca.crt', 'store/trust/revoked.yaml'].filter((rel) => rel !== 'package.json' && existsSync(path.join(dir, rel)));
     if (existsSync(path.join(dir, 'store')) && readdirSync(path.join(dir, 'store')).length) clash.unshift('store/');
     if (clash.length) throw new StoreError(diag(Errors.InitExists, [[...new Set(clash)].map((rel) => displayPath(path.join(dir, rel))).join(', ')]));
     for (const [rel, text] of files) {
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      writeFileSync(path.join(dir, rel), text, { flag: 'wx' });
+      writeFileSync(path.join(dir, rel), text, { flag: rel === 'package.json' ? 'w' : 'wx' });
     }
     const home = args.io.env.HOME || os.homedir();
     const caKey = path.resolve(str(args, 'ca-key-out') ?? path.join(home, '.appshelf', packageName, 'ca.key'));
@@ -74,7 +90,7 @@ Example:
     args.io.out(
       `\n✓ a store repository in ${displayPath(dir)}: ${[...files.keys()].filter((f) => !f.endsWith('.gitkeep')).join(', ')}\n` +
         `\nNext:\n` +
-        `  npm install                                  # pins appshelf in package-lock.json\n` +
+        `  npm install                                  # installs and pins appshelf (package-lock.json)\n` +
         `  npx appshelf keygen --print                  # the manifest-signing key (a CI secret)\n` +
         `  npx appshelf check && npx appshelf build --unsigned && npx appshelf serve\n` +
         `  git add -A && git commit -m "A new store"    # then push; README.md says the GitHub settings\n`,
