@@ -6,3 +6,6 @@ export { createRelease, addToRelease, setRollout, promoteRelease, entryFormat, t
 export { changelogSection } from './changelog.js';
 export { openYaml, yamlText, type YamlFile, type Editing } from './yaml-edit.js';
 export { sparkleSignature, minisignField } from './feed-signatures.js';
+export { yankRelease, unyankRelease } from './yank.js';
+export { generateSigningKey, setSigningPublicKey, repositoryOf, type SigningKeyPair } from './keys.js';
+export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';

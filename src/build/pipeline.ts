@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
+import { diag, Errors, hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
 import {
   apiPart, archiveObject, emitCatalog, emitNextcloud, feedObject, nextcloudPart, type NextcloudPart, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
   once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput,
@@ -11,7 +11,8 @@ import { fetchRemoteArchives, inspectStore, type InspectReport } from '../inspec
 import { appSourceKeys, listAppFolders, loadStore, STORE_FILES } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
 import { defaultCacheDir } from './cache-dir.js';
-import { checkServing, releaseLandings, releaseLog, resolveStore, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
+import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
+import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
 import { codeHash } from '../util/code-hash.js';
 import { sha256Hex } from '../util/hash.js';
 import { displayPath, isInside } from '../util/paths.js';
@@ -31,6 +32,8 @@ export interface CheckOptions {
   now?: Date;
   /** Check only these app folders (and the store's own files); the others are left out of the result. @default every app */
   apps?: ReadonlySet<string>;
+  /** The origin the site is published at, instead of store.yaml's `baseUrl` (a preview on another host or port). */
+  baseUrl?: string;
 }
 
 /** Everything a check found. */
@@ -57,8 +60,15 @@ export interface BuildOptions extends Omit<CheckOptions, 'apps'> {
   write?: boolean;
   /** Static files copied into the site. @default the package's public/ */
   publicDir?: string;
-  /** Where APPSHELF_SIGNING_KEY / APPSHELF_SIGNING_KEY_FILE are read from. @default process.env */
+  /** Where APPSHELF_SIGNING_KEY / APPSHELF_SIGNING_KEY_FILE / APPSHELF_SERIAL_FLOOR are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** Build without signing even when store.yaml publishes a key: a preview, marked in `api/v1/signing.json`. */
+  unsigned?: boolean;
+  /**
+   * The published site (its URL, or a folder holding it): the build fails when its serial is
+   * higher than this build's, and warns when its feed is close to expiry.
+   */
+  published?: string;
 }
 
 /** What a build produced. */
@@ -100,7 +110,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   timings.load = lap();
   const validated = validateDocs(loaded);
   timings.validate = lap();
-  const { store, diagnostics } = resolveStore(validated);
+  const { store, diagnostics } = withBaseUrl(resolveStore(validated), opts.baseUrl);
   timings.resolve = lap();
   if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false, timings };
   diagnostics.push(...checkServing(store));
@@ -125,7 +135,9 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const env = opts.env ?? process.env;
   const write = opts.write !== false;
   const lap = stopwatch();
-  const plan = write ? await planReuse(root, outDir, cacheDir, now, env, reading) : undefined;
+  const floor = serialFloor(env);
+  if (typeof floor !== 'number') return { diagnostics: [floor], ok: false, files: new Map(), reused: [], timings: {} };
+  const plan = write ? await planReuse(root, outDir, cacheDir, now, env, reading, { baseUrl: opts.baseUrl, unsigned: opts.unsigned, floor }) : undefined;
   // Outside git a record is keyed by file stamps taken before the check: a file written during
   // the build then makes the next build check the app again instead of trusting what this one saw.
   const stamps = plan && !plan.keyOf && !insideGit(root) ? stampFolders(root, plan.folders) : undefined;
@@ -136,17 +148,24 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const reused = [...(plan?.reuse.keys() ?? [])];
   const fromRecords = [...(plan?.reuse.values() ?? [])].flatMap((r) => r.diagnostics);
   if (!checked.ok || !checked.store) return { ...checked, diagnostics: sortDiagnostics([...checked.diagnostics, ...fromRecords]), files, reused };
-  const { store, trust, inspect } = checked;
-  const signing = plan?.signing ?? loadManifestSigning(store, env);
+  const { trust, inspect } = checked;
+  let store = checked.store;
+  const signing = plan?.signing ?? loadManifestSigning(store, env, { unsigned: opts.unsigned });
   const diagnostics = sortDiagnostics([...checked.diagnostics, ...fromRecords, ...signing.diagnostics]);
   if (hasErrors(signing.diagnostics)) return { ...checked, diagnostics, ok: false, files, reused };
   lap();
   const timings = checked.timings;
   const history = await reading;
   timings.history = lap();
+  store = withLandingDates(store, history);
   const landings = new Map(store.apps.map((a) => [a.id, releaseLandings(a, history)]));
   const facts = (app: string, version: string) => ({ ...inspect?.facts(app, version), signed: trust?.signed(app, version) });
-  const freshness = manifestFreshness(now, store.signing.expiresDays, history);
+  const freshness = manifestFreshness(now, store.signing.expiresDays, history, floor);
+  const state = signingState(signing, freshness, plan?.folders ?? store.apps.map((a) => a.id));
+  if (opts.published && state?.serial != null) {
+    diagnostics.push(...(await comparePublished(opts.published, state.serial, now, store.signing.expiresDays)));
+    if (hasErrors(diagnostics)) return { ...checked, diagnostics: sortDiagnostics(diagnostics), ok: false, files, reused };
+  }
   const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
   const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
   const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, freshness, stamps) : undefined;
@@ -158,7 +177,9 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart }[] = [];
   const objects: SiteObject[] = [];
   for (const app of store.apps) {
-    const sourceKey = checked.sourceKeys?.get(app.id);
+    const filesKey = checked.sourceKeys?.get(app.id);
+    // Dates taken from git are not in the files: they join the key of what shows them.
+    const sourceKey = filesKey && sha256Hex(`${filesKey}\n${releaseDatesOf(app)}`);
     const api = apiPart(store, app, facts, apiHistory, sourceKey);
     files.set(`api/v1/apps/${app.id}.json`, { key: api.key, make: api.make });
     const index = updateIndexPart(store, app, sourceKey);
@@ -200,6 +221,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   let indexMade = false;
   emitUpdateIndex(store, parts.map((p) => ({ key: p.index.key, json: () => ((indexMade = true), p.index.json()) })), files);
   emitPublic(opts.publicDir ?? defaultPublicDir, files);
+  if (state) files.set(SIGNING_STATE_PATH, encodeSigningState(state));
   precompress(files);
   timings.keys = lap();
   if (!write) {
@@ -247,19 +269,19 @@ interface ReusePlan {
  * expiry day, the folder's commit or file stamps, its serial), not past the time its check could
  * change, files outside the folder unchanged, and its outputs still in the current site.
  */
-async function planReuse(root: string, outDir: string, cacheDir: string, now: Date, env: NodeJS.ProcessEnv, reading: Promise<StoreHistory>): Promise<ReusePlan> {
+async function planReuse(root: string, outDir: string, cacheDir: string, now: Date, env: NodeJS.ProcessEnv, reading: Promise<StoreHistory>, opts: { baseUrl?: string; unsigned?: boolean; floor: number }): Promise<ReusePlan> {
   const folders = listAppFolders(root);
   const none: ReusePlan = { reuse: new Map(), folders };
   // Only store.yaml: the store's settings decide the global key.
-  const head = resolveStore(validateDocs(loadStore(root, { cacheDir, apps: new Set() }))).store;
+  const head = withBaseUrl(resolveStore(validateDocs(loadStore(root, { cacheDir, apps: new Set() }))), opts.baseUrl).store;
   if (!head) return none;
   const records = readRecords(cacheDir);
   // Nothing to take (a first build, or a new cache): check everything while the history is read.
   if (!records.size) return none;
-  const signing = loadManifestSigning(head, env);
+  const signing = loadManifestSigning(head, env, { unsigned: opts.unsigned });
   if (hasErrors(signing.diagnostics)) return { ...none, signing };
   const history = await reading;
-  const keyOf = recordKeys(root, head, signing, history, manifestFreshness(now, head.signing.expiresDays, history), history.git ? undefined : stampFolders(root, folders));
+  const keyOf = recordKeys(root, head, signing, history, manifestFreshness(now, head.signing.expiresDays, history, opts.floor), history.git ? undefined : stampFolders(root, folders));
   const site = siteFilesOf(outDir);
   const reuse = new Map<string, AppRecord>();
   for (const folder of folders) {
@@ -284,6 +306,7 @@ function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning
     format: RECORD_FORMAT,
     code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
     store: fileDigest(path.join(root, storeFile)),
+    baseUrl: store.baseUrl ?? null,
     ca: storeFileDigest(root, store.trust.ca),
     revoked: storeFileDigest(root, store.trust.revoked),
     signer: signing.signer?.keyid ?? null,
@@ -312,6 +335,42 @@ function insideGit(dir: string): boolean {
     if (existsSync(path.join(d, '.git'))) return true;
     if (path.dirname(d) === d) return false;
   }
+}
+
+/** The resolved store published at another origin than store.yaml says. */
+function withBaseUrl<T extends { store?: ResolvedStore }>(resolved: T, baseUrl: string | undefined): T {
+  return baseUrl && resolved.store ? { ...resolved, store: { ...resolved.store, baseUrl } } : resolved;
+}
+
+/** `APPSHELF_SERIAL_FLOOR`: every serial at least this (0 when unset), or the diagnostic for a bad value. */
+function serialFloor(env: NodeJS.ProcessEnv): number | Diagnostic {
+  const text = env.APPSHELF_SERIAL_FLOOR?.trim();
+  if (!text) return 0;
+  return /^\d{1,15}$/.test(text) ? Number(text) : diag(Errors.SerialFloorInvalid, [text]);
+}
+
+/** What `api/v1/signing.json` says about this build; none for a store that is not signed at all. */
+function signingState(signing: ManifestSigning, freshness: Freshness, folders: readonly string[]): SigningState | undefined {
+  if (signing.unsigned) return { keyid: null, serial: null, expires: null, preview: 'unsigned' };
+  if (!signing.signer) return undefined;
+  return { keyid: signing.signer.keyid, serial: Math.max(0, ...folders.map((f) => freshness.serial(f))), expires: freshness.expires };
+}
+
+/**
+ * The published site against this build: a higher published serial is an error (clients that
+ * saw it would refuse this build's feed); a published feed close to expiry is a warning (the
+ * scheduled re-sign has stopped). A site that cannot be read is a warning (the first publish).
+ */
+async function comparePublished(where: string, serial: number, now: Date, expiresDays: number): Promise<Diagnostic[]> {
+  const published = await readPublishedSigning(where);
+  if ('problem' in published) return [diag(Errors.PublishedUnreadable, [where, published.problem])];
+  const out: Diagnostic[] = [];
+  if (published.serial !== null && published.serial > serial) out.push(diag(Errors.SerialWentDown, [published.serial, serial, where]));
+  const days = Math.max(1, Math.floor(expiresDays / 2));
+  if (published.expires && Date.parse(published.expires) - now.getTime() < days * 86_400_000) {
+    out.push(diag(Errors.PublishedExpiresSoon, [where, published.expires, days]));
+  }
+  return out;
 }
 
 /** Bump when a record's meaning changes in a way the code hash does not show. */

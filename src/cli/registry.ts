@@ -33,5 +33,9 @@ export const commands: Record<string, CommandLoader> = {
   install: lazy('install an app from a published store (verified, atomic)', () => import('./commands/install.js')),
   update: lazy('update installed apps to the newest release their channel offers', () => import('./commands/update.js')),
   uninstall: lazy('remove an installed app', () => import('./commands/uninstall.js')),
+  init: lazy('start a store repository: store.yaml, a new CA, package.json, workflows, CODEOWNERS, README', () => import('./commands/init.js')),
+  keygen: lazy('make the Ed25519 manifest-signing key (private key outside the repository)', () => import('./commands/keygen.js')),
+  yank: lazy('withdraw a released version (kept, served to no one)', () => import('./commands/yank.js')),
+  unyank: lazy('serve a yanked version again', () => import('./commands/unyank.js')),
   list: lazy('list installed apps, or the apps a store offers (--available)', () => import('./commands/list.js')),
 };

@@ -17,16 +17,19 @@ const DAY = 86_400;
  *   gives the same bytes; the first build of a day re-signs everything;
  * - otherwise (no git, or uncommitted changes) the serial is the build time in seconds and the
  *   expiry the build time plus `expiresDays` days.
+ * Commit times are the history's clock (git-history.ts): committer dates made to grow along the
+ * first-parent line, so a commit dated in the past never lowers a serial. `floor` raises every
+ * serial to at least that value (after a rewrite of the branch's history).
  */
-export function manifestFreshness(now: Date, expiresDays: number, history: StoreHistory): Freshness {
+export function manifestFreshness(now: Date, expiresDays: number, history: StoreHistory, floor = 0): Freshness {
   const nowS = Math.floor(now.getTime() / 1000);
   const day = Math.floor(nowS / DAY) * DAY;
-  if (!history.git || history.dirty.has('*')) return { serial: () => nowS, expires: iso(nowS + expiresDays * DAY) };
+  if (!history.git || history.dirty.has('*')) return { serial: () => Math.max(nowS, floor), expires: iso(nowS + expiresDays * DAY) };
   return {
     serial: (app) => {
       const changed = history.appChangedAt.get(app);
-      if (changed === undefined && history.dirty.has(app)) return nowS;
-      return Math.max(changed ?? 0, history.storeChangedAt, day);
+      if (changed === undefined && history.dirty.has(app)) return Math.max(nowS, floor);
+      return Math.max(changed ?? 0, history.storeChangedAt, day, floor);
     },
     expires: iso(day + (expiresDays + 1) * DAY),
   };

@@ -9,15 +9,19 @@ import { ed25519Signer, keyIdOf, type Signer } from '../util/signed-json.js';
 /** The manifest signing key of a build, if any, and what was wrong with it. */
 export interface ManifestSigning {
   signer?: Signer;
+  /** Built with `--unsigned`: a preview, marked as such in the site. */
+  unsigned?: boolean;
   diagnostics: Diagnostic[];
 }
 
 /**
  * Reads the store's Ed25519 signing key from `APPSHELF_SIGNING_KEY` (PEM text) or
- * `APPSHELF_SIGNING_KEY_FILE` (a path) and checks it against `signing.publicKey`. Without a key
- * the build goes on unsigned, with a warning that says so.
+ * `APPSHELF_SIGNING_KEY_FILE` (a path) and checks it against `signing.publicKey`. Signed means
+ * signed: when store.yaml publishes a public key, a missing private key is an error, since
+ * every client would refuse the unsigned feed. `unsigned` builds a preview without any key
+ * (with a warning); a store without a public key builds unsigned with a warning.
  */
-export function loadManifestSigning(store: ResolvedStore, env: NodeJS.ProcessEnv): ManifestSigning {
+export function loadManifestSigning(store: ResolvedStore, env: NodeJS.ProcessEnv, opts: { unsigned?: boolean } = {}): ManifestSigning {
   const diagnostics: Diagnostic[] = [];
   const storeFile = { file: displayStoreFile(store) };
   let publicKey: KeyObject | undefined;
@@ -28,10 +32,11 @@ export function loadManifestSigning(store: ResolvedStore, env: NodeJS.ProcessEnv
       diagnostics.push(diag(Errors.SigningPublicKeyInvalid, [reason(e)], storeFile));
     }
   }
+  if (opts.unsigned) return { diagnostics: [...diagnostics, diag(Errors.SitePreviewUnsigned, [])], unsigned: true };
   const pem = env.APPSHELF_SIGNING_KEY;
   const file = env.APPSHELF_SIGNING_KEY_FILE;
   if (!pem && !file) {
-    diagnostics.push(diag(Errors.ManifestsUnsigned, []));
+    diagnostics.push(store.signing.publicKey !== undefined ? diag(Errors.SigningKeyRequired, [], storeFile) : diag(Errors.ManifestsUnsigned, []));
     return { diagnostics };
   }
   const source = pem ? 'APPSHELF_SIGNING_KEY' : `APPSHELF_SIGNING_KEY_FILE (${file})`;

@@ -8,6 +8,7 @@ import { serveErrors } from './_serve.js';
 import { installErrors } from './_install.js';
 import { fileErrors } from './_files.js';
 import { feedErrors } from './_feeds.js';
+import { ownStoreErrors } from './_own-store.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -23,9 +24,10 @@ export const Errors = {
   ...installErrors,
   ...fileErrors,
   ...feedErrors,
+  ...ownStoreErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);

@@ -38,14 +38,18 @@ export type StoreHistory = Readonly<{
   added: ReadonlyMap<string, HistoryCommit>;
   /** App folder → its log events, oldest first. */
   events: ReadonlyMap<string, readonly HistoryEvent[]>;
-  /** App folder → Unix time of the newest commit touching it; absent when it has uncommitted changes. */
+  /**
+   * App folder → the history's clock at the newest commit touching it (its committer time, raised
+   * to one second past the previous commit's clock on the first-parent line, so it only grows
+   * whatever dates commits carry); absent when it has uncommitted changes.
+   */
   appChangedAt: ReadonlyMap<string, number>;
   /**
    * App folder → the newest commit touching it, when the folder is exactly as that commit left it
    * (nothing modified, staged, untracked or ignored in it): the same commit means the same files.
    */
   appCommit: ReadonlyMap<string, string>;
-  /** Unix time of the newest commit touching store.yaml (0 if none). */
+  /** The history's clock at the newest commit touching store.yaml (0 if none). */
   storeChangedAt: number;
   /** App folders with uncommitted changes, and `*` when store.yaml has some. */
   dirty: ReadonlySet<string>;
@@ -111,7 +115,7 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
   const appCommit = new Map<string, string>();
   for (const [app, i] of Object.entries(state.appChanged)) {
     if (dirty.has(app)) continue;
-    appChangedAt.set(app, commits[i]!.time);
+    appChangedAt.set(app, clockAt(state, i));
     if (!unclean.has(app)) appCommit.set(app, commits[i]!.sha);
   }
   const events = new Map<string, HistoryEvent[]>();
@@ -137,7 +141,7 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
     ),
     appChangedAt,
     appCommit,
-    storeChangedAt: state.storeChanged === undefined ? 0 : commits[state.storeChanged]!.time,
+    storeChangedAt: state.storeChanged === undefined ? 0 : clockAt(state, state.storeChanged),
     dirty,
   };
 }
@@ -249,7 +253,15 @@ interface LogState {
   /** App folder → index of the newest commit touching it. */
   appChanged: Record<string, number>;
   storeChanged?: number;
+  /**
+   * The clock of each commit (by index): its committer time, but at least one second past the
+   * previous commit's clock. Serials come from it: a commit dated in the past (a rebase, a wrong
+   * clock) must not lower the serial of what it changes below one already published.
+   */
+  clock: number[];
 }
+
+const clockAt = (state: LogState, i: number) => state.clock[i] ?? state.commits[i]!.time;
 
 interface AppLog {
   /** Release file → index of the commit that added it. */
@@ -273,9 +285,9 @@ interface HistoryCache {
   state: LogState;
 }
 
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
-const emptyState = (): LogState => ({ commits: [], apps: {}, appChanged: {} });
+const emptyState = (): LogState => ({ commits: [], apps: {}, appChanged: {}, clock: [] });
 
 async function logState(git: GitRun, head: string, prefix: string, cacheFile: string | undefined): Promise<LogState> {
   const cached = cacheFile ? readCache(cacheFile, prefix) : undefined;
@@ -311,6 +323,7 @@ function fold(state: LogState, changes: readonly LoggedCommit[], blobs: Readonly
   const push = (app: string, e: Record<string, unknown> & { c: number }) => appLog(state, app, true)!.events.push(e);
   for (const { commit, files } of changes) {
     const c = state.commits.push(commit) - 1;
+    state.clock[c] = Math.max(commit.time, (state.clock[c - 1] ?? 0) + 1);
     for (const f of files) {
       if (/^store\.(ya?ml|json)$/.test(f.path)) state.storeChanged = c;
       const m = f.path.match(/^apps\/([^/]+)\/(?:releases\/(.+)\.(?:ya?ml|json)|app\.(?:ya?ml|json))$/);

@@ -88,3 +88,24 @@ export async function changedPaths(loc: StoreLocation, ref: string): Promise<str
   const all = [...diff.split('\0'), ...untracked.split('\0')].filter((p) => p && p.startsWith(prefix)).map((p) => p.slice(prefix.length));
   return [...new Set(all)].sort();
 }
+
+/**
+ * Repository files outside the store folder that differ between `ref` and the working tree
+ * (committed or not, and new untracked files), relative to the repository's top.
+ */
+export async function changedOutside(loc: StoreLocation, ref: string): Promise<string[]> {
+  const [diff, untracked] = await Promise.all([
+    git(loc.root, ['diff', '--name-only', '--no-renames', '-z', ref, '--', '.'], ref),
+    git(loc.root, ['ls-files', '--others', '--exclude-standard', '-z', '--', '.'], ref),
+  ]);
+  const prefix = loc.storeRel ? `${loc.storeRel}/` : '';
+  const all = [...diff.split('\0'), ...untracked.split('\0')].filter((p) => p && (!prefix || !p.startsWith(prefix)) && prefix !== '');
+  return [...new Set(all)].sort();
+}
+
+/**
+ * Files that decide what every later check and build trusts, whatever else the repository holds:
+ * the workflows and GitHub settings, the dependency manifests and lock files, CODEOWNERS, .npmrc.
+ */
+export const isAdminFile = (rel: string): boolean =>
+  /^\.github\//.test(rel) || /^(package\.json|package-lock\.json|npm-shrinkwrap\.json|\.npmrc|CODEOWNERS|docs\/CODEOWNERS)$/.test(rel);

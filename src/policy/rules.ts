@@ -150,6 +150,7 @@ function ownership(input: PolicyInput, actor: string, head: Locator, report: Rep
   const among = (list: readonly string[]) => list.some((n) => n.toLowerCase() === me);
   if (among(admins)) return;
   const adminList = admins.join(', ') || 'none';
+  for (const file of input.outside ?? []) report(diag(Errors.AdminOnly, [actor, file, adminList], { file }));
   const byApp = new Map<string, string[]>();
   for (const p of input.changed) {
     const m = /^apps\/([^/]+)\//.exec(p);
@@ -170,6 +171,18 @@ function ownership(input: PolicyInput, actor: string, head: Locator, report: Rep
 }
 
 /**
+ * Admin-only files in a change checked without an actor (a push to main): store.yaml, trust/ and
+ * the files outside the store (workflows, dependencies). One warning naming them all.
+ */
+function adminFilesChanged(input: PolicyInput, report: Report): void {
+  const inStore = input.changed.filter((p) => !/^apps\//.test(p)).map((p) => path.posix.join(input.head.display, p));
+  const all = [...(input.outside ?? []), ...inStore];
+  if (!all.length) return;
+  const shown = all.length > 12 ? [...all.slice(0, 12), `and ${all.length - 12} more`] : all;
+  report(diag(Errors.AdminFilesChanged, [shown.join(', ')], { file: all[0]! }));
+}
+
+/**
  * The pull-request policy: compares the head (working tree) with the base (the default branch)
  * and reports every violation with the file and line in the head. Pure: all bytes-level facts
  * (certificates, archive hashes, changed paths) come in with the input.
@@ -181,6 +194,8 @@ export function checkPolicy(input: PolicyInput): Diagnostic[] {
   releasedAreImmutable(input, head, report);
   lockedAppsTakeNoReleases(input, head, report);
   certificateChangeResigns(input, head, report);
+  // With an actor, ownership() already refuses these for anyone but an admin.
   if (input.actor) ownership(input, input.actor, head, report);
+  else adminFilesChanged(input, report);
   return diagnostics;
 }

@@ -1,14 +1,30 @@
 import { isStoreFileProblem, readStoreFile, storeRelative } from '../util/store-files.js';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../errors/index.js';
+import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import { loadStore } from '../load/index.js';
 import { resolveStore, type ResolvedStore } from '../resolve/index.js';
 import { sha256Hex } from '../util/hash.js';
 import { displayPath } from '../util/paths.js';
 import { validateDocs } from '../validate/index.js';
-import { changedPaths, locateStore, readStoreAt } from './git.js';
+import { changedOutside, changedPaths, isAdminFile, locateStore, readStoreAt } from './git.js';
 import { checkPolicy } from './rules.js';
 import type { StoreSnapshot } from './types.js';
+
+/** A symbolic link among the changed store files is refused: nothing may lead the build out of the store. */
+function symlinksIn(storeDir: string, changed: readonly string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const rel of changed) {
+    let link = false;
+    try {
+      link = lstatSync(path.join(storeDir, rel)).isSymbolicLink();
+    } catch {
+      // Deleted in the change: the rules say what that means.
+    }
+    if (link) out.push(diag(Errors.SymlinkInChange, [displayPath(path.join(storeDir, rel))], { file: displayPath(path.join(storeDir, rel)) }));
+  }
+  return out;
+}
 
 /** Options of {@link runPolicy}. */
 export interface PolicyOptions {
@@ -18,6 +34,8 @@ export interface PolicyOptions {
   base: string;
   /** The pull-request author; ownership is checked only when given. */
   actor?: string;
+  /** Every file outside the store folder is admin-only (a repository that holds only the store). @default false: only {@link isAdminFile} files */
+  repo?: boolean;
 }
 
 /** What the policy found, with both sides for the release-candidate summary. */
@@ -82,7 +100,8 @@ export async function runPolicy(opts: PolicyOptions): Promise<PolicyResult> {
     const touched = changed.filter((p) => released.has(p));
     hashArchives(base, touched);
     hashArchives(head, touched);
-    const diagnostics = checkPolicy({ base, head, changed, actor: opts.actor });
+    const outside = (await changedOutside(loc, opts.base)).filter((p) => opts.repo || isAdminFile(p)).map((p) => displayPath(path.join(loc.root, p)));
+    const diagnostics = [...symlinksIn(storeDir, changed), ...checkPolicy({ base, head, changed, actor: opts.actor, outside })];
     return { diagnostics, base, head, changed, baseCommit: atRef.commit };
   } finally {
     atRef.cleanup();

@@ -23,4 +23,9 @@ export interface PolicyInput {
   changed: readonly string[];
   /** The pull-request author; ownership is checked only when given. */
   actor?: string;
+  /**
+   * Admin-only files the change touches outside the store folder (workflows, package files,
+   * CODEOWNERS; with `check --repo`, every file outside the store), as shown to users.
+   */
+  outside?: readonly string[];
 }

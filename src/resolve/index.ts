@@ -6,3 +6,4 @@ export {
 } from './rollout.js';
 export { releaseLandings, releaseLog, type ReleaseLanding, type ReleaseLogEntry } from './release-log.js';
 export { checkServing } from './rules-manifest.js';
+export { withLandingDates, releaseDatesOf } from './landing-dates.js';

@@ -28,7 +28,7 @@ function unlinkedObjects(cwd: string, out = 'dist'): string[] {
 describe('appshelf build', () => {
   it('writes the API and schemas for the example store', async () => {
     const cwd = tmpStore();
-    const r = await runCli(['build'], cwd);
+    const r = await runCli(['build', '--unsigned'], cwd);
     expect(r.stderr).toMatch(/✓ built dist\/: \d+ files/);
     expect(r.code).toBe(0);
     const apps = JSON.parse(readFileSync(path.join(cwd, 'dist/api/v1/apps.json'), 'utf8'));
@@ -40,18 +40,18 @@ describe('appshelf build', () => {
 
   it('gives byte-identical output for the same store', async () => {
     const cwd = tmpStore();
-    expect((await runCli(['build', '--out', 'a'], cwd)).code).toBe(0);
-    expect((await runCli(['build', '--out', 'b'], cwd)).code).toBe(0);
-    expect((await runCli(['build', '--out', 'a'], cwd)).code).toBe(0);
+    expect((await runCli(['build', '--unsigned', '--out', 'a'], cwd)).code).toBe(0);
+    expect((await runCli(['build', '--unsigned', '--out', 'b'], cwd)).code).toBe(0);
+    expect((await runCli(['build', '--unsigned', '--out', 'a'], cwd)).code).toBe(0);
     expect(snapshot(path.join(cwd, 'a'))).toEqual(snapshot(path.join(cwd, 'b')));
   });
 
   it('leaves the previous site untouched when the store has errors', async () => {
     const cwd = tmpStore();
-    expect((await runCli(['build'], cwd)).code).toBe(0);
+    expect((await runCli(['build', '--unsigned'], cwd)).code).toBe(0);
     const before = snapshot(path.join(cwd, 'dist'));
     writeFileSync(path.join(cwd, 'store/apps/news/releases/1.1.0.yaml'), 'version: 1.1.0\nchannels: [nope]\n');
-    const r = await runCli(['build'], cwd);
+    const r = await runCli(['build', '--unsigned'], cwd);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('dist/ was not changed');
     expect(snapshot(path.join(cwd, 'dist'))).toEqual(before);
@@ -59,7 +59,7 @@ describe('appshelf build', () => {
 
   it('leaves the previous site untouched when killed halfway, and recovers on the next build', async () => {
     const cwd = tmpStore();
-    expect((await runCli(['build'], cwd)).code).toBe(0);
+    expect((await runCli(['build', '--unsigned'], cwd)).code).toBe(0);
     const before = snapshot(path.join(cwd, 'dist'));
     // A big archive keeps the build busy writing long enough to kill it mid-way.
     const big = Buffer.alloc(64 * 1024 * 1024, 7);
@@ -70,7 +70,7 @@ describe('appshelf build', () => {
       .replace('db65949db520d90baca7335cfbdad11556a9bdf708c5b5abfc7593c978f234aa', sha256Hex(big));
     writeFileSync(release, text.replace(/(file: files\/legacy_sync-2\.3\.0-linux\.deb[\s\S]*?)\n\s+signature: .*\n?/, '$1\n'));
     writeFileSync(path.join(cwd, 'store/store.yaml'), readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8').replace('signatures: required', 'signatures: optional'));
-    const child = spawn(process.execPath, [path.join(repoRoot, 'lib/cli/main.js'), 'build'], { cwd, stdio: 'ignore' });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'lib/cli/main.js'), 'build', '--unsigned'], { cwd, stdio: 'ignore' });
     await new Promise<void>((resolve, reject) => {
       const started = Date.now();
       const poll = setInterval(() => {
@@ -87,7 +87,7 @@ describe('appshelf build', () => {
     });
     await new Promise((r) => child.on('close', r));
     expect(snapshot(path.join(cwd, 'dist'))).toEqual(before);
-    const again = await runBin(['build'], cwd);
+    const again = await runBin(['build', '--unsigned'], cwd);
     expect(again.code).toBe(0);
     expect(readdirSync(cwd).filter((n) => n.startsWith('dist.'))).toEqual(['dist.objects']);
     expect(unlinkedObjects(cwd)).toEqual([]);
@@ -95,7 +95,7 @@ describe('appshelf build', () => {
 
   it('links each app\'s manifests and archives as objects stored once, by relative symlinks that survive moving both folders', async () => {
     const cwd = tmpStore();
-    expect((await runCli(['build'], cwd)).code).toBe(0);
+    expect((await runCli(['build', '--unsigned'], cwd)).code).toBe(0);
     for (const kind of ['update', 'files']) {
       expect(lstatSync(path.join(cwd, `dist/${kind}/shelfnotes`)).isSymbolicLink()).toBe(true);
       expect(readlinkSync(path.join(cwd, `dist/${kind}/shelfnotes`))).toMatch(/^\.\.\/\.\.\/dist\.objects\/[0-9a-f]{32}$/);
@@ -116,7 +116,7 @@ describe('appshelf build', () => {
     const outDir = path.join(cwd, 'dist');
     // A fixed time: outside git, serials and expiry come from it, so unchanged apps keep their bytes.
     const now = new Date('2027-01-15T12:00:00Z');
-    const build = () => buildStore({ storeDir, outDir, now, env: {} });
+    const build = () => buildStore({ storeDir, outDir, now, env: {}, unsigned: true });
     const first = await build();
     // 4 apps' manifests, the archives of the 3 apps that commit any (cockpit is docker only), the feeds of the 2 desktop apps.
     expect(first.written?.objects).toEqual({ created: 9, reused: 0, removed: 0 });
@@ -144,7 +144,7 @@ describe('appshelf build', () => {
     // The same site as a build from scratch.
     const fresh = tmpStore();
     writeFileSync(path.join(fresh, 'store/apps/shelfnotes/releases/1.5.0.yaml'), readFileSync(release));
-    await buildStore({ storeDir: path.join(fresh, 'store'), outDir: path.join(fresh, 'dist'), now, env: {} });
+    await buildStore({ storeDir: path.join(fresh, 'store'), outDir: path.join(fresh, 'dist'), now, env: {}, unsigned: true });
     expect(snapshot(outDir)).toEqual(snapshot(path.join(fresh, 'dist')));
   });
 
@@ -168,7 +168,7 @@ describe('appshelf build', () => {
 
   it('runs two builds into the same folder one after the other (a lock), leaving a complete site', async () => {
     const cwd = tmpStore();
-    const [a, b] = await Promise.all([runBin(['build'], cwd), runBin(['build'], cwd)]);
+    const [a, b] = await Promise.all([runBin(['build', '--unsigned'], cwd), runBin(['build', '--unsigned'], cwd)]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(unlinkedObjects(cwd)).toEqual([]);
     expect(readdirSync(path.join(cwd, 'dist.objects'))).not.toContain('lock');
@@ -178,7 +178,7 @@ describe('appshelf build', () => {
   it('refuses to write the site over the store or the working directory', async () => {
     const cwd = tmpStore();
     for (const out of ['store', 'store/dist', '.']) {
-      const r = await runCli(['build', '--out', out], cwd);
+      const r = await runCli(['build', '--unsigned', '--out', out], cwd);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('error E_OUT_DIR: Refusing to write the site to');
     }

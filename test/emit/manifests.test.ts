@@ -94,10 +94,14 @@ describe('update manifests of the example store', () => {
     expect(built.files.has('update/news/stable/nextcloud/any/0.json.gz')).toBe(false);
   });
 
-  it('builds unsigned output with a loud warning when no key is given', async () => {
-    const r = await buildStore({ storeDir, write: false, now, env: {} });
+  it('fails without the key when store.yaml publishes one; --unsigned builds a preview marked as such', async () => {
+    const missing = await buildStore({ storeDir, write: false, now, env: {} });
+    expect(missing.ok).toBe(false);
+    expect(missing.diagnostics.filter((d) => d.severity === 'error')).toEqual([expect.objectContaining({ code: 'E_SIGNING_KEY_REQUIRED', file: expect.stringMatching(/store\/store\.yaml$/) })]);
+    const r = await buildStore({ storeDir, write: false, now, env, unsigned: true });
     expect(r.ok).toBe(true);
-    expect(r.diagnostics.filter((d) => d.code.startsWith('W_MANIFEST'))).toEqual([expect.objectContaining({ code: 'W_MANIFEST_UNSIGNED', severity: 'warning' })]);
+    expect(r.diagnostics.filter((d) => d.code.startsWith('W_SITE'))).toEqual([expect.objectContaining({ code: 'W_SITE_UNSIGNED_PREVIEW', severity: 'warning' })]);
+    expect(JSON.parse(Buffer.from(r.files.get('api/v1/signing.json') as Uint8Array).toString())).toEqual({ keyid: null, serial: null, expires: null, preview: 'unsigned' });
     const c = r.files.get('update/news/stable/nextcloud/any/0.json') as Uint8Array;
     expect(await verifyManifest(c, { publicKey, now })).toMatchObject({ ok: false, problem: 'unsigned' });
     expect((await verifyManifest(c)).ok).toBe(true);

@@ -126,7 +126,8 @@ ${rollout}entries:
 /** Builds the site into `dist` (signed with the store key when `sign`), failing loudly on errors. */
 export async function build(s: TestStore, opts: { sign?: boolean; now?: Date } = {}): Promise<void> {
   const env = opts.sign ? { APPSHELF_SIGNING_KEY: s.keys.privatePem } : {};
-  const r = await buildStore({ storeDir: s.storeDir, outDir: s.dist, env, now: opts.now, cacheDir: path.join(s.work, 'cache') });
+  // Unsigned builds of a store with a public key are previews (--unsigned): what the client must refuse.
+  const r = await buildStore({ storeDir: s.storeDir, outDir: s.dist, env, now: opts.now, cacheDir: path.join(s.work, 'cache'), unsigned: !opts.sign });
   if (!r.ok) throw new Error(`build failed:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
@@ -190,5 +190,34 @@ describe('check --base --actor: ownership', () => {
     git(dir, 'commit', '-q', '-m', 'Add notes 1.2.0');
     expect((await check(dir, '--actor', 'mallory')).problems).toEqual(['store/apps/notes/app.yaml:5:9 E_POLICY_NOT_OWNER']);
     expect((await check(dir, '--actor', 'notes-dev')).code).toBe(0);
+  });
+});
+
+describe('check --base: files outside the store', () => {
+  it('reports workflow and dependency edits as admin-only, and with --repo every file outside the store', async () => {
+    const dir = gitRepo();
+    put(dir, '.github/workflows/check.yml', 'name: check\non: push\n');
+    put(dir, 'package.json', '{}\n');
+    put(dir, 'notes.txt', 'hello\n');
+    const r = await check(dir, '--actor', 'notes-dev');
+    expect(r.code).toBe(1);
+    expect(r.problems).toEqual(['.github/workflows/check.yml E_POLICY_ADMIN_ONLY', 'package.json E_POLICY_ADMIN_ONLY']);
+    expect(r.stderr).toContain('notes-dev changes .github/workflows/check.yml, which only store admins (store-admin) may change.');
+    expect((await check(dir, '--actor', 'notes-dev', '--repo')).problems).toContain('notes.txt E_POLICY_ADMIN_ONLY');
+    expect((await check(dir, '--actor', 'store-admin', '--repo')).problems).toEqual([]);
+    const push = await check(dir, '--repo');
+    expect(push.code).toBe(0);
+    expect(push.problems).toEqual(['.github/workflows/check.yml W_POLICY_ADMIN_FILES']);
+    expect(push.stderr).toContain('edits admin-only files: .github/workflows/check.yml, notes.txt, package.json.');
+  });
+});
+
+describe('check --base: links', () => {
+  it('refuses a symbolic link added to the store', async () => {
+    const dir = gitRepo();
+    symlinkSync('/etc/passwd', path.join(dir, 'store/apps/notes/files/evil.txt'));
+    const r = await check(dir);
+    expect(r.code).toBe(1);
+    expect(r.problems).toEqual(['store/apps/notes/files/evil.txt E_POLICY_SYMLINK']);
   });
 });

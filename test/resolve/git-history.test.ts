@@ -55,7 +55,7 @@ describe('release history from git', async () => {
   });
 
   it('numbers releases in landing order and puts them in the API with the release log', async () => {
-    const r = await buildStore({ storeDir: path.join(cwd, 'store'), write: false, now, env: {} });
+    const r = await buildStore({ storeDir: path.join(cwd, 'store'), write: false, now, env: {}, unsigned: true });
     expect(r.ok).toBe(true);
     const app = r.store!.apps.find((a) => a.id === 'shelfnotes')!;
     expect(Object.fromEntries([...releaseLandings(app, history)].map(([v, l]) => [v, l.number]))).toEqual({ '1.4.0': 1, '1.6.0-beta.1': 2, '1.5.0': 3 });

@@ -14,7 +14,7 @@ let port: number;
 beforeAll(async () => {
   const root = tmpStore();
   dist = path.join(root, 'dist');
-  const built = await buildStore({ storeDir: path.join(root, 'store'), outDir: dist });
+  const built = await buildStore({ storeDir: path.join(root, 'store'), outDir: dist, unsigned: true });
   expect(built.ok).toBe(true);
   server = await createStoreServer(dist);
   port = await server.listen(0);

@@ -5,23 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commands } from '../../src/cli/registry.js';
 import { SUMMARY_MARKER } from '../../src/policy/index.js';
+import { ACTIONS, checkWorkflow, initFiles, publishWorkflow, WORKFLOW_NODE } from '../../src/author/index.js';
 import { repoRoot } from '../helpers.js';
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string }
+interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string; 'working-directory'?: string }
 interface Workflow {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, { steps: Step[]; needs?: string; environment?: unknown }>;
+  jobs: Record<string, { steps: Step[]; needs?: string; environment?: unknown; permissions?: Record<string, string>; if?: string }>;
 }
 
-const text = (name: string) => readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8');
+// This repository's workflows, and the ones `appshelf init` writes for a store repository.
+const storeRepo = initFiles({ name: 'S', packageName: 's', baseUrl: 'https://o.github.io/s/', appshelf: 'file:appshelf-0.1.0.tgz', admins: ['alice'] });
+const text = (name: string) => (name.startsWith('init:') ? storeRepo.get(`.github/workflows/${name.slice(5)}`)! : readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8'));
 const workflow = (name: string) => parse(text(name)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
 
 // Binaries every GitHub-hosted Ubuntu runner has.
-const WELL_KNOWN = new Set(['cat', 'echo', 'printf', 'test', 'git', 'mkdir', 'cp', 'ls', 'tee', 'node', 'tar']);
+const WELL_KNOWN = new Set(['cat', 'echo', 'printf', 'test', 'git', 'mkdir', 'cp', 'ls', 'tee', 'node', 'tar', 'gh']);
 
 /** Splits a shell line into words, honouring quotes (enough for workflow one-liners). */
 function words(line: string): string[] {
@@ -49,7 +52,8 @@ async function missing(cmd: string[]): Promise<string | undefined> {
     return `unknown npm command "${sub}"`;
   }
   if (bin === 'npx') {
-    const [tool, ...rest] = args;
+    // `npx --prefix DIR appshelf`: the appshelf installed in DIR (the base branch's checkout).
+    const [tool, ...rest] = args[0] === '--prefix' ? args.slice(2) : args;
     if (tool !== 'appshelf' || !pkg.bin.appshelf) return `npx ${tool} is not a bin of this package`;
     const end = rest.findIndex((w) => w.startsWith('-'));
     const positional = end < 0 ? rest : rest.slice(0, end);
@@ -63,7 +67,7 @@ async function missing(cmd: string[]): Promise<string | undefined> {
 }
 
 describe('GitHub workflows', () => {
-  for (const name of ['check.yml', 'publish.yml']) {
+  for (const name of ['check.yml', 'publish.yml', 'init:check.yml', 'init:publish.yml']) {
     it(`${name} passes the workflow linter`, () => {
       expect(validateWorkflow(text(name)).errors).toEqual([]);
     });
@@ -77,7 +81,7 @@ describe('GitHub workflows', () => {
   }
 
   it('the linter and the command check do catch mistakes', async () => {
-    const broken = text('check.yml').replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest');
+    const broken = text('check.yml').replace('runs-on: ubuntu-24.04', 'runs_on: ubuntu-24.04');
     expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
     expect(await missing(['npx', 'appshelf', 'chek'])).toBe('no appshelf command "chek"');
     expect(await missing(['npx', 'appshelf', 'check', '--bse', 'x'])).toBe('appshelf check has no option --bse');
@@ -87,32 +91,67 @@ describe('GitHub workflows', () => {
       .toEqual([['npx', 'appshelf', 'check', '--base', 'origin/$B'], ['cat', 'summary.md']]);
   });
 
-  it('check.yml validates pull requests against their base, without secrets, and keeps one summary comment', () => {
-    const w = workflow('check.yml');
-    expect(Object.keys(w.on)).toEqual(['pull_request']);
-    expect(text('check.yml')).not.toMatch(/secrets\.|pull_request_target/);
-    expect(w.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-    const all = steps(w);
-    expect(all.find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'fetch-depth': 0 });
-    expect(all.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'node-version': 20 });
-    const check = all.find((s) => s.run?.includes('appshelf check'))!;
-    expect(check.run).toBe('npx appshelf check --base "origin/$BASE_REF" --actor "$ACTOR" --format github --summary summary.md');
-    expect(check.env).toEqual({ BASE_REF: '${{ github.base_ref }}', ACTOR: '${{ github.event.pull_request.user.login }}' });
-    expect(all.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'))?.if).toContain('!cancelled()');
-    const comment = all.find((s) => s.uses?.startsWith('actions/github-script@'))!;
-    expect(comment.with?.script).toContain(`const marker = '${SUMMARY_MARKER}';`);
-    expect(comment.with?.script).toContain('github.rest.issues.updateComment');
+  it('this repository runs the same workflows as a store made by init (without --repo: it also holds the code)', () => {
+    expect(text('check.yml')).toBe(checkWorkflow({ repo: false }));
+    expect(text('publish.yml')).toBe(publishWorkflow({ repo: false }));
+    expect(text('init:check.yml')).toBe(checkWorkflow({ repo: true }));
   });
 
-  it('publish.yml builds with the signing key on main and deploys to Pages, one run at a time', () => {
-    const w = workflow('publish.yml');
-    expect(w.on).toMatchObject({ push: { branches: ['main'] } });
-    expect(w.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
-    expect(w.concurrency).toEqual({ group: 'publish-pages', 'cancel-in-progress': false });
-    const build = w.jobs.build!.steps.find((s) => s.run?.includes('appshelf build'))!;
-    expect(build.env).toEqual({ APPSHELF_SIGNING_KEY: '${{ secrets.APPSHELF_SIGNING_KEY }}' });
-    expect(w.jobs.build!.steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))?.with).toEqual({ path: 'dist' });
-    expect(w.jobs.deploy!.needs).toBe('build');
-    expect(w.jobs.deploy!.steps.map((s) => s.uses)).toEqual(['actions/deploy-pages@v4']);
+  for (const prefix of ['', 'init:']) {
+    it(`${prefix}check.yml: the base branch's appshelf judges the pull request's files as data, against the merge base, without secrets`, () => {
+      const w = workflow(`${prefix}check.yml`);
+      expect(Object.keys(w.on)).toEqual(['pull_request']);
+      expect(text(`${prefix}check.yml`)).not.toMatch(/secrets\.|pull_request_target/);
+      expect(w.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+      const all = steps(w);
+      const checkouts = all.filter((s) => s.uses?.startsWith('actions/checkout@'));
+      expect(checkouts.map((s) => s.with)).toEqual([
+        { ref: '${{ github.event.pull_request.base.sha }}', path: 'base', 'persist-credentials': false },
+        { path: 'candidate', 'fetch-depth': 2, 'persist-credentials': false },
+      ]);
+      expect(all.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'node-version': WORKFLOW_NODE });
+      expect(all.find((s) => s.run?.startsWith('npm ci'))?.['working-directory']).toBe('base');
+      const check = all.find((s) => s.run?.includes('appshelf check'))!;
+      expect(check['working-directory']).toBe('candidate');
+      expect(check.run).toBe(`npx --prefix ../base appshelf check --base HEAD^1${prefix ? ' --repo' : ''} --actor "$ACTOR" --format github --summary ../summary.md`);
+      expect(check.env).toEqual({ ACTOR: '${{ github.event.pull_request.user.login }}' });
+      expect(all.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'))?.if).toContain('!cancelled()');
+      const comment = all.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+      expect(comment.with?.script).toContain(`const marker = '${SUMMARY_MARKER}';`);
+      expect(comment.with?.script).toContain('github.rest.issues.updateComment');
+    });
+
+    it(`${prefix}publish.yml: checks a push against the commit before it, signs in an environment, deploys to Pages, keeps its schedule alive`, () => {
+      const w = workflow(`${prefix}publish.yml`);
+      expect(w.on).toMatchObject({ push: { branches: ['main'] }, schedule: [{ cron: expect.any(String) }] });
+      expect(w.permissions).toEqual({ contents: 'read' });
+      expect(w.concurrency).toEqual({ group: 'publish-pages', 'cancel-in-progress': false });
+      const build = w.jobs.build!;
+      expect(build.environment).toBe('publish');
+      const policy = build.steps.find((s) => s.run?.includes('appshelf check'))!;
+      expect(policy.env).toEqual({ BEFORE: '${{ github.event.before }}' });
+      expect(policy.run).toMatch(/^npx appshelf check --base "\$BEFORE"/);
+      expect(policy.if).toContain("github.event_name == 'push'");
+      const steps = build.steps.map((s) => s.run ?? s.uses ?? '');
+      expect(steps.findIndex((s) => s.includes('appshelf check'))).toBeLessThan(steps.findIndex((s) => s.includes('appshelf build')));
+      const sign = build.steps.find((s) => s.run?.includes('appshelf build'))!;
+      expect(sign.env).toEqual({ APPSHELF_SIGNING_KEY: '${{ secrets.APPSHELF_SIGNING_KEY }}' });
+      // The secret is named in this one step only.
+      expect(text(`${prefix}publish.yml`).match(/secrets\./g)).toHaveLength(1);
+      expect(build.steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact@'))?.with).toEqual({ path: 'dist' });
+      expect(w.jobs.deploy!.needs).toBe('build');
+      expect(w.jobs.deploy!.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+      expect(w.jobs.keepalive!.if).toContain("github.event_name == 'schedule'");
+      expect(w.jobs.keepalive!.permissions).toEqual({ actions: 'write' });
+    });
+  }
+
+  it('pins every action to a full commit SHA', () => {
+    for (const name of ['check.yml', 'publish.yml', 'init:check.yml', 'init:publish.yml']) {
+      const uses = steps(workflow(name)).flatMap((s) => s.uses ?? []);
+      expect(uses.length).toBeGreaterThan(1);
+      for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+    }
+    for (const pin of Object.values(ACTIONS)) expect(pin).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 });

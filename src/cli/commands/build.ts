@@ -1,11 +1,12 @@
 import { buildStore } from '../../build/index.js';
+import { parseBaseUrl } from '../base-url.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
   name: 'build',
-  usage: `Usage: appshelf build [--store DIR] [--out DIR] [--format text|json|github] [--fetch]
+  usage: `Usage: appshelf build [--store DIR] [--out DIR] [--base-url URL] [--unsigned] [--published URL|DIR] [--format text|json|github] [--fetch]
 
 Checks the store; when it has no errors, writes the static site (update manifests,
 API, schemas, archives, web catalog) to a temporary folder and swaps it into place,
@@ -15,6 +16,12 @@ archives that are not yet in the cache are downloaded and verified.
 Options:
   --store DIR      the store folder (default: store)
   --out DIR        the output folder (default: dist)
+  --base-url URL   the origin the site is served at, instead of baseUrl in store.yaml
+                   (a preview on another host or port: archive URLs are made absolute with it)
+  --unsigned       build without the signing key although store.yaml publishes one: a
+                   local preview, marked in api/v1/signing.json; never publish it
+  --published URL  the published site (URL or folder): refuse a build whose serials are
+                   lower than the published ones, warn when the published feed nears expiry
   --format FMT     how to print problems: text (default), json, github
   --fetch          accepted for symmetry with \`check --fetch\` (a build always fetches)
   -h, --help       show this help
@@ -22,17 +29,26 @@ Options:
 Environment:
   APPSHELF_SIGNING_KEY       Ed25519 private key (PEM) that signs the update manifests
   APPSHELF_SIGNING_KEY_FILE  the same, read from a file
-  Without either, the manifests are unsigned and the build says so.`,
+  When store.yaml has signing.publicKey, one of them is required (or --unsigned);
+  without a public key the manifests are unsigned and the build says so.
+  APPSHELF_SERIAL_FLOOR      every serial at least this (after a rewrite of the branch's history)`,
   options: {
     store: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
     fetch: { type: 'boolean' },
+    'base-url': { type: 'string' },
+    unsigned: { type: 'boolean' },
+    published: { type: 'string' },
   },
   async run(args) {
     const format = parseFormat(str(args, 'format'));
     const outDir = str(args, 'out', 'dist')!;
-    const result = await buildStore({ storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true, env: args.io.env });
+    const baseUrl = parseBaseUrl(str(args, 'base-url'));
+    const result = await buildStore({
+      storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true, env: args.io.env,
+      baseUrl, unsigned: args.values.unsigned === true, published: str(args, 'published') || undefined,
+    });
     printDiagnostics(result.diagnostics, format, args.io);
     if (!result.ok) {
       args.io.err(`✗ build failed: ${summaryLine(result.diagnostics)}; ${outDir}/ was not changed\n`);

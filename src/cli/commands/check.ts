@@ -10,7 +10,7 @@ import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 export const command: Command = {
   name: 'check',
   usage: `Usage: appshelf check [--store DIR] [--format text|json|github] [--fetch]
-                      [--base REF [--actor NAME]] [--summary FILE]
+                      [--base REF [--actor NAME] [--repo]] [--summary FILE]
 
 Validates every file of the store and reports every problem found, each as
   FILE:LINE:COL: error CODE: message
@@ -31,6 +31,9 @@ Options:
   --fetch          also download and verify remote (https) archives
   --base REF       git ref to compare with, e.g. origin/main
   --actor NAME     user name of the pull-request author (checks owners and admins)
+  --repo           with --base: the repository holds only the store, so every file changed
+                   outside the store folder is admin-only (always: .github/, package*.json,
+                   CODEOWNERS, .npmrc)
   --summary FILE   write a markdown release-candidate report for reviewers
   -h, --help       show this help
 
@@ -45,6 +48,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
     fetch: { type: 'boolean' },
     base: { type: 'string' },
     actor: { type: 'string' },
+    repo: { type: 'boolean' },
     summary: { type: 'string' },
   },
   async run(args) {
@@ -59,7 +63,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
     let policyDiagnostics: Diagnostic[] = [];
     if (base !== undefined && result.store) {
       try {
-        policy = await runPolicy({ storeDir, base, actor: actor || undefined });
+        policy = await runPolicy({ storeDir, base, actor: actor || undefined, repo: args.values.repo === true });
         policyDiagnostics = policy.diagnostics;
       } catch (e) {
         if (!(e instanceof StoreError)) throw e;

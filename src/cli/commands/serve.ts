@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors/index.js';
 import { createStoreServer } from '../../serve/index.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
+import { parseBaseUrl } from '../base-url.js';
 
 export const command: Command = {
   name: 'serve',
-  usage: `Usage: appshelf serve [--dir DIR] [--port N] [--host H] [--watch] [--cache-mb N]
+  usage: `Usage: appshelf serve [--dir DIR] [--port N] [--host H] [--base-url URL] [--watch] [--cache-mb N]
 
 Serves a site built by \`appshelf build\`: files looked up when asked for, small
 ones (manifests, API documents, with their .br/.gz copies and ETags) kept in a
@@ -23,17 +25,21 @@ Options:
   --dir DIR     the built site (default: dist)
   --port N      port (default: 8080; 0 picks a free one)
   --host H      interface (default: 127.0.0.1; 0.0.0.0 for all)
+  --base-url URL  the origin clients reach this server at (behind a proxy; default
+                http://HOST:PORT); at start-up the server says when the site's URLs
+                point at another origin (rebuild with \`appshelf build --base-url URL\`)
   --watch       reload by itself when a build replaces DIR
   --cache-mb N  memory for small files, least recently used out first
                 (default: 32; 0 reads every request from disk)
   -h, --help    show this help`,
-  options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, 'cache-mb': { type: 'string' } },
+  options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, 'base-url': { type: 'string' }, 'cache-mb': { type: 'string' } },
   async run(args) {
     const dir = path.resolve(str(args, 'dir', 'dist')!);
     const portText = str(args, 'port', '8080')!;
     const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
     if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got "${portText}").`);
     const host = str(args, 'host', '127.0.0.1')!;
+    const baseUrl = parseBaseUrl(str(args, 'base-url'));
     const log = (line: string) => args.io.err(`${line}\n`);
     const cacheText = str(args, 'cache-mb', '32')!;
     const cacheMb = /^\d+$/.test(cacheText) ? Number(cacheText) : NaN;
@@ -42,6 +48,7 @@ Options:
     const bound = await store.listen(port, host);
     const shown = host.includes(':') ? `[${host}]` : host;
     args.io.out(`serving ${dir} (build ${store.site.buildId}) on http://${shown}:${bound}\n`);
+    for (const line of siteNotes(dir, baseUrl ?? `http://${shown}:${bound}/`)) log(line);
     const reload = () => void store.reload();
     process.on('SIGHUP', reload);
     await new Promise<void>((resolve) => {
@@ -56,3 +63,30 @@ Options:
     return 0;
   },
 };
+
+/**
+ * What a user should know about a site before pointing clients at it: its archive and manifest
+ * URLs name another origin than the one it is served at, or it is an unsigned preview.
+ */
+export function siteNotes(dir: string, servedAt: string): string[] {
+  const read = (rel: string): Record<string, any> | undefined => {
+    try {
+      return JSON.parse(readFileSync(path.join(dir, rel), 'utf8')) as Record<string, any>;
+    } catch {
+      return undefined;
+    }
+  };
+  const notes: string[] = [];
+  const siteUrl: unknown = read('api/v1/apps.json')?.store?.baseUrl;
+  if (typeof siteUrl === 'string' && URL.canParse(siteUrl) && new URL(siteUrl).origin !== new URL(servedAt).origin) {
+    notes.push(
+      `warning: the site's URLs point at ${new URL(siteUrl).origin}, but it is served at ${new URL(servedAt).origin}: ` +
+        `clients will download from ${new URL(siteUrl).origin}. Rebuild with \`appshelf build --base-url ${servedAt}\` to preview here, ` +
+        `or pass --base-url when a proxy serves it at ${new URL(siteUrl).origin}.`,
+    );
+  }
+  if (read('api/v1/signing.json')?.preview === 'unsigned') {
+    notes.push('warning: this site was built with --unsigned: a preview whose manifests clients of the store refuse; do not publish it.');
+  }
+  return notes;
+}

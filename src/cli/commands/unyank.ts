@@ -1,0 +1,3 @@
+import { yankCommand } from './yank.js';
+
+export const command = yankCommand(false);
