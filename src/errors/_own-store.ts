@@ -62,11 +62,6 @@ export const ownStoreErrors = {
     message: () => 'A yank needs a reason: users and the release log show why a version was withdrawn.',
     hint: 'Pass --reason TEXT, e.g. --reason "crashes on start on Windows 10".',
   },
-  SymlinkInChange: {
-    code: 'E_POLICY_SYMLINK',
-    message: (file: string) => `${file} is a symbolic link; a store takes no links (a link can point at files outside the store).`,
-    hint: 'Commit the file itself instead of a link to it.',
-  },
   AdminFilesChanged: {
     code: 'W_POLICY_ADMIN_FILES',
     severity: 'warning',

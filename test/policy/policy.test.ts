@@ -218,6 +218,6 @@ describe('check --base: links', () => {
     symlinkSync('/etc/passwd', path.join(dir, 'store/apps/notes/files/evil.txt'));
     const r = await check(dir);
     expect(r.code).toBe(1);
-    expect(r.problems).toEqual(['store/apps/notes/files/evil.txt E_POLICY_SYMLINK']);
+    expect(r.problems).toEqual(['store/apps/notes/files/evil.txt E_SYMLINK']);
   });
 });
