@@ -48,7 +48,9 @@ Options:
     const bound = await store.listen(port, host);
     const shown = host.includes(':') ? `[${host}]` : host;
     args.io.out(`serving ${dir} (build ${store.site.buildId}) on http://${shown}:${bound}\n`);
-    for (const line of siteNotes(dir, baseUrl ?? `http://${shown}:${bound}/`)) log(line);
+    // On every interface the origin clients use is unknown: only --base-url names it.
+    const servedAt = baseUrl ?? (host === '0.0.0.0' || host === '::' ? undefined : `http://${shown}:${bound}/`);
+    for (const line of siteNotes(dir, servedAt)) log(line);
     const reload = () => void store.reload();
     process.on('SIGHUP', reload);
     await new Promise<void>((resolve) => {
@@ -68,7 +70,7 @@ Options:
  * What a user should know about a site before pointing clients at it: its archive and manifest
  * URLs name another origin than the one it is served at, or it is an unsigned preview.
  */
-export function siteNotes(dir: string, servedAt: string): string[] {
+export function siteNotes(dir: string, servedAt: string | undefined): string[] {
   const read = (rel: string): Record<string, any> | undefined => {
     try {
       return JSON.parse(readFileSync(path.join(dir, rel), 'utf8')) as Record<string, any>;
@@ -78,7 +80,7 @@ export function siteNotes(dir: string, servedAt: string): string[] {
   };
   const notes: string[] = [];
   const siteUrl: unknown = read('api/v1/apps.json')?.store?.baseUrl;
-  if (typeof siteUrl === 'string' && URL.canParse(siteUrl) && new URL(siteUrl).origin !== new URL(servedAt).origin) {
+  if (servedAt && typeof siteUrl === 'string' && URL.canParse(siteUrl) && new URL(siteUrl).origin !== new URL(servedAt).origin) {
     notes.push(
       `warning: the site's URLs point at ${new URL(siteUrl).origin}, but it is served at ${new URL(servedAt).origin}: ` +
         `clients will download from ${new URL(siteUrl).origin}. Rebuild with \`appshelf build --base-url ${servedAt}\` to preview here, ` +
