@@ -6,6 +6,7 @@ import { manifestErrors } from './_manifest.js';
 import { policyErrors } from './_policy.js';
 import { serveErrors } from './_serve.js';
 import { installErrors } from './_install.js';
+import { frontErrors } from './_front.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -19,9 +20,10 @@ export const Errors = {
   ...policyErrors,
   ...serveErrors,
   ...installErrors,
+  ...frontErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, frontErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);
