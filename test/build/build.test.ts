@@ -19,7 +19,7 @@ function snapshot(dir: string): Record<string, string> {
 
 /** Names under `<out>.objects/` that the site does not link: leftovers (its records, lock and site record aside). */
 function unlinkedObjects(cwd: string, out = 'dist'): string[] {
-  const linked = new Set(['update', 'files'].flatMap((kind) => readdirSync(path.join(cwd, out, kind)).map((app) => path.basename(readlinkSync(path.join(cwd, out, kind, app))))));
+  const linked = new Set(['update', 'files', 'apps'].flatMap((kind) => readdirSync(path.join(cwd, out, kind)).map((app) => path.basename(readlinkSync(path.join(cwd, out, kind, app))))));
   return readdirSync(path.join(cwd, `${out}.objects`)).filter((n) => n !== 'site.json' && !linked.has(n.replace(/\.json$/, '')));
 }
 
@@ -116,20 +116,21 @@ describe('appshelf build', () => {
     const now = new Date('2027-01-15T12:00:00Z');
     const build = () => buildStore({ storeDir, outDir, now, env: {} });
     const first = await build();
-    // 4 apps' manifests, and the archives of the 3 apps that commit any (cockpit is docker only).
-    expect(first.written?.objects).toEqual({ created: 7, reused: 0, removed: 0 });
+    // 4 apps' manifests and pages, and the archives of the 3 apps that commit any (cockpit is docker only).
+    expect(first.written?.objects).toEqual({ created: 11, reused: 0, removed: 0 });
     const link = (app: string) => readlinkSync(path.join(outDir, 'update', app));
     const ino = (rel: string) => statSync(path.join(outDir, rel)).ino;
     const [news, shelfnotes, cockpitApi, shelfnotesApi] = [link('news'), link('shelfnotes'), ino('api/v1/apps/cockpit.json'), ino('api/v1/apps/shelfnotes.json')];
 
     const same = await build();
-    expect(same.written).toMatchObject({ written: 0, linked: 0, objects: { created: 0, reused: 7, removed: 0 } });
+    expect(same.written).toMatchObject({ written: 0, linked: 0, objects: { created: 0, reused: 11, removed: 0 } });
     expect(same.written!.files).toBe(first.written!.files);
 
     const release = path.join(storeDir, 'apps/shelfnotes/releases/1.5.0.yaml');
     writeFileSync(release, readFileSync(release, 'utf8').replace('stable: 25', 'stable: 60'));
     const changed = await build();
-    expect(changed.written?.objects).toEqual({ created: 1, reused: 6, removed: 1 });
+    // Its manifests and its page (which shows the rollout).
+    expect(changed.written?.objects).toEqual({ created: 2, reused: 9, removed: 2 });
     expect(link('news')).toBe(news);
     expect(link('shelfnotes')).not.toBe(shelfnotes);
     expect(existsSync(path.join(outDir, 'update', shelfnotes))).toBe(false);

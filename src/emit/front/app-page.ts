@@ -28,7 +28,8 @@ export function appCard(doc: AppDoc, media: AppMedia | undefined): FrontCard {
     icon: media?.icon ? `apps/${doc.id}/${media.icon.name}` : undefined,
     categories: doc.categories,
     platforms: [...new Set(appPlatforms(doc).map((p) => p.os))],
-    latest: doc.latest,
+    // What the most mature channel serves everyone: a card should not advertise a beta.
+    latest: doc.live[doc.channels[0]?.name ?? ''] ?? doc.latest,
     updatedAt: doc.updatedAt,
     text: plainText(doc.description, 300),
     recent: [...doc.releases]
@@ -87,7 +88,8 @@ const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max
 const externalLink = (url: string, text: string) => (/^https?:\/\//i.test(url) ? `<a href="${esc(url)}" rel="noopener nofollow ugc">${esc(text)}</a>` : esc(text));
 
 function screenshots(doc: AppDoc, media: AppMedia | undefined): string {
-  const own = (media?.screenshots ?? []).map((s) => `<li><figure><img src="${esc(s.name)}" alt="${esc(s.caption ?? `Screenshot of ${doc.name}`)}" loading="lazy">${s.caption ? `<figcaption>${esc(s.caption)}</figcaption>` : ''}</figure></li>`);
+  // The caption is the figure's description; the alt text only names the image (axe: no redundant alt).
+  const own = (media?.screenshots ?? []).map((s, i) => `<li><figure><img src="${esc(s.name)}" alt="Screenshot ${i + 1} of ${esc(doc.name)}" loading="lazy">${s.caption ? `<figcaption>${esc(s.caption)}</figcaption>` : ''}</figure></li>`);
   // Nextcloud bundles name their screenshots by URL in info.xml: linked, not loaded from another host.
   const remote = (doc.releases.find((r) => !r.yanked && r.info?.screenshot?.length)?.info?.screenshot ?? []).slice(0, 8).map((s, i) => `<li>${externalLink(s.url, `Screenshot ${i + 1} (external)`)}</li>`);
   if (!own.length && !remote.length) return '';

@@ -36,7 +36,7 @@ ${f.feed ? `<link rel="alternate" type="application/atom+xml" title="${esc(f.fee
 <header class="top">
 <a class="brand" href="${r}">${esc(f.storeName)}</a>
 <nav aria-label="Site">${nav('home', '', 'Apps')} ${nav('search', 'search.html', 'Search')} ${nav('about', 'about.html', 'About')}</nav>
-<form class="quick" role="search" action="${r}search.html" method="get"><label for="q-top" class="sr">Search apps</label><input id="q-top" name="q" type="search" placeholder="Search apps" autocomplete="off"><button type="submit">Search</button></form>
+<form class="quick" role="search" aria-label="Site search" action="${r}search.html" method="get"><label for="q-top" class="sr">Search apps</label><input id="q-top" name="q" type="search" placeholder="Search apps" autocomplete="off"><button type="submit">Search</button></form>
 </header>
 <main id="main">
 ${main}

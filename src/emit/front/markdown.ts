@@ -15,7 +15,7 @@ md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {
-  /** The level a `#` heading gets (the page's own headings come first). @default 3 */
+  /** The level the text's biggest heading gets (the page's own headings come first). @default 3 */
   topHeading?: number;
 }
 
@@ -25,8 +25,10 @@ export interface MarkdownOptions {
  * below the page's own.
  */
 export function renderMarkdown(text: string, opts: MarkdownOptions = {}): string {
-  const shift = (opts.topHeading ?? 3) - 1;
   const tokens = md.parse(text, {});
+  // The text's own top level (changelogs often start at `##`) becomes `topHeading`.
+  const levels = tokens.filter((t) => t.type === 'heading_open').map((t) => Number(t.tag.slice(1)));
+  const shift = (opts.topHeading ?? 3) - Math.min(...levels, 6);
   for (const t of tokens) {
     if (t.type === 'heading_open' || t.type === 'heading_close') t.tag = `h${Math.min(6, Number(t.tag.slice(1)) + shift)}`;
   }

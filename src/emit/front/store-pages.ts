@@ -14,7 +14,7 @@ export function renderHome(store: FrontStore, cards: readonly FrontCard[]): stri
   const cats = categoryCounts(store, cards);
   const main = `<h1>${esc(store.name)}</h1>
 ${store.description ? `<p class="lead">${esc(store.description)}</p>` : ''}
-<form class="search-big" role="search" action="search.html" method="get"><label for="q-home">Search ${cards.length} apps</label><div class="row"><input id="q-home" name="q" type="search" autocomplete="off"><button type="submit">Search</button></div></form>
+<form class="search-big" role="search" aria-label="Search the store" action="search.html" method="get"><label for="q-home">Search ${cards.length} apps</label><div class="row"><input id="q-home" name="q" type="search" autocomplete="off"><button type="submit">Search</button></div></form>
 ${cats.length ? `<nav aria-labelledby="cat-h"><h2 id="cat-h">Categories</h2><ul class="chips">${cats.map((c) => `<li><a href="categories/${esc(c.id)}.html">${esc(c.name)} <span class="count">${c.count}</span></a></li>`).join('')}</ul></nav>` : ''}
 <section aria-labelledby="all-h"><h2 id="all-h">All apps</h2>${cardList(cards, '')}</section>`;
   return page({ storeName: store.name, root: '', title: store.name, description: store.description, current: 'home' }, main);
@@ -46,7 +46,7 @@ export function renderSearch(store: FrontStore, cards: readonly FrontCard[]): st
   const cats = categoryCounts(store, cards);
   const platforms = [...new Set(cards.flatMap((c) => c.platforms))].sort();
   const main = `<h1>Search</h1>
-<form id="search" class="filters" role="search" action="search.html" method="get">
+<form id="search" class="filters" role="search" aria-label="Search and filter" action="search.html" method="get">
 <div class="field"><label for="q">Words</label><input id="q" name="q" type="search" autocomplete="off"></div>
 <div class="field"><label for="category">Category</label><select id="category" name="category"><option value="">Any category</option>${cats.map((c) => `<option value="${esc(c.id)}">${esc(c.name)}</option>`).join('')}</select></div>
 <div class="field"><label for="platform">Platform</label><select id="platform" name="platform"><option value="">Any platform</option>${platforms.map((p) => `<option value="${esc(p)}">${esc(osLabel(p))}</option>`).join('')}</select></div>
