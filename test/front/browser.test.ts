@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { HtmlValidate } from 'html-validate';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -22,12 +23,14 @@ let browser: Browser;
 let server: StoreServer;
 let base: string;
 let shared: Page;
+let site: string;
 
 beforeAll(async () => {
   const original = readFileSync(path.join(exampleStore, 'apps/legacy_sync/app.yaml'), 'utf8');
   const hostile = original.replace(/^summary:.*$/m, (line) => `${line}\ndescription: ${JSON.stringify(HOSTILE)}`);
   const dir = tmpStore({ 'store/apps/legacy_sync/app.yaml': hostile });
   const out = path.join(dir, 'dist');
+  site = out;
   const [built, launched] = await Promise.all([
     buildStore({ storeDir: path.join(dir, 'store'), outDir: out, cacheDir: path.join(dir, 'cache'), env: {} }),
     // launch() gives chromium a fresh temporary user-data-dir of its own, removed on close.
@@ -114,6 +117,19 @@ describe('store front in chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
       });
+
+  it('serves valid HTML on every page of the example store', async () => {
+    const pages = readdirSync(site, { recursive: true, encoding: 'utf8' }).filter((r) => r.endsWith('.html'));
+    for (const id of readdirSync(path.join(site, 'apps'))) pages.push(`apps/${id}/index.html`);
+    const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:document'], rules: { 'require-sri': 'off' } });
+    const problems: string[] = [];
+    for (const rel of pages) {
+      const report = await validator.validateString(readFileSync(path.join(site, rel), 'utf8'), rel);
+      problems.push(...report.results.flatMap((r) => r.messages.map((m) => `${rel}:${m.line}: ${m.ruleId} ${m.message}`)));
+    }
+    expect(pages.length).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
+  });
 
   it('has no axe-core violations on the home, app and search pages (light and dark)', async () => {
     for (const [url, scheme] of [['/', 'light'], ['/apps/shelfnotes/', 'light'], ['/search.html?q=note', 'light'], ['/apps/cockpit/', 'dark']] as const) {
