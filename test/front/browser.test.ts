@@ -118,6 +118,18 @@ describe('store front in chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
       });
 
+  it('fits a phone screen: no page scrolls sideways at 360 px', async () => {
+    await shared.setViewportSize({ width: 360, height: 740 });
+    try {
+      for (const url of ['/', '/apps/shelfnotes/', '/apps/news/', '/search.html?q=sync', '/about.html']) {
+        const page = await open(url);
+        expect({ url, width: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ url, width: 360 });
+      }
+    } finally {
+      await shared.setViewportSize({ width: 1280, height: 720 });
+    }
+  });
+
   it('serves valid HTML on every page of the example store', async () => {
     const pages = readdirSync(site, { recursive: true, encoding: 'utf8' }).filter((r) => r.endsWith('.html'));
     for (const id of readdirSync(path.join(site, 'apps'))) pages.push(`apps/${id}/index.html`);
