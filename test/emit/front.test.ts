@@ -76,6 +76,12 @@ describe('store front files', () => {
     }
   });
 
+  it('makes no page for a category that could name a path', async () => {
+    const dir = tmpStore({ 'store/apps/hello/app.yaml': 'id: hello\nname: Hello\ncategories: ["../../escape", "a/b", ok]\n' }, path.join(fixture('minimal'), 'store'));
+    const built = await buildStore({ storeDir: path.join(dir, 'store'), write: false, cacheDir: path.join(dir, 'cache'), env: {} });
+    expect([...built.files.keys()].filter((r) => r.startsWith('categories/') && r.endsWith('.html'))).toEqual(['categories/ok.html']);
+  });
+
   it('writes Atom feeds of new releases and a search index the browser loads', () => {
     const feed = new XMLParser({ ignoreAttributes: false }).parse(text('feed.atom')).feed;
     expect(feed.entry.map((e: { title: string }) => e.title)).toEqual(['Hello 1.1.0', 'Hello 1.0.0']);

@@ -58,7 +58,7 @@ async function open(url: string, scheme: 'light' | 'dark' = 'light'): Promise<Pa
 
 async function axeViolations(page: Page): Promise<unknown[]> {
   await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe.run({ resultTypes: ['violations'] }));
+  const result = (await page.evaluate("axe.run({ resultTypes: ['violations'] })")) as { violations: { id: string; nodes: { target: unknown }[] }[] };
   return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
 }
 
@@ -104,18 +104,18 @@ describe('store front in chromium', () => {
     const page = await open('/apps/legacy_sync/');
     const prose = page.locator('section[aria-labelledby="about-h"] .prose');
     expect(await prose.textContent()).toContain('<script>');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
     expect(await prose.locator('script, img, [onerror]').count()).toBe(0);
     expect(await page.locator('a[href^="javascript:"], a[href^="data:"]').count()).toBe(0);
     expect(await prose.locator('a[href="https://example.com/ok"]').getAttribute('rel')).toBe('noopener nofollow ugc');
     await page.click('text=click me').catch(() => {});
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
       });
 
   it('is keyboard navigable: the first Tab reaches the skip link', async () => {
     const page = await open('/');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
       });
 
   it('fits a phone screen: no page scrolls sideways at 360 px', async () => {
@@ -123,7 +123,7 @@ describe('store front in chromium', () => {
     try {
       for (const url of ['/', '/apps/shelfnotes/', '/apps/news/', '/search.html?q=sync', '/about.html']) {
         const page = await open(url);
-        expect({ url, width: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ url, width: 360 });
+        expect({ url, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ url, width: 360 });
       }
     } finally {
       await shared.setViewportSize({ width: 1280, height: 720 });

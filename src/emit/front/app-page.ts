@@ -1,5 +1,5 @@
 import type { AppMedia } from '../../inspect/media.js';
-import { dateTag, esc, formatSize, osLabel, page } from './html.js';
+import { dateTag, esc, formatSize, hasCategoryPage, osLabel, page } from './html.js';
 import { plainText, renderMarkdown } from './markdown.js';
 import type { AppDoc, DocRelease, FrontCard, FrontStore } from './types.js';
 
@@ -46,7 +46,7 @@ export function renderAppPage(doc: AppDoc, store: FrontStore, links: AppLinks, m
   const meta: [string, string][] = [];
   if (doc.latest) meta.push(['Latest version', esc(doc.latest)]);
   if (doc.license) meta.push(['License', esc(doc.license)]);
-  if (doc.categories.length) meta.push(['Categories', doc.categories.map((c) => `<a href="${root}categories/${esc(c)}.html">${esc(categoryName(c))}</a>`).join(', ')]);
+  if (doc.categories.length) meta.push(['Categories', doc.categories.map((c) => (hasCategoryPage(c) ? `<a href="${root}categories/${esc(c)}.html">${esc(categoryName(c))}</a>` : esc(categoryName(c)))).join(', ')]);
   if (doc.authors.length) meta.push(['Authors', doc.authors.map((a) => (a.homepage ? externalLink(a.homepage, a.name) : esc(a.name))).join(', ')]);
   if (doc.owners.length) meta.push(['Owners', doc.owners.map(esc).join(', ')]);
   if (doc.homepage) meta.push(['Homepage', externalLink(doc.homepage, doc.homepage)]);

@@ -71,3 +71,10 @@ export function formatSize(bytes: number): string {
 /** Display names of the OS ids of the store. */
 export const osLabel = (os: string): string =>
   ({ windows: 'Windows', osx: 'macOS', linux: 'Linux', android: 'Android', ios: 'iOS', freebsd: 'FreeBSD', nextcloud: 'Nextcloud', docker: 'Docker', any: 'Any OS' })[os] ?? os;
+
+/**
+ * Whether a category id can name a page. Without a vocabulary, app.yaml may use any string as a
+ * category, and a pull request must not choose where a file lands (`../x`): such a category is
+ * shown and searchable, but gets no page.
+ */
+export const hasCategoryPage = (id: string): boolean => /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id);

@@ -70,7 +70,7 @@ export function emitFront(store: FrontStore, cards: readonly FrontCard[], keys: 
   const listed = cards.map((c) => [c.id, c.name, c.summary, c.icon, c.categories, c.platforms, c.latest]);
   lazy('index.html', { store, listed }, () => renderHome(store, cards));
   lazy('search.html', { store, listed }, () => renderSearch(store, cards));
-  lazy('search-index.json', { cards: cards.map((c) => [...listed[cards.indexOf(c)]!, c.text]) }, () => searchIndexJson(cards));
+  lazy('search-index.json', { cards: cards.map((c, i) => [...listed[i]!, c.text]) }, () => searchIndexJson(cards));
   lazy('about.html', { store, keys, channels }, () => renderAbout(store, keys, channels));
   const recent = storeFeedEntries(cards);
   lazy('feed.atom', { store, recent }, () => renderAtom(store, { title: `${store.name}: new releases`, self: 'feed.atom', alternate: '', entries: recent }));

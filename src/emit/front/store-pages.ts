@@ -1,4 +1,4 @@
-import { esc, osLabel, page } from './html.js';
+import { esc, hasCategoryPage, osLabel, page } from './html.js';
 import type { FrontCard, FrontStore } from './types.js';
 
 /** The store's public keys as the about page shows them. */
@@ -32,13 +32,13 @@ ${cardList(cards, '../')}`;
   return page({ storeName: store.name, root: '../', title: `${name} · ${store.name}` }, main);
 }
 
-/** Every category used by an app or listed in the vocabulary, with its app count. */
+/** Every category used by an app or listed in the vocabulary that can have a page, with its app count. */
 export function categoryCounts(store: FrontStore, cards: readonly FrontCard[]): { id: string; name: string; count: number }[] {
   const count = new Map<string, number>();
   for (const c of store.categories) count.set(c.id, 0);
   for (const card of cards) for (const c of card.categories) count.set(c, (count.get(c) ?? 0) + 1);
   const name = (id: string) => store.categories.find((c) => c.id === id)?.name ?? id;
-  return [...count].map(([id, n]) => ({ id, name: name(id), count: n })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...count].filter(([id]) => hasCategoryPage(id)).map(([id, n]) => ({ id, name: name(id), count: n })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** `search.html`: the form is plain HTML (the query survives in the URL); search.js does the searching. */
