@@ -1,4 +1,4 @@
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { HtmlValidate } from 'html-validate';
@@ -45,6 +45,7 @@ describe('store front files', () => {
     const dir = tmpStore({
       'store/apps/hello/app.yaml': 'id: hello\nname: Hello\nsummary: Says hello.\ndescription: "Greets **everyone**.\\n\\n<b onmouseover=x>hi</b>"\nowners: [hello-dev]\ncategories: [tools]\nicon: icon.png\nissues: https://example.com/issues\n',
       'store/apps/hello/icon.png': PNG,
+      'store/apps/hello/releases/1.0.0.yaml': `${readFileSync(path.join(fixture('minimal'), 'store/apps/hello/releases/1.0.0.yaml'), 'utf8')}yanked: true\nyankReason: Deletes greetings.\n`,
     }, path.join(fixture('minimal'), 'store'));
     const built = await buildStore({ storeDir: path.join(dir, 'store'), write: false, cacheDir: path.join(dir, 'cache'), env: {} });
     expect(built.ok).toBe(true);
@@ -65,6 +66,7 @@ describe('store front files', () => {
     expect(app).toContain('53068fc4193d2e6bab6ca7fdebef4cfa898dae77dc544440a51129a51c671446');
     expect(app).toContain('https://apps.example.com/update/hello/stable/linux/x86-64/index.json');
     expect(app).toContain('href="https://example.com/issues"');
+    expect(app).toContain('<span class="badge yanked">Yanked: Deletes greetings.</span>');
   });
 
   it('writes valid HTML on every page', async () => {
@@ -84,7 +86,7 @@ describe('store front files', () => {
 
   it('writes Atom feeds of new releases and a search index the browser loads', () => {
     const feed = new XMLParser({ ignoreAttributes: false }).parse(text('feed.atom')).feed;
-    expect(feed.entry.map((e: { title: string }) => e.title)).toEqual(['Hello 1.1.0', 'Hello 1.0.0']);
+    expect(feed.entry.map((e: { title: string }) => e.title)).toEqual(['Hello 1.1.0', 'Hello 1.0.0 (yanked)']);
     expect(feed.link[0]['@_href']).toBe('https://apps.example.com/feed.atom');
     const index = JSON.parse(text('search-index.json'));
     expect(index.docs).toMatchObject([{ id: 'hello', name: 'Hello', categories: ['tools'], platforms: ['linux'], latest: '1.1.0' }]);
