@@ -31,13 +31,17 @@ channels:
 trust:
   signatures: optional
 `);
+const CATEGORIES = ['office', 'productivity', 'files', 'multimedia', 'monitoring', 'security', 'development', 'games', 'education', 'graphics', 'network', 'utilities'];
+const WORDS = ['notes', 'photos', 'backups', 'calendars', 'contacts', 'invoices', 'recipes', 'servers', 'passwords', 'bookmarks', 'tasks', 'feeds', 'maps', 'logs', 'music'];
 const sha = (b) => createHash('sha256').update(b).digest('hex');
 for (let a = 0; a < APPS; a++) {
   const id = `app_${String(a).padStart(4, '0')}`;
   const appDir = path.join(store, 'apps', id);
   mkdirSync(path.join(appDir, 'releases'), { recursive: true });
   mkdirSync(path.join(appDir, 'files'), { recursive: true });
-  writeFileSync(path.join(appDir, 'app.yaml'), `id: ${id}\nname: App ${a}\nsummary: Synthetic app ${a}\nowners: [team${a % 50}]\nlicense: MIT\n`);
+  // A summary, a paragraph of description and two categories, as real listings have (the store front's page weight).
+  const cats = [CATEGORIES[a % CATEGORIES.length], CATEGORIES[(a * 7 + 3) % CATEGORIES.length]].filter((c, i, all) => all.indexOf(c) === i);
+  writeFileSync(path.join(appDir, 'app.yaml'), `id: ${id}\nname: App ${a}\nsummary: Synthetic app ${a}, a ${cats[0]} tool that keeps ${WORDS[a % WORDS.length]} in order\ndescription: |\n  App ${a} ${WORDS[(a * 3) % WORDS.length]} your ${WORDS[(a * 5) % WORDS.length]} and ${WORDS[(a * 11) % WORDS.length]}.\n\n  - **Fast**: works offline and syncs when it can.\n  - **Private**: nothing leaves your machine unless you say so.\n  - See the [guide](https://example.com/${id}) for details.\nowners: [team${a % 50}]\nlicense: MIT\ncategories: [${cats.join(', ')}]\n`);
   for (let r = 0; r < RELEASES; r++) {
     const version = `1.${r}.0`;
     const last = r === RELEASES - 1;

@@ -7,7 +7,8 @@ import {
   once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput,
   type Freshness, type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
 } from '../emit/index.js';
-import { fetchRemoteArchives, inspectStore, type InspectReport } from '../inspect/index.js';
+import { emitFront, frontPart, frontStore, storeKeys, type AppDoc, type FrontCard } from '../emit/front/index.js';
+import { fetchRemoteArchives, inspectMedia, inspectStore, type AppMedia, type InspectReport } from '../inspect/index.js';
 import { appSourceKeys, listAppFolders, loadStore, STORE_FILES } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
 import { defaultCacheDir } from './cache-dir.js';
@@ -44,6 +45,8 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   trust?: TrustReport;
   inspect?: InspectReport;
+  /** The checked icon and screenshots of each app, by app id. */
+  media?: ReadonlyMap<string, AppMedia>;
   /** No errors (warnings allowed). */
   ok: boolean;
   /** Content key of each app folder's inputs (its files and store.yaml): equal keys, equal resolved app. */
@@ -120,9 +123,10 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
     verifyStore(store, { cacheDir, now: opts.now, archivePath }),
     inspectStore(store, { archivePath }),
   ]);
+  const media = inspectMedia(store);
   timings.verify = lap();
-  const all = sortDiagnostics([...diagnostics, ...fetched.diagnostics, ...trust.diagnostics, ...inspect.diagnostics]);
-  return { store, diagnostics: all, trust, inspect, ok: !hasErrors(all), sourceKeys: appSourceKeys(loaded), timings };
+  const all = sortDiagnostics([...diagnostics, ...fetched.diagnostics, ...trust.diagnostics, ...inspect.diagnostics, ...media.diagnostics]);
+  return { store, diagnostics: all, trust, inspect, media: media.media, ok: !hasErrors(all), sourceKeys: appSourceKeys(loaded), timings };
 }
 
 /** `buildStore` (src/build/index.ts) once it has started reading the history. */
@@ -174,20 +178,24 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
 
   // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
   const made = new Map<string, { record: AppRecord; index: Uint8Array }>();
-  const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart }[] = [];
+  const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart; card: FrontCard }[] = [];
+  const pages = frontStore(store);
   const objects: SiteObject[] = [];
   for (const app of store.apps) {
     const filesKey = checked.sourceKeys?.get(app.id);
     // Dates taken from git are not in the files: they join the key of what shows them.
     const sourceKey = filesKey && sha256Hex(`${filesKey}\n${releaseDatesOf(app)}`);
     const api = apiPart(store, app, facts, apiHistory, sourceKey);
-    files.set(`api/v1/apps/${app.id}.json`, { key: api.key, make: api.make });
+    const doc = once(api.make);
+    files.set(`api/v1/apps/${app.id}.json`, { key: api.key, make: doc });
     const index = updateIndexPart(store, app, sourceKey);
-    const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey)].filter((o) => o !== undefined);
+    // The app page is made from the app's API document, so both say the same.
+    const front = frontPart(pages, app, JSON.parse(Buffer.from(doc()).toString('utf8')) as AppDoc, api.key, checked.media?.get(app.id));
+    const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
     objects.push(...own);
     const nc = nextcloudPart(store, app, feeds, sourceKey);
     if (nc) nextcloud.push({ id: app.id, part: nc });
-    parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index });
+    parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index, card: front.card });
     const key = keyOf?.(app.id);
     if (key) {
       made.set(app.id, { index: index.json(), record: {
@@ -198,6 +206,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
         deps: depsOf(store, app, trust),
         api: { key: api.key, catalog: api.catalog },
         index: { key: index.key },
+        front: { card: front.card },
         objects: own.map((o) => ({ path: o.path, key: o.key, links: o.links })),
         nextcloud: nc,
       } });
@@ -207,7 +216,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   for (const [folder, r] of plan?.reuse ?? []) {
     const rel = `api/v1/apps/${r.id}.json`;
     files.set(rel, { key: r.api.key, make: () => readFileSync(path.join(outDir, rel)) });
-    parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: once(() => previousPart(folder)) } });
+    parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: once(() => previousPart(folder)) }, card: r.front.card });
     if (r.nextcloud) nextcloud.push({ id: r.id, part: r.nextcloud as NextcloudPart });
     for (const o of r.objects) {
       objects.push({ ...o, emit: () => { throw new Error(`object ${o.key} of ${folder} vanished during the build`); } });
@@ -220,6 +229,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   emitNextcloud(nextcloud.sort((a, b) => a.id.localeCompare(b.id)).map((n) => n.part), files);
   let indexMade = false;
   emitUpdateIndex(store, parts.map((p) => ({ key: p.index.key, json: () => ((indexMade = true), p.index.json()) })), files);
+  emitFront(pages, parts.map((p) => p.card), storeKeys(store), store.channels, files);
   emitPublic(opts.publicDir ?? defaultPublicDir, files);
   if (state) files.set(SIGNING_STATE_PATH, encodeSigningState(state));
   precompress(files);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { FrontCard } from '../emit/front/index.js';
 import type { Diagnostic } from '../errors/index.js';
 import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 import { fileStamp } from '../util/cache-files.js';
@@ -27,10 +28,12 @@ export interface AppRecord {
   api: { key: string; catalog: unknown };
   /** Key of its part of the update index (the part itself is `<folder>.index.json` beside the record, read only when the index is made again). */
   index: { key: string };
-  /** The objects linked into the site for it (`update/<id>`, `files/<id>`, its feeds with their links). */
+  /** The objects linked into the site for it (`update/<id>`, `files/<id>`, `apps/<id>`, its feeds with their links). */
   objects: { path: string; key: string; files?: number; links?: Readonly<Record<string, string>> }[];
   /** Its entry of the Nextcloud feed (`feeds/nextcloud/apps.json`), when it has Nextcloud bundle releases. */
   nextcloud?: { key: string; entry: unknown };
+  /** Its card on the store-wide pages (home, categories, search index, store feed). */
+  front: { card: FrontCard };
 }
 
 const VERSION = 1;

@@ -9,6 +9,7 @@ import { installErrors } from './_install.js';
 import { fileErrors } from './_files.js';
 import { feedErrors } from './_feeds.js';
 import { ownStoreErrors } from './_own-store.js';
+import { frontErrors } from './_front.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -25,9 +26,10 @@ export const Errors = {
   ...fileErrors,
   ...feedErrors,
   ...ownStoreErrors,
+  ...frontErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);

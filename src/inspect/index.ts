@@ -144,3 +144,4 @@ function decodeUtf8(bytes: Buffer): string | undefined {
     return undefined;
   }
 }
+export { inspectMedia, MEDIA_LIMITS, type AppMedia, type MediaFile } from './media.js';

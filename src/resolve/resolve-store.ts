@@ -181,7 +181,7 @@ function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>
   return releases;
 }
 
-function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedApp | undefined {
+function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, categories: ReadonlySet<string>, report: (d: Diagnostic) => void): ResolvedApp | undefined {
   // Releases are checked even when app.yaml is broken, so one run reports every problem.
   const releases = resolveReleases(app, channels, vocabulary, report);
   if (!app.app) return undefined;
@@ -197,6 +197,12 @@ function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, voc
     else if (!target.channels.includes(channel)) report(diag(Errors.PinNotInChannel, [channel, version], pos));
     else pins[channel] = target.version;
   }
+  if (categories.size) {
+    (data.categories ?? []).forEach((c, i) => {
+      if (!categories.has(c)) report(diag(Errors.CategoryUnknown, [c, [...categories].join(', ')], at(source, ['categories', i])));
+    });
+  }
+  const inFolder = (file: string) => path.posix.join(path.posix.dirname(source.rel), file);
   return {
     id: data.id,
     name: data.name,
@@ -206,6 +212,10 @@ function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, voc
     authors: data.authors ?? [],
     owners: data.owners ?? [],
     homepage: data.homepage,
+    issues: data.issues,
+    repository: data.repository,
+    icon: data.icon === undefined ? undefined : inFolder(data.icon),
+    screenshots: (data.screenshots ?? []).map((s) => ({ file: inFolder(s.file), caption: s.caption })),
     license: data.license,
     categories: data.categories ?? [],
     docker: data.docker,
@@ -233,7 +243,8 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
   const channels = resolveChannels(validated.store, report);
   const byName = new Map(channels.map((c) => [c.name, c]));
   const vocabulary: Vocabulary = { os: s.platforms?.os ?? [], architectures: s.platforms?.architectures ?? [] };
-  const apps = validated.apps.flatMap((a) => resolveApp(a, byName, vocabulary, report) ?? []).sort((a, b) => a.id.localeCompare(b.id));
+  const categories = new Set((s.categories ?? []).map((c) => c.id));
+  const apps = validated.apps.flatMap((a) => resolveApp(a, byName, vocabulary, categories, report) ?? []).sort((a, b) => a.id.localeCompare(b.id));
   const limits = { ...defaultLimits, ...s.limits };
   const store: ResolvedStore = {
     root: validated.root,
@@ -241,6 +252,8 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
     description: s.description,
     baseUrl: s.baseUrl,
     admins: s.admins ?? [],
+    categories: s.categories ?? [],
+    repository: s.repository,
     channels,
     includeMoreMature: s.includeMoreMature ?? true,
     trust: { ca: s.trust?.ca, revoked: s.trust?.revoked, signaturesRequired: (s.trust?.signatures ?? 'required') === 'required' },

@@ -77,6 +77,12 @@ export type ResolvedApp = Readonly<{
   authors: readonly Readonly<{ name: string; email?: string; homepage?: string }>[];
   owners: readonly string[];
   homepage?: string;
+  /** Issue tracker and source repository URLs. */
+  issues?: string;
+  repository?: string;
+  /** Icon and screenshots: files relative to the store folder (`apps/<id>/icon.png`), checked by inspect. */
+  icon?: string;
+  screenshots?: readonly Readonly<{ file: string; caption?: string }>[];
   license?: string;
   categories: readonly string[];
   docker?: Readonly<{ image: string }>;
@@ -105,6 +111,10 @@ export type ResolvedStore = Readonly<{
   description?: string;
   baseUrl?: string;
   admins: readonly string[];
+  /** Web URL of the store's git repository (pull-request links). */
+  repository?: string;
+  /** The category vocabulary (empty: any category id is allowed). */
+  categories?: readonly Readonly<{ id: string; name: string; description?: string }>[];
   channels: readonly ResolvedChannel[];
   /** A client also receives newer releases of more mature channels. */
   includeMoreMature: boolean;

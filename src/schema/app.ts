@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { appId, base64, channelName, stringList, version } from './_fragments.js';
+import { appId, base64, channelName, httpsUrl, mediaFile, stringList, version } from './_fragments.js';
 
 /** `store/apps/<id>/app.yaml`: what the app is, who owns it, and how it is signed. */
 export const appSchema = {
@@ -34,8 +34,25 @@ export const appSchema = {
     },
     owners: { ...stringList, description: 'Git host user names allowed to change this app (see `check --actor`).' },
     homepage: { type: 'string', format: 'uri' },
+    issues: { ...httpsUrl, description: 'Issue tracker URL, linked from the app page.' },
+    repository: { ...httpsUrl, description: 'Source repository URL, linked from the app page.' },
+    icon: { ...mediaFile, description: 'Square icon (PNG, JPEG or WebP, at most 256 KiB), a file inside the app folder, e.g. icon.png.' },
+    screenshots: {
+      type: 'array',
+      maxItems: 8,
+      description: 'Screenshots shown on the app page (PNG, JPEG or WebP, at most 2 MiB each), files inside the app folder.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['file'],
+        properties: {
+          file: mediaFile,
+          caption: { type: 'string', maxLength: 200, description: 'What the screenshot shows (its alternative text).' },
+        },
+      },
+    },
     license: { type: 'string', description: 'SPDX licence id.' },
-    categories: stringList,
+    categories: { ...stringList, description: 'Category ids; when store.yaml lists `categories`, each must be one of them.' },
     docker: {
       type: 'object',
       additionalProperties: false,

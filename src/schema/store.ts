@@ -30,6 +30,25 @@ export const storeSchema = {
       type: 'string', format: 'uri', pattern: '^https?://',
       description: 'Public URL the built site is served from; archive URLs in manifests are made absolute with it.',
     },
+    repository: {
+      type: 'string', format: 'uri', pattern: '^https?://',
+      description: 'Web URL of the store\'s own git repository (e.g. https://github.com/org/store): the release log links pull requests under <repository>/pull/<n>.',
+    },
+    categories: {
+      type: 'array',
+      maxItems: 200,
+      description: 'The category vocabulary: when given, apps may only use these ids, and the store front shows their names.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 },
+          name: { type: 'string', minLength: 1, maxLength: 64 },
+          description: { type: 'string', maxLength: 256 },
+        },
+      },
+    },
     admins: { ...stringList, description: 'Store admins: may change any app (see `check --actor`).' },
     platforms: {
       type: 'object',

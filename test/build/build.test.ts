@@ -19,8 +19,8 @@ function snapshot(dir: string): Record<string, string> {
 
 /** Names under `<out>.objects/` that the site does not link: leftovers (its records, lock and site record aside). */
 function unlinkedObjects(cwd: string, out = 'dist'): string[] {
-  // Objects are linked as a whole (update/<app>, files/<app>) or in parts (feeds/electron/<app> -> <key>/electron).
-  const kinds = ['update', 'files', 'feeds/electron', 'feeds/sparkle', 'feeds/tauri'].filter((k) => existsSync(path.join(cwd, out, k)));
+  // Objects are linked as a whole (update/<app>, files/<app>, apps/<app>) or in parts (feeds/electron/<app> -> <key>/electron).
+  const kinds = ['update', 'files', 'apps', 'feeds/electron', 'feeds/sparkle', 'feeds/tauri'].filter((k) => existsSync(path.join(cwd, out, k)));
   const linked = new Set(kinds.flatMap((kind) => readdirSync(path.join(cwd, out, kind)).map((app) => readlinkSync(path.join(cwd, out, kind, app)).split('/').find((s) => /^[0-9a-f]{32}$/.test(s))!)));
   return readdirSync(path.join(cwd, `${out}.objects`)).filter((n) => n !== 'site.json' && !linked.has(n.replace(/\.json$/, '')));
 }
@@ -118,21 +118,21 @@ describe('appshelf build', () => {
     const now = new Date('2027-01-15T12:00:00Z');
     const build = () => buildStore({ storeDir, outDir, now, env: {}, unsigned: true });
     const first = await build();
-    // 4 apps' manifests, the archives of the 3 apps that commit any (cockpit is docker only), the feeds of the 2 desktop apps.
-    expect(first.written?.objects).toEqual({ created: 9, reused: 0, removed: 0 });
+    // 4 apps' manifests and pages, the archives of the 3 apps that commit any (cockpit is docker only), the feeds of the 2 desktop apps.
+    expect(first.written?.objects).toEqual({ created: 13, reused: 0, removed: 0 });
     const link = (app: string) => readlinkSync(path.join(outDir, 'update', app));
     const ino = (rel: string) => statSync(path.join(outDir, rel)).ino;
     const [news, shelfnotes, cockpitApi, shelfnotesApi] = [link('news'), link('shelfnotes'), ino('api/v1/apps/cockpit.json'), ino('api/v1/apps/shelfnotes.json')];
 
     const same = await build();
-    expect(same.written).toMatchObject({ written: 0, linked: 0, objects: { created: 0, reused: 9, removed: 0 } });
+    expect(same.written).toMatchObject({ written: 0, linked: 0, objects: { created: 0, reused: 13, removed: 0 } });
     expect(same.written!.files).toBe(first.written!.files);
 
     const release = path.join(storeDir, 'apps/shelfnotes/releases/1.5.0.yaml');
     writeFileSync(release, readFileSync(release, 'utf8').replace('stable: 25', 'stable: 60'));
     const changed = await build();
-    // Its manifests and its feeds (the electron staging percentage changed).
-    expect(changed.written?.objects).toEqual({ created: 2, reused: 7, removed: 2 });
+    // Its manifests, its feeds (the electron staging percentage changed) and its page (which shows the rollout).
+    expect(changed.written?.objects).toEqual({ created: 3, reused: 10, removed: 3 });
     expect(link('news')).toBe(news);
     expect(link('shelfnotes')).not.toBe(shelfnotes);
     expect(existsSync(path.join(outDir, 'update', shelfnotes))).toBe(false);
