@@ -69,7 +69,7 @@ function makeStore(dir) {
   const pem = (k, type) => k.export({ type, format: 'pem' });
   appendFileSync(path.join(dir, 'store/store.yaml'), `signing:\n  publicKey: |\n${pem(publicKey, 'spki').trim().split('\n').map((l) => `    ${l}`).join('\n')}\n`);
   writeFileSync(path.join(dir, 'signing.key'), pem(privateKey, 'pkcs8'));
-  execFileSync('git', ['commit', '-qam', 'Signing key'], { cwd: dir, env: gitEnv });
+  execFileSync('git', ['-c', 'gc.auto=0', 'commit', '-qam', 'Signing key'], { cwd: dir, env: gitEnv });
   console.error('cold build of the 1,000-app store …');
   return build(dir);
 }
@@ -275,7 +275,7 @@ async function main() {
     const text = readFileSync(rel, 'utf8');
     const widened = /rollout:\n {2}(\w+): (\d+)/.exec(text);
     writeFileSync(rel, widened ? text.replace(widened[0], `rollout:\n  ${widened[1]}: ${Number(widened[2]) === 99 ? 98 : 99}`) : text.replace('entries:', `rollout:\n  beta: 50\nentries:`));
-    execFileSync('git', ['commit', '-qam', 'Widen a rollout'], { cwd: dir, env: gitEnv });
+    execFileSync('git', ['-c', 'gc.auto=0', 'commit', '-qam', 'Widen a rollout'], { cwd: dir, env: gitEnv });
     const incrementalS = build(dir);
     const builtAt = performance.now();
     let reloadedS = NaN;
@@ -318,7 +318,8 @@ async function main() {
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await sleep(500);
-    rmSync(tmp, { recursive: true, force: true });
+    // git may still be finishing in the store's .git (retried, as rimraf does).
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
   }
 }
 
