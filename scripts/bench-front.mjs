@@ -81,6 +81,6 @@ try {
   for (const p of pages) console.log(`| ${p.url} | ${p.requests} | ${p.transferKb.toFixed(1)} | ${p.decodedKb.toFixed(1)} |`);
   console.log(`\nOn disk: index.html ${kb('index.html')} KB (${kb('index.html.br')} KB brotli), search-index.json ${kb('search-index.json')} KB (${kb('search-index.json.br')} KB brotli)`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(`${dir}.objects`, { recursive: true, force: true });
+  // Retried: a background `git gc` of the store may still be writing into .git.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
 }

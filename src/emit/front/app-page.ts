@@ -44,7 +44,7 @@ export function renderAppPage(doc: AppDoc, store: FrontStore, links: AppLinks, m
   const root = '../../';
   const categoryName = (id: string) => store.categories.find((c) => c.id === id)?.name ?? id;
   const meta: [string, string][] = [];
-  if (doc.latest) meta.push(['Latest version', esc(doc.latest)]);
+  if (doc.latest) meta.push(['Newest release', esc(doc.latest)]);
   if (doc.license) meta.push(['License', esc(doc.license)]);
   if (doc.categories.length) meta.push(['Categories', doc.categories.map((c) => (hasCategoryPage(c) ? `<a href="${root}categories/${esc(c)}.html">${esc(categoryName(c))}</a>` : esc(categoryName(c)))).join(', ')]);
   if (doc.authors.length) meta.push(['Authors', doc.authors.map((a) => (a.homepage ? externalLink(a.homepage, a.name) : esc(a.name))).join(', ')]);
