@@ -111,7 +111,8 @@ describe('store front inputs are checked', () => {
       expect.stringMatching(/^E_CATEGORY_UNKNOWN Category "games"/),
       'E_MEDIA_TYPE Image icon.png is not a PNG image (its first bytes say otherwise).',
       expect.stringMatching(/^E_MEDIA_TOO_LARGE Image big.png has \d+ bytes; the limit is 2097152/),
-      expect.stringMatching(/^E_MEDIA_MISSING Image link.png/),
+      // A link is refused like any link in the store, never followed.
+      expect.stringMatching(/^E_SYMLINK .*apps\/hello\/link.png is a symbolic link/),
       expect.stringMatching(/^E_MEDIA_MISSING Image missing.webp/),
     ]));
     expect(checked.ok).toBe(false);

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const out = path.join(dir, 'dist');
   site = out;
   const [built, launched] = await Promise.all([
-    buildStore({ storeDir: path.join(dir, 'store'), outDir: out, cacheDir: path.join(dir, 'cache'), env: {} }),
+    buildStore({ storeDir: path.join(dir, 'store'), outDir: out, cacheDir: path.join(dir, 'cache'), env: {}, unsigned: true }),
     // launch() gives chromium a fresh temporary user-data-dir of its own, removed on close.
     chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
   ]);
