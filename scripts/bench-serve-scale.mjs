@@ -17,6 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTools, freePort, startNginx } from './_serve-bench.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -28,30 +29,12 @@ const HOT_MANIFEST = '/update/app_0000/stable/osx/arm64/50.json';
 const HOT_QUERY = '/update.json?app=app_0000&os=osx&architecture=arm64&osversion=14.1&channel=stable&percentile=50';
 const PLATFORMS = [['windows', 'x86-64', 'zip'], ['osx', 'arm64', 'gz'], ['linux', 'x86-64', 'gz'], ['linux', 'arm64', 'gz']];
 
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
 
-function ensureTools() {
-  const missing = ['nginx', 'wrk'].filter((c) => !has(c));
-  if (!missing.length) return true;
-  if (has('apt-get') && process.getuid?.() === 0) {
-    console.error(`installing ${missing.join(' ')} with apt-get …`);
-    spawnSync('sh', ['-c', `apt-get install -y ${missing.join(' ')} >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y ${missing.join(' ')} >/dev/null 2>&1)`], { stdio: 'inherit' });
-    if (missing.every(has)) return true;
-  }
-  console.log(`_skipped: ${missing.join(' and ')} not found and could not be installed; install them (Debian: apt-get install nginx wrk) and run again._`);
-  return false;
-}
 
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
 
 /** Builds `dir/store` into `dir/dist` in a child process (what `appshelf build` does); returns wall seconds. */
 function build(dir) {
@@ -74,31 +57,6 @@ function makeStore(dir) {
   return build(dir);
 }
 
-function startNginx(tmp, dist, port) {
-  const conf = path.join(tmp, 'nginx.conf');
-  // As root, the worker keeps root's rights: a store made by BENCH_STORE_DIR may not be readable by `nobody`.
-  writeFileSync(conf, `daemon off;
-${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;
-pid ${tmp}/nginx.pid;
-error_log ${tmp}/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  default_type application/json;
-  client_body_temp_path ${tmp}/body; proxy_temp_path ${tmp}/proxy; fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi; scgi_temp_path ${tmp}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    root ${dist};
-    location / { try_files $uri =404; }
-  }
-}
-`);
-  return spawn('nginx', ['-p', tmp, '-c', conf, '-e', path.join(tmp, 'nginx-error.log')], { stdio: 'ignore' });
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
 function cpuSeconds(pid) {

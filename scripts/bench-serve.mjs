@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTools, freePort, startNginx } from './_serve-bench.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -19,27 +20,8 @@ const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const MANIFEST = '/update/shelfnotes/stable/osx/x86-64/10.json';
 const QUERY = '/update.json?app=shelfnotes&os=osx&osversion=14.1&channel=stable&percentile=10';
 
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-function ensureTools() {
-  const missing = ['nginx', 'wrk'].filter((c) => !has(c));
-  if (!missing.length) return true;
-  const root = process.getuid?.() === 0;
-  if (has('apt-get') && root) {
-    console.error(`installing ${missing.join(' ')} with apt-get …`);
-    const r = spawnSync('sh', ['-c', `apt-get install -y ${missing.join(' ')} >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y ${missing.join(' ')} >/dev/null 2>&1)`], { stdio: 'inherit' });
-    if (r.status === 0 && missing.every(has)) return true;
-  }
-  console.log(`_skipped: ${missing.join(' and ')} not found and could not be installed (${root ? 'apt-get failed' : 'not root'}); install them (Debian: apt-get install nginx wrk) and run again._`);
-  return false;
-}
 
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
 
 async function waitFor(port) {
   for (let i = 0; i < 200; i++) {
@@ -50,30 +32,6 @@ async function waitFor(port) {
   throw new Error(`nothing listens on ${port}`);
 }
 
-function startNginx(tmp, dist, port) {
-  const conf = path.join(tmp, 'nginx.conf');
-  writeFileSync(conf, `daemon off;
-worker_processes 1;
-pid ${tmp}/nginx.pid;
-error_log ${tmp}/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  default_type application/json;
-  client_body_temp_path ${tmp}/body; proxy_temp_path ${tmp}/proxy; fastcgi_temp_path ${tmp}/fastcgi;
-  uwsgi_temp_path ${tmp}/uwsgi; scgi_temp_path ${tmp}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    root ${dist};
-    location / { try_files $uri =404; }
-  }
-}
-`);
-  return spawn('nginx', ['-p', tmp, '-c', conf, '-e', path.join(tmp, 'nginx-error.log')], { stdio: 'ignore' });
-}
 
 function startAppshelf(dist, port) {
   return spawn(process.execPath, [path.join(repo, 'lib/cli/main.js'), 'serve', '--dir', dist, '--port', String(port)], { stdio: 'ignore' });
