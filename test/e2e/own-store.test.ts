@@ -112,7 +112,7 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     // 1. The package: lib/ (compiled by the test setup), the precompiled validators, public/, the test vectors; no sources.
     const packed = JSON.parse(ok(repoRoot, 'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work])) as [{ filename: string; files: { path: string }[] }];
     const names = packed[0].files.map((f) => f.path);
-    expect(names).toEqual(expect.arrayContaining(['lib/cli/main.js', 'lib/schema/_validators.cjs', 'public/index.html', 'test-vectors/manifests/vectors.json', 'package.json', 'README.md']));
+    expect(names).toEqual(expect.arrayContaining(['lib/cli/main.js', 'lib/schema/_validators.cjs', 'public/assets/style.css', 'public/assets/search.js', 'test-vectors/manifests/vectors.json', 'package.json', 'README.md']));
     expect(names.filter((n) => /^(src|test|scripts|store|demo-keys)\//.test(n))).toEqual([]);
     const tarball = path.join(work, packed[0].filename);
 
