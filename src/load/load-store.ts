@@ -4,6 +4,7 @@ import path from 'node:path';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import { defaultLimits } from '../schema/index.js';
 import { displayPath } from '../util/paths.js';
+import type { FolderMemo } from '../util/store-files.js';
 import { ParseCache } from './parse-cache.js';
 import { parseInParallel } from './_parallel-parse.js';
 import { lazySource, type SourceDoc, type SourceKind } from './source.js';
@@ -55,9 +56,9 @@ interface ReadFile {
   known?: { data: unknown };
 }
 
-function readText(root: string, rel: string, kind: SourceKind, limit: number, cache: ParseCache, diagnostics: Diagnostic[]): ReadFile | undefined {
+function readText(root: string, rel: string, kind: SourceKind, limit: number, cache: ParseCache, diagnostics: Diagnostic[], folders?: FolderMemo): ReadFile | undefined {
   const abs = path.join(root, rel);
-  const text = readStoreText(root, rel, limit, diagnostics);
+  const text = readStoreText(root, rel, limit, diagnostics, { folders });
   if (text === undefined) return undefined;
   const json = rel.endsWith('.json');
   const key = ParseCache.keyOf(text, json);
@@ -131,9 +132,10 @@ export function loadStore(storeDir: string, opts: LoadOptions = {}): LoadedStore
   const chosen = opts.apps && [...opts.apps].filter((f) => f && !f.startsWith('.') && !/[/\\]/.test(f));
   const folders = chosen ?? listAppsFolder(root, diagnostics);
   const read: ReadFile[] = [];
+  const seen: FolderMemo = new Map();
   for (const folder of [...folders].sort()) {
     for (const rel of appFiles(root, folder, diagnostics)) {
-      const f = readText(root, rel, rel.split('/')[2] === 'releases' ? 'release' : 'app', limit, cache, diagnostics);
+      const f = readText(root, rel, rel.split('/')[2] === 'releases' ? 'release' : 'app', limit, cache, diagnostics, seen);
       if (f) read.push(f);
     }
   }

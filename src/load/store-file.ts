@@ -2,7 +2,7 @@ import path from 'node:path';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
 import { displayPath } from '../util/paths.js';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, type ParseProblem } from './source.js';
-import { decodeStoreText, isStoreFileProblem, readStoreFile, type StoreFileProblem } from '../util/store-files.js';
+import { decodeStoreText, isStoreFileProblem, readStoreFile, type FolderMemo, type StoreFileProblem } from '../util/store-files.js';
 
 /**
  * The diagnostic for a store path that cannot be used. Messages name only the store-relative
@@ -28,10 +28,10 @@ export function storeFileDiagnostic(problem: StoreFileProblem, root: string, rel
  * `limit` bytes and text that is not UTF-8 each become their own diagnostic, pushed to `out`.
  * `at` is where the path was written (for a path named in another file), else the file itself.
  */
-export function readStoreText(root: string, rel: string, limit: number, out: Diagnostic[], opts: { at?: Position; what?: string; missing?: () => Diagnostic } = {}): string | undefined {
+export function readStoreText(root: string, rel: string, limit: number, out: Diagnostic[], opts: { at?: Position; what?: string; missing?: () => Diagnostic; folders?: FolderMemo } = {}): string | undefined {
   const file = displayPath(path.join(root, rel));
   const at = opts.at ?? { file };
-  const read = readStoreFile(root, rel, limit);
+  const read = readStoreFile(root, rel, limit, opts.folders);
   if (isStoreFileProblem(read)) {
     out.push(storeFileDiagnostic(read, root, rel, at, opts.what ?? 'a store file', opts.missing));
     return undefined;

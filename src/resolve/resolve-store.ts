@@ -42,13 +42,13 @@ interface Vocabulary {
 }
 
 /** Reports an os or architecture name outside the vocabulary; true when it is known. */
-function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary, where: Position, report: (d: Diagnostic) => void): boolean {
+function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary, where: () => Position, report: (d: Diagnostic) => void): boolean {
   const extra = kind === 'os' ? vocabulary.os : vocabulary.architectures;
   const found = platformName(kind, name, extra);
   if (found.known) return true;
   const field = kind === 'os' ? 'os' : 'architecture';
-  if (found.canonical) report(diag(Errors.PlatformAlias, [field, name, found.canonical], where));
-  else report(diag(Errors.PlatformUnknown, [field, name, [...(kind === 'os' ? OS_NAMES : ARCH_NAMES), ...extra].join(', ')], where));
+  if (found.canonical) report(diag(Errors.PlatformAlias, [field, name, found.canonical], where()));
+  else report(diag(Errors.PlatformUnknown, [field, name, [...(kind === 'os' ? OS_NAMES : ARCH_NAMES), ...extra].join(', ')], where()));
   return false;
 }
 
@@ -58,9 +58,10 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
   (rel.data.entries ?? []).forEach((e, index) => {
     const ptr = ['entries', index];
     const here = at(rel.source, ptr);
-    let ok = knownPlatform('os', e.os, vocabulary, at(rel.source, [...ptr, 'os']), report);
+    // Positions are made only for a name that is reported (80,000 entries in a large store).
+    let ok = knownPlatform('os', e.os, vocabulary, () => at(rel.source, [...ptr, 'os']), report);
     e.architectures.forEach((a, i) => {
-      if (!knownPlatform('arch', a, vocabulary, at(rel.source, [...ptr, 'architectures', i]), report)) ok = false;
+      if (!knownPlatform('arch', a, vocabulary, () => at(rel.source, [...ptr, 'architectures', i]), report)) ok = false;
     });
     if ((e.file === undefined) === (e.url === undefined)) {
       report(diag(Errors.EntrySource, [e.file !== undefined ? 'both are given' : 'neither is given'], here));

@@ -2,7 +2,8 @@
 // strangers and are checked in CI next to secrets, so a path written in the store (a release's
 // `file:`, a certificate, `trust.ca`) or a link committed to it must never make appshelf read,
 // stat or describe anything outside the store. Every check here happens before any open.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 
 /** Why a store path cannot be used; only `too-large` carries a number, and only of a file inside the store. */
@@ -42,35 +43,69 @@ export function storeRelative(base: string, value: string, within = ''): string 
   return rel;
 }
 
+/** A plain file of the store as one lstat saw it: its size and a stamp that changes with any write (see cache-files.ts). */
+export interface StoreFileStat {
+  size: number;
+  /** mtime and ctime in nanoseconds and the inode, as `fileStamp` makes it. */
+  stamp: string;
+}
+
 /**
  * Looks at every component of `rel` under `root` without following links: a link anywhere on the
  * way is refused, as are a missing component and a folder or special file where the file is
- * expected. Returns the file's lstat when it is a regular file.
+ * expected. One lstat of the file itself (folders are looked at once per run with `folders`).
  */
-export function statStoreFile(root: string, rel: string): Stats | StoreFileProblem {
+export function statStoreFile(root: string, rel: string, folders?: FolderMemo): StoreFileStat | StoreFileProblem {
+  const parts = splitStorePath(rel);
+  if (!parts) return { kind: 'outside' };
+  const parent = checkFolders(root, parts, folders);
+  if (parent) return parent;
+  let st;
+  try {
+    st = lstatSync(path.join(root, ...parts), { bigint: true, throwIfNoEntry: false });
+  } catch (e) {
+    return { kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
+  }
+  if (!st) return { kind: 'missing' };
+  if (st.isSymbolicLink()) return { kind: 'symlink', at: parts.join('/') };
+  if (st.isDirectory()) return { kind: 'directory', at: parts.join('/') };
+  if (!st.isFile()) return { kind: 'special' };
+  return { size: Number(st.size), stamp: `${st.mtimeNs}:${st.ctimeNs}:${st.ino}` };
+}
+
+/**
+ * What one run found about the store's folders (store-relative path → problem, or null for a
+ * plain folder), so checking 80,000 archives looks at each folder once. Make one per run: the
+ * store may change between runs.
+ */
+export type FolderMemo = Map<string, StoreFileProblem | null>;
+
+/** The components of a store-relative path; undefined when one is `.` or `..` (or there are none). */
+function splitStorePath(rel: string): string[] | undefined {
   const parts = rel.split('/').filter(Boolean);
-  if (!parts.length || parts.some((p) => p === '..' || p === '.')) return { kind: 'outside' };
+  return !parts.length || parts.some((p) => p === '..' || p === '.') ? undefined : parts;
+}
+
+/** The first problem of the folders on the way to the last component (a link, a file, nothing there). */
+function checkFolders(root: string, parts: readonly string[], folders?: FolderMemo): StoreFileProblem | undefined {
   let at = root;
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = 0; i < parts.length - 1; i++) {
     at = path.join(at, parts[i]!);
-    let st: Stats | undefined;
+    const shown = parts.slice(0, i + 1).join('/');
+    const known = folders?.get(shown);
+    if (known === null) continue;
+    if (known) return known;
+    let st;
     try {
       st = lstatSync(at, { throwIfNoEntry: false });
     } catch (e) {
       return { kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
     }
-    const shown = parts.slice(0, i + 1).join('/');
-    if (!st) return { kind: 'missing' };
-    if (st.isSymbolicLink()) return { kind: 'symlink', at: shown };
-    const last = i === parts.length - 1;
-    if (!last && !st.isDirectory()) return { kind: 'missing' };
-    if (last) {
-      if (st.isDirectory()) return { kind: 'directory', at: shown };
-      if (!st.isFile()) return { kind: 'special' };
-      return st;
-    }
+    const problem: StoreFileProblem | null = !st || (!st.isSymbolicLink() && !st.isDirectory()) ? { kind: 'missing' } : st.isSymbolicLink() ? { kind: 'symlink', at: shown } : null;
+    folders?.set(shown, problem);
+    if (problem) return problem;
   }
-  return { kind: 'missing' };
+  return undefined;
 }
 
 /** True when {@link statStoreFile} or {@link readStoreFile} gave a problem rather than a result. */
@@ -82,10 +117,14 @@ export const isStoreFileProblem = (v: unknown): v is StoreFileProblem => !!v && 
  * swapped after the look is still not followed; the size is checked on the open file before
  * reading, so an oversized file costs nothing.
  */
-export function readStoreFile(root: string, rel: string, limit: number): StoreFileRead | StoreFileProblem {
-  const st = statStoreFile(root, rel);
-  if (isStoreFileProblem(st)) return st;
-  return readRegularFile(path.join(root, rel), limit);
+export function readStoreFile(root: string, rel: string, limit: number, folders?: FolderMemo): StoreFileRead | StoreFileProblem {
+  const parts = splitStorePath(rel);
+  if (!parts) return { kind: 'outside' };
+  const parent = checkFolders(root, parts, folders);
+  if (parent) return parent;
+  // The file itself is judged at the open (O_NOFOLLOW, then fstat): no lstat needed first.
+  const read = readRegularFile(path.join(root, ...parts), limit);
+  return isStoreFileProblem(read) && (read.kind === 'symlink' || read.kind === 'directory') ? { ...read, at: parts.join('/') } : read;
 }
 
 /**
@@ -140,6 +179,8 @@ export interface TextProblem {
 export function decodeStoreText(bytes: Uint8Array): { text: string } | TextProblem {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { kind: 'utf16', line: 1, column: 1 };
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  // The common case in native code; the byte-by-byte scan below only runs to find the position of a problem.
+  if (isUtf8(bytes) && bytes.indexOf(0) < 0) return { text: Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString('utf8') };
   const bad = firstBadByte(bytes, start);
   if (bad) {
     const { line, column } = lineColumn(bytes, start, bad.offset);

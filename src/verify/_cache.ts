@@ -50,12 +50,15 @@ export class VerifyCache {
     this.#dir = cacheDir ? path.join(cacheDir, 'verify-cache') : undefined;
   }
 
-  /** The sha256 of an app's file when its stat stamp is unchanged since it was hashed. */
-  knownSha256(app: string, abs: string): { size: number; sha256: string; sha512: string } | undefined {
+  /**
+   * The sha256 of an app's file when its stat stamp is unchanged since it was hashed. `seen` is
+   * the stamp the caller already took (the confined lstat of a store file): no second stat.
+   */
+  knownSha256(app: string, abs: string, seen?: { size: number; stamp: string }): { size: number; sha256: string; sha512: string } | undefined {
     const s = this.#shard(app);
     const old = s.old.files[abs];
     if (!old) return undefined;
-    const now = fileStamp(abs);
+    const now = seen ?? fileStamp(abs);
     if (!now || now.size !== old.size || now.stamp !== old.stamp) return undefined;
     // Kept as is: rememberFile with the same hash then needs no second stat (one stat per archive on a warm run).
     s.next.files[abs] = old;

@@ -5,7 +5,7 @@ import { listAppFolders, parseProblemDiagnostic, parseSource, readStoreText, sto
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
 import { compileValidator, revokedSchema, type RevokedFile } from '../schema/index.js';
 import { displayPath } from '../util/paths.js';
-import { isStoreFileProblem, readRegularFile, statStoreFile, storeRelative } from '../util/store-files.js';
+import { isStoreFileProblem, readRegularFile, statStoreFile, storeRelative, type FolderMemo, type StoreFileStat } from '../util/store-files.js';
 import { schemaDiagnostics } from '../validate/index.js';
 import { VerifyCache } from './_cache.js';
 import type { ArchiveResult, ArchiveTask } from './_check-archive.js';
@@ -62,6 +62,7 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
   const trusts = store.apps.map((app) => checkApp(app, store, cas, revoked, now, texts, out));
 
   const cache = new VerifyCache(opts.cacheDir);
+  const folders: FolderMemo = new Map();
   const states = new Map<string, ReleaseState>();
   const jobs: EntryJob[] = [];
   for (const trust of trusts) {
@@ -70,7 +71,7 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
       const state: ReleaseState = { entries: release.entries.length, unsigned: !trust.trusted, unchecked: false };
       states.set(releaseKey(trust.app.id, release.version), state);
       for (const entry of release.entries) {
-        const job = planEntry(trust, release, entry, store, opts, cache, out);
+        const job = planEntry(trust, release, entry, store, opts, cache, folders, out);
         if (job) jobs.push({ ...job, state });
         else state.unchecked = true;
       }
@@ -374,7 +375,7 @@ interface EntryJob {
   state?: ReleaseState;
 }
 
-function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEntry, store: ResolvedStore, opts: VerifyOptions, cache: VerifyCache, out: Diagnostic[]): EntryJob | undefined {
+function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEntry, store: ResolvedStore, opts: VerifyOptions, cache: VerifyCache, folders: FolderMemo, out: Diagnostic[]): EntryJob | undefined {
   const abs = opts.archivePath(entry);
   if (!abs) {
     if (entry.url) out.push(diag(Errors.ArchiveNotFetched, [entry.url], entry.at));
@@ -399,9 +400,10 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
       job.unsigned = false;
     }
   }
+  let seen: StoreFileStat | undefined;
   if (entry.file) {
     // Resolve confined entry.file to the app folder; here the disk is looked at without following links.
-    const st = statStoreFile(store.root, entry.file);
+    const st = statStoreFile(store.root, entry.file, folders);
     if (isStoreFileProblem(st)) {
       out.push(storeFileDiagnostic(st, store.root, entry.file, entry.at, 'an archive', () => diag(Errors.ArchiveNotFound, [shown], entry.at)));
       return undefined;
@@ -410,9 +412,10 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
       out.push(diag(Errors.ArchiveTooLarge, [shown, st.size, store.limits.archiveSize], entry.at));
       return undefined;
     }
+    seen = st;
   }
   const app = trust.app.id;
-  const known = cache.knownSha256(app, abs);
+  const known = cache.knownSha256(app, abs, seen);
   const fp = trust.fingerprint ?? '';
   if (known && known.size === entry.size && known.sha256 === entry.sha256 && (!job.signature || cache.isVerified(app, known.sha256, fp, job.signature))) {
     job.result = { size: known.size, sha256: known.sha256, sha512: known.sha512, signatureOk: job.signature ? true : undefined };
