@@ -126,7 +126,7 @@ export const serveErrors = {
     code: 'W_AUS_MERGED',
     severity: 'warning',
     message: (app: string, version: string, detail: string) => `${app} ${version}: ${detail}.`,
-    hint: 'appshelf keeps channels and rollout per release, not per file or entry; check the imported release file.',
+    hint: 'Two spellings of one version become one release; check the imported release file.',
   },
   AusDuplicatePlatform: {
     code: 'W_AUS_DUPLICATE_PLATFORM',

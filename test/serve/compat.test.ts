@@ -79,6 +79,15 @@ const cases: [string, number, string?, string?][] = [
   ['app=MyApp&os[]=osx', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
   // a tie on major.minor.patch across files is undefined there (walk order); appshelf takes the higher prerelease
   ['app=Tie&os=osx', 200, '3.0.0-2', 'ties/tie-3.0.0-2.tar.gz'],
+  // Split 2.0.0 comes from two files: release (windows 10 %, osx 60 %) and beta (linux, no percentage = 100);
+  // each entry keeps its own percentage and channels (no merge to the lowest, no union of channels)
+  ['app=Split&os=windows&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win.zip'],
+  ['app=Split&os=windows&percentile=11', 404],
+  ['app=Split&os=osx&percentile=60', 200, '2.0.0', 'split/split-2.0.0-osx.tar.gz'],
+  ['app=Split&os=osx&percentile=61', 404],
+  ['app=Split&os=osx&channel=beta', 404],
+  ['app=Split&os=linux&architecture=x86-64&osversion=5.15.0&format=deb&channel=beta', 200, '2.0.0', 'split/split_2.0.0_amd64.deb'],
+  ['app=Split&os=linux&architecture=x86-64&osversion=5.15.0&format=deb', 404],
   // skipped files (hidden, .JSON, malformed) are not served: MyApp 8.0.0 / 9.0.0 never appear
   ['app=MyApp&os=osx&appversion=1.6.0&channel=release', 404],
 ];
@@ -138,6 +147,12 @@ describe('auto-update-server compatibility after import aus → build → serve'
       jsonpath: '/api/v1/apps/myapp.json',
     });
     expect(body.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('answers /update.json with the percentage of the entry, not of the release', async () => {
+    const osx = JSON.parse((await request(port, '/update.json?app=Split&os=osx&percentile=60')).text);
+    const win = JSON.parse((await request(port, '/update.json?app=Split&os=windows&percentile=5')).text);
+    expect([osx.percentage, win.percentage]).toEqual([60, 10]);
   });
 
   it('routes like Express: case-insensitive, one trailing slash, and the deprecated path route', async () => {
