@@ -83,9 +83,10 @@ interface OverrideDraft {
  * else the os + architecture, else down to the format. So every entry keeps the percentage it
  * was served with, on exactly its channels.
  */
-function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; archs: readonly string[] }[]): { rollout: Record<string, number>; platformRollout: OverrideDraft[] } {
+function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; archs: readonly string[] }[]): { rollout: Record<string, number>; platformRollout: OverrideDraft[]; merged: string[] } {
   const rollout: Record<string, number> = {};
   const platformRollout: OverrideDraft[] = [];
+  const merged: string[] = [];
   for (const c of channels) {
     const units = kept.flatMap(({ e, archs }) => archs.map((arch) => ({ os: e.os, arch, format: e.format, pct: e.channels.includes(c) ? e.percentage : 0 })));
     const counts = new Map<number, number>();
@@ -109,11 +110,26 @@ function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; a
           if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, percent: pct! });
           continue;
         }
-        for (const u of ofArch) if (u.pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format: u.format, percent: u.pct });
+        for (const format of [...new Set(ofArch.map((u) => u.format))]) {
+          // Several files of one format (by range) share one override: the lowest keeps every halt.
+          const pcts = [...all(ofArch.filter((u) => u.format === format))];
+          const pct = Math.min(...pcts);
+          if (pcts.length > 1) merged.push(`its ${os}/${arch}/${format} files on ${c} have different percentages (${pcts.join(', ')}); imported with the lowest, ${pct}`);
+          if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format, percent: pct });
+        }
       }
     }
   }
-  return { rollout, platformRollout };
+  return { rollout, platformRollout, merged };
+}
+
+/** True when some version satisfies both ranges; a range semver cannot read counts as overlapping. */
+function overlaps(a: string, b: string): boolean {
+  try {
+    return semver.intersects(a, b, { includePrerelease: true });
+  } catch {
+    return true;
+  }
 }
 
 interface ReleaseDraft {
@@ -128,19 +144,20 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
   const first = draft.entries[0]!;
   const label = `${first.app} ${version}`;
   const kept: { e: AusEntry; archs: string[] }[] = [];
-  // One file per os/architecture/format in a release: the first entry (by file, then position) keeps it.
-  const taken = new Map<string, AusEntry>();
+  // Several files per os/architecture/format when no client fits two of them (ranges that do not
+  // overlap); of overlapping ones the first entry (by file, then position) keeps the platform.
+  const taken = new Map<string, AusEntry[]>();
   const names = new Map<string, string>();
   const out = [];
   for (const e of draft.entries) {
     const archs = e.architectures.filter((a) => {
       const key = `${e.os}/${a}/${e.format}`;
-      const owner = taken.get(key);
-      if (owner && owner !== e) {
+      const owner = taken.get(key)?.find((o) => o !== e && overlaps(o.osversion, e.osversion) && overlaps(o.appversion, e.appversion));
+      if (owner) {
         report(diag(Errors.AusDuplicatePlatform, [e.entry, key, label, `${owner.file} entry ${owner.entry}`], { file: e.file }));
         return false;
       }
-      taken.set(key, e);
+      taken.set(key, [...(taken.get(key) ?? []), e]);
       return true;
     });
     if (!archs.length) continue;
@@ -169,7 +186,8 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
     });
   }
   if (!out.length) return 0;
-  const { rollout, platformRollout } = rolloutsOf(channels, kept);
+  const { rollout, platformRollout, merged } = rolloutsOf(channels, kept);
+  for (const m of merged) report(diag(Errors.AusMerged, [first.app, version, m], { file: first.file }));
   const partial = Object.fromEntries(Object.entries(rollout).filter(([, p]) => p < 100));
   const date = new Date(Math.max(...draft.entries.map((e) => e.mtime.getTime()))).toISOString();
   const sources = [...new Set(draft.entries.map((e) => e.file))].join(', ');

@@ -54,7 +54,8 @@ function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary
 
 function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedEntry[] {
   const entries: ResolvedEntry[] = [];
-  const seen = new Map<string, number>();
+  // Several files of one format per platform are fine when no client fits two of them.
+  const seen = new Map<string, { index: number; osversion: string; appversion: string }[]>();
   (rel.data.entries ?? []).forEach((e, index) => {
     const ptr = ['entries', index];
     const here = at(rel.source, ptr);
@@ -85,14 +86,19 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
     const source = e.file ?? new URL(e.url ?? 'https://invalid/').pathname;
     const fileName = path.posix.basename(source) || `${rel.data.version}-${e.os}`;
     const format = e.format ?? (path.posix.extname(fileName).slice(1) || 'bin');
+    const osversion = e.osversion ?? '*';
+    const appversion = e.appversion ?? '*';
     for (const arch of e.architectures) {
       const key = `${e.os}/${arch}/${format}`;
-      if (seen.has(key)) {
-        report(diag(Errors.DuplicateEntry, [e.os, arch, format], here));
+      const twin = ok ? seen.get(key)?.find((o) => overlaps(o.osversion, osversion) && overlaps(o.appversion, appversion)) : undefined;
+      if (twin) {
+        const ranges = `osversion ${twin.osversion} and ${osversion}, appversion ${twin.appversion} and ${appversion}`;
+        report(diag(Errors.DuplicateEntry, [e.os, arch, format, twin.index, index, ranges], here));
         ok = false;
+        break;
       }
-      seen.set(key, index);
     }
+    if (ok) for (const arch of e.architectures) seen.set(`${e.os}/${arch}/${format}`, [...(seen.get(`${e.os}/${arch}/${format}`) ?? []), { index, osversion, appversion }]);
     if (!ok) return;
     entries.push({
       os: e.os,
@@ -113,6 +119,16 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
     });
   });
   return entries;
+}
+
+/** True when some version satisfies both ranges (valid ones: invalid ranges are reported before). */
+function overlaps(a: string, b: string): boolean {
+  if (a === '*' || b === '*' || a === b) return true;
+  try {
+    return semver.intersects(a, b, { includePrerelease: true });
+  } catch {
+    return true;
+  }
 }
 
 function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedRelease | undefined {

@@ -36,7 +36,11 @@ function randomStore(seed: number): ResolvedStore {
     for (const [os, arch] of PLATFORMS) {
       if (rnd() < 0.3) continue;
       for (const format of ['zip', 'msi'].filter(() => rnd() < 0.7)) {
-        entries.push({ os, architectures: [arch], osversion: pick(RANGES), appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' } });
+        // Sometimes several files of one format, told apart by osversion ranges that do not overlap.
+        const split = rnd() < 0.2 ? ['<10.0', '>=10.0'] : [pick(RANGES)];
+        for (const osversion of split) {
+          entries.push({ os, architectures: [arch], osversion, appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}-${entries.length}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' } });
+        }
       }
     }
     // Per-platform overrides on some releases: any mix of os, architecture and format, each at most once.

@@ -79,10 +79,13 @@ const cases: [string, number, string?, string?][] = [
   ['app=MyApp&os[]=osx', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
   // a tie on major.minor.patch across files is undefined there (walk order); appshelf takes the higher prerelease
   ['app=Tie&os=osx', 200, '3.0.0-2', 'ties/tie-3.0.0-2.tar.gz'],
-  // Split 2.0.0 comes from two files: release (windows 10 %, osx 60 %) and beta (linux, no percentage = 100);
+  // Split 2.0.0 comes from two files: release (two windows zips at 10 %, osx 60 %) and beta (linux, no percentage = 100);
   // each entry keeps its own percentage and channels (no merge to the lowest, no union of channels)
   ['app=Split&os=windows&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win.zip'],
   ['app=Split&os=windows&percentile=11', 404],
+  // two Windows zips of 2.0.0, told apart by osversion (<6.1 for XP, >=6.1): each client gets its own
+  ['app=Split&os=windows&osversion=10.0&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win10.zip'],
+  ['app=Split&os=windows&osversion=6.0&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win.zip'],
   ['app=Split&os=osx&percentile=60', 200, '2.0.0', 'split/split-2.0.0-osx.tar.gz'],
   ['app=Split&os=osx&percentile=61', 404],
   ['app=Split&os=osx&channel=beta', 404],
