@@ -5,6 +5,7 @@ import { candidateBands, resolveBands } from '../../src/resolve/index.js';
 import { updateIndexOf } from '../../src/emit/emit-update-index.js';
 import { ausDefaults, compileUpdateIndex, matchUpdate, parseQuery } from '../../src/serve/index.js';
 import { renderSummary } from '../../src/policy/index.js';
+import { feedObject } from '../../src/emit/emit-feeds.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '..', 'fixtures', name, 'store');
 const resolved = (name: string) => resolveStore(validateDocs(loadStore(fixture(name))));
@@ -41,6 +42,14 @@ describe('per-platform rollout overrides', () => {
     expect(json('os=windows&architecture=x86-64&format=zip&percentile=21')).toBeUndefined();
     expect(json('os=windows&architecture=x86-64&format=msi&percentile=0')).toBeUndefined();
     expect(json('os=osx&architecture=arm64&format=zip&osversion=14&percentile=50')).toMatchObject({ version: '1.1.0', percentage: 50 });
+  });
+
+  it('stage each electron-updater feed file by the rollout of its own platforms', () => {
+    const feeds = feedObject(store!, app, { facts: () => undefined, sha512: () => 'x', landings: () => new Map() })!.emit();
+    const text = (name: string) => Buffer.from(feeds.get(name) as Uint8Array).toString('utf8');
+    // Windows (x86 halted, x86-64 at 20 % for the zip): 1.1.0 staged at 20; macOS at the channel's 50.
+    expect(text('electron/stable.yml')).toMatch(/^version: 1\.1\.0\n[\s\S]*stagingPercentage: 20\n/);
+    expect(text('electron/stable-mac.yml')).toMatch(/^version: 1\.1\.0\n[\s\S]*stagingPercentage: 50\n/);
   });
 
   it('show in the pull-request summary', () => {
