@@ -2,7 +2,7 @@
 // The CLI commands read and write the files; everything here takes and returns text.
 export { authorContext, requireApp, requireRelease, requireChannel, requirePlatform, type AuthorContext, type AppTarget, type ReleaseTarget } from './context.js';
 export { registerApp, pinChannel, unpinChannel, setLocked, setDockerImage, type RegisterInput } from './app.js';
-export { createRelease, addToRelease, setRollout, promoteRelease, entryFormat, type EntryInput, type ReleaseInput } from './release.js';
+export { createRelease, addToRelease, setRollout, setPlatformRollout, type RolloutPlatform, promoteRelease, entryFormat, type EntryInput, type ReleaseInput } from './release.js';
 export { changelogSection } from './changelog.js';
 export { openYaml, yamlText, type YamlFile, type Editing } from './yaml-edit.js';
 export { sparkleSignature, minisignField } from './feed-signatures.js';

@@ -126,3 +126,51 @@ export function promoteRelease(f: YamlFile, channel: string, percent?: number): 
   const text = yamlText(doc);
   return text === yamlText(openYaml(f).doc) ? f.text : text;
 }
+
+/** The platform a rollout override is for: an os, optionally one architecture and one format. */
+export interface RolloutPlatform {
+  os: string;
+  arch?: string;
+  format?: string;
+}
+
+/**
+ * Sets the rollout of a channel on one platform (`platformRollout`). An override equal to what
+ * would apply without it (the next less specific override, else the channel's rollout) is
+ * redundant and removed instead, so `--percent` back to the channel's value undoes a halt.
+ * The release must have a file for the platform.
+ */
+export function setPlatformRollout(f: YamlFile, version: string, channel: string, percent: number, platform: RolloutPlatform): string {
+  requireInRelease(f, version, channel);
+  const { doc, at } = openYaml(f);
+  const data = doc.toJS() as { rollout?: Record<string, number>; platformRollout?: { channel: string; os: string; architecture?: string; format?: string; percent: number }[]; entries?: { os?: string; architectures?: string[]; format?: string; file?: string; url?: string }[] };
+  const what = [platform.os, platform.arch, platform.format].filter((x) => x !== undefined).join(' ');
+  const hasFile = (data.entries ?? []).some((e) => e.os === platform.os && (platform.arch === undefined || e.architectures?.includes(platform.arch)) && (platform.format === undefined || entryFormat({ format: e.format, file: e.file ?? e.url ?? '' }) === platform.format));
+  if (!hasFile) throw new StoreError(diag(Errors.RolloutNoFile, [what], at(['entries'])));
+  const list = data.platformRollout ?? [];
+  const same = (o: (typeof list)[number]) => o.channel === channel && o.os === platform.os && o.architecture === platform.arch && o.format === platform.format;
+  const rank = (arch?: string, format?: string) => (arch !== undefined ? 2 : 0) + (format !== undefined ? 1 : 0);
+  const mine = rank(platform.arch, platform.format);
+  let fallback: { percent: number; rank: number } | undefined;
+  for (const o of list) {
+    const r = rank(o.architecture, o.format);
+    const covers = o.channel === channel && o.os === platform.os && (o.architecture === undefined || o.architecture === platform.arch) && (o.format === undefined || o.format === platform.format);
+    if (covers && r < mine && (!fallback || r > fallback.rank)) fallback = { percent: o.percent, rank: r };
+  }
+  const inherited = fallback?.percent ?? data.rollout?.[channel] ?? 100;
+  const index = list.findIndex(same);
+  if (percent === inherited) {
+    if (index < 0) return f.text;
+    doc.deleteIn(['platformRollout', index]);
+    if (list.length === 1) doc.delete('platformRollout');
+    return yamlText(doc);
+  }
+  if (index >= 0) doc.setIn(['platformRollout', index, 'percent'], percent);
+  else {
+    const item = { channel, os: platform.os, ...(platform.arch !== undefined && { architecture: platform.arch }), ...(platform.format !== undefined && { format: platform.format }), percent };
+    const seq = doc.get('platformRollout', true);
+    if (isSeq(seq)) seq.add(doc.createNode(item));
+    else setTopLevel(doc, 'platformRollout', doc.createNode([item]), ['changelog', 'entries']);
+  }
+  return yamlText(doc);
+}

@@ -185,7 +185,7 @@ function planElectron(store: ResolvedStore, app: ResolvedApp, desktop: Platform[
       const release = firsts.reduce((a, b) => (semver.gt(b.semver, a.semver) ? b : a));
       const entries = [...new Set(platforms.flatMap((p) => filesFor(app, release, p).flatMap((f) => (f.entry ? [f.entry] : []))))];
       entries.sort((a, b) => a.index - b.index);
-      const reach = reachOf(store, app, channel, release);
+      const reach = reachOf(store, app, channel, release, platforms);
       const file = { release, entries, staging: reach < 100 ? reach : undefined };
       out.push({ ...file, name: `${channel.name}${suffix}.yml` });
       // electron-updater's default channel is "latest": the most mature channel answers it too.
@@ -195,9 +195,12 @@ function planElectron(store: ResolvedStore, app: ResolvedApp, desktop: Platform[
   return out;
 }
 
-/** The percentile from which a channel no longer serves the release (100 when every client gets it). */
-function reachOf(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, release: ResolvedRelease): number {
-  return breakpoints(app).find((p) => p > 0 && !admittedReleases(store, app, channel, p).includes(release)) ?? 100;
+/**
+ * The percentile from which a channel no longer serves the release on any of `platforms` (the
+ * ones a feed file answers; their per-platform rollout counts), 100 when every client gets it.
+ */
+function reachOf(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, release: ResolvedRelease, platforms: readonly Platform[]): number {
+  return breakpoints(app).find((p) => p > 0 && !platforms.some((platform) => admittedReleases(store, app, channel, p, platform).includes(release))) ?? 100;
 }
 
 /**
@@ -214,7 +217,7 @@ function planSparkle(store: ResolvedStore, app: ResolvedApp, mac: Platform[]): S
           if (items.has(c.release)) continue;
           const entry = macEntry(c.release);
           if (!entry) continue;
-          const reach = reachOf(store, app, channel, c.release);
+          const reach = reachOf(store, app, channel, c.release, mac);
           items.set(c.release, { release: c.release, entry, channel: channel.order === 0 ? undefined : channel.name, phased: reach < 100 });
         }
       }

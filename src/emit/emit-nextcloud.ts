@@ -1,4 +1,4 @@
-import { admittedReleases, type ReleaseLanding, type ResolvedApp, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
+import { admittedReleases, appPlatforms, type ReleaseLanding, type ResolvedApp, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
 import type { NextcloudApp } from '../schema/feeds.js';
 import type { InfoXml } from '../schema/info-xml.js';
 import { stableJson } from '../util/stable-json.js';
@@ -38,7 +38,9 @@ export const NEXTCLOUD_DIR = 'feeds/nextcloud';
 export function nextcloudPart(store: ResolvedStore, app: ResolvedApp, ctx: NextcloudContext, sourceKey?: string): NextcloudPart | undefined {
   if (!hasNextcloudReleases(app)) return undefined;
   const landings = ctx.landings(app);
-  const served = new Set(store.channels.flatMap((c) => admittedReleases(store, app, c, 99)));
+  // Per Nextcloud platform, so a per-platform halt of the bundles keeps them out of the feed.
+  const platforms = appPlatforms(app).filter((p) => p.os === 'nextcloud');
+  const served = new Set(store.channels.flatMap((c) => platforms.flatMap((p) => admittedReleases(store, app, c, 99, p))));
   const releases = app.releases.filter((r) => served.has(r) && r.entries.some(isBundle));
   const facts = releases.map((r) => ctx.facts(app.id, r.version) ?? null);
   const certificate = ctx.certificate(app.id) ?? '';

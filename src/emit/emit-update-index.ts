@@ -36,6 +36,8 @@ export interface UpdateIndexRelease {
   channels: string[];
   /** Percentage per channel. */
   rollout: Record<string, number>;
+  /** Per-platform overrides of `rollout` (resolve/rollout.ts `rolloutFor`: most specific wins); absent when none. */
+  platformRollout?: { arch?: string; channel: string; format?: string; os: string; percent: number }[];
   /** ISO 8601 with milliseconds, as auto-update-server prints dates. */
   date?: string;
   entries: UpdateIndexEntry[];
@@ -105,6 +107,7 @@ export function updateIndexApp(store: ResolvedStore, app: ResolvedApp): UpdateIn
         channels: [...r.channels],
         date: isoDate(r.date),
         entries: r.entries.map((e) => indexEntry(store, r, e)),
+        platformRollout: r.platformRollout?.map((o) => ({ arch: o.arch, channel: o.channel, format: o.format, os: o.os, percent: o.percent })),
         rollout: sortedRecord(r.rollout),
         updateVersion: r.updateVersion,
         version: r.version,

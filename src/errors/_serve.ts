@@ -126,14 +126,14 @@ export const serveErrors = {
     code: 'W_AUS_MERGED',
     severity: 'warning',
     message: (app: string, version: string, detail: string) => `${app} ${version}: ${detail}.`,
-    hint: 'appshelf keeps channels and rollout per release, not per file or entry; check the imported release file.',
+    hint: 'Two spellings of one version become one release; check the imported release file.',
   },
   AusDuplicatePlatform: {
     code: 'W_AUS_DUPLICATE_PLATFORM',
     severity: 'warning',
     message: (entry: number, key: string, version: string, first: string) =>
-      `Skipped entry ${entry}: ${version} already has a ${key} file (from ${first}); appshelf keeps one file per os, architecture and format in a release.`,
-    hint: 'Add the skipped file as its own release, or keep the one file that serves every client of that platform.',
+      `Skipped entry ${entry}: ${version} already has a ${key} file (from ${first}) whose osversion and appversion ranges overlap this one's; appshelf keeps several files of one format per platform only when no client fits two of them.`,
+    hint: 'Give the entries osversion or appversion ranges that do not overlap, or keep the one file that serves every client of that platform.',
   },
   AusPercentage: {
     code: 'W_AUS_PERCENTAGE',

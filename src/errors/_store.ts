@@ -126,8 +126,9 @@ export const storeErrors = {
   },
   DuplicateEntry: {
     code: 'E_ENTRY_DUPLICATE',
-    message: (os: string, arch: string, format: string) => `Two entries serve ${os}/${arch} in format ${format}.`,
-    hint: 'Merge them, or give them different formats or architectures.',
+    message: (os: string, arch: string, format: string, first: number, second: number, ranges: string) =>
+      `Entries ${first + 1} and ${second + 1} both serve ${os}/${arch} in format ${format} to the same clients (${ranges}).`,
+    hint: 'Several files of one format need osversion or appversion ranges that do not overlap; or merge them, or give them different formats or architectures.',
   },
   NightlyOutsideChannel: {
     code: 'E_NIGHTLY_CHANNEL',

@@ -10,6 +10,7 @@ import { fileErrors } from './_files.js';
 import { feedErrors } from './_feeds.js';
 import { ownStoreErrors } from './_own-store.js';
 import { frontErrors } from './_front.js';
+import { rolloutErrors } from './_rollout.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -27,9 +28,10 @@ export const Errors = {
   ...feedErrors,
   ...ownStoreErrors,
   ...frontErrors,
+  ...rolloutErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);

@@ -49,8 +49,6 @@ export function appIdFor(name: string): string {
 
 const yamlText = (header: string, value: unknown): string => `${header}\n${stringify(value, { lineWidth: 0 })}`;
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
-
 /** The os and architecture names the imported entries use. */
 interface Platforms {
   os: Set<string>;
@@ -68,6 +66,72 @@ function storePlatforms(used: Platforms): { platforms?: { os?: string[]; archite
   return { platforms: { ...(os.length ? { os } : {}), ...(architectures.length ? { architectures } : {}) } };
 }
 
+/** A per-platform rollout override as the release file spells it. */
+interface OverrideDraft {
+  channel: string;
+  os: string;
+  architecture?: string;
+  format?: string;
+  percent: number;
+}
+
+/**
+ * auto-update-server gives each entry its own channels and percentage; appshelf a percentage per
+ * channel with per-platform overrides. Per channel, the percentage most files have (the higher
+ * on a tie) becomes `rollout`, and every file that differs gets an override — a file not listed
+ * on the channel gets 0 there — as coarse as stays exact: the whole os when all its files agree,
+ * else the os + architecture, else down to the format. So every entry keeps the percentage it
+ * was served with, on exactly its channels.
+ */
+function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; archs: readonly string[] }[]): { rollout: Record<string, number>; platformRollout: OverrideDraft[]; merged: string[] } {
+  const rollout: Record<string, number> = {};
+  const platformRollout: OverrideDraft[] = [];
+  const merged: string[] = [];
+  for (const c of channels) {
+    const units = kept.flatMap(({ e, archs }) => archs.map((arch) => ({ os: e.os, arch, format: e.format, pct: e.channels.includes(c) ? e.percentage : 0 })));
+    const counts = new Map<number, number>();
+    for (const u of units) counts.set(u.pct, (counts.get(u.pct) ?? 0) + 1);
+    const base = [...counts].sort(([pa, na], [pb, nb]) => nb - na || pb - pa)[0]![0];
+    rollout[c] = base;
+    const all = (xs: typeof units) => new Set(xs.map((u) => u.pct));
+    for (const os of [...new Set(units.map((u) => u.os))]) {
+      const ofOs = units.filter((u) => u.os === os);
+      const osPcts = all(ofOs);
+      if (osPcts.size === 1) {
+        const [pct] = osPcts;
+        if (pct !== base) platformRollout.push({ channel: c, os, percent: pct! });
+        continue;
+      }
+      for (const arch of [...new Set(ofOs.map((u) => u.arch))]) {
+        const ofArch = ofOs.filter((u) => u.arch === arch);
+        const archPcts = all(ofArch);
+        if (archPcts.size === 1) {
+          const [pct] = archPcts;
+          if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, percent: pct! });
+          continue;
+        }
+        for (const format of [...new Set(ofArch.map((u) => u.format))]) {
+          // Several files of one format (by range) share one override: the lowest keeps every halt.
+          const pcts = [...all(ofArch.filter((u) => u.format === format))];
+          const pct = Math.min(...pcts);
+          if (pcts.length > 1) merged.push(`its ${os}/${arch}/${format} files on ${c} have different percentages (${pcts.join(', ')}); imported with the lowest, ${pct}`);
+          if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format, percent: pct });
+        }
+      }
+    }
+  }
+  return { rollout, platformRollout, merged };
+}
+
+/** True when some version satisfies both ranges; a range semver cannot read counts as overlapping. */
+function overlaps(a: string, b: string): boolean {
+  try {
+    return semver.intersects(a, b, { includePrerelease: true });
+  } catch {
+    return true;
+  }
+}
+
 interface ReleaseDraft {
   version: string;
   entries: AusEntry[];
@@ -76,35 +140,24 @@ interface ReleaseDraft {
 function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMap<string, ArchiveFacts>, files: Map<string, StoreFileContent>, platforms: Platforms, report: (d: Diagnostic) => void) {
   const { version } = draft;
   const channels: string[] = [];
-  const rollout: Record<string, number> = {};
-  for (const e of draft.entries) {
-    for (const c of e.channels) {
-      if (!channels.includes(c)) channels.push(c);
-      rollout[c] = Math.min(rollout[c] ?? 100, e.percentage);
-    }
-  }
+  for (const e of draft.entries) for (const c of e.channels) if (!channels.includes(c)) channels.push(c);
   const first = draft.entries[0]!;
   const label = `${first.app} ${version}`;
-  if (draft.entries.some((e) => !sameList(e.channels, first.channels))) {
-    report(diag(Errors.AusMerged, [first.app, version, `its entries list different channels; every file of the release is offered on ${channels.join(', ')}`], { file: first.file }));
-  }
-  for (const c of channels) {
-    const pcts = new Set(draft.entries.filter((e) => e.channels.includes(c)).map((e) => e.percentage));
-    if (pcts.size > 1) report(diag(Errors.AusMerged, [first.app, version, `its entries on ${c} have different percentages (${[...pcts].join(', ')}); imported with the lowest, ${rollout[c]}`], { file: first.file }));
-  }
-  // One file per os/architecture/format in a release: the first entry (by file, then position) keeps it.
-  const taken = new Map<string, AusEntry>();
+  const kept: { e: AusEntry; archs: string[] }[] = [];
+  // Several files per os/architecture/format when no client fits two of them (ranges that do not
+  // overlap); of overlapping ones the first entry (by file, then position) keeps the platform.
+  const taken = new Map<string, AusEntry[]>();
   const names = new Map<string, string>();
   const out = [];
   for (const e of draft.entries) {
     const archs = e.architectures.filter((a) => {
       const key = `${e.os}/${a}/${e.format}`;
-      const owner = taken.get(key);
-      if (owner && owner !== e) {
+      const owner = taken.get(key)?.find((o) => o !== e && overlaps(o.osversion, e.osversion) && overlaps(o.appversion, e.appversion));
+      if (owner) {
         report(diag(Errors.AusDuplicatePlatform, [e.entry, key, label, `${owner.file} entry ${owner.entry}`], { file: e.file }));
         return false;
       }
-      taken.set(key, e);
+      taken.set(key, [...(taken.get(key) ?? []), e]);
       return true;
     });
     if (!archs.length) continue;
@@ -120,6 +173,7 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
     }
     platforms.os.add(e.os);
     for (const a of archs) platforms.architectures.add(a);
+    kept.push({ e, archs });
     out.push({
       os: e.os,
       architectures: archs,
@@ -132,6 +186,8 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
     });
   }
   if (!out.length) return 0;
+  const { rollout, platformRollout, merged } = rolloutsOf(channels, kept);
+  for (const m of merged) report(diag(Errors.AusMerged, [first.app, version, m], { file: first.file }));
   const partial = Object.fromEntries(Object.entries(rollout).filter(([, p]) => p < 100));
   const date = new Date(Math.max(...draft.entries.map((e) => e.mtime.getTime()))).toISOString();
   const sources = [...new Set(draft.entries.map((e) => e.file))].join(', ');
@@ -144,6 +200,7 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
     channels,
     date,
     ...(Object.keys(partial).length ? { rollout: partial } : {}),
+    ...(platformRollout.length ? { platformRollout } : {}),
     entries: out,
   }));
   return out.length;

@@ -49,7 +49,12 @@ function problems(list: readonly Diagnostic[]): string[] {
 }
 
 function channelsText(r: ResolvedRelease): string {
-  return r.channels.map((c) => ((r.rollout[c] ?? 100) < 100 ? `${c} (rollout ${r.rollout[c]}%)` : c)).join(', ');
+  return r.channels.map((c) => {
+    const parts = (r.rollout[c] ?? 100) < 100 ? [`rollout ${r.rollout[c]}%`] : [];
+    // Per-platform overrides, so a reviewer sees a platform halt next to the channel's own rollout.
+    for (const o of r.platformRollout ?? []) if (o.channel === c) parts.push(`${[o.os, o.arch, o.format].filter(Boolean).join(' ')} ${o.percent}%`);
+    return parts.length ? `${c} (${parts.join('; ')})` : c;
+  }).join(', ');
 }
 
 function signatureText(input: SummaryInput, r: ResolvedRelease): string {

@@ -1,7 +1,7 @@
 export * from './types.js';
 export { resolveStore, normalizeBase64, type ResolveResult } from './resolve-store.js';
 export {
-  resolveBands, candidateBands, candidatesAt, shadows, admittedReleases, appPlatforms, filesFor, servedNightly, breakpoints,
+  resolveBands, candidateBands, candidatesAt, shadows, admittedReleases, rolloutFor, platformRolloutFor, appPlatforms, filesFor, servedNightly, breakpoints,
   dockerPlatform, PERCENTILES, type Band, type Candidate, type CandidateBand, type CandidateFile, type Platform,
 } from './rollout.js';
 export { releaseLandings, releaseLog, type ReleaseLanding, type ReleaseLogEntry } from './release-log.js';

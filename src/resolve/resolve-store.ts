@@ -5,7 +5,7 @@ import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js
 import { lazyPosition, type SourceDoc } from '../load/index.js';
 import { ARCH_NAMES, OS_NAMES, platformName, type AppFile, type ReleaseFile, type StoreFile } from '../schema/index.js';
 import type { Checked, CheckedApp, ValidatedStore } from '../validate/index.js';
-import { defaultLimits, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
+import { defaultLimits, type PlatformRollout, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
 
 /** What the resolve stage gives back: the store (when store.yaml itself is usable) and its problems. */
 export interface ResolveResult {
@@ -54,7 +54,8 @@ function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary
 
 function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedEntry[] {
   const entries: ResolvedEntry[] = [];
-  const seen = new Map<string, number>();
+  // Several files of one format per platform are fine when no client fits two of them.
+  const seen = new Map<string, { index: number; osversion: string; appversion: string }[]>();
   (rel.data.entries ?? []).forEach((e, index) => {
     const ptr = ['entries', index];
     const here = at(rel.source, ptr);
@@ -86,14 +87,19 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
     const source = e.file ?? new URL(e.url ?? 'https://invalid/').pathname;
     const fileName = path.posix.basename(source) || `${rel.data.version}-${e.os}`;
     const format = e.format ?? (path.posix.extname(fileName).slice(1) || 'bin');
+    const osversion = e.osversion ?? '*';
+    const appversion = e.appversion ?? '*';
     for (const arch of e.architectures) {
       const key = `${e.os}/${arch}/${format}`;
-      if (seen.has(key)) {
-        report(diag(Errors.DuplicateEntry, [e.os, arch, format], here));
+      const twin = ok ? seen.get(key)?.find((o) => overlaps(o.osversion, osversion) && overlaps(o.appversion, appversion)) : undefined;
+      if (twin) {
+        const ranges = `osversion ${twin.osversion} and ${osversion}, appversion ${twin.appversion} and ${appversion}`;
+        report(diag(Errors.DuplicateEntry, [e.os, arch, format, twin.index, index, ranges], here));
         ok = false;
+        break;
       }
-      seen.set(key, index);
     }
+    if (ok) for (const arch of e.architectures) seen.set(`${e.os}/${arch}/${format}`, [...(seen.get(`${e.os}/${arch}/${format}`) ?? []), { index, osversion, appversion }]);
     if (!ok) return;
     entries.push({
       os: e.os,
@@ -114,6 +120,16 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
     });
   });
   return entries;
+}
+
+/** True when some version satisfies both ranges (valid ones: invalid ranges are reported before). */
+function overlaps(a: string, b: string): boolean {
+  if (a === '*' || b === '*' || a === b) return true;
+  try {
+    return semver.intersects(a, b, { includePrerelease: true });
+  } catch {
+    return true;
+  }
 }
 
 function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedRelease | undefined {
@@ -145,6 +161,7 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
   if (data.date !== undefined && (!DATE.test(data.date) || Number.isNaN(Date.parse(data.date)))) {
     report(diag(Errors.InvalidDate, [data.date], at(source, '/date')));
   }
+  const entries = resolveEntries(app.folder, rel, vocabulary, report);
   return {
     app: app.app?.data.id ?? app.folder,
     version: data.version,
@@ -159,10 +176,45 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
     yankReason: data.yankReason,
     docker: data.docker,
     rollout,
-    entries: resolveEntries(app.folder, rel, vocabulary, report),
+    platformRollout: resolvePlatformRollout(rel, entries, report),
+    entries,
     rel: source.rel,
     at: { file: source.file },
   };
+}
+
+/**
+ * The per-platform overrides of a release: each names a channel of the release and an os (+
+ * architecture, + format) one of its files is for; one override per channel × platform × format.
+ * Absent when there are none, so releases without overrides resolve as before.
+ */
+function resolvePlatformRollout(rel: Checked<ReleaseFile>, entries: readonly ResolvedEntry[], report: (d: Diagnostic) => void): PlatformRollout[] | undefined {
+  const list = rel.data.platformRollout;
+  if (!list?.length) return undefined;
+  const out: PlatformRollout[] = [];
+  const seen = new Map<string, number>();
+  list.forEach((o, i) => {
+    const here = at(rel.source, ['platformRollout', i]);
+    if (!rel.data.channels.includes(o.channel)) {
+      report(diag(Errors.RolloutOverrideChannel, [o.channel], at(rel.source, ['platformRollout', i, 'channel'])));
+      return;
+    }
+    const what = [o.os, o.architecture, o.format].filter((x) => x !== undefined).join(' ');
+    const hasFile = entries.some((e) => e.os === o.os && (o.architecture === undefined || e.architectures.includes(o.architecture)) && (o.format === undefined || e.format === o.format));
+    if (!hasFile) {
+      report(diag(Errors.RolloutNoFile, [what], here));
+      return;
+    }
+    const key = `${o.channel}\0${o.os}\0${o.architecture ?? ''}\0${o.format ?? ''}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      report(diag(Errors.RolloutOverrideDuplicate, [`${o.channel} on ${what}`, first], here));
+      return;
+    }
+    seen.set(key, i);
+    out.push({ channel: o.channel, os: o.os, arch: o.architecture, format: o.format, percent: o.percent });
+  });
+  return out.length ? out : undefined;
 }
 
 function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedRelease[] {

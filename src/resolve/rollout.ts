@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { ResolvedApp, ResolvedChannel, ResolvedEntry, ResolvedRelease, ResolvedStore } from './types.js';
+import type { PlatformRollout, ResolvedApp, ResolvedChannel, ResolvedEntry, ResolvedRelease, ResolvedStore } from './types.js';
 
 /** An (os, arch) pair a client reports. Docker apps use the virtual platform `docker`/`any`. */
 export type Platform = Readonly<{ os: string; arch: string }>;
@@ -70,41 +70,87 @@ export function servedNightly(app: ResolvedApp): ResolvedRelease | undefined {
 }
 
 /**
+ * The share (0–100) of `channel`'s clients on `os`/`arch` that get the release's files of
+ * `format`. Most specific wins: an override naming the architecture and the format, then the
+ * architecture, then the os and the format, then the os alone; without one, the channel's
+ * `rollout` (100 unless set).
+ */
+export function rolloutFor(r: Pick<ResolvedRelease, 'rollout' | 'platformRollout'>, channel: string, os: string, arch: string, format: string): number {
+  let best: PlatformRollout | undefined;
+  let rank = -1;
+  for (const o of r.platformRollout ?? []) {
+    if (o.channel !== channel || o.os !== os || (o.arch !== undefined && o.arch !== arch) || (o.format !== undefined && o.format !== format)) continue;
+    const k = (o.arch !== undefined ? 2 : 0) + (o.format !== undefined ? 1 : 0);
+    if (k > rank) [best, rank] = [o, k];
+  }
+  return best?.percent ?? r.rollout[channel] ?? 100;
+}
+
+/**
+ * The share of `channel`'s clients on `platform` that get the release at all: the widest of its
+ * files there (a platform halted for one format still gets the others), or the channel's rollout
+ * when it has no file there.
+ */
+export function platformRolloutFor(app: ResolvedApp, r: ResolvedRelease, channel: string, platform: Platform): number {
+  if (!r.platformRollout?.length) return r.rollout[channel] ?? 100;
+  const files = filesFor(app, r, platform);
+  if (!files.length) return r.rollout[channel] ?? 100;
+  return Math.max(...files.map((f) => rolloutFor(r, channel, platform.os, platform.arch, f.format)));
+}
+
+/**
+ * The percentile from which a client of `channel` no longer reaches the release, given the
+ * release's percentage on each channel (`pct`): 100 through a pin (a rollback applies to everyone
+ * at once, whatever the pinned release's own rollout said), else the widest of the channels it
+ * reaches this one through (the channel itself, and with `includeMoreMature` the more mature
+ * ones). 0 when it reaches it through none.
+ */
+function reach(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, r: ResolvedRelease, pct: (channel: string) => number): number {
+  const pinned = app.pins[channel.name];
+  if (pinned !== undefined) return r.version === pinned ? PERCENTILES : 0;
+  let best = 0;
+  for (const m of store.channels) {
+    if (m !== channel && !(store.includeMoreMature && m.order < channel.order)) continue;
+    const pin = app.pins[m.name];
+    if (pin !== undefined) best = r.version === pin ? PERCENTILES : best;
+    else if (r.channels.includes(m.name)) best = Math.max(best, pct(m.name));
+  }
+  return best;
+}
+
+/**
  * The releases a client on `channel` at percentile `p` may be offered, newest first, before
  * platform and range filtering:
- * - a pin on the channel serves exactly the pinned release, to every percentile (a rollback
- *   applies to everyone at once, whatever the pinned release's own rollout said);
+ * - a pin on the channel serves exactly the pinned release, to every percentile;
  * - otherwise the channel's own releases rolled out past `p` (p < rollout), never yanked ones,
  *   nightlies only on nightly channels and only the newest nightly of the app;
  * - with `includeMoreMature`, plus whatever every more mature channel serves at `p` (its pin
  *   when it has one: releases newer than a more mature channel's pin reach this channel only
  *   when they list it themselves).
+ * With `platform`, the rollout is the one of that platform ({@link platformRolloutFor}).
  */
-export function admittedReleases(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, p: number): ResolvedRelease[] {
+export function admittedReleases(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, p: number, platform?: Platform): ResolvedRelease[] {
   const nightly = servedNightly(app);
-  const ok = (r: ResolvedRelease) => !r.yanked && (!r.nightly || (channel.nightly && r === nightly));
-  const served = (c: ResolvedChannel): ResolvedRelease[] => {
-    const pinned = app.pins[c.name];
-    if (pinned !== undefined) return app.releases.filter((r) => r.version === pinned && !r.yanked);
-    return app.releases.filter((r) => r.channels.includes(c.name) && p < (r.rollout[c.name] ?? 100));
-  };
-  if (app.pins[channel.name] !== undefined) return served(channel);
-  const admitted = new Set(served(channel));
-  if (store.includeMoreMature) for (const m of store.channels) if (m.order < channel.order) for (const r of served(m)) admitted.add(r);
-  return app.releases.filter((r) => admitted.has(r) && ok(r));
+  const pinned = app.pins[channel.name] !== undefined;
+  const ok = (r: ResolvedRelease) => !r.yanked && (pinned || !r.nightly || (channel.nightly && r === nightly));
+  return app.releases.filter((r) => ok(r) && p < reach(store, app, channel, r, (c) => (platform ? platformRolloutFor(app, r, c, platform) : r.rollout[c] ?? 100)));
 }
 
 /**
- * What a client on `channel`/`platform` at percentile `p` should consider, newest first. A
- * release is left out when each file it offers here is shadowed: a newer candidate offers the
- * same format with ranges that admit every client this file admits (`*`, the same range, or a
- * wider one), so no client would ever pick it.
+ * What a client on `channel`/`platform` at percentile `p` should consider, newest first, with
+ * the files rolled out to `p` (a per-format override may hold one format back). A release is
+ * left out when each file it offers here is shadowed: a newer candidate offers the same format
+ * with ranges that admit every client this file admits (`*`, the same range, or a wider one), so
+ * no client would ever pick it.
  */
 export function candidatesAt(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, platform: Platform, p: number): Candidate[] {
   const out: Candidate[] = [];
   const newer: CandidateFile[] = [];
-  for (const release of admittedReleases(store, app, channel, p)) {
-    const files = filesFor(app, release, platform);
+  for (const release of admittedReleases(store, app, channel, p, platform)) {
+    let files = filesFor(app, release, platform);
+    if (release.platformRollout?.length) {
+      files = files.filter((f) => p < reach(store, app, channel, release, (c) => rolloutFor(release, c, platform.os, platform.arch, f.format)));
+    }
     if (!files.length || files.every((f) => newer.some((g) => shadows(g, f)))) continue;
     out.push({ release, files });
     newer.push(...files);
@@ -119,11 +165,19 @@ export function shadows(g: CandidateFile, f: CandidateFile): boolean {
 
 /**
  * The percentiles where what a channel serves may change: 0 and every rollout percentage of
- * the app strictly between 0 and 100. Between two of them every client gets the same answer.
+ * the app (per channel or per platform) strictly between 0 and 100. Between two of them every client gets the same answer.
  */
 export function breakpoints(app: ResolvedApp): number[] {
   const points = new Set([0]);
-  for (const r of app.releases) for (const pct of Object.values(r.rollout)) if (pct > 0 && pct < PERCENTILES) points.add(pct);
+  // A percentage need not be whole (12.5): percentiles are, so p < 12.5 changes at 13.
+  const add = (pct: number) => {
+    const at = Math.ceil(pct);
+    if (at > 0 && at < PERCENTILES) points.add(at);
+  };
+  for (const r of app.releases) {
+    for (const pct of Object.values(r.rollout)) add(pct);
+    for (const o of r.platformRollout ?? []) add(o.percent);
+  }
   return [...points].sort((a, b) => a - b);
 }
 
@@ -189,5 +243,6 @@ function hasDocker(app: ResolvedApp, r: ResolvedRelease): boolean {
 }
 
 function sameCandidates(a: readonly Candidate[], b: readonly Candidate[]): boolean {
-  return a.length === b.length && a.every((c, i) => c.release === b[i]!.release);
+  // Same releases with the same files: a per-format override changes the files, not the release.
+  return a.length === b.length && a.every((c, i) => c.release === b[i]!.release && c.files.length === b[i]!.files.length && c.files.every((f, j) => f.entry === b[i]!.files[j]!.entry));
 }

@@ -41,6 +41,17 @@ export type ResolvedEntry = Readonly<{
   at: Position;
 }>;
 
+/** A rollout percentage for one channel on one os, or os + architecture, optionally one format. */
+export type PlatformRollout = Readonly<{
+  channel: string;
+  os: string;
+  /** Absent: every architecture of the os. */
+  arch?: string;
+  /** Absent: every format. */
+  format?: string;
+  percent: number;
+}>;
+
 /** One release of an app, with defaults filled in. */
 export type ResolvedRelease = Readonly<{
   app: string;
@@ -60,6 +71,8 @@ export type ResolvedRelease = Readonly<{
   docker?: Readonly<{ tag: string; digest?: string }>;
   /** Percentage (0–100) per channel of the release; 100 unless the file says otherwise. */
   rollout: Readonly<Record<string, number>>;
+  /** Per-platform overrides of `rollout` (`platformRollout` of the file); see resolve/rollout.ts for the precedence. */
+  platformRollout?: readonly PlatformRollout[];
   entries: readonly ResolvedEntry[];
   /** The release file, relative to the store folder. */
   rel: string;

@@ -63,6 +63,23 @@ export const releaseSchema = {
       propertyNames: channelName,
       additionalProperties: percent,
     },
+    platformRollout: {
+      type: 'array',
+      maxItems: 256,
+      description: 'Per-platform overrides of `rollout`: the percentage of a channel\'s clients on one os (or os + architecture, optionally one format) that get this release. The most specific override that fits wins (architecture before format; os alone last); without one, `rollout` of the channel applies. 0 halts the rollout on that platform only.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['channel', 'os', 'percent'],
+        properties: {
+          channel: channelName,
+          os: osName,
+          architecture: archName,
+          format: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.]*$', description: 'Only the files of this format (default: every format).' },
+          percent,
+        },
+      },
+    },
     entries: { type: 'array', items: entry },
   },
 } as const;
@@ -71,3 +88,5 @@ export const releaseSchema = {
 export type ReleaseFile = FromSchema<typeof releaseSchema>;
 /** One entry (platform file) of a release file. */
 export type EntryFile = NonNullable<ReleaseFile['entries']>[number];
+/** One per-platform rollout override of a release file. */
+export type PlatformRolloutFile = NonNullable<ReleaseFile['platformRollout']>[number];

@@ -3,6 +3,7 @@ import type { UpdateIndex, UpdateIndexApp, UpdateIndexEntry, UpdateIndexRelease 
 import { memorySource, type UpdateIndexHead, type UpdateIndexSource } from './update-index-map.js';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import { looseEquals, type AusInfo, type QueryValue } from './aus-query.js';
+import { rolloutFor } from '../resolve/rollout.js';
 
 /** A query auto-update-server would answer with 500; appshelf answers 400 with this diagnostic. */
 export class AusQueryError extends Error {
@@ -21,6 +22,8 @@ interface Candidate {
   mmp: readonly [number, number, number];
   /** Client channel → the rollout percentage this entry is offered with on it. */
   offeredOn: ReadonlyMap<string, number>;
+  /** Per architecture of the entry, when per-platform overrides make it differ from `offeredOn`. */
+  offeredByArch?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   osRange: semver.Range | undefined;
   appRange: semver.Range | undefined;
   /** `/update.json` bodies by percentage, made on first use. */
@@ -88,14 +91,14 @@ function rangeOf(cache: Map<string, semver.Range | undefined>, text: string): se
 // Which client channels see a release, and at what percentage: the channel itself, plus the more
 // mature ones when the store says so; a pinned channel sees only its pinned version; a halted
 // rollout (0) is offered to no one.
-function offeredOn(index: UpdateIndexHead, app: UpdateIndexApp, r: UpdateIndexRelease): Map<string, number> {
+function offeredOn(index: UpdateIndexHead, app: UpdateIndexApp, r: UpdateIndexRelease, pct: (channel: string) => number = (ch) => r.rollout[ch] ?? 100): Map<string, number> {
   const out = new Map<string, number>();
   index.channels.forEach((client, i) => {
     const pin = app.pins[client];
     if (pin !== undefined && pin !== r.version) return;
     const sources = index.includeMoreMature ? index.channels.slice(0, i + 1) : [client];
     let best: number | undefined;
-    for (const ch of sources) if (r.channels.includes(ch)) best = Math.max(best ?? 0, r.rollout[ch] ?? 100);
+    for (const ch of sources) if (r.channels.includes(ch)) best = Math.max(best ?? 0, pct(ch));
     if (best !== undefined && best > 0) out.set(client, best);
   });
   return out;
@@ -108,10 +111,15 @@ function compileApp(head: UpdateIndexHead, app: UpdateIndexApp, ranges: Map<stri
     if (!v) continue;
     const offered = offeredOn(head, app, release);
     for (const entry of release.entries) {
+      // A platform override applies per architecture of the entry (the client names one).
+      const byArch = release.platformRollout?.length
+        ? new Map(entry.architectures.map((arch) => [arch, offeredOn(head, app, release, (ch) => rolloutFor(release, ch, entry.os, arch, entry.format))]))
+        : undefined;
       group.push({
         app, release, entry,
         mmp: [v.major, v.minor, v.patch],
         offeredOn: offered,
+        offeredByArch: byArch,
         osRange: rangeOf(ranges, entry.osversion),
         appRange: rangeOf(ranges, entry.appversion),
         bodies: new Map(),
@@ -247,7 +255,8 @@ export function matchUpdate(compiled: CompiledUpdateIndex, info: AusInfo): Updat
     for (const c of group) {
       installed ??= clientVersion(info);
       if (!gt(c.mmp, installed)) continue;
-      const pct = typeof info.channel === 'string' ? c.offeredOn.get(info.channel) : undefined;
+      const offered = (c.offeredByArch && typeof info.architecture === 'string' && c.offeredByArch.get(info.architecture)) || c.offeredOn;
+      const pct = typeof info.channel === 'string' ? offered.get(info.channel) : undefined;
       if (pct === undefined) continue;
       if (typeof info.architecture !== 'string' || !c.entry.architectures.includes(info.architecture)) continue;
       if (!looseEquals(c.entry.os, info.os)) continue;

@@ -97,6 +97,24 @@ entries:
   });
 });
 
+describe('rollout --os', () => {
+  it('halts one platform in platformRollout, refuses a platform without a file, and removes an override equal to the channel', async () => {
+    const dir = store();
+    const relFile = 'store/apps/notes/releases/1.1.0.yaml';
+    const release = read(dir, relFile);
+    const halt = await runCli(['rollout', 'notes', '1.1.0', '--channel', 'stable', '--percent', '0', '--os', 'windows', '--arch', 'x86-64'], dir);
+    expect(halt.stdout).toBe('✓ notes 1.1.0 on stable, windows x86-64: rollout halted (0%) in store/apps/notes/releases/1.1.0.yaml\n');
+    expect(read(dir, relFile)).toBe(release.replace('changelog: |', 'platformRollout:\n  - channel: stable\n    os: windows\n    architecture: x86-64\n    percent: 0\nchangelog: |'));
+    const none = await runCli(['rollout', 'notes', '1.1.0', '--channel', 'stable', '--percent', '0', '--os', 'osx'], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('E_ROLLOUT_PLATFORM');
+    expect(none.stderr).toContain('Rollout override for osx, for which the release has no file.');
+    expect((await runCli(['rollout', 'notes', '1.1.0', '--channel', 'stable', '--percent', '10', '--arch', 'x86-64'], dir)).code).toBe(2);
+    expect((await runCli(['rollout', 'notes', '1.1.0', '--channel', 'stable', '--percent', '100', '--os', 'windows', '--arch', 'x86-64'], dir)).code).toBe(0);
+    expect(read(dir, relFile)).toBe(release);
+  });
+});
+
 describe('rollout, promote, pin, unpin, lock, unlock', () => {
   it('edit the files in place and keep everything else', async () => {
     const dir = store();

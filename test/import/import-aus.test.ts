@@ -13,7 +13,7 @@ describe('importAus on an auto-update-server folder', () => {
   it('writes store.yaml, apps, releases and archives, and reports every skipped file', async () => {
     const out = path.join(tmpDir(), 'store');
     const r = await importAus(updates, out);
-    expect([r.apps, r.releases, r.entries, r.store]).toEqual([3, 7, 11, out]);
+    expect([r.apps, r.releases, r.entries, r.store]).toEqual([4, 8, 15, out]);
     const shown = (f: string) => path.relative(updates, f);
     expect(r.diagnostics.map((d) => [d.code, shown(d.file!)])).toEqual([
       ['W_AUS_HIDDEN', '.hidden.json'],
@@ -60,7 +60,7 @@ describe('importAus on an auto-update-server folder', () => {
     const cwd = tmpDir();
     const ok = await runCli(['import', 'aus', updates, '--store', 'imported'], cwd);
     expect(ok.code).toBe(0);
-    expect(ok.stderr).toContain('✓ imported 3 app(s), 7 release(s), 11 file(s) into imported/ (0 errors, 5 warnings)');
+    expect(ok.stderr).toContain('✓ imported 4 app(s), 8 release(s), 15 file(s) into imported/ (0 errors, 5 warnings)');
     expect(ok.stderr).toContain('warning W_AUS_MALFORMED_JSON: Skipped: not valid JSON');
     const again = await runCli(['import', 'aus', updates, '--store', 'imported'], cwd);
     expect(again.code).toBe(1);
@@ -116,19 +116,36 @@ describe('parseAusFiles and convertAus (pure)', () => {
     expect(r.diagnostics[0]!.message).toBe('Skipped the update: `path` is missing or not text (auto-update-server crashes on it).');
   });
 
-  it('merges one version from several files, keeping one file per platform and the lowest percentage', () => {
+  it('merges one version from several files, keeping one file per platform and each entry\'s channels and percentage', () => {
     const { entries } = parseAusFiles([
       file('osx.json', { app: 'My App!', version: '1.2.0', channels: ['release'], entries: [entry({ percentage: 50 })] }),
       file('win.json', { app: 'My App!', version: '1.2.0+b7', channels: ['beta'], entries: [entry({ os: 'windows', path: 'w.zip' }), entry({ path: 'other.tar.gz' })] }),
     ]);
     const r = convertAus(entries, facts('a.tar.gz', 'w.zip', 'other.tar.gz'));
-    expect(codes(r.diagnostics)).toEqual(['W_AUS_MERGED', 'W_AUS_MERGED', 'W_AUS_DUPLICATE_PLATFORM']);
-    expect(r.diagnostics[2]!.message).toBe('Skipped entry 2: My App! 1.2.0 already has a osx/x86-64/gz file (from osx.json entry 1); appshelf keeps one file per os, architecture and format in a release.');
+    expect(codes(r.diagnostics)).toEqual(['W_AUS_MERGED', 'W_AUS_DUPLICATE_PLATFORM']);
+    expect(r.diagnostics[1]!.message).toBe('Skipped entry 2: My App! 1.2.0 already has a osx/x86-64/gz file (from osx.json entry 1) whose osversion and appversion ranges overlap this one\'s; appshelf keeps several files of one format per platform only when no client fits two of them.');
     expect([...r.files.keys()].sort()).toEqual(['apps/my_app/app.yaml', 'apps/my_app/files/1.2.0/a.tar.gz', 'apps/my_app/files/1.2.0/w.zip', 'apps/my_app/releases/1.2.0.yaml', 'store.yaml']);
     const rel = parse(r.files.get('apps/my_app/releases/1.2.0.yaml') as string);
+    // osx is on release at 50 %, windows on beta only: each keeps exactly that.
     expect(rel).toMatchObject({ version: '1.2.0', channels: ['release', 'beta'], date: '2024-05-01T10:00:00.000Z', rollout: { release: 50 } });
+    expect(rel.platformRollout).toEqual([{ channel: 'release', os: 'windows', percent: 0 }, { channel: 'beta', os: 'osx', percent: 0 }]);
     expect(rel.entries.map((e: { os: string }) => e.os)).toEqual(['osx', 'windows']);
     expect(parse(r.files.get('apps/my_app/app.yaml') as string)).toMatchObject({ id: 'my_app', name: 'My App!', updateName: 'My App!' });
+  });
+
+  it('keeps several files of one format told apart by osversion ranges, and skips only overlapping ones', () => {
+    const { entries } = parseAusFiles([
+      file('win.json', { app: 'W', version: '1.0.0', channels: ['release'], entries: [
+        entry({ os: 'windows', osversion: '<6.2', path: 'w7.zip', percentage: 10 }),
+        entry({ os: 'windows', osversion: '>=6.2', path: 'w10.zip' }),
+        entry({ os: 'windows', osversion: '>=10.0', path: 'w11.zip' }),
+      ] }),
+    ]);
+    const r = convertAus(entries, facts('w7.zip', 'w10.zip', 'w11.zip'));
+    expect(codes(r.diagnostics)).toEqual(['W_AUS_DUPLICATE_PLATFORM', 'W_AUS_MERGED']);
+    expect(r.diagnostics[1]!.message).toBe('W 1.0.0: its windows/x86-64/zip files on release have different percentages (10, 100); imported with the lowest, 10.');
+    const rel = parse(r.files.get('apps/w/releases/1.0.0.yaml') as string);
+    expect(rel.entries.map((e: { osversion: string; file: string }) => `${e.osversion} ${e.file}`)).toEqual(['<6.2 files/1.0.0/w7.zip', '>=6.2 files/1.0.0/w10.zip']);
   });
 
   it('leaves out entries whose archive is missing, and derives valid app ids', () => {

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { candidateBands, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../../src/resolve/index.js';
+import { candidateBands, type PlatformRollout, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../../src/resolve/index.js';
 import { defaultLimits } from '../../src/resolve/types.js';
 
 /** mulberry32: a small seeded PRNG, so every failure is reproducible from its seed. */
@@ -36,10 +36,23 @@ function randomStore(seed: number): ResolvedStore {
     for (const [os, arch] of PLATFORMS) {
       if (rnd() < 0.3) continue;
       for (const format of ['zip', 'msi'].filter(() => rnd() < 0.7)) {
-        entries.push({ os, architectures: [arch], osversion: pick(RANGES), appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' } });
+        // Sometimes several files of one format, told apart by osversion ranges that do not overlap.
+        const split = rnd() < 0.2 ? ['<10.0', '>=10.0'] : [pick(RANGES)];
+        for (const osversion of split) {
+          entries.push({ os, architectures: [arch], osversion, appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}-${entries.length}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' } });
+        }
       }
     }
-    return { app: 'demo', version, semver: semver.parse(version)!, channels, nightly, yanked: rnd() < 0.1, rollout, entries, rel: `apps/demo/releases/${version}.yaml`, at: { file: 'x' } };
+    // Per-platform overrides on some releases: any mix of os, architecture and format, each at most once.
+    const platformRollout: PlatformRollout[] = [];
+    if (entries.length && rnd() < 0.4) {
+      for (let i = Math.floor(rnd() * 4); i > 0; i--) {
+        const e = pick(entries);
+        const o = { channel: pick(channels), os: e.os, arch: rnd() < 0.5 ? e.architectures[0] : undefined, format: rnd() < 0.4 ? e.format : undefined, percent: pick([0, 0, 5, 10, 25, 50, 100]) };
+        if (!platformRollout.some((x) => x.channel === o.channel && x.os === o.os && x.arch === o.arch && x.format === o.format)) platformRollout.push(o);
+      }
+    }
+    return { app: 'demo', version, semver: semver.parse(version)!, channels, nightly, yanked: rnd() < 0.1, rollout, platformRollout, entries, rel: `apps/demo/releases/${version}.yaml`, at: { file: 'x' } };
   }).sort((a, b) => semver.rcompare(a.semver, b.semver));
   const pins: Record<string, string> = {};
   for (const c of ['stable', 'beta']) {
@@ -63,27 +76,36 @@ function subset(sub: string, dom: string): boolean {
 
 /**
  * The reference, straight from the rules and nothing shared with the implementation: which
- * releases a client at p on channel c may get, newest first, then drop those whose every file a
- * newer candidate's same-format file covers.
+ * files of which releases a client at p on channel c may get (per file, the most specific
+ * platform override of the channel's rollout), newest first, then drop the releases whose every
+ * such file a newer candidate's same-format file covers.
  */
 function reference(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, os: string, arch: string, p: number): string[] {
   const newestNightly = app.releases.filter((r) => r.nightly && !r.yanked).sort((a, b) => semver.rcompare(a.semver, b.semver))[0];
-  const servedBy = (c: ResolvedChannel): ResolvedRelease[] =>
-    c.name in app.pins ? app.releases.filter((r) => r.version === app.pins[c.name] && !r.yanked) : app.releases.filter((r) => r.channels.includes(c.name) && p < r.rollout[c.name]!);
-  let admitted = servedBy(channel);
-  if (!(channel.name in app.pins)) {
-    if (store.includeMoreMature) for (const m of store.channels.filter((x) => x.order < channel.order)) admitted.push(...servedBy(m));
-    admitted = admitted.filter((r) => !r.yanked && (!r.nightly || (channel.nightly && r === newestNightly)));
+  const specificity = (o: PlatformRollout) => (o.arch ? 2 : 0) + (o.format ? 1 : 0);
+  const percentOf = (r: ResolvedRelease, c: string, f: ResolvedEntry): number => {
+    const fits = (r.platformRollout ?? []).filter((o) => o.channel === c && o.os === os && (!o.arch || o.arch === arch) && (!o.format || o.format === f.format));
+    return fits.sort((a, b) => specificity(b) - specificity(a))[0]?.percent ?? r.rollout[c]!;
+  };
+  const here = (r: ResolvedRelease) => r.entries.filter((e) => e.os === os && e.architectures.includes(arch));
+  // The files of r that channel c serves at p.
+  const servedBy = (c: ResolvedChannel, r: ResolvedRelease): ResolvedEntry[] =>
+    c.name in app.pins ? (r.version === app.pins[c.name] && !r.yanked ? here(r) : []) : r.channels.includes(c.name) ? here(r).filter((f) => p < percentOf(r, c.name, f)) : [];
+  const admitted = new Map<ResolvedRelease, Set<ResolvedEntry>>();
+  for (const r of app.releases) {
+    const via = channel.name in app.pins || !store.includeMoreMature ? [channel] : store.channels.filter((x) => x.order <= channel.order);
+    const files = new Set(via.flatMap((c) => servedBy(c, r)));
+    if (!(channel.name in app.pins) && (r.yanked || (r.nightly && !(channel.nightly && r === newestNightly)))) continue;
+    if (files.size) admitted.set(r, files);
   }
-  const unique = [...new Set(admitted)].sort((a, b) => semver.rcompare(a.semver, b.semver));
+  const unique = [...admitted.keys()].sort((a, b) => semver.rcompare(a.semver, b.semver));
   const out: string[] = [];
   const seen: ResolvedEntry[] = [];
   for (const r of unique) {
-    const files = r.entries.filter((e) => e.os === os && e.architectures.includes(arch));
-    if (!files.length) continue;
+    const files = here(r).filter((f) => admitted.get(r)!.has(f));
     const covered = (f: ResolvedEntry) => seen.some((g) => g.format === f.format && subset(f.osversion, g.osversion) && subset(f.appversion, g.appversion));
     if (files.every(covered)) continue;
-    out.push(r.version);
+    out.push(`${r.version}:${files.map((f) => f.format).join('+')}`);
     seen.push(...files);
   }
   return out;
@@ -97,7 +119,7 @@ describe('manifests equal a brute-force reference', () => {
       const app = store.apps[0]!;
       const got = new Map<string, string[]>();
       for (const b of candidateBands(store, app)) {
-        for (let p = b.from; p <= b.to; p++) got.set(`${b.channel.name}/${b.platform.os}/${b.platform.arch}/${p}`, b.candidates.map((c) => c.release.version));
+        for (let p = b.from; p <= b.to; p++) got.set(`${b.channel.name}/${b.platform.os}/${b.platform.arch}/${p}`, b.candidates.map((c) => `${c.release.version}:${c.files.map((f) => f.format).join('+')}`));
       }
       const platforms = new Set(app.releases.flatMap((r) => r.entries.flatMap((e) => e.architectures.map((a) => `${e.os}/${a}`))));
       expect(got.size, `seed ${seed}`).toBe(platforms.size * CHANNELS.length * 100);

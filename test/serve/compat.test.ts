@@ -37,6 +37,20 @@ const cases: [string, number, string?, string?][] = [
   ['app=MyApp&os=osx&percentile=-1', 200, '1.5.0-300', 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz'],
   ['app=MyApp&os=osx&percentile=abc', 404],
   ['app=MyApp&os=osx&percentile=101', 404],
+  // parseFloat of the percentile: "0x19" → 0, "1e1" → 10, "+25" (a space after decoding) and "%2B25" → 25, a list → its first
+  ['app=MyApp&os=osx&percentile=0x19', 200, '1.5.0-300', 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz'],
+  ['app=MyApp&os=osx&percentile=1e1', 200, '1.5.0-300', 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz'],
+  ['app=MyApp&os=osx&percentile=+25', 200, '1.5.0-300', 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz'],
+  ['app=MyApp&os=osx&percentile=%2B26', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
+  ['app=MyApp&os=osx&percentile[]=10&percentile[]=90', 200, '1.5.0-300', 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz'],
+  ['app=MyApp&os=osx&percentile=Infinity', 404],
+  ['app=MyApp&os=osx&percentile=-Infinity', 200, '1.5.0-300', 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz'],
+  // an empty value takes the default, as an absent one (percentile 100, channel release)
+  ['app=MyApp&os=osx&percentile=', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
+  ['app=MyApp&os=osx&channel=', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
+  // loose == on format (a one-element list matches), strict indexOf on architecture (a list never does)
+  ['app=MyApp&os=osx&format[]=gz', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
+  ['app=MyApp&os=osx&architecture[]=x86-64', 404],
   // channels: beta has 1.4.0 and 1.6.0 (whose own entry said dev/9.9.9/Ignored: overwritten by the top level)
   ['app=MyApp&os=osx&channel=beta&osversion=10.9', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
   ['app=MyApp&os=osx&channel=beta&osversion=10.9&appversion=1.4.0', 200, '1.6.0', '1.6/osx.tar.gz'],
@@ -79,6 +93,19 @@ const cases: [string, number, string?, string?][] = [
   ['app=MyApp&os[]=osx', 200, '1.4.0', 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz'],
   // a tie on major.minor.patch across files is undefined there (walk order); appshelf takes the higher prerelease
   ['app=Tie&os=osx', 200, '3.0.0-2', 'ties/tie-3.0.0-2.tar.gz'],
+  // Split 2.0.0 comes from two files: release (two windows zips at 10 %, osx 60 %) and beta (linux, no percentage = 100);
+  // each entry keeps its own percentage and channels (no merge to the lowest, no union of channels)
+  ['app=Split&os=windows&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win.zip'],
+  ['app=Split&os=windows&percentile=11', 404],
+  ['app=Split&os=windows&percentile=10.5', 404],
+  // two Windows zips of 2.0.0, told apart by osversion (<6.1 for XP, >=6.1): each client gets its own
+  ['app=Split&os=windows&osversion=10.0&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win10.zip'],
+  ['app=Split&os=windows&osversion=6.0&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win.zip'],
+  ['app=Split&os=osx&percentile=60', 200, '2.0.0', 'split/split-2.0.0-osx.tar.gz'],
+  ['app=Split&os=osx&percentile=61', 404],
+  ['app=Split&os=osx&channel=beta', 404],
+  ['app=Split&os=linux&architecture=x86-64&osversion=5.15.0&format=deb&channel=beta', 200, '2.0.0', 'split/split_2.0.0_amd64.deb'],
+  ['app=Split&os=linux&architecture=x86-64&osversion=5.15.0&format=deb', 404],
   // skipped files (hidden, .JSON, malformed) are not served: MyApp 8.0.0 / 9.0.0 never appear
   ['app=MyApp&os=osx&appversion=1.6.0&channel=release', 404],
 ];
@@ -138,6 +165,12 @@ describe('auto-update-server compatibility after import aus → build → serve'
       jsonpath: '/api/v1/apps/myapp.json',
     });
     expect(body.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('answers /update.json with the percentage of the entry, not of the release', async () => {
+    const osx = JSON.parse((await request(port, '/update.json?app=Split&os=osx&percentile=60')).text);
+    const win = JSON.parse((await request(port, '/update.json?app=Split&os=windows&percentile=5')).text);
+    expect([osx.percentage, win.percentage]).toEqual([60, 10]);
   });
 
   it('routes like Express: case-insensitive, one trailing slash, and the deprecated path route', async () => {

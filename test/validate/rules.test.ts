@@ -130,8 +130,16 @@ describe('the store rules', () => {
     const entry = '  - os: linux\n    architectures: [x86-64]\n    format: txt\n    file: files/hello-1.1.0.txt\n    size: 12\n    sha256: 53068fc4193d2e6bab6ca7fdebef4cfa898dae77dc544440a51129a51c671446\n';
     const d = await diagnosticsOf({ 'store/apps/hello/releases/1.1.0.yaml': release(`entries:\n${entry}${entry}`) });
     expect(d).toEqual([
-      { code: 'E_ENTRY_DUPLICATE', severity: 'error', file: 'store/apps/hello/releases/1.1.0.yaml', line: 10, column: 5, message: 'Two entries serve linux/x86-64 in format txt.' },
+      { code: 'E_ENTRY_DUPLICATE', severity: 'error', file: 'store/apps/hello/releases/1.1.0.yaml', line: 10, column: 5, message: 'Entries 1 and 2 both serve linux/x86-64 in format txt to the same clients (osversion * and *, appversion * and *).' },
     ]);
+  });
+
+  it('accepts several files of one format whose osversion or appversion ranges do not overlap, and names both that do', async () => {
+    const entry = (range: string) => `  - os: linux\n    architectures: [x86-64]\n    ${range}\n    format: txt\n    file: files/hello-1.1.0.txt\n    size: 12\n    sha256: 53068fc4193d2e6bab6ca7fdebef4cfa898dae77dc544440a51129a51c671446\n`;
+    const fine = await diagnosticsOf({ 'store/apps/hello/releases/1.1.0.yaml': release(`entries:\n${entry('osversion: "<5.0"')}${entry('osversion: ">=5.0"')}${entry('osversion: ">=5.0"').replace('format: txt', 'format: zip')}`) });
+    expect(fine).toEqual([]);
+    const clash = await diagnosticsOf({ 'store/apps/hello/releases/1.1.0.yaml': release(`entries:\n${entry('osversion: "<5.0"')}${entry('appversion: ">=1.0.0"')}`) });
+    expect(clash).toMatchObject([{ code: 'E_ENTRY_DUPLICATE', message: 'Entries 1 and 2 both serve linux/x86-64 in format txt to the same clients (osversion <5.0 and *, appversion * and >=1.0.0).' }]);
   });
 
   it('reports a missing store clearly', async () => {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { authorContext, requireApp, requireChannel, requireRelease, setRollout } from '../../author/index.js';
+import { authorContext, requireApp, requireChannel, requireRelease, setPlatformRollout, setRollout } from '../../author/index.js';
 import { UsageError } from '../../errors/index.js';
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
@@ -16,24 +16,34 @@ export function parsePercent(value: string | undefined): number {
 
 export const command: Command = {
   name: 'rollout',
-  usage: `Usage: appshelf rollout APP VERSION --channel CHANNEL --percent N [--store DIR]
+  usage: `Usage: appshelf rollout APP VERSION --channel CHANNEL --percent N [--os OS [--arch ARCH] [--format F]] [--store DIR]
 
 Sets how many clients of CHANNEL get VERSION, in its release file (\`rollout:\`).
 A client at percentile p (0–99) gets the release iff p < N; the others keep the
 newest fully rolled-out release. 0 halts the rollout at once; 100 (the default)
 removes the entry, so everybody gets the release.
 
+With --os (and --arch, --format) it sets the rollout on that platform only
+(\`platformRollout:\`), e.g. halts Windows while macOS continues. The most
+specific override wins (os+arch+format, os+arch, os+format, os, then the
+channel's rollout); setting the value that would apply without the override
+removes it.
+
 Options:
   --channel CHANNEL   the channel (the release must be in it: see \`appshelf promote\`)
   --percent N         0–100
+  --os OS             only clients on this os (the release needs a file for it)
+  --arch ARCH         only this architecture of --os
+  --format F          only files of this format (zip, msi, dmg …) on --os
   --store DIR         the store folder (default: store)
   -h, --help          show this help
 
 Examples:
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 10
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 0     # halt
-  appshelf rollout shelfnotes 1.6.0 --channel stable --percent 100   # everyone`,
-  options: { channel: { type: 'string' }, percent: { type: 'string' }, store: { type: 'string' } },
+  appshelf rollout shelfnotes 1.6.0 --channel stable --percent 100   # everyone
+  appshelf rollout shelfnotes 1.6.0 --channel stable --percent 0 --os windows   # halt Windows only`,
+  options: { channel: { type: 'string' }, percent: { type: 'string' }, os: { type: 'string' }, arch: { type: 'string' }, format: { type: 'string' }, store: { type: 'string' } },
   positionals: [2, 2],
   async run(args) {
     const [id, version] = args.positionals as [string, string];
@@ -45,6 +55,18 @@ Examples:
     const app = requireApp(ctx, id);
     requireChannel(ctx, channel);
     const { release, source } = requireRelease(ctx, app, version);
+    const os = str(args, 'os');
+    const arch = str(args, 'arch');
+    const format = str(args, 'format');
+    if ((arch !== undefined || format !== undefined) && os === undefined) throw new UsageError('--arch and --format need --os.');
+    if (os !== undefined) {
+      const platform = { os, arch, format };
+      const text = setPlatformRollout(source, release.version, channel, percent, platform);
+      writeFileSync(source.abs, text);
+      const where = [os, arch, format].filter((x) => x !== undefined).join(' ');
+      args.io.out(`✓ ${id} ${release.version} on ${channel}, ${where}: ${percent === 0 ? 'rollout halted (0%)' : `${percent}% of clients`} in ${source.file}\n`);
+      return 0;
+    }
     writeFileSync(source.abs, setRollout(source, release.version, channel, percent));
     const was = release.rollout[channel];
     args.io.out(`✓ ${id} ${release.version} on ${channel}: ${percent === 0 ? 'rollout halted (0%)' : `${percent}% of clients`}${was !== undefined && was !== percent ? ` (was ${was}%)` : ''} in ${source.file}\n`);

@@ -9,6 +9,8 @@ export interface DocRelease {
   live: string[];
   channels: string[];
   rollout: Record<string, number>;
+  /** Per-platform overrides of `rollout`, when the release has any. */
+  platformRollout?: { channel: string; os: string; architecture?: string; format?: string; percent: number }[];
   changelog: string;
   nightly: boolean;
   yanked: boolean;
