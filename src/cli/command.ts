@@ -29,6 +29,11 @@ export interface Command {
   /** Full help text shown by `--help`. */
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * Old option spellings kept for one release: old name → new name. The old name must also be in
+   * `options`; the CLI warns on stderr and hands the value to the command under the new name.
+   */
+  renamed?: Record<string, string>;
   /** How many positionals it takes, [min, max]. @default [0, 0] */
   positionals?: [number, number];
   run: (args: CommandArgs) => Promise<number>;

@@ -56,7 +56,8 @@ export const installErrors = {
   },
   InstallUnknownChannel: {
     code: 'E_INSTALL_UNKNOWN_CHANNEL',
-    message: (channel: string, known: string) => `The store has no channel "${channel}" (it has ${known}).`,
+    message: (channel: string, known: string, suggestion?: string) =>
+      `The store has no channel "${channel}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (it has ${known}).`,
     hint: 'Pass one of the listed channels with --channel.',
   },
   InstallNoManifest: {

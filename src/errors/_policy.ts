@@ -63,7 +63,8 @@ export const policyErrors = {
   },
   AuthorAppUnknown: {
     code: 'E_AUTHOR_APP_UNKNOWN',
-    message: (app: string, known: string) => `App "${app}" does not exist in this store (apps: ${known}).`,
+    message: (app: string, known: string, suggestion?: string) =>
+      `App "${app}" does not exist in this store${suggestion ? `; did you mean "${suggestion}"?` : ''} (apps: ${known}).`,
     hint: 'Check the spelling, or register the app first with `appshelf app register APP --cert CERT --key KEY`.',
   },
   AuthorVersionUnknown: {

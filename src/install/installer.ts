@@ -158,7 +158,7 @@ function onlyStore(state: ClientState): string | undefined {
 
 function checkChannel(catalog: StoreCatalog, channel: string): void {
   const names = catalog.channels.map((c) => c.name);
-  if (!names.includes(channel)) throw new StoreError(diag(Errors.InstallUnknownChannel, [channel, names.join(', ')]));
+  if (!names.includes(channel)) throw new StoreError(diag(Errors.InstallUnknownChannel, [channel, names.join(', '), closest(channel, names)]));
 }
 
 const notInstalled = (app: string, state: ClientState) => diag(Errors.InstallNotInstalled, [app, Object.keys(state.apps).sort().join(', ')]);

@@ -79,11 +79,13 @@ entries:
     const dir = store();
     writeFileSync(path.join(dir, 'a.txt'), 'x\n');
     const add = (...a: string[]) => runCli(['release', 'add', ...a], dir);
-    const unknownApp = await add('nope', '1.0.0', '--channel', 'stable');
+    const unknownApp = await add('ghost', '1.0.0', '--channel', 'stable');
     expect(unknownApp.code).toBe(1);
-    expect(unknownApp.stderr).toBe('store/apps/nope/app.yaml: error E_AUTHOR_APP_UNKNOWN: App "nope" does not exist in this store (apps: dash, legacy, notes).\n'
+    expect(unknownApp.stderr).toBe('store/apps/ghost/app.yaml: error E_AUTHOR_APP_UNKNOWN: App "ghost" does not exist in this store (apps: dash, legacy, notes).\n'
       + '  hint: Check the spelling, or register the app first with `appshelf app register APP --cert CERT --key KEY`.\n');
     expect((await add('notes', '1.2.0', '--channel', 'edge')).stderr).toContain('store/store.yaml:6:3: error E_CHANNEL_UNKNOWN: Channel "edge" is not defined in store.yaml (defined: stable, beta).');
+    expect((await add('note', '1.2.0', '--channel', 'stable')).stderr).toContain('App "note" does not exist in this store; did you mean "notes"? (apps: dash, legacy, notes).');
+    expect((await add('notes', '1.2.0', '--channel', 'stabel')).stderr).toContain('Channel "stabel" is not defined in store.yaml; did you mean "stable"? (defined: stable, beta).');
     expect((await add('legacy', '2.1.0', '--channel', 'stable')).stderr).toContain('store/apps/legacy/app.yaml:5:9: error E_POLICY_APP_LOCKED');
     expect((await add('notes', 'one', '--channel', 'stable')).stderr).toContain('error E_SEMVER: "one" is not a valid semantic version.');
     expect((await add('notes', '1.2.0', '--channel', 'stable', '--file', 'missing.zip', '--os', 'linux', '--arch', 'x86-64')).stderr)

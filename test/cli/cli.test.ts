@@ -16,10 +16,13 @@ describe('the appshelf CLI', () => {
     expect(r.stdout).toContain('Usage: appshelf <command>');
   });
 
-  it('exits 2 on an unknown command', async () => {
+  it('exits 2 on an unknown command, with the nearest one in one line', async () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Unknown command "frobnicate"');
+    expect(r.stderr).toBe('Unknown command "frobnicate". Run `appshelf --help` for the commands.\n');
+    expect((await runCli(['chek'])).stderr).toBe('Unknown command "chek". Did you mean `appshelf check`?\n');
+    expect((await runCli(['ca', 'sing'])).stderr).toContain('Did you mean `appshelf ca sign`?');
+    expect((await runCli(['ca'])).stderr).toContain('It takes one of: ca init, ca sign, ca revoke.');
   });
 
   for (const name of Object.keys(commands)) {
@@ -30,11 +33,13 @@ describe('the appshelf CLI', () => {
     });
   }
 
-  it('exits 2 with the usage on an unknown option', async () => {
-    const r = await runCli(['check', '--frobnicate']);
+  it('exits 2 on an unknown option with one line in its own words', async () => {
+    const r = await runCli(['check', '--formt', 'json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Unknown option '--frobnicate'");
-    expect(r.stderr).toContain('Usage: appshelf check');
+    expect(r.stderr).toBe('Unknown option --formt for `appshelf check`. Did you mean --format? See `appshelf check --help`.\n');
+    const missing = await runCli(['check', '--store']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('Option --store needs a value. See `appshelf check --help`.\n');
   });
 
   it('exits 2 on a bad --format', async () => {

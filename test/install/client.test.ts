@@ -304,6 +304,7 @@ describe('store and network problems', async () => {
 
   it('unknown channel: E_INSTALL_UNKNOWN_CHANNEL', async () => {
     expect((await install(s, root, 'hello', '--channel', 'edge')).stderr).toContain('error E_INSTALL_UNKNOWN_CHANNEL: The store has no channel "edge" (it has stable, beta).');
+    expect((await install(s, root, 'hello', '--channel', 'betta')).stderr).toContain('The store has no channel "betta"; did you mean "beta"? (it has stable, beta).');
   });
 
   it('the network fails: E_INSTALL_NETWORK, exit 1, no stack', async () => {
