@@ -11,6 +11,7 @@ export const clientOptionSpecs = {
   os: { type: 'string' },
   arch: { type: 'string' },
   'os-version': { type: 'string' },
+  'archive-format': { type: 'string' },
   format: { type: 'string' },
   'public-key': { type: 'string' },
   json: { type: 'boolean' },
@@ -33,7 +34,8 @@ export const clientOptionsHelp = `  --store-url URL    the published store (defa
   --os OS            platform name in the store (default: this machine: osx, windows, linux)
   --arch ARCH        architecture (default: this machine: x86-64, arm64, x86)
   --os-version V     OS version for osversion ranges (default: from os.release())
-  --format F         archive format to take when a release offers several (zip, msi …)
+  --archive-format F archive format to take when a release offers several (zip, msi …);
+                     --format is its old spelling, accepted until the next release
   --public-key KEY   the store's Ed25519 manifest key: a .pem file, or PEM text given as
                      --public-key="$(cat key.pem)"; kept in the state, and from then on
                      every manifest of that store must be signed with it
@@ -53,7 +55,7 @@ export function clientContext(args: CommandArgs): ClientContext {
     os: str(args, 'os'),
     arch: str(args, 'arch'),
     osVersion: str(args, 'os-version'),
-    format: str(args, 'format'),
+    format: str(args, 'archive-format'),
   };
   return {
     config: resolveClientConfig(opts, args.io.env),

@@ -75,7 +75,7 @@ export const policyErrors = {
   AuthorChannelNotInRelease: {
     code: 'E_AUTHOR_CHANNEL_NOT_IN_RELEASE',
     message: (version: string, channel: string, channels: string) => `Release ${version} is not in channel "${channel}" (its channels: ${channels}).`,
-    hint: (version: string, channel: string) => `Promote it first: \`appshelf promote APP ${version} --to ${channel}\`.`,
+    hint: (version: string, channel: string) => `Promote it first: \`appshelf promote APP ${version} --channel ${channel}\`.`,
   },
   AuthorEntryExists: {
     code: 'E_AUTHOR_ENTRY_EXISTS',

@@ -21,7 +21,7 @@ describe('release add', () => {
     writeFileSync(path.join(dir, 'app.key'), key.privateKey);
     writeFileSync(path.join(dir, 'CHANGELOG.md'), '# Changelog\n\n## [1.2.0] - 2026-03-20\n### Added\n- Tags\n\n## [1.1.0] - 2026-01-10\n- Older\n');
     const r = await runCli(['release', 'add', 'notes', '1.2.0', '--file', 'notes-1.2.0-linux.tar.gz', '--os', 'linux', '--arch', 'x86-64,arm64',
-      '--osversion', '>=5.4', '--channel', 'beta', '--key', 'app.key', '--changelog-from', 'CHANGELOG.md'], dir);
+      '--os-version', '>=5.4', '--channel', 'beta', '--key', 'app.key', '--changelog-from', 'CHANGELOG.md'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✓ added notes 1.2.0 (linux x86-64+arm64): store/apps/notes/releases/1.2.0.yaml, store/apps/notes/files/notes-1.2.0-linux.tar.gz\n');
@@ -113,15 +113,15 @@ describe('rollout, promote, pin, unpin, lock, unlock', () => {
     expect(read(dir, relFile)).toBe(release);
     expect((await runCli(['rollout', 'notes', '1.1.0', '--channel', 'stable', '--percent', '101'], dir)).code).toBe(2);
 
-    expect((await runCli(['promote', 'legacy', '2.0.0', '--to', 'beta', '--percent', '50'], dir)).stdout).toContain('✓ legacy 2.0.0 is now in beta for 50% of clients');
+    expect((await runCli(['promote', 'legacy', '2.0.0', '--channel', 'beta', '--percent', '50'], dir)).stdout).toContain('✓ legacy 2.0.0 is now in beta for 50% of clients');
     expect(read(dir, 'store/apps/legacy/releases/2.0.0.yaml')).toContain('channels: [stable, beta]\n');
     expect(read(dir, 'store/apps/legacy/releases/2.0.0.yaml')).toContain('rollout:\n  beta: 50\n');
 
-    expect((await runCli(['pin', 'notes', 'stable', '1.0.0'], dir)).stdout).toBe('✓ notes: stable is pinned to 1.0.0 in store/apps/notes/app.yaml\n');
+    expect((await runCli(['pin', 'notes', '1.0.0', '--channel', 'stable'], dir)).stdout).toBe('✓ notes: stable is pinned to 1.0.0 in store/apps/notes/app.yaml\n');
     expect(read(dir, 'store/apps/notes/app.yaml')).toBe(`${app}pins:\n  stable: 1.0.0\n`);
-    expect((await runCli(['unpin', 'notes', 'stable'], dir)).stdout).toBe('✓ notes: stable is no longer pinned (was 1.0.0) in store/apps/notes/app.yaml\n');
+    expect((await runCli(['unpin', 'notes', '--channel', 'stable'], dir)).stdout).toBe('✓ notes: stable is no longer pinned (was 1.0.0) in store/apps/notes/app.yaml\n');
     expect(read(dir, 'store/apps/notes/app.yaml')).toBe(app);
-    expect((await runCli(['unpin', 'notes', 'stable'], dir)).stdout).toBe('notes: stable is not pinned; nothing to do\n');
+    expect((await runCli(['unpin', 'notes', '--channel', 'stable'], dir)).stdout).toBe('notes: stable is not pinned; nothing to do\n');
 
     expect((await runCli(['lock', 'notes'], dir)).code).toBe(0);
     expect(read(dir, 'store/apps/notes/app.yaml')).toBe(`${app}locked: true\n`);
@@ -130,14 +130,29 @@ describe('rollout, promote, pin, unpin, lock, unlock', () => {
     expect((await runCli(['check'], dir)).code).toBe(0);
   });
 
+  it('keep the old spellings for one release, with a warning on stderr', async () => {
+    const dir = store();
+    const promoted = await runCli(['promote', 'legacy', '2.0.0', '--to', 'beta'], dir);
+    expect(promoted.stdout).toContain('✓ legacy 2.0.0 is now in beta');
+    expect(promoted.stderr).toBe('warning: --to is deprecated and will be removed in the next release; use --channel.\n');
+    const pinned = await runCli(['pin', 'notes', 'stable', '1.0.0'], dir);
+    expect(pinned.stdout).toContain('✓ notes: stable is pinned to 1.0.0');
+    expect(pinned.stderr).toContain('warning: the channel as a positional is deprecated and will be removed in the next release; use `appshelf pin APP VERSION --channel CHANNEL`.');
+    expect((await runCli(['unpin', 'notes', 'stable'], dir)).stdout).toContain('no longer pinned');
+    const both = await runCli(['promote', 'legacy', '2.0.0', '--to', 'beta', '--channel', 'beta'], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('Give --channel only: --to is its old spelling. See `appshelf promote --help`.\n');
+    expect((await runCli(['pin', 'notes', '1.0.0'], dir)).stderr).toBe('--channel CHANNEL is required. See `appshelf pin --help`.\n');
+  });
+
   it('refuse a pin that the channel would not serve', async () => {
     const dir = store();
-    const r = await runCli(['pin', 'dash', 'beta', '3.0.0'], dir);
+    const r = await runCli(['pin', 'dash', '3.0.0', '--channel', 'beta'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('store/apps/dash/releases/3.0.0.yaml:2:11: error E_PIN_CHANNEL: Channel "beta" is pinned to 3.0.0, but that release is not in channel "beta".');
     const file = path.join(dir, 'store/apps/notes/releases/1.0.0.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('entries:', 'yanked: true\nyankReason: broken\nentries:'));
-    expect((await runCli(['pin', 'notes', 'stable', '1.0.0'], dir)).stderr).toContain('store/apps/notes/releases/1.0.0.yaml:6:9: error E_AUTHOR_PIN_YANKED: Release 1.0.0 is yanked and cannot be pinned.');
+    expect((await runCli(['pin', 'notes', '1.0.0', '--channel', 'stable'], dir)).stderr).toContain('store/apps/notes/releases/1.0.0.yaml:6:9: error E_AUTHOR_PIN_YANKED: Release 1.0.0 is yanked and cannot be pinned.');
   });
 });
 

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { commands } from '../../src/cli/registry.js';
 import { allErrorSpecs } from '../../src/errors/index.js';
 import { exampleStore, repoRoot, runBin, runCli } from '../helpers.js';
@@ -67,5 +69,21 @@ describe('the error catalog', () => {
     const codes = allErrorSpecs.map((s) => s.code);
     expect(new Set(codes).size).toBe(codes.length);
     for (const s of allErrorSpecs) expect(s.code).toMatch(s.severity === 'warning' ? /^[WE]_[A-Z0-9_]+$/ : /^E_[A-Z0-9_]+$/);
+  });
+});
+
+describe('the flags', () => {
+  it('the README table lists every flag more than one command takes, and only real flags', async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Flags'), readme.indexOf('## Documentation'));
+    const listed = new Set([...section.matchAll(/^\| (.+?) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`--([a-z-]+)/g)].map((f) => f[1]!)));
+    const takers = new Map<string, number>();
+    for (const load of Object.values(commands)) {
+      const { command } = await load();
+      for (const name of Object.keys(command.options)) if (!command.renamed?.[name]) takers.set(name, (takers.get(name) ?? 0) + 1);
+    }
+    const shared = [...takers].filter(([, n]) => n > 1).map(([name]) => name);
+    expect(shared.filter((f) => !listed.has(f))).toEqual([]);
+    expect([...listed].filter((f) => !takers.has(f))).toEqual([]);
   });
 });

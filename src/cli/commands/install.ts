@@ -28,6 +28,7 @@ ${clientOptionsHelp}
 Exit codes: 0 installed (or already installed), 1 nothing was changed because of an
 error (network, 404, bad signature, expired manifest, rollback, checksum, disk).`,
   options: { version: { type: 'string' }, ...clientOptionSpecs },
+  renamed: { format: 'archive-format' },
   positionals: [1, 1],
   run: (args) =>
     runClient(args, async () => {
