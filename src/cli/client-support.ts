@@ -1,5 +1,5 @@
 import type { CommandArgs } from './command.js';
-import { formatText, StoreError, type Diagnostic } from '../errors/index.js';
+import { formatText, StoreError, UsageError, type Diagnostic } from '../errors/index.js';
 import { resolveClientConfig, type ClientOptions } from '../install/config.js';
 import type { ClientContext } from '../install/installer.js';
 
@@ -46,6 +46,13 @@ const str = (args: CommandArgs, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
+/** `--percentile N`: a whole number from 0 to 99, as the state keeps it. */
+function percentileOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,2}$/.test(value.trim())) throw new UsageError(`--percentile must be a whole number from 0 to 99 (got "${value}").`);
+  return Number(value);
+}
+
 /** The client context of a command run: config from flags and environment, warnings to stderr. */
 export function clientContext(args: CommandArgs): ClientContext {
   const opts: ClientOptions = {
@@ -60,6 +67,7 @@ export function clientContext(args: CommandArgs): ClientContext {
   return {
     config: resolveClientConfig(opts, args.io.env),
     publicKey: str(args, 'public-key'),
+    percentile: percentileOf(str(args, 'percentile')),
     now: () => new Date(),
     warn: (d) => args.io.err(formatText(d) + '\n'),
   };

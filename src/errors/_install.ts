@@ -5,7 +5,8 @@ export const installErrors = {
   // --- configuration ---
   InstallNoStoreUrl: {
     code: 'E_INSTALL_NO_STORE_URL',
-    message: () => 'No store URL: neither --store-url nor APPSHELF_STORE_URL is set, and the installed apps do not all come from one store.',
+    message: (stores: readonly string[]) => 'No store URL: neither --store-url nor APPSHELF_STORE_URL is set, and '
+      + (stores.length ? `the installed apps come from ${stores.length} stores (${stores.join(', ')}), so none is the default.` : 'no app is installed yet whose store could be the default.'),
     hint: 'Pass the URL of the published store, e.g. `appshelf install APP --store-url https://apps.example.com/`.',
   },
   InstallStoreUrl: {
@@ -62,7 +63,9 @@ export const installErrors = {
   },
   InstallNoManifest: {
     code: 'E_INSTALL_NO_MANIFEST',
-    message: (app: string, channel: string, platform: string) => `The store has no update manifest for ${app} on channel ${channel} for ${platform}: the app is not published for this platform.`,
+    message: (app: string, channel: string, platform: string, offered?: string) =>
+      `The store has no update manifest for ${app} on channel ${channel} for ${platform}: the app is not published for this platform`
+      + (offered ? ` (its releases have files for ${offered}).` : '.'),
     hint: 'Pick another channel with --channel, or another platform with --os/--arch if this machine can run it.',
   },
   // --- manifest verification ---
