@@ -333,7 +333,7 @@ describe('store and network problems', async () => {
     expect(r.stderr).toContain('and no app is installed yet whose store could be the default.');
     const two = clientRoot(1);
     const st = state(two);
-    for (const [app, store] of [['a', 'https://one.example/'], ['b', 'https://two.example/']]) st.apps[app] = {
+    for (const [app, store] of [['a', 'https://one.example/'], ['b', 'https://two.example/']] as const) st.apps[app] = {
       uid: '00000000-0000-4000-8000-000000000000', version: '1.0.0', channel: 'stable', store, os: 'linux', arch: 'x86-64', format: 'gz',
       url: `${store}f.tar.gz`, sha256: '0'.repeat(64), size: 1, installedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
     };
