@@ -111,6 +111,7 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
       minisign: e.minisign === undefined ? undefined : normalizeBase64(e.minisign),
       index,
       at: here,
+      fieldAt: { size: at(rel.source, [...ptr, 'size']), sha256: at(rel.source, [...ptr, 'sha256']), signature: at(rel.source, [...ptr, 'signature']) },
     });
   });
   return entries;

@@ -36,7 +36,7 @@ function randomStore(seed: number): ResolvedStore {
     for (const [os, arch] of PLATFORMS) {
       if (rnd() < 0.3) continue;
       for (const format of ['zip', 'msi'].filter(() => rnd() < 0.7)) {
-        entries.push({ os, architectures: [arch], osversion: pick(RANGES), appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' } });
+        entries.push({ os, architectures: [arch], osversion: pick(RANGES), appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' }, fieldAt: { size: { file: 'x' }, sha256: { file: 'x' }, signature: { file: 'x' } } });
       }
     }
     return { app: 'demo', version, semver: semver.parse(version)!, channels, nightly, yanked: rnd() < 0.1, rollout, entries, rel: `apps/demo/releases/${version}.yaml`, at: { file: 'x' } };
