@@ -95,7 +95,8 @@ export const policyErrors = {
   AuthorChangelogSection: {
     code: 'E_AUTHOR_CHANGELOG_SECTION',
     message: (file: string, version: string) => `${file} has no section for version ${version}.`,
-    hint: 'Add a heading such as `## [1.6.0] - 2026-03-20` (Keep a Changelog) or `# [1.6.0](…) (2026-03-20)` (semantic-release), or pass --notes FILE.',
+    hint: (_file: string, version: string) =>
+      `Add a heading such as \`## [${version}] - YYYY-MM-DD\` (Keep a Changelog) or \`# [${version}](…) (YYYY-MM-DD)\` (semantic-release), or pass --notes FILE.`,
   },
   AuthorPinYanked: {
     code: 'E_AUTHOR_PIN_YANKED',

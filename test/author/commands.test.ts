@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCaCertificate, createCsr, generateRsaKey, issueCertificate, readCsr } from '../../src/verify/index.js';
@@ -88,6 +88,9 @@ entries:
     expect((await add('notes', '1.2.0', '--channel', 'stabel')).stderr).toContain('Channel "stabel" is not defined in store.yaml; did you mean "stable"? (defined: stable, beta).');
     expect((await add('legacy', '2.1.0', '--channel', 'stable')).stderr).toContain('store/apps/legacy/app.yaml:5:9: error E_POLICY_APP_LOCKED');
     expect((await add('notes', 'one', '--channel', 'stable')).stderr).toContain('error E_SEMVER: "one" is not a valid semantic version.');
+    writeFileSync(path.join(dir, 'CHANGELOG.md'), '# Changelog\n\n## [1.1.0] - 2026-01-01\n- older\n');
+    expect((await add('notes', '1.2.0', '--channel', 'stable', '--changelog-from', 'CHANGELOG.md')).stderr)
+      .toContain('hint: Add a heading such as `## [1.2.0] - YYYY-MM-DD` (Keep a Changelog) or `# [1.2.0](…) (YYYY-MM-DD)` (semantic-release)');
     expect((await add('notes', '1.2.0', '--channel', 'stable', '--file', 'missing.zip', '--os', 'linux', '--arch', 'x86-64')).stderr)
       .toContain('missing.zip: error E_READ_FAILED: Cannot read missing.zip: ENOENT.');
     expect((await add('notes', '1.2.0', '--channel', 'stable', '--file', 'a.txt')).code).toBe(2);
@@ -165,6 +168,9 @@ describe('app register', () => {
     const work = tmpDir();
     writeFileSync(path.join(work, 'hello.crt'), cert);
     writeFileSync(path.join(work, 'hello.key'), key.privateKey);
+    // An app.yaml begun by hand, not yet signed: registering it is still the first registration.
+    mkdirSync(path.join(dir, 'store/apps/hello'), { recursive: true });
+    writeFileSync(path.join(dir, 'store/apps/hello/app.yaml'), 'id: hello\n');
     const r = await runCli(['app', 'register', 'hello', '--cert', path.join(work, 'hello.crt'), '--key', path.join(work, 'hello.key'), '--name', 'Hello', '--owner', 'octocat'], dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('✓ registered hello: store/apps/hello/app.yaml, store/apps/hello/hello.crt\n');
@@ -176,7 +182,7 @@ describe('app register', () => {
 
     const sigFile = path.join(work, 'sig.b64');
     writeFileSync(sigFile, 'bmV3LXNp\nZ25hdHVyZQ==\n');
-    expect((await runCli(['app', 'register', 'hello', '--cert', path.join(work, 'hello.crt'), '--signature', sigFile], dir)).code).toBe(0);
+    expect((await runCli(['app', 'register', 'hello', '--cert', path.join(work, 'hello.crt'), '--signature', sigFile], dir)).stdout).toMatch(/^✓ re-registered hello/);
     expect(read(dir, 'store/apps/hello/app.yaml')).toBe('id: hello\nname: Hello\nowners: [octocat]\ncertificate: hello.crt\nsignature: bmV3LXNpZ25hdHVyZQ==\n');
   });
 

@@ -41,7 +41,7 @@ Example:
     if (release.nightly && !ctx.store.channels.find((c) => c.name === channel)?.nightly) {
       throw new StoreError(diag(Errors.NightlyOutsideChannel, [channel], { file: source.file, ...positionOf(source, ['nightly']) }));
     }
-    const text = promoteRelease(source, channel, percent);
+    const text = promoteRelease(source, channel, percent, [...ctx.store.channels].sort((a, b) => a.order - b.order).map((c) => c.name));
     if (text === source.text) {
       args.io.out(`${id} ${release.version} is already in ${channel}; nothing to do\n`);
       return 0;
