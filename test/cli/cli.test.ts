@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { progress } from '../../src/cli/progress.js';
 import { commands } from '../../src/cli/registry.js';
 import { allErrorSpecs } from '../../src/errors/index.js';
 import { exampleStore, repoRoot, runBin, runCli } from '../helpers.js';
@@ -85,5 +86,30 @@ describe('the flags', () => {
     const shared = [...takers].filter(([, n]) => n > 1).map(([name]) => name);
     expect(shared.filter((f) => !listed.has(f))).toEqual([]);
     expect([...listed].filter((f) => !takers.has(f))).toEqual([]);
+  });
+});
+
+describe('progress', () => {
+  const capture = () => {
+    const err: string[] = [];
+    return { io: { out: () => undefined, err: (t: string) => void err.push(t), env: {} }, err };
+  };
+
+  it('redraws one line on a terminal and clears it before the summary', () => {
+    const { io, err } = capture();
+    const p = progress(io, 'build', { tty: true });
+    p.stage('reading the store');
+    expect(p.done()).toMatch(/^ in \d+\.\d s$/);
+    expect(err).toEqual(['\r\x1b[2Kbuild: reading the store…', '\r\x1b[2K']);
+  });
+
+  it('draws nothing when not a terminal or with --quiet', () => {
+    for (const opts of [{ tty: false }, { tty: true, quiet: true }]) {
+      const { io, err } = capture();
+      const p = progress(io, 'check', opts);
+      p.stage('reading the store');
+      p.done();
+      expect(err).toEqual([]);
+    }
   });
 });
