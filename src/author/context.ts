@@ -4,6 +4,7 @@ import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import { positionOf, type LoadedStore, type SourceDoc } from '../load/index.js';
 import { resolveStore, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
 import { ARCH_NAMES, OS_NAMES, platformName } from '../schema/index.js';
+import { closest } from '../util/suggest.js';
 import { validateDocs } from '../validate/index.js';
 
 /** The store an authoring command edits: as read, as resolved, and what was wrong with it. */
@@ -51,8 +52,8 @@ export function requireApp(ctx: AuthorContext, id: string): AppTarget {
   const loaded = ctx.loaded.apps.find((a) => a.folder === id);
   const app = ctx.store.apps.find((a) => a.id === id);
   if (!loaded?.app) {
-    const known = ctx.store.apps.map((a) => a.id).join(', ') || 'none';
-    throw new StoreError(diag(Errors.AuthorAppUnknown, [id, known], { file: path.posix.join(ctx.display, 'apps', id, 'app.yaml') }));
+    const ids = ctx.store.apps.map((a) => a.id);
+    throw new StoreError(diag(Errors.AuthorAppUnknown, [id, ids.join(', ') || 'none', closest(id, ids)], { file: path.posix.join(ctx.display, 'apps', id, 'app.yaml') }));
   }
   if (!app) throw new StoreError(problemsOf(ctx, loaded.app.file));
   return { app, source: loaded.app };
@@ -77,7 +78,7 @@ export function requireRelease(ctx: AuthorContext, target: AppTarget, version: s
 /** Stops the command when the channel is not defined in store.yaml. */
 export function requireChannel(ctx: AuthorContext, channel: string): void {
   if (ctx.store.channels.some((c) => c.name === channel)) return;
-  const known = ctx.store.channels.map((c) => c.name).join(', ');
+  const names = ctx.store.channels.map((c) => c.name);
   const source = ctx.loaded.store!;
-  throw new StoreError(diag(Errors.UnknownChannel, [channel, known], { file: source.file, ...positionOf(source, ['channels']) }));
+  throw new StoreError(diag(Errors.UnknownChannel, [channel, names.join(', '), closest(channel, names)], { file: source.file, ...positionOf(source, ['channels']) }));
 }

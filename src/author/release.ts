@@ -117,10 +117,23 @@ export function setRollout(f: YamlFile, version: string, channel: string, percen
   return yamlText(doc);
 }
 
-/** Adds the release to a channel, optionally rolled out to a percentage there. */
-export function promoteRelease(f: YamlFile, channel: string, percent?: number): string {
+/**
+ * Adds the release to a channel, optionally rolled out to a percentage there. With `order` (the
+ * store's channels, most mature first), the new channel takes its place in that order, so
+ * `[beta]` promoted to stable reads `[stable, beta]` as store.yaml lists them.
+ */
+export function promoteRelease(f: YamlFile, channel: string, percent?: number, order?: readonly string[]): string {
   const { doc } = openYaml(f);
   addToSeq(doc, ['channels'], channel);
+  const seq = doc.getIn(['channels'], true);
+  if (order && isSeq(seq)) {
+    const rank = (item: unknown) => {
+      const i = order.indexOf(String((item as { value?: unknown }).value));
+      return i < 0 ? order.length : i;
+    };
+    // Array.prototype.sort is stable: channels unknown to the store keep their relative place at the end.
+    seq.items.sort((a, b) => rank(a) - rank(b));
+  }
   if (percent !== undefined && percent < 100) setRollIn(doc, channel, percent);
   else if (percent !== undefined && doc.hasIn(['rollout', channel])) deletePruning(doc, ['rollout', channel]);
   const text = yamlText(doc);

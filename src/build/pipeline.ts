@@ -35,6 +35,8 @@ export interface CheckOptions {
   apps?: ReadonlySet<string>;
   /** The origin the site is published at, instead of store.yaml's `baseUrl` (a preview on another host or port). */
   baseUrl?: string;
+  /** Told when a stage starts (`reading the store` …), for a progress display. */
+  onStage?: (stage: string) => void;
 }
 
 /** Everything a check found. */
@@ -109,6 +111,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   const cacheDir = opts.cacheDir ?? defaultCacheDir(storeDir);
   const lap = stopwatch();
   const timings: Record<string, number> = {};
+  opts.onStage?.('reading the store');
   const loaded = loadStore(storeDir, { cacheDir, apps: opts.apps });
   timings.load = lap();
   const validated = validateDocs(loaded);
@@ -117,6 +120,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   timings.resolve = lap();
   if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false, timings };
   diagnostics.push(...checkServing(store));
+  opts.onStage?.(`verifying the signatures and archives of ${store.apps.length} apps`);
   const fetched = await fetchRemoteArchives(store, { cacheDir, offline: !opts.fetch }); // without fetch: verified copies already in the cache only
   const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
@@ -158,6 +162,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const diagnostics = sortDiagnostics([...checked.diagnostics, ...fromRecords, ...signing.diagnostics]);
   if (hasErrors(signing.diagnostics)) return { ...checked, diagnostics, ok: false, files, reused };
   lap();
+  opts.onStage?.('writing the site');
   const timings = checked.timings;
   const history = await reading;
   timings.history = lap();

@@ -1,5 +1,5 @@
 import type { CommandArgs } from './command.js';
-import { formatText, StoreError, type Diagnostic } from '../errors/index.js';
+import { formatText, StoreError, UsageError, type Diagnostic } from '../errors/index.js';
 import { resolveClientConfig, type ClientOptions } from '../install/config.js';
 import type { ClientContext } from '../install/installer.js';
 
@@ -11,6 +11,7 @@ export const clientOptionSpecs = {
   os: { type: 'string' },
   arch: { type: 'string' },
   'os-version': { type: 'string' },
+  'archive-format': { type: 'string' },
   format: { type: 'string' },
   'public-key': { type: 'string' },
   json: { type: 'boolean' },
@@ -33,7 +34,8 @@ export const clientOptionsHelp = `  --store-url URL    the published store (defa
   --os OS            platform name in the store (default: this machine: osx, windows, linux)
   --arch ARCH        architecture (default: this machine: x86-64, arm64, x86)
   --os-version V     OS version for osversion ranges (default: from os.release())
-  --format F         archive format to take when a release offers several (zip, msi …)
+  --archive-format F archive format to take when a release offers several (zip, msi …);
+                     --format is its old spelling, accepted until the next release
   --public-key KEY   the store's Ed25519 manifest key: a .pem file, or PEM text given as
                      --public-key="$(cat key.pem)"; kept in the state, and from then on
                      every manifest of that store must be signed with it
@@ -44,6 +46,13 @@ const str = (args: CommandArgs, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
+/** `--percentile N`: a whole number from 0 to 99, as the state keeps it. */
+function percentileOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,2}$/.test(value.trim())) throw new UsageError(`--percentile must be a whole number from 0 to 99 (got "${value}").`);
+  return Number(value);
+}
+
 /** The client context of a command run: config from flags and environment, warnings to stderr. */
 export function clientContext(args: CommandArgs): ClientContext {
   const opts: ClientOptions = {
@@ -53,11 +62,12 @@ export function clientContext(args: CommandArgs): ClientContext {
     os: str(args, 'os'),
     arch: str(args, 'arch'),
     osVersion: str(args, 'os-version'),
-    format: str(args, 'format'),
+    format: str(args, 'archive-format'),
   };
   return {
     config: resolveClientConfig(opts, args.io.env),
     publicKey: str(args, 'public-key'),
+    percentile: percentileOf(str(args, 'percentile')),
     now: () => new Date(),
     warn: (d) => args.io.err(formatText(d) + '\n'),
   };

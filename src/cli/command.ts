@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors/index.js';
 
 /** Where a command writes; injectable so tests run the CLI in-process. */
 export interface Io {
@@ -29,6 +30,11 @@ export interface Command {
   /** Full help text shown by `--help`. */
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * Old option spellings kept for one release: old name → new name. The old name must also be in
+   * `options`; the CLI warns on stderr and hands the value to the command under the new name.
+   */
+  renamed?: Record<string, string>;
   /** How many positionals it takes, [min, max]. @default [0, 0] */
   positionals?: [number, number];
   run: (args: CommandArgs) => Promise<number>;
@@ -39,3 +45,22 @@ export const str = (args: CommandArgs, name: string, fallback?: string): string 
   const v = args.values[name];
   return typeof v === 'string' ? v : fallback;
 };
+
+/**
+ * The positionals of a command that once took CHANNEL as its second positional (`pin APP CHANNEL
+ * VERSION`) and now takes `--channel`: returns [APP, CHANNEL, ...rest], warning on the old form.
+ * The positional range of such a command admits one more than the new form.
+ */
+export function channelArgs(args: CommandArgs, form: string): string[] {
+  const [id, ...rest] = args.positionals as [string, ...string[]];
+  const flag = str(args, 'channel');
+  const wanted = form.split(' ').filter((w) => /^[A-Z]+$/.test(w)).length - 2;
+  if (rest.length > wanted) {
+    if (flag !== undefined) throw new UsageError(`Give the channel once: with --channel, it is \`appshelf ${form}\`.`);
+    args.io.err(`warning: the channel as a positional is deprecated and will be removed in the next release; use \`appshelf ${form}\`.\n`);
+    return [id, ...rest];
+  }
+  if (rest.length < wanted) throw new UsageError('Missing arguments.');
+  if (flag === undefined) throw new UsageError('--channel CHANNEL is required.');
+  return [id, flag, ...rest];
+}

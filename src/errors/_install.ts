@@ -5,7 +5,8 @@ export const installErrors = {
   // --- configuration ---
   InstallNoStoreUrl: {
     code: 'E_INSTALL_NO_STORE_URL',
-    message: () => 'No store URL: neither --store-url nor APPSHELF_STORE_URL is set, and the installed apps do not all come from one store.',
+    message: (stores: readonly string[]) => 'No store URL: neither --store-url nor APPSHELF_STORE_URL is set, and '
+      + (stores.length ? `the installed apps come from ${stores.length} stores (${stores.join(', ')}), so none is the default.` : 'no app is installed yet whose store could be the default.'),
     hint: 'Pass the URL of the published store, e.g. `appshelf install APP --store-url https://apps.example.com/`.',
   },
   InstallStoreUrl: {
@@ -56,12 +57,15 @@ export const installErrors = {
   },
   InstallUnknownChannel: {
     code: 'E_INSTALL_UNKNOWN_CHANNEL',
-    message: (channel: string, known: string) => `The store has no channel "${channel}" (it has ${known}).`,
+    message: (channel: string, known: string, suggestion?: string) =>
+      `The store has no channel "${channel}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (it has ${known}).`,
     hint: 'Pass one of the listed channels with --channel.',
   },
   InstallNoManifest: {
     code: 'E_INSTALL_NO_MANIFEST',
-    message: (app: string, channel: string, platform: string) => `The store has no update manifest for ${app} on channel ${channel} for ${platform}: the app is not published for this platform.`,
+    message: (app: string, channel: string, platform: string, offered?: string) =>
+      `The store has no update manifest for ${app} on channel ${channel} for ${platform}: the app is not published for this platform`
+      + (offered ? ` (its releases have files for ${offered}).` : '.'),
     hint: 'Pick another channel with --channel, or another platform with --os/--arch if this machine can run it.',
   },
   // --- manifest verification ---

@@ -63,7 +63,8 @@ export const policyErrors = {
   },
   AuthorAppUnknown: {
     code: 'E_AUTHOR_APP_UNKNOWN',
-    message: (app: string, known: string) => `App "${app}" does not exist in this store (apps: ${known}).`,
+    message: (app: string, known: string, suggestion?: string) =>
+      `App "${app}" does not exist in this store${suggestion ? `; did you mean "${suggestion}"?` : ''} (apps: ${known}).`,
     hint: 'Check the spelling, or register the app first with `appshelf app register APP --cert CERT --key KEY`.',
   },
   AuthorVersionUnknown: {
@@ -74,7 +75,7 @@ export const policyErrors = {
   AuthorChannelNotInRelease: {
     code: 'E_AUTHOR_CHANNEL_NOT_IN_RELEASE',
     message: (version: string, channel: string, channels: string) => `Release ${version} is not in channel "${channel}" (its channels: ${channels}).`,
-    hint: (version: string, channel: string) => `Promote it first: \`appshelf promote APP ${version} --to ${channel}\`.`,
+    hint: (version: string, channel: string) => `Promote it first: \`appshelf promote APP ${version} --channel ${channel}\`.`,
   },
   AuthorEntryExists: {
     code: 'E_AUTHOR_ENTRY_EXISTS',
@@ -94,7 +95,8 @@ export const policyErrors = {
   AuthorChangelogSection: {
     code: 'E_AUTHOR_CHANGELOG_SECTION',
     message: (file: string, version: string) => `${file} has no section for version ${version}.`,
-    hint: 'Add a heading such as `## [1.6.0] - 2026-03-20` (Keep a Changelog) or `# [1.6.0](…) (2026-03-20)` (semantic-release), or pass --notes FILE.',
+    hint: (_file: string, version: string) =>
+      `Add a heading such as \`## [${version}] - YYYY-MM-DD\` (Keep a Changelog) or \`# [${version}](…) (YYYY-MM-DD)\` (semantic-release), or pass --notes FILE.`,
   },
   AuthorPinYanked: {
     code: 'E_AUTHOR_PIN_YANKED',

@@ -81,7 +81,8 @@ export const storeErrors = {
   },
   UnknownChannel: {
     code: 'E_CHANNEL_UNKNOWN',
-    message: (channel: string, known: string) => `Channel "${channel}" is not defined in store.yaml (defined: ${known}).`,
+    message: (channel: string, known: string, suggestion?: string) =>
+      `Channel "${channel}" is not defined in store.yaml${suggestion ? `; did you mean "${suggestion}"?` : ''} (defined: ${known}).`,
     hint: 'Add the channel to store.yaml `channels`, or use one of the defined channels.',
   },
   DuplicateChannel: {

@@ -16,6 +16,11 @@ export interface ClientContext {
   config: ClientConfig;
   /** `--public-key` as given (PEM text or a file path); replaces the key kept for the store. */
   publicKey?: string;
+  /**
+   * `install --percentile N`: this root's rollout percentile from now on (kept in the state), so a
+   * tester can step into or out of a staged rollout. Unset keeps the one drawn at the first install.
+   */
+  percentile?: number;
   /** The time manifests' expiry is checked against. */
   now: () => Date;
   /** Warnings (an unverified manifest). */
@@ -54,9 +59,13 @@ export interface UpdateReport {
 export async function installApp(ctx: ClientContext, app: string, opts: { version?: string } = {}): Promise<InstallOutcome> {
   const { root } = ctx.config;
   return withLock(root, async () => {
-    const state = (await readState(root)) ?? newState();
+    const state = (await readState(root)) ?? newState(ctx.percentile);
+    if (ctx.percentile !== undefined && state.percentile !== ctx.percentile) {
+      state.percentile = ctx.percentile;
+      await writeState(root, state);
+    }
     const installed = state.apps[app];
-    const storeUrl = ctx.config.storeUrl ?? installed?.store ?? onlyStore(state) ?? fail(diag(Errors.InstallNoStoreUrl, []));
+    const storeUrl = ctx.config.storeUrl ?? installed?.store ?? onlyStore(state) ?? fail(noStoreUrl(state));
     const catalog = await fetchCatalog(storeUrl);
     const known = catalog.apps.map((a) => a.id);
     if (!known.includes(app)) throw new StoreError(diag(Errors.InstallUnknownApp, [app, storeUrl, closest(app, known)]));
@@ -129,6 +138,11 @@ export async function uninstallApp(ctx: Pick<ClientContext, 'config'>, app: stri
 /** One installed app as `appshelf list` shows it. */
 export type ListedApp = Readonly<{ app: string; path: string } & InstalledApp>;
 
+/** This root's rollout percentile, or undefined before the first install drew one. */
+export async function clientPercentile(root: string): Promise<number | undefined> {
+  return (await readState(root))?.percentile;
+}
+
 /** `appshelf list`: the installed apps by id, from the state (no lock, no network). */
 export async function listInstalled(root: string): Promise<ListedApp[]> {
   const state = await readState(root);
@@ -140,7 +154,7 @@ export async function listInstalled(root: string): Promise<ListedApp[]> {
 /** `appshelf list --available`: the store's catalog, from the given store URL or the one apps were installed from. */
 export async function listAvailable(ctx: Pick<ClientContext, 'config'>): Promise<{ storeUrl: string; catalog: StoreCatalog }> {
   const state = await readState(ctx.config.root);
-  const storeUrl = ctx.config.storeUrl ?? (state && onlyStore(state)) ?? fail(diag(Errors.InstallNoStoreUrl, []));
+  const storeUrl = ctx.config.storeUrl ?? (state && onlyStore(state)) ?? fail(noStoreUrl(state));
   return { storeUrl, catalog: await fetchCatalog(storeUrl) };
 }
 
@@ -150,6 +164,12 @@ const fail = (d: Diagnostic): never => {
   throw new StoreError(d);
 };
 
+/** Why no store URL could be taken from the state: nothing installed yet, or apps from several stores. */
+function noStoreUrl(state: ClientState | undefined): Diagnostic {
+  const stores = [...new Set(Object.values(state?.apps ?? {}).map((a) => a.store))].sort();
+  return diag(Errors.InstallNoStoreUrl, [stores]);
+}
+
 /** The one store every installed app came from, as the default for commands without a URL. */
 function onlyStore(state: ClientState): string | undefined {
   const stores = new Set(Object.values(state.apps).map((a) => a.store));
@@ -158,7 +178,7 @@ function onlyStore(state: ClientState): string | undefined {
 
 function checkChannel(catalog: StoreCatalog, channel: string): void {
   const names = catalog.channels.map((c) => c.name);
-  if (!names.includes(channel)) throw new StoreError(diag(Errors.InstallUnknownChannel, [channel, names.join(', ')]));
+  if (!names.includes(channel)) throw new StoreError(diag(Errors.InstallUnknownChannel, [channel, names.join(', '), closest(channel, names)]));
 }
 
 const notInstalled = (app: string, state: ClientState) => diag(Errors.InstallNotInstalled, [app, Object.keys(state.apps).sort().join(', ')]);
@@ -172,9 +192,22 @@ function trustKey(ctx: ClientContext, state: ClientState, storeUrl: string): { k
 
 type Target = Parameters<typeof fetchManifest>[0];
 
-function readManifest(ctx: ClientContext, state: ClientState, key: { key: KeyObject } | undefined, target: Target): Promise<FetchedManifest> {
+async function readManifest(ctx: ClientContext, state: ClientState, key: { key: KeyObject } | undefined, target: Target): Promise<FetchedManifest> {
   const lastSerial = state.stores[target.storeUrl]?.serials[manifestPath(target)];
-  return fetchManifest(target, { publicKey: key?.key, lastSerial, now: ctx.now() }, ctx.warn);
+  try {
+    return await fetchManifest(target, { publicKey: key?.key, lastSerial, now: ctx.now() }, ctx.warn);
+  } catch (e) {
+    if (!(e instanceof StoreError) || e.diagnostics[0]?.code !== Errors.InstallNoManifest.code) throw e;
+    const offered = await platformsOf(target.storeUrl, target.app);
+    throw new StoreError(diag(Errors.InstallNoManifest, [target.app, target.channel, `${target.os}/${target.arch}`, offered]));
+  }
+}
+
+/** The platforms the app's releases have files for (`linux/x86-64, windows/x86`), or undefined when the API does not say. */
+async function platformsOf(storeUrl: string, app: string): Promise<string | undefined> {
+  const details = await fetchAppDetails(storeUrl, app).catch(() => undefined);
+  const platforms = new Set(details?.releases.filter((r) => !r.yanked).flatMap((r) => r.files.flatMap((f) => f.architectures.map((a) => `${f.os}/${a}`))));
+  return platforms.size ? [...platforms].sort().join(', ') : undefined;
 }
 
 /** Remembers what a verified manifest taught: the key (first use) and the highest serial. */

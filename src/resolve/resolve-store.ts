@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { storeRelative } from '../util/store-files.js';
+import { closest } from '../util/suggest.js';
 import semver from 'semver';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
 import { lazyPosition, type SourceDoc } from '../load/index.js';
@@ -117,6 +118,7 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
       minisign: e.minisign === undefined ? undefined : normalizeBase64(e.minisign),
       index,
       at: here,
+      fieldAt: { size: at(rel.source, [...ptr, 'size']), sha256: at(rel.source, [...ptr, 'sha256']), signature: at(rel.source, [...ptr, 'signature']) },
     });
   });
   return entries;
@@ -148,7 +150,7 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
   const nightly = data.nightly ?? false;
   data.channels.forEach((c, i) => {
     const ch = channels.get(c);
-    if (!ch) report(diag(Errors.UnknownChannel, [c, known], at(source, ['channels', i])));
+    if (!ch) report(diag(Errors.UnknownChannel, [c, known, closest(c, [...channels.keys()])], at(source, ['channels', i])));
     else if (nightly && !ch.nightly) report(diag(Errors.NightlyOutsideChannel, [c], at(source, ['channels', i])));
   });
   const rollout: Record<string, number> = {};
@@ -245,7 +247,7 @@ function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, voc
   for (const [channel, version] of Object.entries(data.pins ?? {})) {
     const pos = at(source, ['pins', channel]);
     const target = releases.find((r) => r.version === version || semver.eq(r.semver, semver.parse(version) ?? '0.0.0-invalid'));
-    if (!channels.has(channel)) report(diag(Errors.UnknownChannel, [channel, known], at(source, ['pins', channel], true)));
+    if (!channels.has(channel)) report(diag(Errors.UnknownChannel, [channel, known, closest(channel, [...channels.keys()])], at(source, ['pins', channel], true)));
     else if (!target) report(diag(Errors.PinUnknownVersion, [channel, version], pos));
     else if (!target.channels.includes(channel)) report(diag(Errors.PinNotInChannel, [channel, version], pos));
     else pins[channel] = target.version;

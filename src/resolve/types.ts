@@ -39,6 +39,8 @@ export type ResolvedEntry = Readonly<{
   /** Index of the entry in the release file. */
   index: number;
   at: Position;
+  /** Where the checked fields are, so a wrong size, hash or signature points at its own line. */
+  fieldAt: Readonly<Record<'size' | 'sha256' | 'signature', Position>>;
 }>;
 
 /** A rollout percentage for one channel on one os, or os + architecture, optionally one format. */

@@ -389,9 +389,9 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
   } else if (trust.key) {
     const decoded = decodeBase64(entry.signature);
     const expected = Math.ceil((trust.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-    if ('reason' in decoded) out.push(forRelease(release, diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.at)));
+    if ('reason' in decoded) out.push(forRelease(release, diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.fieldAt.signature)));
     else if (decoded.bytes.length !== expected) {
-      out.push(forRelease(release, diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.at)));
+      out.push(forRelease(release, diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.fieldAt.signature)));
       // A whole signature of another key size (2048/3072/4096 bits) means another key made it.
       job.otherKey = !release.yanked && decoded.bytes.length % 128 === 0;
     }
@@ -437,11 +437,11 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
   }
   cache.rememberFile(trust.app.id, job.abs, result.sha256!, result.sha512!);
   if (result.size !== entry.size) {
-    out.push(diag(Errors.ArchiveSize, [shown, result.size!, entry.size], entry.at));
+    out.push(diag(Errors.ArchiveSize, [shown, result.size!, entry.size], entry.fieldAt.size));
     return false;
   }
   if (result.sha256 !== entry.sha256) {
-    out.push(diag(Errors.ArchiveSha256, [shown, result.sha256!, entry.sha256], entry.at));
+    out.push(diag(Errors.ArchiveSha256, [shown, result.sha256!, entry.sha256], entry.fieldAt.sha256));
     return false;
   }
   if (!job.signature || job.unsigned) return false;
@@ -454,7 +454,7 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
   const check = checkSignature(bytes.bytes, job.signature, trust.key!);
   if (check.ok) return true;
   const what = `${shown} (${trust.app.id} ${job.release.version})`;
-  const problem = signatureProblem(check, what, trust, entry.at, (sha512) => {
+  const problem = signatureProblem(check, what, trust, entry.fieldAt.signature, (sha512) => {
     if (sha512 === sha512Hex(trust.app.id)) return 'it is the registration signature (over the app id), not a signature of the archive';
     const other = archiveDigests(trust).get(sha512);
     // A signature of this very archive cannot fail, so a match is always another file.

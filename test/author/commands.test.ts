@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCaCertificate, createCsr, generateRsaKey, issueCertificate, readCsr } from '../../src/verify/index.js';
@@ -21,7 +21,7 @@ describe('release add', () => {
     writeFileSync(path.join(dir, 'app.key'), key.privateKey);
     writeFileSync(path.join(dir, 'CHANGELOG.md'), '# Changelog\n\n## [1.2.0] - 2026-03-20\n### Added\n- Tags\n\n## [1.1.0] - 2026-01-10\n- Older\n');
     const r = await runCli(['release', 'add', 'notes', '1.2.0', '--file', 'notes-1.2.0-linux.tar.gz', '--os', 'linux', '--arch', 'x86-64,arm64',
-      '--osversion', '>=5.4', '--channel', 'beta', '--key', 'app.key', '--changelog-from', 'CHANGELOG.md'], dir);
+      '--os-version', '>=5.4', '--channel', 'beta', '--key', 'app.key', '--changelog-from', 'CHANGELOG.md'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✓ added notes 1.2.0 (linux x86-64+arm64): store/apps/notes/releases/1.2.0.yaml, store/apps/notes/files/notes-1.2.0-linux.tar.gz\n');
@@ -79,13 +79,18 @@ entries:
     const dir = store();
     writeFileSync(path.join(dir, 'a.txt'), 'x\n');
     const add = (...a: string[]) => runCli(['release', 'add', ...a], dir);
-    const unknownApp = await add('nope', '1.0.0', '--channel', 'stable');
+    const unknownApp = await add('ghost', '1.0.0', '--channel', 'stable');
     expect(unknownApp.code).toBe(1);
-    expect(unknownApp.stderr).toBe('store/apps/nope/app.yaml: error E_AUTHOR_APP_UNKNOWN: App "nope" does not exist in this store (apps: dash, legacy, notes).\n'
+    expect(unknownApp.stderr).toBe('store/apps/ghost/app.yaml: error E_AUTHOR_APP_UNKNOWN: App "ghost" does not exist in this store (apps: dash, legacy, notes).\n'
       + '  hint: Check the spelling, or register the app first with `appshelf app register APP --cert CERT --key KEY`.\n');
     expect((await add('notes', '1.2.0', '--channel', 'edge')).stderr).toContain('store/store.yaml:6:3: error E_CHANNEL_UNKNOWN: Channel "edge" is not defined in store.yaml (defined: stable, beta).');
+    expect((await add('note', '1.2.0', '--channel', 'stable')).stderr).toContain('App "note" does not exist in this store; did you mean "notes"? (apps: dash, legacy, notes).');
+    expect((await add('notes', '1.2.0', '--channel', 'stabel')).stderr).toContain('Channel "stabel" is not defined in store.yaml; did you mean "stable"? (defined: stable, beta).');
     expect((await add('legacy', '2.1.0', '--channel', 'stable')).stderr).toContain('store/apps/legacy/app.yaml:5:9: error E_POLICY_APP_LOCKED');
     expect((await add('notes', 'one', '--channel', 'stable')).stderr).toContain('error E_SEMVER: "one" is not a valid semantic version.');
+    writeFileSync(path.join(dir, 'CHANGELOG.md'), '# Changelog\n\n## [1.1.0] - 2026-01-01\n- older\n');
+    expect((await add('notes', '1.2.0', '--channel', 'stable', '--changelog-from', 'CHANGELOG.md')).stderr)
+      .toContain('hint: Add a heading such as `## [1.2.0] - YYYY-MM-DD` (Keep a Changelog) or `# [1.2.0](…) (YYYY-MM-DD)` (semantic-release)');
     expect((await add('notes', '1.2.0', '--channel', 'stable', '--file', 'missing.zip', '--os', 'linux', '--arch', 'x86-64')).stderr)
       .toContain('missing.zip: error E_READ_FAILED: Cannot read missing.zip: ENOENT.');
     expect((await add('notes', '1.2.0', '--channel', 'stable', '--file', 'a.txt')).code).toBe(2);
@@ -129,15 +134,15 @@ describe('rollout, promote, pin, unpin, lock, unlock', () => {
     expect(read(dir, relFile)).toBe(release);
     expect((await runCli(['rollout', 'notes', '1.1.0', '--channel', 'stable', '--percent', '101'], dir)).code).toBe(2);
 
-    expect((await runCli(['promote', 'legacy', '2.0.0', '--to', 'beta', '--percent', '50'], dir)).stdout).toContain('✓ legacy 2.0.0 is now in beta for 50% of clients');
+    expect((await runCli(['promote', 'legacy', '2.0.0', '--channel', 'beta', '--percent', '50'], dir)).stdout).toContain('✓ legacy 2.0.0 is now in beta for 50% of clients');
     expect(read(dir, 'store/apps/legacy/releases/2.0.0.yaml')).toContain('channels: [stable, beta]\n');
     expect(read(dir, 'store/apps/legacy/releases/2.0.0.yaml')).toContain('rollout:\n  beta: 50\n');
 
-    expect((await runCli(['pin', 'notes', 'stable', '1.0.0'], dir)).stdout).toBe('✓ notes: stable is pinned to 1.0.0 in store/apps/notes/app.yaml\n');
+    expect((await runCli(['pin', 'notes', '1.0.0', '--channel', 'stable'], dir)).stdout).toBe('✓ notes: stable is pinned to 1.0.0 in store/apps/notes/app.yaml\n');
     expect(read(dir, 'store/apps/notes/app.yaml')).toBe(`${app}pins:\n  stable: 1.0.0\n`);
-    expect((await runCli(['unpin', 'notes', 'stable'], dir)).stdout).toBe('✓ notes: stable is no longer pinned (was 1.0.0) in store/apps/notes/app.yaml\n');
+    expect((await runCli(['unpin', 'notes', '--channel', 'stable'], dir)).stdout).toBe('✓ notes: stable is no longer pinned (was 1.0.0) in store/apps/notes/app.yaml\n');
     expect(read(dir, 'store/apps/notes/app.yaml')).toBe(app);
-    expect((await runCli(['unpin', 'notes', 'stable'], dir)).stdout).toBe('notes: stable is not pinned; nothing to do\n');
+    expect((await runCli(['unpin', 'notes', '--channel', 'stable'], dir)).stdout).toBe('notes: stable is not pinned; nothing to do\n');
 
     expect((await runCli(['lock', 'notes'], dir)).code).toBe(0);
     expect(read(dir, 'store/apps/notes/app.yaml')).toBe(`${app}locked: true\n`);
@@ -146,14 +151,29 @@ describe('rollout, promote, pin, unpin, lock, unlock', () => {
     expect((await runCli(['check'], dir)).code).toBe(0);
   });
 
+  it('keep the old spellings for one release, with a warning on stderr', async () => {
+    const dir = store();
+    const promoted = await runCli(['promote', 'legacy', '2.0.0', '--to', 'beta'], dir);
+    expect(promoted.stdout).toContain('✓ legacy 2.0.0 is now in beta');
+    expect(promoted.stderr).toBe('warning: --to is deprecated and will be removed in the next release; use --channel.\n');
+    const pinned = await runCli(['pin', 'notes', 'stable', '1.0.0'], dir);
+    expect(pinned.stdout).toContain('✓ notes: stable is pinned to 1.0.0');
+    expect(pinned.stderr).toContain('warning: the channel as a positional is deprecated and will be removed in the next release; use `appshelf pin APP VERSION --channel CHANNEL`.');
+    expect((await runCli(['unpin', 'notes', 'stable'], dir)).stdout).toContain('no longer pinned');
+    const both = await runCli(['promote', 'legacy', '2.0.0', '--to', 'beta', '--channel', 'beta'], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('Give --channel only: --to is its old spelling. See `appshelf promote --help`.\n');
+    expect((await runCli(['pin', 'notes', '1.0.0'], dir)).stderr).toBe('--channel CHANNEL is required. See `appshelf pin --help`.\n');
+  });
+
   it('refuse a pin that the channel would not serve', async () => {
     const dir = store();
-    const r = await runCli(['pin', 'dash', 'beta', '3.0.0'], dir);
+    const r = await runCli(['pin', 'dash', '3.0.0', '--channel', 'beta'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('store/apps/dash/releases/3.0.0.yaml:2:11: error E_PIN_CHANNEL: Channel "beta" is pinned to 3.0.0, but that release is not in channel "beta".');
     const file = path.join(dir, 'store/apps/notes/releases/1.0.0.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('entries:', 'yanked: true\nyankReason: broken\nentries:'));
-    expect((await runCli(['pin', 'notes', 'stable', '1.0.0'], dir)).stderr).toContain('store/apps/notes/releases/1.0.0.yaml:6:9: error E_AUTHOR_PIN_YANKED: Release 1.0.0 is yanked and cannot be pinned.');
+    expect((await runCli(['pin', 'notes', '1.0.0', '--channel', 'stable'], dir)).stderr).toContain('store/apps/notes/releases/1.0.0.yaml:6:9: error E_AUTHOR_PIN_YANKED: Release 1.0.0 is yanked and cannot be pinned.');
   });
 });
 
@@ -166,6 +186,9 @@ describe('app register', () => {
     const work = tmpDir();
     writeFileSync(path.join(work, 'hello.crt'), cert);
     writeFileSync(path.join(work, 'hello.key'), key.privateKey);
+    // An app.yaml begun by hand, not yet signed: registering it is still the first registration.
+    mkdirSync(path.join(dir, 'store/apps/hello'), { recursive: true });
+    writeFileSync(path.join(dir, 'store/apps/hello/app.yaml'), 'id: hello\n');
     const r = await runCli(['app', 'register', 'hello', '--cert', path.join(work, 'hello.crt'), '--key', path.join(work, 'hello.key'), '--name', 'Hello', '--owner', 'octocat'], dir);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('✓ registered hello: store/apps/hello/app.yaml, store/apps/hello/hello.crt\n');
@@ -177,7 +200,7 @@ describe('app register', () => {
 
     const sigFile = path.join(work, 'sig.b64');
     writeFileSync(sigFile, 'bmV3LXNp\nZ25hdHVyZQ==\n');
-    expect((await runCli(['app', 'register', 'hello', '--cert', path.join(work, 'hello.crt'), '--signature', sigFile], dir)).code).toBe(0);
+    expect((await runCli(['app', 'register', 'hello', '--cert', path.join(work, 'hello.crt'), '--signature', sigFile], dir)).stdout).toMatch(/^✓ re-registered hello/);
     expect(read(dir, 'store/apps/hello/app.yaml')).toBe('id: hello\nname: Hello\nowners: [octocat]\ncertificate: hello.crt\nsignature: bmV3LXNpZ25hdHVyZQ==\n');
   });
 

@@ -91,6 +91,8 @@ describe('release file edits', () => {
     expect(promoteRelease(rel, 'nightly')).toBe(releaseYaml.replace('[stable, beta]', '[stable, beta, nightly]'));
     expect(promoteRelease(rel, 'nightly', 5)).toBe(releaseYaml.replace('[stable, beta]', '[stable, beta, nightly]').replace('  stable: 25\n', '  stable: 25\n  nightly: 5\n'));
     expect(promoteRelease(rel, 'beta')).toBe(releaseYaml);
+    const betaOnly = { file: 'r.yaml', text: releaseYaml.replace('[stable, beta]', '[beta]') };
+    expect(promoteRelease(betaOnly, 'stable', undefined, ['stable', 'beta', 'nightly'])).toBe(releaseYaml);
   });
 
   const entry = { os: 'linux', architectures: ['x86-64'], file: 'files/x-1.6.0.tar.gz', size: 10, sha256: 'ab'.repeat(32) };

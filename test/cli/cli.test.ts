@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { progress } from '../../src/cli/progress.js';
 import { commands } from '../../src/cli/registry.js';
 import { allErrorSpecs } from '../../src/errors/index.js';
 import { exampleStore, repoRoot, runBin, runCli } from '../helpers.js';
@@ -16,10 +19,13 @@ describe('the appshelf CLI', () => {
     expect(r.stdout).toContain('Usage: appshelf <command>');
   });
 
-  it('exits 2 on an unknown command', async () => {
+  it('exits 2 on an unknown command, with the nearest one in one line', async () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Unknown command "frobnicate"');
+    expect(r.stderr).toBe('Unknown command "frobnicate". Run `appshelf --help` for the commands.\n');
+    expect((await runCli(['chek'])).stderr).toBe('Unknown command "chek". Did you mean `appshelf check`?\n');
+    expect((await runCli(['ca', 'sing'])).stderr).toContain('Did you mean `appshelf ca sign`?');
+    expect((await runCli(['ca'])).stderr).toContain('It takes one of: ca init, ca sign, ca revoke.');
   });
 
   for (const name of Object.keys(commands)) {
@@ -30,11 +36,13 @@ describe('the appshelf CLI', () => {
     });
   }
 
-  it('exits 2 with the usage on an unknown option', async () => {
-    const r = await runCli(['check', '--frobnicate']);
+  it('exits 2 on an unknown option with one line in its own words', async () => {
+    const r = await runCli(['check', '--formt', 'json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Unknown option '--frobnicate'");
-    expect(r.stderr).toContain('Usage: appshelf check');
+    expect(r.stderr).toBe('Unknown option --formt for `appshelf check`. Did you mean --format? See `appshelf check --help`.\n');
+    const missing = await runCli(['check', '--store']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('Option --store needs a value. See `appshelf check --help`.\n');
   });
 
   it('exits 2 on a bad --format', async () => {
@@ -62,5 +70,46 @@ describe('the error catalog', () => {
     const codes = allErrorSpecs.map((s) => s.code);
     expect(new Set(codes).size).toBe(codes.length);
     for (const s of allErrorSpecs) expect(s.code).toMatch(s.severity === 'warning' ? /^[WE]_[A-Z0-9_]+$/ : /^E_[A-Z0-9_]+$/);
+  });
+});
+
+describe('the flags', () => {
+  it('the README table lists every flag more than one command takes, and only real flags', async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Flags'), readme.indexOf('## Documentation'));
+    const listed = new Set([...section.matchAll(/^\| (.+?) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`--([a-z-]+)/g)].map((f) => f[1]!)));
+    const takers = new Map<string, number>();
+    for (const load of Object.values(commands)) {
+      const { command } = await load();
+      for (const name of Object.keys(command.options)) if (!command.renamed?.[name]) takers.set(name, (takers.get(name) ?? 0) + 1);
+    }
+    const shared = [...takers].filter(([, n]) => n > 1).map(([name]) => name);
+    expect(shared.filter((f) => !listed.has(f))).toEqual([]);
+    expect([...listed].filter((f) => !takers.has(f))).toEqual([]);
+  });
+});
+
+describe('progress', () => {
+  const capture = () => {
+    const err: string[] = [];
+    return { io: { out: () => undefined, err: (t: string) => void err.push(t), env: {} }, err };
+  };
+
+  it('redraws one line on a terminal and clears it before the summary', () => {
+    const { io, err } = capture();
+    const p = progress(io, 'build', { tty: true });
+    p.stage('reading the store');
+    expect(p.done()).toMatch(/^ in \d+\.\d s$/);
+    expect(err).toEqual(['\r\x1b[2Kbuild: reading the store…', '\r\x1b[2K']);
+  });
+
+  it('draws nothing when not a terminal or with --quiet', () => {
+    for (const opts of [{ tty: false }, { tty: true, quiet: true }]) {
+      const { io, err } = capture();
+      const p = progress(io, 'check', opts);
+      p.stage('reading the store');
+      p.done();
+      expect(err).toEqual([]);
+    }
   });
 });

@@ -92,7 +92,7 @@ describe('the GitOps flow in a real git repository', () => {
     await pullRequest(dir, 'dev/rollout', 'main', ['rollout', 'notes', '1.2.0', '--channel', 'stable', '--percent', '100']);
     expect((await runCli(['check', '--base', 'main', '--actor', 'notes-dev'], dir)).code).toBe(0);
     const rolloutMerge = mergePullRequest(dir, 'dev/rollout', 13);
-    await pullRequest(dir, 'dev/restore', 'main', ['pin', 'notes', 'stable', '1.1.0']);
+    await pullRequest(dir, 'dev/restore', 'main', ['pin', 'notes', '1.1.0', '--channel', 'stable']);
     const pinMerge = mergePullRequest(dir, 'dev/restore', 14);
     await pullRequest(dir, 'dev/lock', 'main', ['lock', 'notes']);
     expect((await runCli(['check', '--base', 'main', '--actor', 'notes-dev'], dir)).code).toBe(0);

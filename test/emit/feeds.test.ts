@@ -28,7 +28,7 @@ async function storeWithSignedRelease(): Promise<string> {
   for (const [os, arch, name] of [['osx', 'x86-64,arm64', 'shelfnotes-1.6.0-osx.tar.gz'], ['linux', 'x86-64', 'shelfnotes-1.6.0-linux.tar.gz']] as const) {
     writeFileSync(path.join(dir, name), `shelfnotes 1.6.0 for ${os}\n`);
     const r = await runCli(['release', 'add', 'shelfnotes', '1.6.0', '--channel', 'stable', '--file', path.join(dir, name), '--os', os, '--arch', arch,
-      '--osversion', '>=11', '--key', path.join(repoRoot, 'demo-keys/shelfnotes.key'), '--sparkle-key', path.join(dir, 'sparkle.key'), '--minisign', path.join(dir, 'app.tar.gz.sig'),
+      '--os-version', '>=11', '--key', path.join(repoRoot, 'demo-keys/shelfnotes.key'), '--sparkle-key', path.join(dir, 'sparkle.key'), '--minisign', path.join(dir, 'app.tar.gz.sig'),
       '--date', '2026-04-01T10:00:00Z'], cwd);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -48,9 +48,11 @@ describe('install → list → update → uninstall against a signed store', asy
 
   it('lists it, as text and as JSON', async () => {
     const uid = state(root).apps.hello.uid;
-    expect((await client(root, ['list'])).stdout).toBe(`APP    VERSION  CHANNEL  UID\nhello  1.0.0    stable   ${uid}\n`);
+    const listed = await client(root, ['list']);
+    expect(listed.stdout).toBe(`APP    VERSION  CHANNEL  UID\nhello  1.0.0    stable   ${uid}\n`);
+    expect(listed.stderr).toBe('rollout percentile 42: a release rolled out to P% reaches this root when 42 < P\n');
     const json = JSON.parse((await client(root, ['list', '--json'])).stdout);
-    expect(json).toMatchObject({ code: 0, data: { apps: [{ app: 'hello', version: '1.0.0', channel: 'stable', uid, store: s.url }] } });
+    expect(json).toMatchObject({ code: 0, data: { apps: [{ app: 'hello', version: '1.0.0', channel: 'stable', uid, store: s.url }], percentile: 42 } });
   });
 
   it('lists the store\'s apps with --available (store URL taken from the installed apps)', async () => {
@@ -211,6 +213,13 @@ describe('staged rollout: the stored percentile decides', async () => {
     expect(codes(r.stderr)).toEqual(['W_INSTALL_UNVERIFIED']);
   });
 
+  it('install --percentile N sets the root\'s percentile, kept for updates', async () => {
+    const root = clientRoot(75);
+    expect((await install(s, root, 'hello', '--percentile', '5')).stderr).toContain('installed hello 1.1.0');
+    expect(state(root).percentile).toBe(5);
+    expect((await install(s, tmpDir('appshelf-root-'), 'hello', '--percentile', '100')).stderr).toBe('--percentile must be a whole number from 0 to 99 (got "100"). See `appshelf install --help`.\n');
+  });
+
   it('a new client draws its percentile once and keeps it', async () => {
     const root = tmpDir('appshelf-root-');
     expect((await install(s, root, 'hello')).code).toBe(0);
@@ -299,11 +308,13 @@ describe('store and network problems', async () => {
 
   it('no manifest for this platform (404): E_INSTALL_NO_MANIFEST', async () => {
     const r = await client(root, ['install', 'hello', '--store-url', s.url, '--os', 'linux', '--arch', 'arm64']);
-    expect(r.stderr).toContain('error E_INSTALL_NO_MANIFEST: The store has no update manifest for hello on channel stable for linux/arm64');
+    expect(r.stderr).toContain('error E_INSTALL_NO_MANIFEST: The store has no update manifest for hello on channel stable for linux/arm64: '
+      + 'the app is not published for this platform (its releases have files for linux/x86-64).');
   });
 
   it('unknown channel: E_INSTALL_UNKNOWN_CHANNEL', async () => {
     expect((await install(s, root, 'hello', '--channel', 'edge')).stderr).toContain('error E_INSTALL_UNKNOWN_CHANNEL: The store has no channel "edge" (it has stable, beta).');
+    expect((await install(s, root, 'hello', '--channel', 'betta')).stderr).toContain('The store has no channel "betta"; did you mean "beta"? (it has stable, beta).');
   });
 
   it('the network fails: E_INSTALL_NETWORK, exit 1, no stack', async () => {
@@ -319,6 +330,16 @@ describe('store and network problems', async () => {
   it('no store URL at all: E_INSTALL_NO_STORE_URL', async () => {
     const r = await runCli(['install', 'hello', '--dir', tmpDir()], undefined, { APPSHELF_STORE_URL: '' });
     expect(codes(r.stderr)).toEqual(['E_INSTALL_NO_STORE_URL']);
+    expect(r.stderr).toContain('and no app is installed yet whose store could be the default.');
+    const two = clientRoot(1);
+    const st = state(two);
+    for (const [app, store] of [['a', 'https://one.example/'], ['b', 'https://two.example/']] as const) st.apps[app] = {
+      uid: '00000000-0000-4000-8000-000000000000', version: '1.0.0', channel: 'stable', store, os: 'linux', arch: 'x86-64', format: 'gz',
+      url: `${store}f.tar.gz`, sha256: '0'.repeat(64), size: 1, installedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+    };
+    writeFileSync(path.join(two, 'state.json'), JSON.stringify(st));
+    const many = await runCli(['install', 'hello', '--dir', two], undefined, { APPSHELF_STORE_URL: '' });
+    expect(many.stderr).toContain('the installed apps come from 2 stores (https://one.example/, https://two.example/), so none is the default.');
   });
 
   it('a URL that is not a store: E_INSTALL_BAD_RESPONSE', async () => {

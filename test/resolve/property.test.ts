@@ -39,7 +39,7 @@ function randomStore(seed: number): ResolvedStore {
         // Sometimes several files of one format, told apart by osversion ranges that do not overlap.
         const split = rnd() < 0.2 ? ['<10.0', '>=10.0'] : [pick(RANGES)];
         for (const osversion of split) {
-          entries.push({ os, architectures: [arch], osversion, appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}-${entries.length}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' } });
+          entries.push({ os, architectures: [arch], osversion, appversion: pick(RANGES), format, fileName: `${version}-${os}-${arch}-${entries.length}.${format}`, size: 1, sha256: '0'.repeat(64), index: entries.length, at: { file: 'x' }, fieldAt: { size: { file: 'x' }, sha256: { file: 'x' }, signature: { file: 'x' } } });
         }
       }
     }

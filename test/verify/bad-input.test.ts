@@ -125,9 +125,11 @@ describe('bad input is refused with its own code, naming the file', () => {
     setSignature(dir, NEWS_110, getSignature(dir, NEWS_100));
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
+    // Each archive error points at its own field, not at the start of the entry.
     expect(only(diagnostics, 'E_SIGNATURE_OTHER_DATA')).toMatchObject({
       file: NEWS_110,
-      line: 7,
+      line: 14,
+      column: 16,
       message: `The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) is by the right key but over other bytes: it is the signature of ${ARCHIVE_100}.`,
     });
   });
@@ -152,7 +154,7 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'E_SIGNATURE_WRONG_KEY')).toMatchObject({
       file: NEWS_110,
-      line: 7,
+      line: 14,
       message: 'The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) was made by a different key than the one of store/apps/news/news.crt.',
     });
     expect(diagnostics.filter((d) => d.code === 'E_CERT_CHANGED')).toEqual([]);
@@ -195,8 +197,8 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'E_ARCHIVE_SIZE')).toMatchObject({
       file: NEWS_100,
-      line: 7,
-      column: 5,
+      line: 12,
+      column: 11,
       message: `The archive ${ARCHIVE_100} is 120 bytes, the release says 902.`,
     });
   });
@@ -210,7 +212,7 @@ describe('bad input is refused with its own code, naming the file', () => {
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
     const d = only(diagnostics, 'E_ARCHIVE_SHA256');
-    expect(d).toMatchObject({ file: NEWS_100, line: 7 });
+    expect(d).toMatchObject({ file: NEWS_100, line: 13, column: 13 });
     expect(d.message).toMatch(/^The archive store\/apps\/news\/files\/news-1\.0\.0\.tar\.gz has sha256 [0-9a-f]{64}, the release says 336323bbca304078a88b3252d6404576f33df95f9b725278abfbafbf6985d629\.$/);
   });
 
@@ -292,7 +294,7 @@ describe('bad input is refused with its own code, naming the file', () => {
     edit(dir, 'store/store.yaml', (t) => t.replace('  ca: trust/ca.crt\n', ''));
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
-    expect(only(diagnostics, 'E_CA_NOT_CONFIGURED')).toMatchObject({ file: 'store/store.yaml', line: 22 });
+    expect(only(diagnostics, 'E_CA_NOT_CONFIGURED')).toMatchObject({ file: 'store/store.yaml', line: 30 });
   });
 });
 

@@ -91,7 +91,9 @@ Example:
     if (path.resolve(certFile) !== certDest) copyFileSync(certFile, certDest);
     const appFile = existing?.abs ?? path.join(appDir, 'app.yaml');
     writeFileSync(appFile, text);
-    args.io.out(`✓ ${existing ? 're-registered' : 'registered'} ${id}: ${displayPath(appFile)}, ${displayPath(certDest)}\n`);
+    // An app.yaml written by hand before its first registration has no signature yet: that is still the first.
+    const before = (existing?.data as { signature?: unknown } | undefined)?.signature;
+    args.io.out(`✓ ${before ? 're-registered' : 'registered'} ${id}: ${displayPath(appFile)}, ${displayPath(certDest)}\n`);
     if (!existing && !(args.values.owner as string[] | undefined)?.length) {
       args.io.out('  note: no --owner given: only store admins may change this app until owners are listed in app.yaml.\n');
     }

@@ -1,6 +1,7 @@
 import { buildStore } from '../../build/index.js';
 import { parseBaseUrl } from '../base-url.js';
 import type { Command } from '../command.js';
+import { progress } from '../progress.js';
 import { str } from '../command.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
@@ -24,6 +25,7 @@ Options:
                    lower than the published ones, warn when the published feed nears expiry
   --format FMT     how to print problems: text (default), json, github
   --fetch          accepted for symmetry with \`check --fetch\` (a build always fetches)
+  --quiet          no progress line on a terminal (none is drawn in CI or a pipe anyway)
   -h, --help       show this help
 
 Environment:
@@ -37,6 +39,7 @@ Environment:
     out: { type: 'string' },
     format: { type: 'string' },
     fetch: { type: 'boolean' },
+    quiet: { type: 'boolean' },
     'base-url': { type: 'string' },
     unsigned: { type: 'boolean' },
     published: { type: 'string' },
@@ -45,19 +48,21 @@ Environment:
     const format = parseFormat(str(args, 'format'));
     const outDir = str(args, 'out', 'dist')!;
     const baseUrl = parseBaseUrl(str(args, 'base-url'));
+    const shown = progress(args.io, 'build', { quiet: args.values.quiet === true || format !== 'text' });
     const result = await buildStore({
       storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true, env: args.io.env,
-      baseUrl, unsigned: args.values.unsigned === true, published: str(args, 'published') || undefined,
+      baseUrl, unsigned: args.values.unsigned === true, published: str(args, 'published') || undefined, onStage: shown.stage,
     });
+    const took = shown.done();
     printDiagnostics(result.diagnostics, format, args.io);
     if (!result.ok) {
-      args.io.err(`✗ build failed: ${summaryLine(result.diagnostics)}; ${outDir}/ was not changed\n`);
+      args.io.err(`✗ build failed: ${summaryLine(result.diagnostics)}; ${outDir}/ was not changed${took}\n`);
       return 1;
     }
     const w = result.written;
     const checked = result.store?.apps.length ?? 0;
     const apps = result.reused.length ? `; ${checked} app${checked === 1 ? '' : 's'} checked, ${result.reused.length} unchanged since the last build` : '';
-    args.io.err(`✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}${apps}\n`);
+    args.io.err(`✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}${apps}${took}\n`);
     return 0;
   },
 };

@@ -18,11 +18,13 @@ export const command: Command = {
 For the store admin. Checks the request (self-signature, RSA key, CN is a valid app id),
 issues the app certificate with the store CA (random serial) and writes it to
   store/apps/<CN>/<CN>.crt
-Commit it; the developer then sets \`certificate: <CN>.crt\` and the registration
-\`signature:\` in app.yaml (\`appshelf sign --text <CN> --key <CN>.key\`).
+Commit it; the developer then registers the app, which writes \`certificate: <CN>.crt\`
+and the signature over the app id into app.yaml:
+  appshelf app register <CN> --cert store/apps/<CN>/<CN>.crt --key <CN>.key
 
 Replacing an existing certificate (a new key) needs --force: every release of the app
-must then be re-signed with the new key, or removed, in the same change.
+must then be re-signed with the new key (\`appshelf sign\`), or yanked
+(\`appshelf yank APP VERSION --reason …\`; released versions are never deleted), in the same change.
 
 Options:
   --key CA_KEY   the store CA private key (from \`appshelf ca init\`)
@@ -59,8 +61,8 @@ The openssl way:
     args.io.out(
       `certificate: ${displayPath(out)}\n` +
         `  CN=${csr.cn}, serial ${normalizeSerial(cert.serialNumber)}, valid until ${new Date(cert.validTo).toISOString().slice(0, 10)}\n` +
-        `Next, in apps/${csr.cn}/app.yaml: certificate: ${csr.cn}.crt\n` +
-        `  and signature: <output of \`appshelf sign --text ${csr.cn} --key ${csr.cn}.key\`>\n`,
+        `Next, the developer registers the app (certificate and signature in app.yaml):\n` +
+        `  appshelf app register ${csr.cn} --cert ${displayPath(out)} --key ${csr.cn}.key\n`,
     );
     return 0;
   },

@@ -4,6 +4,7 @@ import { sortDiagnostics, StoreError, UsageError, hasErrors, type Diagnostic } f
 import { renderSummary, runPolicy, type PolicyResult } from '../../policy/index.js';
 import { resolveBands } from '../../resolve/index.js';
 import type { Command } from '../command.js';
+import { progress } from '../progress.js';
 import { str } from '../command.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
@@ -29,6 +30,7 @@ Options:
   --store DIR      the store folder (default: store)
   --format FMT     text (default), json, or github (workflow annotations)
   --fetch          also download and verify remote (https) archives
+  --quiet          no progress line on a terminal (none is drawn in CI or a pipe anyway)
   --base REF       git ref to compare with, e.g. origin/main
   --actor NAME     user name of the pull-request author (checks owners and admins)
   --repo           with --base: the repository holds only the store, so every file changed
@@ -46,6 +48,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
     store: { type: 'string' },
     format: { type: 'string' },
     fetch: { type: 'boolean' },
+    quiet: { type: 'boolean' },
     base: { type: 'string' },
     actor: { type: 'string' },
     repo: { type: 'boolean' },
@@ -58,7 +61,8 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
     const actor = str(args, 'actor');
     if (actor !== undefined && base === undefined) throw new UsageError('--actor needs --base: ownership is checked against the base.');
     if (base !== undefined && !base.trim()) throw new UsageError('--base needs a git ref, e.g. origin/main.');
-    const result = await checkStore({ storeDir, fetch: args.values.fetch === true });
+    const shown = progress(args.io, 'check', { quiet: args.values.quiet === true || format !== 'text' });
+    const result = await checkStore({ storeDir, fetch: args.values.fetch === true, onStage: shown.stage });
     let policy: PolicyResult | undefined;
     let policyDiagnostics: Diagnostic[] = [];
     if (base !== undefined && result.store) {
@@ -70,6 +74,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
         policyDiagnostics = [...e.diagnostics];
       }
     }
+    const took = shown.done();
     const all = sortDiagnostics([...result.diagnostics, ...policyDiagnostics]);
     printDiagnostics(all, format, args.io);
     const summaryFile = str(args, 'summary');
@@ -91,7 +96,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
       const apps = result.store?.apps.length ?? 0;
       const releases = result.store?.apps.reduce((n, a) => n + a.releases.length, 0) ?? 0;
       const what = policy ? `store is valid and the change against ${base} follows the policy` : 'store is valid';
-      args.io.err(ok ? `✓ ${what}: ${apps} apps, ${releases} releases (${summaryLine(all)})\n` : `✗ ${summaryLine(all)}\n`);
+      args.io.err(ok ? `✓ ${what}: ${apps} apps, ${releases} releases (${summaryLine(all)})${took}\n` : `✗ ${summaryLine(all)}${took}\n`);
     }
     return ok ? 0 : 1;
   },

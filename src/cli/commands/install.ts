@@ -22,12 +22,15 @@ public key only.
 
 Options:
   --version V        install exactly this version
+  --percentile N     set this install root's rollout percentile (0–99) from now on, e.g. to
+                     test a staged rollout; kept in the state for every app and update
 ${clientOptionsHelp}
   -h, --help         show this help
 
 Exit codes: 0 installed (or already installed), 1 nothing was changed because of an
 error (network, 404, bad signature, expired manifest, rollback, checksum, disk).`,
-  options: { version: { type: 'string' }, ...clientOptionSpecs },
+  options: { version: { type: 'string' }, percentile: { type: 'string' }, ...clientOptionSpecs },
+  renamed: { format: 'archive-format' },
   positionals: [1, 1],
   run: (args) =>
     runClient(args, async () => {

@@ -5,11 +5,11 @@ import { diag, Errors, StoreError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { channelArgs, str } from '../command.js';
 
 export const command: Command = {
   name: 'pin',
-  usage: `Usage: appshelf pin APP CHANNEL VERSION [--store DIR]
+  usage: `Usage: appshelf pin APP VERSION --channel CHANNEL [--store DIR]
 
 Pins CHANNEL of APP to VERSION in apps/APP/app.yaml (\`pins: {CHANNEL: VERSION}\`):
 every client on that channel gets VERSION, even when newer releases exist. This is
@@ -17,15 +17,18 @@ how a live version is restored (a rollback) without deleting or yanking anything
 The release must be in CHANNEL and must not be yanked. Undo with \`appshelf unpin\`.
 
 Options:
-  --store DIR   the store folder (default: store)
-  -h, --help    show this help
+  --channel CHANNEL  the channel to pin
+  --store DIR        the store folder (default: store)
+  -h, --help         show this help
+
+The old form \`pin APP CHANNEL VERSION\` is accepted until the next release, with a warning.
 
 Example:
-  appshelf pin cockpit stable 2.0.1`,
-  options: { store: { type: 'string' } },
-  positionals: [3, 3],
+  appshelf pin cockpit 2.0.1 --channel stable`,
+  options: { channel: { type: 'string' }, store: { type: 'string' } },
+  positionals: [2, 3],
   async run(args) {
-    const [id, channel, version] = args.positionals as [string, string, string];
+    const [id, channel, version] = channelArgs(args, 'pin APP VERSION --channel CHANNEL') as [string, string, string];
     const storeDir = str(args, 'store', 'store')!;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const app = requireApp(ctx, id);

@@ -10,26 +10,28 @@ import { parsePercent } from './rollout.js';
 
 export const command: Command = {
   name: 'promote',
-  usage: `Usage: appshelf promote APP VERSION --to CHANNEL [--percent N] [--store DIR]
+  usage: `Usage: appshelf promote APP VERSION --channel CHANNEL [--percent N] [--store DIR]
 
 Adds CHANNEL to the channels of VERSION in its release file. With --percent, the
 release starts as a staged rollout on that channel (see \`appshelf rollout\`).
 Nightly releases can only go to channels marked \`nightly: true\`.
 
 Options:
-  --to CHANNEL   the channel to add
-  --percent N    roll out to N% of that channel's clients (0–100; default 100)
-  --store DIR    the store folder (default: store)
-  -h, --help     show this help
+  --channel CHANNEL  the channel to add (old spelling: --to, accepted until the next
+                     release with a warning)
+  --percent N        roll out to N% of that channel's clients (0–100; default 100)
+  --store DIR        the store folder (default: store)
+  -h, --help         show this help
 
 Example:
-  appshelf promote shelfnotes 1.6.0 --to stable --percent 10`,
-  options: { to: { type: 'string' }, percent: { type: 'string' }, store: { type: 'string' } },
+  appshelf promote shelfnotes 1.6.0 --channel stable --percent 10`,
+  options: { channel: { type: 'string' }, to: { type: 'string' }, percent: { type: 'string' }, store: { type: 'string' } },
+  renamed: { to: 'channel' },
   positionals: [2, 2],
   async run(args) {
     const [id, version] = args.positionals as [string, string];
-    const channel = str(args, 'to');
-    if (!channel) throw new UsageError('--to CHANNEL is required.');
+    const channel = str(args, 'channel');
+    if (!channel) throw new UsageError('--channel CHANNEL is required.');
     const percent = str(args, 'percent') === undefined ? undefined : parsePercent(str(args, 'percent'));
     const storeDir = str(args, 'store', 'store')!;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
@@ -39,7 +41,7 @@ Example:
     if (release.nightly && !ctx.store.channels.find((c) => c.name === channel)?.nightly) {
       throw new StoreError(diag(Errors.NightlyOutsideChannel, [channel], { file: source.file, ...positionOf(source, ['nightly']) }));
     }
-    const text = promoteRelease(source, channel, percent);
+    const text = promoteRelease(source, channel, percent, [...ctx.store.channels].sort((a, b) => a.order - b.order).map((c) => c.name));
     if (text === source.text) {
       args.io.out(`${id} ${release.version} is already in ${channel}; nothing to do\n`);
       return 0;

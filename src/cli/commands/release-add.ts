@@ -19,7 +19,7 @@ const list = (v: unknown): string[] => ((v as string[] | undefined) ?? []).flatM
 export const command: Command = {
   name: 'release add',
   usage: `Usage: appshelf release add APP VERSION --channel C... [--file F --os OS --arch ARCH...]
-                           [--format FMT] [--osversion RANGE] [--appversion RANGE]
+                           [--archive-format FMT] [--os-version RANGE] [--app-version RANGE]
                            [--notes FILE | --changelog-from CHANGELOG.md] [--key KEY]
                            [--sparkle-key KEY] [--minisign FILE.sig]
                            [--docker-tag TAG [--docker-image IMAGE]] [--date ISO] [--store DIR]
@@ -39,9 +39,9 @@ Options:
   --file F             the archive to publish
   --os OS              operating system of the file: linux, osx, windows … (repeatable)
   --arch ARCH          architectures: x86, x86-64, arm64 … (repeatable or comma list)
-  --format FMT         zip, gz, msi, dmg … (default: the file extension)
-  --osversion RANGE    OS versions the file runs on, e.g. ">=10.13" (default: any)
-  --appversion RANGE   installed versions that may update to it, e.g. ">=1.2.0" (default: any)
+  --archive-format FMT zip, gz, msi, dmg … (default: the file extension)
+  --os-version RANGE   OS versions the file runs on, e.g. ">=10.13" (default: any)
+  --app-version RANGE  installed versions that may update to it, e.g. ">=1.2.0" (default: any)
   --notes FILE         markdown release notes
   --changelog-from MD  take the notes from VERSION's section of this CHANGELOG.md
   --key KEY            sign the archive with the app's private key (PEM; keep it out of git)
@@ -54,6 +54,9 @@ Options:
   --store DIR          the store folder (default: store)
   -h, --help           show this help
 
+Old spellings, accepted until the next release with a warning: --format (now
+--archive-format), --osversion (--os-version), --appversion (--app-version).
+
 Examples:
   appshelf release add shelfnotes 1.6.0 --channel beta --file dist/shelfnotes.zip \\
       --os windows --arch x86,x86-64 --key shelfnotes.key --changelog-from CHANGELOG.md
@@ -63,6 +66,9 @@ Examples:
     file: { type: 'string' },
     os: { type: 'string', multiple: true },
     arch: { type: 'string', multiple: true },
+    'archive-format': { type: 'string' },
+    'os-version': { type: 'string' },
+    'app-version': { type: 'string' },
     format: { type: 'string' },
     osversion: { type: 'string' },
     appversion: { type: 'string' },
@@ -76,6 +82,7 @@ Examples:
     date: { type: 'string' },
     store: { type: 'string' },
   },
+  renamed: { format: 'archive-format', osversion: 'os-version', appversion: 'app-version' },
   positionals: [2, 2],
   async run(args) {
     const [id, version] = args.positionals as [string, string];
@@ -92,8 +99,8 @@ Examples:
     if (semver.valid(version) !== version) throw new StoreError(diag(Errors.InvalidSemver, [version, semver.valid(version) ?? undefined]));
     const date = str(args, 'date');
     if (date !== undefined && (!DATE.test(date) || Number.isNaN(Date.parse(date)))) throw new StoreError(diag(Errors.InvalidDate, [date]));
-    for (const field of ['osversion', 'appversion'] as const) {
-      const r = str(args, field);
+    for (const [field, flag] of [['osversion', 'os-version'], ['appversion', 'app-version']] as const) {
+      const r = str(args, flag);
       if (r !== undefined && semver.validRange(r) === null) throw new StoreError(diag(Errors.InvalidRange, [field, r]));
     }
 
@@ -147,9 +154,9 @@ Examples:
         entries.push({
           os,
           architectures: archs,
-          osversion: str(args, 'osversion'),
-          appversion: str(args, 'appversion'),
-          format: str(args, 'format'),
+          osversion: str(args, 'os-version'),
+          appversion: str(args, 'app-version'),
+          format: str(args, 'archive-format'),
           file: `files/${path.basename(file)}`,
           size: bytes.length,
           sha256: sha256Hex(bytes),

@@ -16,14 +16,14 @@ export function parsePercent(value: string | undefined): number {
 
 export const command: Command = {
   name: 'rollout',
-  usage: `Usage: appshelf rollout APP VERSION --channel CHANNEL --percent N [--os OS [--arch ARCH] [--format F]] [--store DIR]
+  usage: `Usage: appshelf rollout APP VERSION --channel CHANNEL --percent N [--os OS [--arch ARCH] [--archive-format F]] [--store DIR]
 
 Sets how many clients of CHANNEL get VERSION, in its release file (\`rollout:\`).
 A client at percentile p (0–99) gets the release iff p < N; the others keep the
 newest fully rolled-out release. 0 halts the rollout at once; 100 (the default)
 removes the entry, so everybody gets the release.
 
-With --os (and --arch, --format) it sets the rollout on that platform only
+With --os (and --arch, --archive-format) it sets the rollout on that platform only
 (\`platformRollout:\`), e.g. halts Windows while macOS continues. The most
 specific override wins (os+arch+format, os+arch, os+format, os, then the
 channel's rollout); setting the value that would apply without the override
@@ -34,7 +34,7 @@ Options:
   --percent N         0–100
   --os OS             only clients on this os (the release needs a file for it)
   --arch ARCH         only this architecture of --os
-  --format F          only files of this format (zip, msi, dmg …) on --os
+  --archive-format F  only files of this format (zip, msi, dmg …) on --os
   --store DIR         the store folder (default: store)
   -h, --help          show this help
 
@@ -43,7 +43,7 @@ Examples:
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 0     # halt
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 100   # everyone
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 0 --os windows   # halt Windows only`,
-  options: { channel: { type: 'string' }, percent: { type: 'string' }, os: { type: 'string' }, arch: { type: 'string' }, format: { type: 'string' }, store: { type: 'string' } },
+  options: { channel: { type: 'string' }, percent: { type: 'string' }, os: { type: 'string' }, arch: { type: 'string' }, 'archive-format': { type: 'string' }, store: { type: 'string' } },
   positionals: [2, 2],
   async run(args) {
     const [id, version] = args.positionals as [string, string];
@@ -57,8 +57,8 @@ Examples:
     const { release, source } = requireRelease(ctx, app, version);
     const os = str(args, 'os');
     const arch = str(args, 'arch');
-    const format = str(args, 'format');
-    if ((arch !== undefined || format !== undefined) && os === undefined) throw new UsageError('--arch and --format need --os.');
+    const format = str(args, 'archive-format');
+    if ((arch !== undefined || format !== undefined) && os === undefined) throw new UsageError('--arch and --archive-format need --os.');
     if (os !== undefined) {
       const platform = { os, arch, format };
       const text = setPlatformRollout(source, release.version, channel, percent, platform);

@@ -4,25 +4,28 @@ import { authorContext, requireApp, requireChannel, unpinChannel } from '../../a
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { channelArgs, str } from '../command.js';
 
 export const command: Command = {
   name: 'unpin',
-  usage: `Usage: appshelf unpin APP CHANNEL [--store DIR]
+  usage: `Usage: appshelf unpin APP --channel CHANNEL [--store DIR]
 
 Removes the pin of CHANNEL from apps/APP/app.yaml, so the channel serves its newest
 release (within the rollouts) again. Nothing changes when the channel is not pinned.
 
 Options:
-  --store DIR   the store folder (default: store)
-  -h, --help    show this help
+  --channel CHANNEL  the channel to unpin
+  --store DIR        the store folder (default: store)
+  -h, --help         show this help
+
+The old form \`unpin APP CHANNEL\` is accepted until the next release, with a warning.
 
 Example:
-  appshelf unpin cockpit stable`,
-  options: { store: { type: 'string' } },
-  positionals: [2, 2],
+  appshelf unpin cockpit --channel stable`,
+  options: { channel: { type: 'string' }, store: { type: 'string' } },
+  positionals: [1, 2],
   async run(args) {
-    const [id, channel] = args.positionals as [string, string];
+    const [id, channel] = channelArgs(args, 'unpin APP --channel CHANNEL') as [string, string];
     const storeDir = str(args, 'store', 'store')!;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const app = requireApp(ctx, id);
