@@ -4,6 +4,7 @@
 // Each validator is found by a hash of its schema (src/schema/ajv.ts): a schema changed after
 // this ran simply has no precompiled validator and is compiled as before.
 // Run by `npm run build:lib` (and `prepare`) after tsc; needs lib/.
+import { srcHash, stampFile } from './_src-hash.mjs';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -27,3 +28,5 @@ Object.values(publishedSchemas).forEach((schema, i) => {
 });
 const code = `${standaloneCode(ajv, exportsById)}\nexports.hashes = ${JSON.stringify(hashes)};\n`;
 writeFileSync(new URL('_validators.cjs', lib), code);
+// lib/ now matches the sources: the test setup need not compile them again.
+writeFileSync(stampFile, `${srcHash()}\n`);
