@@ -140,7 +140,7 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     git(shop, 'checkout', '-q', '-b', 'dev/hello');
     for (const argv of [
       ['cert', 'request', 'hello', '--out', dev, '--bits', '2048'],
-      ['ca', 'sign', path.join(dev, 'hello.csr'), '--key', path.join(home, '.appshelf/shop/ca.key')],
+      ['ca', 'sign', path.join(dev, 'hello.csr'), '--key', path.join(home, '.appshelf/keys/shop/ca.key')],
       ['app', 'register', 'hello', '--cert', 'store/apps/hello/hello.crt', '--key', path.join(dev, 'hello.key'), '--owner', 'dev'],
       ['release', 'add', 'hello', '1.0.0', '--file', path.join(dev, 'hello-1.0.0.txt'), '--os', 'linux', '--arch', 'x86-64', '--channel', 'stable', '--key', path.join(dev, 'hello.key')],
     ]) {

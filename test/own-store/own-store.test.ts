@@ -130,7 +130,7 @@ describe('keygen, yank, unyank, init', () => {
     expect(inside.stderr).toContain('E_KEYGEN_KEY_INSIDE');
     const r = await runCli(['keygen'], cwd, { HOME: home });
     expect(r.code).toBe(0);
-    const key = path.join(home, '.appshelf/manifest-signing.key');
+    const key = path.join(home, '.appshelf/keys/manifest-signing.key');
     expect(statSync(key).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8')).toMatch(/signing:\n {2}publicKey: \|\n {4}-----BEGIN PUBLIC KEY-----\n/);
     expect((await runCli(['build', '--out', 'dist'], cwd, {})).stderr).toContain('E_SIGNING_KEY_REQUIRED');
@@ -155,7 +155,9 @@ describe('keygen, yank, unyank, init', () => {
     for (const f of ['store/store.yaml', 'store/trust/ca.crt', 'store/trust/revoked.yaml', 'package.json', '.gitignore', '.github/workflows/check.yml', '.github/workflows/publish.yml', '.github/CODEOWNERS', 'README.md']) {
       expect(existsSync(path.join(target, f)), f).toBe(true);
     }
-    expect(statSync(path.join(home, '.appshelf/shop/ca.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(home, '.appshelf/keys/shop/ca.key')).mode & 0o777).toBe(0o600);
+    // Keys live apart from the client's install state, in a private folder.
+    expect(statSync(path.join(home, '.appshelf/keys/shop')).mode & 0o777).toBe(0o700);
     expect(JSON.parse(readFileSync(path.join(target, 'package.json'), 'utf8'))).toEqual({
       devDependencies: { appshelf: 'file:../appshelf-0.1.0.tgz' },
       scripts: { check: 'appshelf check', build: 'appshelf build', start: 'mine' },

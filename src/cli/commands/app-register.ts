@@ -48,7 +48,7 @@ Options:
   -h, --help         show this help
 
 Example:
-  appshelf app register shelfnotes --cert shelfnotes.crt --key ~/.appshelf/shelfnotes.key --owner octocat`,
+  appshelf app register shelfnotes --cert shelfnotes.crt --key ~/.appshelf/keys/shelfnotes.key --owner octocat`,
   options: {
     cert: { type: 'string' },
     signature: { type: 'string' },

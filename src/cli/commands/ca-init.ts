@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { keysDir, writePrivateKey } from '../../util/keys-dir.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
 import { createCaCertificate, generateRsaKey } from '../../verify/ca.js';
@@ -14,7 +14,7 @@ export const command: Command = {
   usage: `Usage: appshelf ca init [--store DIR] [--key-out PATH] [--days N] [--cn NAME] [--bits N] [--force]
 
 For the store admin, once per store. Creates:
-  - the CA private key (RSA), written OUTSIDE the repository (default ~/.appshelf/ca.key,
+  - the CA private key (RSA), written OUTSIDE the repository (default ~/.appshelf/keys/ca.key,
     mode 0600). Keep it secret and backed up: it issues every app certificate.
   - the self-signed root certificate, at trust.ca of store.yaml (default store/trust/ca.crt).
     Commit it: \`appshelf check\` verifies every app certificate against it.
@@ -23,7 +23,7 @@ For the store admin, once per store. Creates:
 
 Options:
   --store DIR      the store folder (default: store)
-  --key-out PATH   where to write the CA key (default: ~/.appshelf/ca.key); must be outside the store
+  --key-out PATH   where to write the CA key (default: ~/.appshelf/keys/ca.key); must be outside the store
   --days N         validity of the root certificate in days (default: 7300, 20 years)
   --cn NAME        subject CN of the root (default: "<store name> CA")
   --bits N         RSA key size (default: 4096)
@@ -32,7 +32,7 @@ Options:
 
 The openssl way (same result):
   openssl req -x509 -nodes -newkey rsa:4096 -sha512 -days 7300 -subj "/CN=My Store CA" \\
-    -keyout ~/.appshelf/ca.key -out store/trust/ca.crt`,
+    -keyout ~/.appshelf/keys/ca.key -out store/trust/ca.crt`,
   options: {
     store: { type: 'string' },
     'key-out': { type: 'string' },
@@ -44,8 +44,7 @@ The openssl way (same result):
   async run(args) {
     const storeDir = str(args, 'store', 'store')!;
     const paths = trustPaths(storeDir);
-    const home = args.io.env.HOME || os.homedir();
-    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(home, '.appshelf', 'ca.key'));
+    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(keysDir(args.io.env), 'ca.key'));
     if (isInside(path.resolve(storeDir), keyOut)) {
       throw new UsageError(`--key-out ${displayPath(keyOut)} is inside the store folder, which is published; keep the CA key outside the repository.`);
     }
@@ -57,9 +56,7 @@ The openssl way (same result):
     }
     const cn = str(args, 'cn') ?? `${storeName(paths.storeYaml)} CA`;
     const key = generateRsaKey(bits);
-    mkdirSync(path.dirname(keyOut), { recursive: true, mode: 0o700 });
-    writeFileSync(keyOut, key.privateKey, { mode: 0o600 });
-    chmodSync(keyOut, 0o600);
+    writePrivateKey(keyOut, key.privateKey);
     mkdirSync(path.dirname(paths.ca), { recursive: true });
     writeFileSync(paths.ca, createCaCertificate(key.privateKey, { cn, days }));
     const listed = ensureRevocationList(paths);

@@ -34,7 +34,7 @@ Options:
   -h, --help     show this help
 
 The openssl way:
-  openssl x509 -req -in APP.csr -CA store/trust/ca.crt -CAkey ~/.appshelf/ca.key \\
+  openssl x509 -req -in APP.csr -CA store/trust/ca.crt -CAkey ~/.appshelf/keys/ca.key \\
     -set_serial 0x$(openssl rand -hex 16) -days 3650 -sha512 -out store/apps/APP/APP.crt`,
   options: { key: { type: 'string' }, store: { type: 'string' }, days: { type: 'string' }, force: { type: 'boolean' } },
   positionals: [1, 1],

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { keysDir, writePrivateKey } from '../../util/keys-dir.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
 import { createCsr, generateRsaKey } from '../../verify/ca.js';
@@ -20,7 +20,7 @@ subject is CN=APP (the app id):
   DIR/APP.csr   the request: send it to the store admin, who runs \`appshelf ca sign APP.csr\`
 
 Options:
-  --out DIR      where to write the files (default: ~/.appshelf/certificates)
+  --out DIR      where to write the files (default: ~/.appshelf/keys)
   --bits N       RSA key size (default: 4096)
   --force        overwrite existing APP.key / APP.csr
   -h, --help     show this help
@@ -34,15 +34,14 @@ The openssl way (as Nextcloud documents it; appshelf accepts both):
     if (!APP_ID.test(app)) throw new UsageError(`"${app}" is not a valid app id: use lower-case letters, digits and _, starting with a letter.`);
     const bits = positiveInt(args, 'bits', 4096);
     if (bits < 2048) throw new UsageError(`--bits ${bits} is too small: use at least 2048 (4096 recommended).`);
-    const out = path.resolve(str(args, 'out') ?? path.join(args.io.env.HOME || os.homedir(), '.appshelf', 'certificates'));
+    const out = path.resolve(str(args, 'out') ?? keysDir(args.io.env));
     const keyFile = path.join(out, `${app}.key`);
     const csrFile = path.join(out, `${app}.csr`);
     for (const file of [keyFile, csrFile]) {
       if (existsSync(file) && args.values.force !== true) throw new StoreError(diag(Errors.TrustFileExists, [displayPath(file)]));
     }
     const key = generateRsaKey(bits);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(keyFile, key.privateKey, { mode: 0o600 });
+    writePrivateKey(keyFile, key.privateKey);
     writeFileSync(csrFile, createCsr(app, key.privateKey));
     args.io.out(
       `private key: ${displayPath(keyFile)}  (${bits}-bit RSA; secret, never commit it)\n` +

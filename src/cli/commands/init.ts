@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { keysDir } from '../../util/keys-dir.js';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { appshelfSpecOf, initFiles } from '../../author/index.js';
@@ -35,7 +35,7 @@ Options:
   --admin USER        a store admin's git host user name (repeatable)
   --appshelf SPEC     how package.json names appshelf: a tarball URL or path, a git URL, a
                       version in your registry (default: what package.json already has)
-  --ca-key-out PATH   where the CA key goes (default: ~/.appshelf/<folder>/ca.key)
+  --ca-key-out PATH   where the CA key goes (default: ~/.appshelf/keys/<folder>/ca.key)
   --ca-bits N         RSA size of the CA key (default: 4096)
   -h, --help          show this help
 
@@ -79,8 +79,7 @@ Example:
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       writeFileSync(path.join(dir, rel), text, { flag: rel === 'package.json' ? 'w' : 'wx' });
     }
-    const home = args.io.env.HOME || os.homedir();
-    const caKey = path.resolve(str(args, 'ca-key-out') ?? path.join(home, '.appshelf', packageName, 'ca.key'));
+    const caKey = path.resolve(str(args, 'ca-key-out') ?? path.join(keysDir(args.io.env), packageName, 'ca.key'));
     if (isInside(dir, caKey)) throw new StoreError(diag(Errors.KeygenInsideStore, [displayPath(caKey)]));
     // The CA is made by `ca init` itself: one place decides how a store CA looks.
     const { command: caInit } = await import('./ca-init.js');

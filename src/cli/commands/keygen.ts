@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { keysDir, writePrivateKey } from '../../util/keys-dir.js';
 import { generateSigningKey, repositoryOf, setSigningPublicKey } from '../../author/index.js';
 import { diag, Errors, StoreError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
@@ -18,7 +18,7 @@ manifests, and writes its public key into store.yaml (signing.publicKey), so eve
 build must then be signed and clients verify the manifests with it.
 
 The private key is written OUTSIDE the repository (default
-~/.appshelf/manifest-signing.key, mode 0600), or with --print written once to
+~/.appshelf/keys/manifest-signing.key, mode 0600), or with --print written once to
 stdout and nowhere else: paste it into the APPSHELF_SIGNING_KEY secret of the
 "publish" deployment environment (GitHub: Settings → Environments → publish).
 Builds read it from APPSHELF_SIGNING_KEY (PEM) or APPSHELF_SIGNING_KEY_FILE (path).
@@ -32,8 +32,8 @@ Options:
   -h, --help       show this help
 
 The openssl way (same key):
-  openssl genpkey -algorithm ed25519 -out ~/.appshelf/manifest-signing.key
-  openssl pkey -in ~/.appshelf/manifest-signing.key -pubout   # → signing.publicKey`,
+  openssl genpkey -algorithm ed25519 -out ~/.appshelf/keys/manifest-signing.key
+  openssl pkey -in ~/.appshelf/keys/manifest-signing.key -pubout   # → signing.publicKey`,
   options: { store: { type: 'string' }, 'key-out': { type: 'string' }, print: { type: 'boolean' }, force: { type: 'boolean' } },
   async run(args) {
     const storeDir = str(args, 'store', 'store')!;
@@ -41,8 +41,7 @@ The openssl way (same key):
     if (!existsSync(storeYaml)) throw new StoreError(diag(Errors.StoreNotFound, [displayPath(path.resolve(storeDir))]));
     const print = args.values.print === true;
     const force = args.values.force === true;
-    const home = args.io.env.HOME || os.homedir();
-    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(home, '.appshelf', 'manifest-signing.key'));
+    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(keysDir(args.io.env), 'manifest-signing.key'));
     if (!print) {
       if (isInside(repositoryOf(storeDir), keyOut)) throw new StoreError(diag(Errors.KeygenInsideStore, [displayPath(keyOut)]));
       if (existsSync(keyOut) && !force) throw new StoreError(diag(Errors.KeygenExists, [displayPath(keyOut)]));
@@ -51,9 +50,7 @@ The openssl way (same key):
     // store.yaml is checked (an existing key refused) before the private key is written anywhere.
     const text = setSigningPublicKey({ file: displayPath(path.resolve(storeYaml)), text: readFileSync(storeYaml, 'utf8') }, key.publicKey, force);
     if (!print) {
-      mkdirSync(path.dirname(keyOut), { recursive: true, mode: 0o700 });
-      writeFileSync(keyOut, key.privateKey, { mode: 0o600 });
-      chmodSync(keyOut, 0o600);
+      writePrivateKey(keyOut, key.privateKey);
     }
     writeFileSync(storeYaml, text);
     const keyid = keyIdOf(createPublicKey(key.publicKey));
