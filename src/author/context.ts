@@ -2,8 +2,7 @@ import path from 'node:path';
 import semver from 'semver';
 import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import { positionOf, type LoadedStore, type SourceDoc } from '../load/index.js';
-import { resolveStore, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
-import { ARCH_NAMES, OS_NAMES, platformName } from '../schema/index.js';
+import { platformProblem, resolveStore, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
 import { closest } from '../util/suggest.js';
 import { validateDocs } from '../validate/index.js';
 
@@ -18,12 +17,8 @@ export interface AuthorContext {
 
 /** Refuses an os or architecture name outside the store's vocabulary, with the canonical word for an alias. */
 export function requirePlatform(ctx: AuthorContext, kind: 'os' | 'arch', name: string): void {
-  const found = platformName(kind, name, kind === 'os' ? ctx.store.platforms.os : ctx.store.platforms.architectures);
-  if (found.known) return;
-  const field = kind === 'os' ? 'os' : 'architecture';
-  if (found.canonical) throw new StoreError(diag(Errors.PlatformAlias, [field, name, found.canonical]));
-  const known = [...(kind === 'os' ? OS_NAMES : ARCH_NAMES), ...(kind === 'os' ? ctx.store.platforms.os : ctx.store.platforms.architectures)];
-  throw new StoreError(diag(Errors.PlatformUnknown, [field, name, known.join(', ')]));
+  const problem = platformProblem(kind, name, ctx.store.platforms);
+  if (problem) throw new StoreError(problem);
 }
 
 /** An app to edit, with its app.yaml as read. */

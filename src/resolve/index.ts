@@ -1,5 +1,5 @@
 export * from './types.js';
-export { resolveStore, normalizeBase64, type ResolveResult } from './resolve-store.js';
+export { platformProblem, resolveStore, normalizeBase64, type ResolveResult, type Vocabulary } from './resolve-store.js';
 export {
   resolveBands, candidateBands, candidatesAt, shadows, admittedReleases, rolloutFor, platformRolloutFor, appPlatforms, filesFor, servedNightly, breakpoints,
   dockerPlatform, PERCENTILES, type Band, type Candidate, type CandidateBand, type CandidateFile, type Platform,

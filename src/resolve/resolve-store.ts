@@ -37,20 +37,29 @@ function resolveChannels(store: Checked<StoreFile>, report: (d: Diagnostic) => v
 }
 
 /** The platform names a store accepts: the built-in vocabulary plus store.yaml's `platforms`. */
-interface Vocabulary {
+export interface Vocabulary {
   os: readonly string[];
   architectures: readonly string[];
 }
 
-/** Reports an os or architecture name outside the vocabulary; true when it is known. */
-function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary, where: () => Position, report: (d: Diagnostic) => void): boolean {
+/**
+ * The diagnostic for an os or architecture name outside the store's vocabulary (an alias gets the
+ * canonical word), made at `where` only when there is one; undefined for a known name.
+ */
+export function platformProblem(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary, where?: () => Position): Diagnostic | undefined {
   const extra = kind === 'os' ? vocabulary.os : vocabulary.architectures;
   const found = platformName(kind, name, extra);
-  if (found.known) return true;
+  if (found.known) return undefined;
   const field = kind === 'os' ? 'os' : 'architecture';
-  if (found.canonical) report(diag(Errors.PlatformAlias, [field, name, found.canonical], where()));
-  else report(diag(Errors.PlatformUnknown, [field, name, [...(kind === 'os' ? OS_NAMES : ARCH_NAMES), ...extra].join(', ')], where()));
-  return false;
+  if (found.canonical) return diag(Errors.PlatformAlias, [field, name, found.canonical], where?.());
+  return diag(Errors.PlatformUnknown, [field, name, [...(kind === 'os' ? OS_NAMES : ARCH_NAMES), ...extra].join(', ')], where?.());
+}
+
+/** Reports an os or architecture name outside the vocabulary; true when it is known. */
+function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary, where: () => Position, report: (d: Diagnostic) => void): boolean {
+  const problem = platformProblem(kind, name, vocabulary, where);
+  if (problem) report(problem);
+  return !problem;
 }
 
 function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedEntry[] {
