@@ -191,11 +191,11 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
     // Dates taken from git are not in the files: they join the key of what shows them.
     const sourceKey = filesKey && sha256Hex(`${filesKey}\n${releaseDatesOf(app)}`);
     const api = apiPart(store, app, facts, apiHistory, sourceKey);
-    const doc = once(api.make);
-    files.set(`api/v1/apps/${app.id}.json`, { key: api.key, make: doc });
+    files.set(`api/v1/apps/${app.id}.json`, { key: api.key, make: once(api.make) });
     const index = updateIndexPart(store, app, sourceKey);
     // The app page is made from the app's API document, so both say the same.
-    const front = frontPart(pages, app, JSON.parse(Buffer.from(doc()).toString('utf8')) as AppDoc, api.key, checked.media?.get(app.id));
+    // The page is rendered from the app's document itself (made once), so both say the same.
+    const front = frontPart(pages, app, api.doc() as unknown as AppDoc, api.key, checked.media?.get(app.id));
     const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
     objects.push(...own);
     const nc = nextcloudPart(store, app, feeds, sourceKey);

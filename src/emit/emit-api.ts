@@ -2,7 +2,7 @@ import { admittedReleases, type ReleaseLanding, type ReleaseLogEntry, type Resol
 import { stableJson } from '../util/stable-json.js';
 import { contentKey } from './content-key.js';
 import { feedUrls } from './emit-feeds.js';
-import { utf8, type SiteFiles } from './site-files.js';
+import { once, utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
 /** Extra facts other stages found about a release (archive metadata, signature state). */
@@ -112,7 +112,9 @@ export interface ApiPart {
   key: string;
   /** The app's entry in `api/v1/apps.json` (plain JSON data). */
   catalog: unknown;
-  /** Makes the app's document. */
+  /** The app's document as data (made once; the store front renders the app page from it). */
+  doc: () => Record<string, unknown>;
+  /** Makes the app's document's bytes (canonical JSON of {@link doc}). */
   make: () => Uint8Array;
 }
 
@@ -130,12 +132,8 @@ export function apiPart(store: ResolvedStore, app: ResolvedApp, facts: FactsLook
   const log = history.log(app);
   const appFacts = app.releases.map((r) => facts(app.id, r.version) ?? null);
   const key = contentKey('api-app', { store: apiStoreInputs(store), app: sourceKey ?? app, landings: [...landings], log, facts: appFacts });
-  return {
-    id: app.id,
-    key,
-    catalog: appSummary(store, app, landings),
-    make: () => utf8(emitAppJson(store, app, facts, landings, log, apiChannels(store))),
-  };
+  const doc = once(() => appDocument(store, app, facts, landings, log, apiChannels(store)));
+  return { id: app.id, key, catalog: appSummary(store, app, landings), doc, make: () => utf8(stableJson(doc())) };
 }
 
 /**
@@ -155,13 +153,13 @@ export function emitCatalog(store: ResolvedStore, parts: readonly Pick<ApiPart, 
   });
 }
 
-function emitAppJson(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: unknown): string {
-  return stableJson({
+function appDocument(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: unknown): Record<string, unknown> {
+  return {
     ...appSummary(store, app, landings),
     description: app.description ?? '',
     channels,
     feeds: feedUrls(store, app),
     releases: app.releases.map((r) => releaseJson(store, app, r, facts(app.id, r.version), landings.get(r.version))),
     releaseLog: log,
-  });
+  };
 }
