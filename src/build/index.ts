@@ -1,10 +1,9 @@
 // The entry of a build that loads the stages only after it has started git: the history's git
 // processes then run while the ~250 modules of the stages load (~0.15 s of a two-second
 // incremental build). It imports nothing heavy itself.
-import path from 'node:path';
+import { resolveConfig } from '../config/index.js';
 import { assertSafeOutDir } from '../emit/write-output.js';
 import { readStoreHistoryInBackground } from '../load/git-history.js';
-import { defaultCacheDir } from './cache-dir.js';
 import type { BuildOptions, BuildResult } from './pipeline.js';
 
 export type { BuildOptions, BuildResult, CheckOptions, CheckResult } from './pipeline.js';
@@ -16,9 +15,9 @@ export type { BuildOptions, BuildResult, CheckOptions, CheckResult } from './pip
  * checked or emitted again (docs/manifests.md, "Incremental builds").
  */
 export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> {
-  const storeDir = opts.storeDir ?? 'store';
-  assertSafeOutDir(opts.outDir ?? 'dist', storeDir);
-  const reading = readStoreHistoryInBackground(path.resolve(storeDir), { cacheDir: opts.cacheDir ?? defaultCacheDir(storeDir) });
+  const config = opts.config ?? resolveConfig(opts);
+  assertSafeOutDir(config.outDir, config.root);
+  const reading = readStoreHistoryInBackground(config.root, { cacheDir: config.cacheDir });
   const { runBuild } = await import('./pipeline.js');
-  return runBuild(opts, reading);
+  return runBuild(config, { write: opts.write, publicDir: opts.publicDir, onStage: opts.onStage }, reading);
 }

@@ -9,9 +9,9 @@ import {
 } from '../emit/index.js';
 import { emitFront, frontPart, frontStore, storeKeys, type AppDoc, type FrontCard } from '../emit/front/index.js';
 import { fetchRemoteArchives, inspectMedia, inspectStore, type AppMedia, type InspectReport } from '../inspect/index.js';
-import { appSourceKeys, listAppFolders, loadStore, STORE_FILES } from '../load/index.js';
+import { appSourceKeys, listAppFolders, loadStore } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
-import { defaultCacheDir } from './cache-dir.js';
+import { resolveConfig, withConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
 import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
 import { codeHash } from '../util/code-hash.js';
@@ -21,20 +21,12 @@ import { validateDocs } from '../validate/index.js';
 import { verifyStore, type TrustReport } from '../verify/index.js';
 import { depsUnchanged, fileDigest, folderStamp, storeFileDigest, indexPartReader, readRecords, writeIndexParts, writeRecords, type AppRecord } from './records.js';
 
-/** Options shared by {@link checkStore} and {@link buildStore}. */
-export interface CheckOptions {
-  /** The store folder (holding store.yaml). @default "store" */
-  storeDir?: string;
-  /** Download and verify remote archives. */
-  fetch?: boolean;
-  /** Folder for caches (parsed files, verification results, downloads). @default "<storeDir>/../.appshelf-cache" */
-  cacheDir?: string;
-  /** The time certificates and manifest expiry are computed against. @default now */
-  now?: Date;
+/** Options shared by {@link checkStore} and {@link buildStore}: the run's settings, or a config resolved already. */
+export interface CheckOptions extends ConfigInput {
+  /** The settings resolved once by the caller (the CLI); the other settings fields are then ignored. */
+  config?: ResolvedConfig;
   /** Check only these app folders (and the store's own files); the others are left out of the result. @default every app */
   apps?: ReadonlySet<string>;
-  /** The origin the site is published at, instead of store.yaml's `baseUrl` (a preview on another host or port). */
-  baseUrl?: string;
   /** Told when a stage starts (`reading the store` …), for a progress display. */
   onStage?: (stage: string) => void;
 }
@@ -59,21 +51,10 @@ export interface CheckResult {
 
 /** Options of {@link buildStore}. */
 export interface BuildOptions extends Omit<CheckOptions, 'apps'> {
-  /** Output folder. @default "dist" */
-  outDir?: string;
   /** Write the site to disk; false returns the files only (for tests). @default true */
   write?: boolean;
   /** Static files copied into the site. @default the package's public/ */
   publicDir?: string;
-  /** Where APPSHELF_SIGNING_KEY / APPSHELF_SIGNING_KEY_FILE / APPSHELF_SERIAL_FLOOR are read from. @default process.env */
-  env?: NodeJS.ProcessEnv;
-  /** Build without signing even when store.yaml publishes a key: a preview, marked in `api/v1/signing.json`. */
-  unsigned?: boolean;
-  /**
-   * The published site (its URL, or a folder holding it): the build fails when its serial is
-   * higher than this build's, and warns when its feed is close to expiry.
-   */
-  published?: string;
 }
 
 /** What a build produced. */
@@ -107,24 +88,24 @@ function stopwatch(): () => number {
 
 /** load → validate → resolve → verify → inspect: every problem of the store, nothing written. */
 export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> {
-  const storeDir = opts.storeDir ?? 'store';
-  const cacheDir = opts.cacheDir ?? defaultCacheDir(storeDir);
+  const config = opts.config ?? resolveConfig(opts);
+  const { cacheDir } = config;
   const lap = stopwatch();
   const timings: Record<string, number> = {};
   opts.onStage?.('reading the store');
-  const loaded = loadStore(storeDir, { cacheDir, apps: opts.apps });
+  const loaded = loadStore(config.root, { cacheDir, apps: opts.apps });
   timings.load = lap();
   const validated = validateDocs(loaded);
   timings.validate = lap();
-  const { store, diagnostics } = withBaseUrl(resolveStore(validated), opts.baseUrl);
+  const { store, diagnostics } = withBaseUrl(resolveStore(validated), config.baseUrl);
   timings.resolve = lap();
   if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false, timings };
   diagnostics.push(...checkServing(store));
   opts.onStage?.(`verifying the signatures and archives of ${store.apps.length} apps`);
-  const fetched = await fetchRemoteArchives(store, { cacheDir, offline: !opts.fetch }); // without fetch: verified copies already in the cache only
+  const fetched = await fetchRemoteArchives(store, { cacheDir, offline: !config.fetch }); // without fetch: verified copies already in the cache only
   const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
-    verifyStore(store, { cacheDir, now: opts.now, archivePath }),
+    verifyStore(store, { cacheDir, now: config.now, archivePath }),
     inspectStore(store, { archivePath }),
   ]);
   const media = inspectMedia(store);
@@ -134,23 +115,18 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
 }
 
 /** `buildStore` (src/build/index.ts) once it has started reading the history. */
-export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory>): Promise<BuildResult> {
-  const storeDir = opts.storeDir ?? 'store';
-  const outDir = opts.outDir ?? 'dist';
-  const root = path.resolve(storeDir);
-  const cacheDir = opts.cacheDir ?? defaultCacheDir(storeDir);
-  const now = opts.now ?? new Date();
-  const env = opts.env ?? process.env;
+export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, keyof ConfigInput | 'config'>, reading: Promise<StoreHistory>): Promise<BuildResult> {
+  const { root, outDir, cacheDir, now } = config;
   const write = opts.write !== false;
   const lap = stopwatch();
-  const floor = serialFloor(env);
-  if (typeof floor !== 'number') return { diagnostics: [floor], ok: false, files: new Map(), reused: [], timings: {} };
-  const plan = write ? await planReuse(root, outDir, cacheDir, now, env, reading, { baseUrl: opts.baseUrl, unsigned: opts.unsigned, floor }) : undefined;
+  if (config.problems.length) return { diagnostics: [...config.problems], ok: false, files: new Map(), reused: [], timings: {} };
+  const plan = write ? await planReuse(config, reading) : undefined;
   // Outside git a record is keyed by file stamps taken before the check: a file written during
   // the build then makes the next build check the app again instead of trusting what this one saw.
   const stamps = plan && !plan.keyOf && !insideGit(root) ? stampFolders(root, plan.folders) : undefined;
   const planned = lap();
-  const checked = await checkStore({ ...opts, storeDir, cacheDir, now, fetch: true, apps: plan?.check }); // a build downloads remote archives not yet in the cache
+  // A build downloads remote archives not yet in the cache.
+  const checked = await checkStore({ config: withConfig(config, { fetch: true }), apps: plan?.check, onStage: opts.onStage });
   checked.timings = { plan: planned, ...checked.timings };
   const files: SiteFiles = new Map();
   const reused = [...(plan?.reuse.keys() ?? [])];
@@ -158,7 +134,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   if (!checked.ok || !checked.store) return { ...checked, diagnostics: sortDiagnostics([...checked.diagnostics, ...fromRecords]), files, reused };
   const { trust, inspect } = checked;
   let store = checked.store;
-  const signing = plan?.signing ?? loadManifestSigning(store, env, { unsigned: opts.unsigned });
+  const signing = plan?.signing ?? loadManifestSigning(store, config);
   const diagnostics = sortDiagnostics([...checked.diagnostics, ...fromRecords, ...signing.diagnostics]);
   if (hasErrors(signing.diagnostics)) return { ...checked, diagnostics, ok: false, files, reused };
   lap();
@@ -169,15 +145,15 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   store = withLandingDates(store, history);
   const landings = new Map(store.apps.map((a) => [a.id, releaseLandings(a, history)]));
   const facts = (app: string, version: string) => ({ ...inspect?.facts(app, version), signed: trust?.signed(app, version) });
-  const freshness = manifestFreshness(now, store.signing.expiresDays, history, floor);
+  const freshness = manifestFreshness(now, store.signing.expiresDays, history, config.serialFloor);
   const state = signingState(signing, freshness, plan?.folders ?? store.apps.map((a) => a.id));
-  if (opts.published && state?.serial != null) {
-    diagnostics.push(...(await comparePublished(opts.published, state.serial, now, store.signing.expiresDays)));
+  if (config.published && state?.serial != null) {
+    diagnostics.push(...(await comparePublished(config.published, state.serial, now, store.signing.expiresDays)));
     if (hasErrors(diagnostics)) return { ...checked, diagnostics: sortDiagnostics(diagnostics), ok: false, files, reused };
   }
   const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
   const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
-  const keyOf = plan ? plan.keyOf ?? recordKeys(root, store, signing, history, freshness, stamps) : undefined;
+  const keyOf = plan ? plan.keyOf ?? recordKeys(config, store, signing, history, freshness, stamps) : undefined;
   const feeds = { facts, landings: apiHistory.landings, sha512: (app: string, v: string, entry: number) => trust?.sha512(app, v, entry), certificate: (app: string) => trust?.certificate(app) };
   const nextcloud: { id: string; part: NextcloudPart }[] = [];
 
@@ -284,19 +260,20 @@ interface ReusePlan {
  * expiry day, the folder's commit or file stamps, its serial), not past the time its check could
  * change, files outside the folder unchanged, and its outputs still in the current site.
  */
-async function planReuse(root: string, outDir: string, cacheDir: string, now: Date, env: NodeJS.ProcessEnv, reading: Promise<StoreHistory>, opts: { baseUrl?: string; unsigned?: boolean; floor: number }): Promise<ReusePlan> {
+async function planReuse(config: ResolvedConfig, reading: Promise<StoreHistory>): Promise<ReusePlan> {
+  const { root, outDir, cacheDir, now } = config;
   const folders = listAppFolders(root);
   const none: ReusePlan = { reuse: new Map(), folders };
   // Only store.yaml: the store's settings decide the global key.
-  const head = withBaseUrl(resolveStore(validateDocs(loadStore(root, { cacheDir, apps: new Set() }))), opts.baseUrl).store;
+  const head = withBaseUrl(resolveStore(validateDocs(loadStore(root, { cacheDir, apps: new Set() }))), config.baseUrl).store;
   if (!head) return none;
   const records = readRecords(cacheDir);
   // Nothing to take (a first build, or a new cache): check everything while the history is read.
   if (!records.size) return none;
-  const signing = loadManifestSigning(head, env, { unsigned: opts.unsigned });
+  const signing = loadManifestSigning(head, config);
   if (hasErrors(signing.diagnostics)) return { ...none, signing };
   const history = await reading;
-  const keyOf = recordKeys(root, head, signing, history, manifestFreshness(now, head.signing.expiresDays, history, opts.floor), history.git ? undefined : stampFolders(root, folders));
+  const keyOf = recordKeys(config, head, signing, history, manifestFreshness(now, head.signing.expiresDays, history, config.serialFloor), history.git ? undefined : stampFolders(root, folders));
   const site = siteFilesOf(outDir);
   const reuse = new Map<string, AppRecord>();
   for (const folder of folders) {
@@ -315,8 +292,8 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
  * signing key, expiry day) with the folder's state (in git, the commit it is exactly at; outside
  * git, its file stamps) and its serial. Undefined for a folder that must be checked every time.
  */
-function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, freshness: Freshness, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
-  const storeFile = STORE_FILES.find((f) => existsSync(path.join(root, f))) ?? 'store.yaml';
+function recordKeys(config: ResolvedConfig, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, freshness: Freshness, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
+  const { root, storeFile } = config;
   const global = sha256Hex(JSON.stringify({
     format: RECORD_FORMAT,
     code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
@@ -355,13 +332,6 @@ function insideGit(dir: string): boolean {
 /** The resolved store published at another origin than store.yaml says. */
 function withBaseUrl<T extends { store?: ResolvedStore }>(resolved: T, baseUrl: string | undefined): T {
   return baseUrl && resolved.store ? { ...resolved, store: { ...resolved.store, baseUrl } } : resolved;
-}
-
-/** `APPSHELF_SERIAL_FLOOR`: every serial at least this (0 when unset), or the diagnostic for a bad value. */
-function serialFloor(env: NodeJS.ProcessEnv): number | Diagnostic {
-  const text = env.APPSHELF_SERIAL_FLOOR?.trim();
-  if (!text) return 0;
-  return /^\d{1,15}$/.test(text) ? Number(text) : diag(Errors.SerialFloorInvalid, [text]);
 }
 
 /** What `api/v1/signing.json` says about this build; none for a store that is not signed at all. */

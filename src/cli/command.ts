@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { resolveConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
 import { UsageError } from '../errors/index.js';
 
 /** Where a command writes; injectable so tests run the CLI in-process. */
@@ -45,6 +46,25 @@ export const str = (args: CommandArgs, name: string, fallback?: string): string 
   const v = args.values[name];
   return typeof v === 'string' ? v : fallback;
 };
+
+/**
+ * The settings of a run from the flags every store command spells the same way (`--store`,
+ * `--base-url`, `--unsigned`, `--published`, `--fetch`) and the environment; resolved once per
+ * command (src/config/). Folders a command names its own way (`build --out`, `serve --dir`)
+ * come in `extra`.
+ */
+export function storeConfig(args: CommandArgs, extra: ConfigInput = {}): ResolvedConfig {
+  const flag = (name: string) => str(args, name) || undefined;
+  return resolveConfig({
+    storeDir: flag('store'),
+    baseUrl: flag('base-url'),
+    published: flag('published'),
+    unsigned: args.values.unsigned === true,
+    fetch: args.values.fetch === true,
+    ...extra,
+    env: args.io.env,
+  });
+}
 
 /**
  * The positionals of a command that once took CHANNEL as its second positional (`pin APP CHANNEL

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import type { ResolvedConfig } from '../config/index.js';
 import type { ResolvedStore } from '../resolve/index.js';
 import { displayPath } from '../util/paths.js';
 import { ed25519Signer, keyIdOf, type Signer } from '../util/signed-json.js';
@@ -21,7 +22,7 @@ export interface ManifestSigning {
  * every client would refuse the unsigned feed. `unsigned` builds a preview without any key
  * (with a warning); a store without a public key builds unsigned with a warning.
  */
-export function loadManifestSigning(store: ResolvedStore, env: NodeJS.ProcessEnv, opts: { unsigned?: boolean } = {}): ManifestSigning {
+export function loadManifestSigning(store: ResolvedStore, config: Pick<ResolvedConfig, 'signingKey' | 'unsigned'>): ManifestSigning {
   const diagnostics: Diagnostic[] = [];
   const storeFile = { file: displayStoreFile(store) };
   let publicKey: KeyObject | undefined;
@@ -32,17 +33,16 @@ export function loadManifestSigning(store: ResolvedStore, env: NodeJS.ProcessEnv
       diagnostics.push(diag(Errors.SigningPublicKeyInvalid, [reason(e)], storeFile));
     }
   }
-  if (opts.unsigned) return { diagnostics: [...diagnostics, diag(Errors.SitePreviewUnsigned, [])], unsigned: true };
-  const pem = env.APPSHELF_SIGNING_KEY;
-  const file = env.APPSHELF_SIGNING_KEY_FILE;
-  if (!pem && !file) {
+  if (config.unsigned) return { diagnostics: [...diagnostics, diag(Errors.SitePreviewUnsigned, [])], unsigned: true };
+  const given = config.signingKey;
+  if (given.kind === 'none') {
     diagnostics.push(store.signing.publicKey !== undefined ? diag(Errors.SigningKeyRequired, [], storeFile) : diag(Errors.ManifestsUnsigned, []));
     return { diagnostics };
   }
-  const source = pem ? 'APPSHELF_SIGNING_KEY' : `APPSHELF_SIGNING_KEY_FILE (${file})`;
+  const source = given.label;
   let key: KeyObject;
   try {
-    key = asEd25519(createPrivateKey(pem ?? readFileSync(file!, 'utf8')));
+    key = asEd25519(createPrivateKey(given.kind === 'pem' ? given.pem : readFileSync(given.file, 'utf8')));
   } catch (e) {
     diagnostics.push(diag(Errors.SigningKeyInvalid, [source, reason(e)]));
     return { diagnostics };
@@ -61,4 +61,4 @@ function asEd25519(key: KeyObject): KeyObject {
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.replace(/\.$/, '') : String(e));
 
-const displayStoreFile = (store: ResolvedStore) => displayPath(path.join(store.root, 'store.yaml'));
+const displayStoreFile = (store: ResolvedStore) => displayPath(path.join(store.root, store.storeFile));

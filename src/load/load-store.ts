@@ -1,3 +1,4 @@
+import { STORE_FILES } from '../config/index.js';
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
@@ -39,8 +40,7 @@ export interface LoadOptions {
   apps?: ReadonlySet<string>;
 }
 
-/** The names store.yaml may have, in the order they are looked for. */
-export const STORE_FILES = ['store.yaml', 'store.yml', 'store.json'] as const;
+export { STORE_FILES };
 const APP_FILES = new Set(['app.yaml', 'app.yml', 'app.json']);
 const DATA_EXT = /\.(ya?ml|json)$/;
 
@@ -120,7 +120,7 @@ export function loadStore(storeDir: string, opts: LoadOptions = {}): LoadedStore
   const diagnostics: Diagnostic[] = [];
   const storeRel = STORE_FILES.find((f) => lstatSync(path.join(root, f), { throwIfNoEntry: false }));
   if (!storeRel) {
-    diagnostics.push(diag(Errors.StoreNotFound, [displayPath(root)], { file: displayPath(path.join(root, 'store.yaml')) }));
+    diagnostics.push(diag(Errors.StoreNotFound, [displayPath(root)], { file: displayPath(path.join(root, STORE_FILES[0])) }));
     return { root, apps: [], diagnostics };
   }
   // store.yaml first: it may raise the size limit of the other files.

@@ -1,6 +1,7 @@
 import { isStoreFileProblem, readStoreFile, storeRelative } from '../util/store-files.js';
 import path from 'node:path';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import { resolveConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
 import { loadStore } from '../load/index.js';
 import { resolveStore, type ResolvedStore } from '../resolve/index.js';
 import { sha256Hex } from '../util/hash.js';
@@ -11,9 +12,9 @@ import { checkPolicy } from './rules.js';
 import type { StoreSnapshot } from './types.js';
 
 /** Options of {@link runPolicy}. */
-export interface PolicyOptions {
-  /** The store folder of the working tree (the pull request's head). @default "store" */
-  storeDir?: string;
+export interface PolicyOptions extends Pick<ConfigInput, 'storeDir'> {
+  /** The settings resolved by the caller (its store folder is the pull request's head). */
+  config?: ResolvedConfig;
   /** The git ref of the base, e.g. `origin/main`. */
   base: string;
   /** The pull-request author; ownership is checked only when given. */
@@ -72,7 +73,7 @@ export function hashArchives(snap: ReturnType<typeof snapshotStore>, rels: reado
  * git reports as changed are hashed, so the cost follows the size of the pull request.
  */
 export async function runPolicy(opts: PolicyOptions): Promise<PolicyResult> {
-  const storeDir = path.resolve(opts.storeDir ?? 'store');
+  const storeDir = (opts.config ?? resolveConfig(opts)).root;
   const loc = await locateStore(storeDir, opts.base);
   const atRef = await readStoreAt(loc, opts.base);
   try {

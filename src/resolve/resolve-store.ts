@@ -312,6 +312,7 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
   const limits = { ...defaultLimits, ...s.limits };
   const store: ResolvedStore = {
     root: validated.root,
+    storeFile: validated.store.source.rel,
     name: s.name,
     description: s.description,
     baseUrl: s.baseUrl,

@@ -122,6 +122,8 @@ export type { Limits } from '../schema/index.js';
 export type ResolvedStore = Readonly<{
   /** Absolute path of the store folder. */
   root: string;
+  /** The store file's name inside the folder (`store.yaml`, `store.yml` or `store.json`). */
+  storeFile: string;
   name: string;
   description?: string;
   baseUrl?: string;

@@ -1,3 +1,4 @@
+import { DEFAULT_CACHE_MB } from '../config/index.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -33,7 +34,7 @@ export interface StoreServerOptions extends SiteOptions {
 }
 
 /** Default of {@link StoreServerOptions.cacheBytes}. */
-export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_CACHE_BYTES = DEFAULT_CACHE_MB * 1024 * 1024;
 
 /** A running (or ready to run) store server. */
 export interface StoreServer {

@@ -1,5 +1,6 @@
 // The store files the trust commands (`ca init`, `ca sign`, `ca revoke`) write, edited the way a
 // person would: through the yaml Document API, so comments and layout stay as they were.
+import type { ResolvedConfig } from '../config/index.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
@@ -25,8 +26,9 @@ export const DEFAULT_CA = 'trust/ca.crt';
 export const DEFAULT_REVOKED = 'trust/revoked.yaml';
 
 /** Reads the trust paths of store.yaml (defaults when it names none). */
-export function trustPaths(storeDir: string): TrustPaths {
-  const storeYaml = path.join(storeDir, 'store.yaml');
+export function trustPaths(config: Pick<ResolvedConfig, 'storeDir' | 'storeFile'>): TrustPaths {
+  const { storeDir } = config;
+  const storeYaml = path.join(storeDir, config.storeFile);
   if (!existsSync(storeYaml)) throw new StoreError(diag(Errors.StoreNotFound, [displayPath(path.resolve(storeDir))]));
   const doc = readYaml(storeYaml);
   const ca = doc.getIn(['trust', 'ca']);

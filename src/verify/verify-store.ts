@@ -174,7 +174,7 @@ function placed(e: unknown, at: Position): Diagnostic[] {
 }
 
 function loadCa(store: ResolvedStore, now: Date, texts: SourceLines, out: Diagnostic[]): X509Certificate[] | undefined {
-  const storeYaml = path.join(store.root, 'store.yaml');
+  const storeYaml = path.join(store.root, store.storeFile);
   const needed = store.trust.signaturesRequired || store.apps.some((a) => a.certificate || a.signature);
   if (!store.trust.ca) {
     if (needed) out.push(diag(Errors.CaNotConfigured, [], texts.at(storeYaml, displayPath(storeYaml), 'trust')));
@@ -214,7 +214,7 @@ const validateRevoked = compileValidator<RevokedFile>(revokedSchema);
 function loadRevocations(store: ResolvedStore, texts: SourceLines, out: Diagnostic[]): Map<string, Revocation> {
   const map = new Map<string, Revocation>();
   if (!store.trust.revoked) return map;
-  const storeYaml = path.join(store.root, 'store.yaml');
+  const storeYaml = path.join(store.root, store.storeFile);
   const at = texts.at(storeYaml, displayPath(storeYaml), 'trust');
   const rel = storeRelative('', store.trust.revoked);
   if (rel === undefined) {

@@ -61,7 +61,7 @@ function randomStore(seed: number): ResolvedStore {
   }
   const app: ResolvedApp = { id: 'demo', name: 'Demo', authors: [], owners: [], categories: [], bundle: false, locked: rnd() < 0.2, pins, releases, rel: 'apps/demo/app.yaml', at: { file: 'x' } };
   return {
-    root: '/', name: 'random', admins: [], channels: CHANNELS, includeMoreMature: rnd() < 0.7,
+    root: '/', storeFile: 'store.yaml', name: 'random', admins: [], channels: CHANNELS, includeMoreMature: rnd() < 0.7,
     trust: { signaturesRequired: false }, signing: { expiresDays: 7 }, limits: defaultLimits, platforms: { os: [], architectures: [] },
     fetch: { allowLoopback: false, allowHttp: false, timeoutSeconds: 1, maxSize: 1 }, apps: [app],
   };

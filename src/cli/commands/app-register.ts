@@ -6,7 +6,7 @@ import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import { loadPrivateKey, parseCertificates, signData } from '../../verify/crypto.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 
 const APP_ID = /^[a-z][a-z0-9_]*$/;
 
@@ -73,7 +73,8 @@ Example:
       : existsSync(sigArg!) ? readInput(sigArg!).toString('utf8').replace(/\s+/g, '') : sigArg!.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/=]+$/.test(signature)) throw new UsageError('--signature must be a file holding base64 text, or the base64 text itself.');
 
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
+    const { storeDir } = config;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const appDir = path.join(ctx.loaded.root, 'apps', id);
     const existing = ctx.loaded.apps.find((a) => a.folder === id)?.app;

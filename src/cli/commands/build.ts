@@ -1,8 +1,8 @@
 import { buildStore } from '../../build/index.js';
-import { parseBaseUrl } from '../base-url.js';
 import type { Command } from '../command.js';
 import { progress } from '../progress.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
+import { displayPath } from '../../util/paths.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
@@ -46,13 +46,10 @@ Environment:
   },
   async run(args) {
     const format = parseFormat(str(args, 'format'));
-    const outDir = str(args, 'out', 'dist')!;
-    const baseUrl = parseBaseUrl(str(args, 'base-url'));
+    const config = storeConfig(args, { outDir: str(args, 'out') || undefined });
+    const outDir = displayPath(config.outDir);
     const shown = progress(args.io, 'build', { quiet: args.values.quiet === true || format !== 'text' });
-    const result = await buildStore({
-      storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true, env: args.io.env,
-      baseUrl, unsigned: args.values.unsigned === true, published: str(args, 'published') || undefined, onStage: shown.stage,
-    });
+    const result = await buildStore({ config, onStage: shown.stage });
     const took = shown.done();
     printDiagnostics(result.diagnostics, format, args.io);
     if (!result.ok) {

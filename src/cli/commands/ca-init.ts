@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { keysDir, writePrivateKey } from '../../util/keys-dir.js';
+import { writePrivateKey } from '../../util/keys-dir.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
 import { createCaCertificate, generateRsaKey } from '../../verify/ca.js';
 import { configureTrust, ensureRevocationList, trustPaths } from '../../verify/trust-files.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 import { positiveInt } from './sign.js';
 
 export const command: Command = {
@@ -42,9 +42,10 @@ The openssl way (same result):
     force: { type: 'boolean' },
   },
   async run(args) {
-    const storeDir = str(args, 'store', 'store')!;
-    const paths = trustPaths(storeDir);
-    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(keysDir(args.io.env), 'ca.key'));
+    const config = storeConfig(args);
+    const { storeDir } = config;
+    const paths = trustPaths(config);
+    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(config.keysDir, 'ca.key'));
     if (isInside(path.resolve(storeDir), keyOut)) {
       throw new UsageError(`--key-out ${displayPath(keyOut)} is inside the store folder, which is published; keep the CA key outside the repository.`);
     }

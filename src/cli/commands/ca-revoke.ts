@@ -4,7 +4,7 @@ import { displayPath } from '../../util/paths.js';
 import { commonName, normalizeSerial, parseCertificates } from '../../verify/crypto.js';
 import { appendRevocation, configureTrust, storeCertificates, trustPaths } from '../../verify/trust-files.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'ca revoke',
@@ -35,8 +35,9 @@ Options:
     if (!reason) throw new UsageError('--reason TEXT is required: reviewers and app users need to know why.');
     const date = str(args, 'date') ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw new UsageError(`--date must be YYYY-MM-DD (got "${date}").`);
-    const storeDir = str(args, 'store', 'store')!;
-    const paths = trustPaths(storeDir);
+    const config = storeConfig(args);
+    const { storeDir } = config;
+    const paths = trustPaths(config);
     let serial: string;
     let app = str(args, 'app');
     if (existsSync(target)) {

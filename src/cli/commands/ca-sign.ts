@@ -6,7 +6,7 @@ import { issueCertificate, readCsr } from '../../verify/ca.js';
 import { normalizeSerial, parseCertificates } from '../../verify/crypto.js';
 import { trustPaths } from '../../verify/trust-files.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 import { positiveInt } from './sign.js';
 
 const APP_ID = /^[a-z][a-z0-9_]*$/;
@@ -42,9 +42,10 @@ The openssl way:
     const csrFile = args.positionals[0]!;
     const caKeyFile = str(args, 'key');
     if (!caKeyFile) throw new UsageError('--key CA_KEY is required (the key `appshelf ca init` wrote).');
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
+    const { storeDir } = config;
     const days = positiveInt(args, 'days', 3650);
-    const paths = trustPaths(storeDir);
+    const paths = trustPaths(config);
     for (const file of [csrFile, caKeyFile]) if (!existsSync(file)) throw new StoreError(diag(Errors.ReadFailed, [file, 'no such file']));
     if (!existsSync(paths.ca)) throw new StoreError(diag(Errors.CaNotFound, [displayPath(paths.ca)]));
     const csr = readCsr(readFileSync(csrFile, 'utf8'), displayPath(csrFile));

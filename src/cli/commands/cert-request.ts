@@ -1,11 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { keysDir, writePrivateKey } from '../../util/keys-dir.js';
+import { writePrivateKey } from '../../util/keys-dir.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
 import { createCsr, generateRsaKey } from '../../verify/ca.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 import { positiveInt } from './sign.js';
 
 const APP_ID = /^[a-z][a-z0-9_]*$/;
@@ -34,7 +34,7 @@ The openssl way (as Nextcloud documents it; appshelf accepts both):
     if (!APP_ID.test(app)) throw new UsageError(`"${app}" is not a valid app id: use lower-case letters, digits and _, starting with a letter.`);
     const bits = positiveInt(args, 'bits', 4096);
     if (bits < 2048) throw new UsageError(`--bits ${bits} is too small: use at least 2048 (4096 recommended).`);
-    const out = path.resolve(str(args, 'out') ?? keysDir(args.io.env));
+    const out = path.resolve(str(args, 'out') ?? storeConfig(args).keysDir);
     const keyFile = path.join(out, `${app}.key`);
     const csrFile = path.join(out, `${app}.csr`);
     for (const file of [keyFile, csrFile]) {

@@ -5,7 +5,7 @@ import { renderSummary, runPolicy, type PolicyResult } from '../../policy/index.
 import { resolveBands } from '../../resolve/index.js';
 import type { Command } from '../command.js';
 import { progress } from '../progress.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
@@ -56,18 +56,18 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
   },
   async run(args) {
     const format = parseFormat(str(args, 'format'));
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
     const base = str(args, 'base');
     const actor = str(args, 'actor');
     if (actor !== undefined && base === undefined) throw new UsageError('--actor needs --base: ownership is checked against the base.');
     if (base !== undefined && !base.trim()) throw new UsageError('--base needs a git ref, e.g. origin/main.');
     const shown = progress(args.io, 'check', { quiet: args.values.quiet === true || format !== 'text' });
-    const result = await checkStore({ storeDir, fetch: args.values.fetch === true, onStage: shown.stage });
+    const result = await checkStore({ config, onStage: shown.stage });
     let policy: PolicyResult | undefined;
     let policyDiagnostics: Diagnostic[] = [];
     if (base !== undefined && result.store) {
       try {
-        policy = await runPolicy({ storeDir, base, actor: actor || undefined, repo: args.values.repo === true });
+        policy = await runPolicy({ config, base, actor: actor || undefined, repo: args.values.repo === true });
         policyDiagnostics = policy.diagnostics;
       } catch (e) {
         if (!(e instanceof StoreError)) throw e;

@@ -2,7 +2,7 @@ import { hasErrors } from '../../errors/index.js';
 import { importAus } from '../../import/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
@@ -34,7 +34,7 @@ Options:
   positionals: [1, 1],
   async run(args) {
     const format = parseFormat(str(args, 'format'));
-    const report = await importAus(args.positionals[0]!, str(args, 'store', 'store')!, { name: str(args, 'name') });
+    const report = await importAus(args.positionals[0]!, storeConfig(args).storeDir, { name: str(args, 'name') });
     printDiagnostics(report.diagnostics, format, args.io);
     if (hasErrors(report.diagnostics) || !report.store) {
       args.io.err(`✗ nothing imported: ${summaryLine(report.diagnostics)}\n`);

@@ -1,14 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { keysDir } from '../../util/keys-dir.js';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { appshelfSpecOf, initFiles } from '../../author/index.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
-import { parseBaseUrl } from '../base-url.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { parseBaseUrl } from '../../config/index.js';
+import { str, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'init',
@@ -57,7 +56,7 @@ Example:
     const folder = path.basename(dir);
     const packageName = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'app-store';
     const admins = ((args.values.admin as string[] | undefined) ?? []).map((a) => a.replace(/^@/, ''));
-    const baseUrl = parseBaseUrl(str(args, 'base-url')) ?? (await askBaseUrl(args.io)) ?? 'http://127.0.0.1:8080/';
+    const baseUrl = storeConfig(args).baseUrl ?? (await askBaseUrl(args.io)) ?? 'http://127.0.0.1:8080/';
     const pkgFile = path.join(dir, 'package.json');
     const existingPackageJson = existsSync(pkgFile) ? readFileSync(pkgFile, 'utf8') : undefined;
     let kept: string | undefined;
@@ -79,7 +78,7 @@ Example:
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       writeFileSync(path.join(dir, rel), text, { flag: rel === 'package.json' ? 'w' : 'wx' });
     }
-    const caKey = path.resolve(str(args, 'ca-key-out') ?? path.join(keysDir(args.io.env), packageName, 'ca.key'));
+    const caKey = path.resolve(str(args, 'ca-key-out') ?? path.join(storeConfig(args).keysDir, packageName, 'ca.key'));
     if (isInside(dir, caKey)) throw new StoreError(diag(Errors.KeygenInsideStore, [displayPath(caKey)]));
     // The CA is made by `ca init` itself: one place decides how a store CA looks.
     const { command: caInit } = await import('./ca-init.js');

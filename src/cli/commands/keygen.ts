@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { keysDir, writePrivateKey } from '../../util/keys-dir.js';
+import { writePrivateKey } from '../../util/keys-dir.js';
 import { generateSigningKey, repositoryOf, setSigningPublicKey } from '../../author/index.js';
 import { diag, Errors, StoreError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
 import { keyIdOf } from '../../util/signed-json.js';
 import { createPublicKey } from 'node:crypto';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'keygen',
@@ -36,12 +36,13 @@ The openssl way (same key):
   openssl pkey -in ~/.appshelf/keys/manifest-signing.key -pubout   # → signing.publicKey`,
   options: { store: { type: 'string' }, 'key-out': { type: 'string' }, print: { type: 'boolean' }, force: { type: 'boolean' } },
   async run(args) {
-    const storeDir = str(args, 'store', 'store')!;
-    const storeYaml = path.join(storeDir, 'store.yaml');
+    const config = storeConfig(args);
+    const { storeDir } = config;
+    const storeYaml = path.join(storeDir, config.storeFile);
     if (!existsSync(storeYaml)) throw new StoreError(diag(Errors.StoreNotFound, [displayPath(path.resolve(storeDir))]));
     const print = args.values.print === true;
     const force = args.values.force === true;
-    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(keysDir(args.io.env), 'manifest-signing.key'));
+    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(config.keysDir, 'manifest-signing.key'));
     if (!print) {
       if (isInside(repositoryOf(storeDir), keyOut)) throw new StoreError(diag(Errors.KeygenInsideStore, [displayPath(keyOut)]));
       if (existsSync(keyOut) && !force) throw new StoreError(diag(Errors.KeygenExists, [displayPath(keyOut)]));

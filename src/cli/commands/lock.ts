@@ -4,7 +4,7 @@ import { authorContext, requireApp, setLocked } from '../../author/index.js';
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 
 const texts = {
   lock: {
@@ -45,7 +45,8 @@ Example:
     positionals: [1, 1],
     async run(args) {
       const [id] = args.positionals as [string];
-      const storeDir = str(args, 'store', 'store')!;
+      const config = storeConfig(args);
+    const { storeDir } = config;
       const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
       const app = requireApp(ctx, id);
       if ((app.app.locked === true) === locked) {

@@ -5,7 +5,7 @@ import { diag, Errors, StoreError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { channelArgs, str } from '../command.js';
+import { channelArgs, str, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'pin',
@@ -29,7 +29,8 @@ Example:
   positionals: [2, 3],
   async run(args) {
     const [id, channel, version] = channelArgs(args, 'pin APP VERSION --channel CHANNEL') as [string, string, string];
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
+    const { storeDir } = config;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const app = requireApp(ctx, id);
     requireChannel(ctx, channel);

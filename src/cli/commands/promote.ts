@@ -5,7 +5,7 @@ import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 import { parsePercent } from './rollout.js';
 
 export const command: Command = {
@@ -33,7 +33,8 @@ Example:
     const channel = str(args, 'channel');
     if (!channel) throw new UsageError('--channel CHANNEL is required.');
     const percent = str(args, 'percent') === undefined ? undefined : parsePercent(str(args, 'percent'));
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
+    const { storeDir } = config;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const app = requireApp(ctx, id);
     requireChannel(ctx, channel);

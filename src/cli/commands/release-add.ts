@@ -8,7 +8,7 @@ import { sha256Hex } from '../../util/hash.js';
 import { displayPath } from '../../util/paths.js';
 import { loadPrivateKey, signData } from '../../verify/crypto.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 import { readInput, schemaHeader } from './app-register.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -104,7 +104,8 @@ Examples:
       if (r !== undefined && semver.validRange(r) === null) throw new StoreError(diag(Errors.InvalidRange, [field, r]));
     }
 
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
+    const { storeDir } = config;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const target = requireApp(ctx, id);
     for (const c of channels) requireChannel(ctx, c);

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors/index.js';
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 
 /** Reads `--percent`: a whole number 0–100. */
 export function parsePercent(value: string | undefined): number {
@@ -50,7 +50,8 @@ Examples:
     const channel = str(args, 'channel');
     if (!channel) throw new UsageError('--channel is required.');
     const percent = parsePercent(str(args, 'percent'));
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
+    const { storeDir } = config;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const app = requireApp(ctx, id);
     requireChannel(ctx, channel);

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../errors/index.js';
 import { createStoreServer } from '../../serve/index.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
-import { parseBaseUrl } from '../base-url.js';
+import { str, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'serve',
@@ -34,17 +32,11 @@ Options:
   -h, --help    show this help`,
   options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, 'base-url': { type: 'string' }, 'cache-mb': { type: 'string' } },
   async run(args) {
-    const dir = path.resolve(str(args, 'dir', 'dist')!);
-    const portText = str(args, 'port', '8080')!;
-    const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
-    if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got "${portText}").`);
-    const host = str(args, 'host', '127.0.0.1')!;
-    const baseUrl = parseBaseUrl(str(args, 'base-url'));
+    const config = storeConfig(args, { outDir: str(args, 'dir') || undefined, port: str(args, 'port'), host: str(args, 'host'), cacheMb: str(args, 'cache-mb') });
+    const { outDir: dir, baseUrl } = config;
+    const { port, host, cacheBytes } = config.serve;
     const log = (line: string) => args.io.err(`${line}\n`);
-    const cacheText = str(args, 'cache-mb', '32')!;
-    const cacheMb = /^\d+$/.test(cacheText) ? Number(cacheText) : NaN;
-    if (!Number.isSafeInteger(cacheMb) || cacheMb > 1024 * 1024) throw new UsageError(`--cache-mb must be a whole number of megabytes (got "${cacheText}").`);
-    const store = await createStoreServer(dir, { watch: args.values.watch === true, log, cacheBytes: cacheMb * 1024 * 1024 });
+    const store = await createStoreServer(dir, { watch: args.values.watch === true, log, cacheBytes });
     const bound = await store.listen(port, host);
     const shown = host.includes(':') ? `[${host}]` : host;
     args.io.out(`serving ${dir} (build ${store.site.buildId}) on http://${shown}:${bound}\n`);

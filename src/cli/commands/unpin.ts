@@ -4,7 +4,7 @@ import { authorContext, requireApp, requireChannel, unpinChannel } from '../../a
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { channelArgs, str } from '../command.js';
+import { channelArgs, str, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'unpin',
@@ -26,7 +26,8 @@ Example:
   positionals: [1, 2],
   async run(args) {
     const [id, channel] = channelArgs(args, 'unpin APP --channel CHANNEL') as [string, string];
-    const storeDir = str(args, 'store', 'store')!;
+    const config = storeConfig(args);
+    const { storeDir } = config;
     const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
     const app = requireApp(ctx, id);
     requireChannel(ctx, channel);

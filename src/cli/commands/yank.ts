@@ -5,7 +5,7 @@ import { UsageError } from '../../errors/index.js';
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, storeConfig } from '../command.js';
 
 /** `appshelf yank` and `appshelf unyank`: `yanked` in a release file, either way. */
 export function yankCommand(yank: boolean): Command {
@@ -45,7 +45,8 @@ Example:
       const [id, version] = args.positionals as [string, string];
       const reason = str(args, 'reason');
       if (yank && !reason?.trim()) throw new UsageError('--reason is required: say why the version is withdrawn.');
-      const storeDir = str(args, 'store', 'store')!;
+      const config = storeConfig(args);
+    const { storeDir } = config;
       const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
       const app = requireApp(ctx, id);
       const { release, source } = requireRelease(ctx, app, version);
