@@ -46,7 +46,7 @@ try {
   // (three times, in three apps: the machine is noisy).
   for (const [n, app] of [[1, 'app_0001'], [2, 'app_0005'], [3, 'app_0009']]) {
     const rel = path.join(dir, 'store/apps', app, 'releases', `1.${Number(releases) - 1}.0.yaml`);
-    writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n  (\w+): \d+/, 'rollout:\n  $1: 60'));
+    writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n {2}(\w+): \d+/, 'rollout:\n  $1: 60'));
     git('commit', '-qam', `Widen the rollout of ${app} (#${n + 1})`);
     rows.push(build(`one release changed (${n})`));
   }

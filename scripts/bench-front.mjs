@@ -43,7 +43,7 @@ try {
   const rows = [build('cold')];
   row(rows[0]);
   const rel = path.join(dir, 'store/apps/app_0001/releases', `1.${Number(releases) - 1}.0.yaml`);
-  writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n  (\w+): \d+/, 'rollout:\n  $1: 60'));
+  writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n {2}(\w+): \d+/, 'rollout:\n  $1: 60'));
   git('commit', '-qam', 'Widen the rollout of app_0001 (#2)');
   rows.push(build('one release changed'));
   row(rows[1]);
@@ -51,7 +51,7 @@ try {
   const site = path.join(dir, 'dist');
   const types = { html: 'text/html; charset=utf-8', css: 'text/css', js: 'text/javascript', json: 'application/json', png: 'image/png', atom: 'application/atom+xml' };
   const server = http.createServer((req, res) => {
-    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/\/$/, '/index.html').slice(1);
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/\/$/, '/index.html').slice(1);
     if (rel.includes('..') || !existsSync(path.join(site, rel))) return res.writeHead(404).end();
     const type = types[rel.split('.').pop()] ?? 'application/octet-stream';
     const br = /\bbr\b/.test(req.headers['accept-encoding'] ?? '') && existsSync(path.join(site, `${rel}.br`));

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { appshelfVersion } from '../config/index.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -89,7 +90,7 @@ export async function main(argv: string[] = process.argv.slice(2), io: Io = proc
     return argv.length ? 0 : 2;
   }
   if (argv[0] === '--version') {
-    io.out('appshelf 0.1.0\n');
+    io.out(`appshelf ${appshelfVersion()}\n`);
     return 0;
   }
   const found = findCommand(argv);

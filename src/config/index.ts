@@ -1,9 +1,10 @@
 // One place turns flags and environment into the settings every command and stage runs with
 // (Vite's resolveConfig is the model): defaults live here only, nothing else reads process.env
 // for them, and the result is frozen so no stage can change what another one sees.
-import { lstatSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { diag, Errors, UsageError, type Diagnostic } from '../errors/index.js';
 
 /** The names a store file may have, in the order they are looked for. */
@@ -68,6 +69,12 @@ export interface ResolvedConfig {
   readonly serve: Readonly<{ port: number; host: string; cacheBytes: number }>;
   /** What was wrong with the environment's settings; a build that needs them reports these and stops. */
   readonly problems: readonly Diagnostic[];
+}
+
+/** appshelf's own version, from its package.json (one source for `--version` and `init`). */
+export function appshelfVersion(): string {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 /** Default of `--cache-mb`: the memory `serve` keeps small files in. */

@@ -39,7 +39,6 @@ export const changelogMember = (folder: string): string => `${folder}/CHANGELOG.
  * reports its first offending member only.
  */
 export async function readBundle(file: string, ctx: BundleContext): Promise<BundleContents> {
-  const { archive, limits } = ctx;
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
   const add = (d: Diagnostic) => {

@@ -1,6 +1,6 @@
 import { isStoreFileProblem, readStoreFile, storeRelative } from '../util/store-files.js';
 import path from 'node:path';
-import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import type { Diagnostic } from '../errors/index.js';
 import { resolveConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
 import { loadStore } from '../load/index.js';
 import { resolveStore, type ResolvedStore } from '../resolve/index.js';

@@ -37,7 +37,7 @@ const RETIRE_AFTER_MS = 10_000;
 function removeStaleSnapshots(root: string): void {
   const parent = path.dirname(root);
   const prefix = `${path.basename(root)}.serve-`;
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(parent);
   } catch {

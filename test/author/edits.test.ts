@@ -79,7 +79,7 @@ describe('release file edits', () => {
   it('sets, changes and clears a rollout', () => {
     expect(setRollout(rel, '1.5.0', 'stable', 50)).toBe(releaseYaml.replace('stable: 25', 'stable: 50'));
     expect(setRollout(rel, '1.5.0', 'beta', 0)).toBe(releaseYaml.replace('  stable: 25\n', '  stable: 25\n  beta: 0\n'));
-    expect(setRollout(rel, '1.5.0', 'stable', 100)).toBe(releaseYaml.replace(/# Staged rollout[^\n]*\nrollout:\n  stable: 25\n/, ''));
+    expect(setRollout(rel, '1.5.0', 'stable', 100)).toBe(releaseYaml.replace(/# Staged rollout[^\n]*\nrollout:\n {2}stable: 25\n/, ''));
     const plain = { file: rel.file, text: setRollout(rel, '1.5.0', 'stable', 100) };
     expect(setRollout(plain, '1.5.0', 'beta', 10)).toBe(plain.text.replace('changelog: |', 'rollout:\n  beta: 10\nchangelog: |'));
     expect(storeError(() => setRollout(rel, '1.5.0', 'nightly', 10))).toEqual([{

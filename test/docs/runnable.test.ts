@@ -38,7 +38,7 @@ describe('the runnable examples of the README and docs', () => {
           execFileSync('bash', ['-euo', 'pipefail', '-c', block], { cwd, env, stdio: 'pipe' });
         } catch (e) {
           const { stderr, stdout } = e as { stderr?: Buffer; stdout?: Buffer };
-          throw new Error(`${page}: this block failed:\n${block}\n${stdout ?? ''}${stderr ?? ''}`);
+          throw new Error(`${page}: this block failed:\n${block}\n${stdout ?? ''}${stderr ?? ''}`, { cause: e });
         }
       }
     });

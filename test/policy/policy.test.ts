@@ -75,7 +75,7 @@ describe('check --base: released versions are immutable', () => {
 
   it('refuses adding or removing an entry of a released version', async () => {
     const dir = gitRepo();
-    edit(dir, rel110, /  - os: windows[\s\S]*$/, '');
+    edit(dir, rel110, / {2}- os: windows[\s\S]*$/, '');
     const r = await check(dir);
     expect(r.problems).toContain(`${rel110}:7:3 E_POLICY_RELEASE_CHANGED`);
     expect(r.stderr).toContain('the number of entries changed (was 2, now 1)');
@@ -123,7 +123,7 @@ describe('check --base: released versions are immutable', () => {
     expect(r.code).toBe(0);
     const bad = await runCli(['check', '--base', 'origin/nope'], dir);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/error E_POLICY_BASE_REF: Cannot read the store at git ref "origin\/nope": .+\.\n  hint: Run inside the git checkout/);
+    expect(bad.stderr).toMatch(/error E_POLICY_BASE_REF: Cannot read the store at git ref "origin\/nope": .+\.\n {2}hint: Run inside the git checkout/);
   });
 
   it('needs --base for --actor', async () => {

@@ -86,7 +86,7 @@ describe('bad input is refused with its own code, naming the file', () => {
     const revoke = await runCli(['ca', 'revoke', NEWS_CRT, '--reason', 'key leaked', '--date', '2026-04-01'], dir);
     expect(revoke.code).toBe(0);
     const list = readFileSync(path.join(dir, 'store/trust/revoked.yaml'), 'utf8');
-    expect(list).toMatch(/^revoked:\n  - serial: [0-9a-f]+\n    app: news\n    reason: key leaked\n    date: 2026-04-01\n$/m);
+    expect(list).toMatch(/^revoked:\n {2}- serial: [0-9a-f]+\n {4}app: news\n {4}reason: key leaked\n {4}date: 2026-04-01\n$/m);
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
     const d = only(diagnostics, 'E_CERT_REVOKED');

@@ -24,7 +24,7 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
     openssl(['req', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'news.key', '-out', 'news.csr', '-subj', '/CN=news'], undefined, dev);
     const sign = await runCli(['ca', 'sign', 'dev/news.csr', '--key', path.join(repoRoot, 'demo-keys/ca.key'), '--force'], dir);
     expect(sign.code).toBe(0);
-    expect(sign.stdout).toMatch(/^certificate: store\/apps\/news\/news\.crt\n  CN=news, serial [0-9a-f]+, valid until \d{4}-\d{2}-\d{2}\n/);
+    expect(sign.stdout).toMatch(/^certificate: store\/apps\/news\/news\.crt\n {2}CN=news, serial [0-9a-f]+, valid until \d{4}-\d{2}-\d{2}\n/);
     const key = path.join(dev, 'news.key');
     const registration = opensslSign(key, 'news');
     expect(registration.trim().split('\n').length).toBeGreaterThan(1);

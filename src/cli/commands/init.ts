@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { fileURLToPath } from 'node:url';
 import { appshelfSpecOf, initFiles } from '../../author/index.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath, isInside } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { parseBaseUrl } from '../../config/index.js';
+import { appshelfVersion, parseBaseUrl } from '../../config/index.js';
 import { str, storeConfig } from '../command.js';
 
 export const command: Command = {
@@ -40,7 +39,7 @@ Options:
 
 Example:
   mkdir my-store && cd my-store && git init -b main
-  npm install --save-dev ../appshelf-${version()}.tgz
+  npm install --save-dev ../appshelf-${appshelfVersion()}.tgz
   npx appshelf init --base-url https://me.github.io/my-store/ --admin me`,
   options: {
     name: { type: 'string' },
@@ -68,7 +67,7 @@ Example:
     const appshelf = str(args, 'appshelf');
     // Never a bare name: "appshelf" on a public registry need not be this package.
     if (!appshelf && !kept) {
-      throw new UsageError(`package.json must say where appshelf comes from: run \`npm install --save-dev <appshelf tarball or git URL>\` first, or pass --appshelf SPEC (e.g. --appshelf https://…/appshelf-${version()}.tgz).`);
+      throw new UsageError(`package.json must say where appshelf comes from: run \`npm install --save-dev <appshelf tarball or git URL>\` first, or pass --appshelf SPEC (e.g. --appshelf https://…/appshelf-${appshelfVersion()}.tgz).`);
     }
     const files = initFiles({ name: str(args, 'name') ?? folder, packageName, baseUrl, appshelf, existingPackageJson, admins });
     const clash = [...files.keys(), 'store/trust/ca.crt', 'store/trust/revoked.yaml'].filter((rel) => rel !== 'package.json' && existsSync(path.join(dir, rel)));
@@ -100,11 +99,6 @@ Example:
 // --- internal ---
 
 /** The version of this appshelf (its package.json), pinned exactly. */
-function version(): string {
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 /** Asks for the base URL when a person is at a terminal; undefined otherwise (or on an empty answer). */
 async function askBaseUrl(io: { out: (t: string) => void }): Promise<string | undefined> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;

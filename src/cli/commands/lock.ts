@@ -4,7 +4,7 @@ import { authorContext, requireApp, setLocked } from '../../author/index.js';
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { str, storeConfig } from '../command.js';
+import { storeConfig } from '../command.js';
 
 const texts = {
   lock: {

@@ -5,7 +5,7 @@ import { diag, Errors, StoreError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { channelArgs, str, storeConfig } from '../command.js';
+import { channelArgs, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'pin',

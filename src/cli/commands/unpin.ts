@@ -4,7 +4,7 @@ import { authorContext, requireApp, requireChannel, unpinChannel } from '../../a
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
-import { channelArgs, str, storeConfig } from '../command.js';
+import { channelArgs, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'unpin',
