@@ -1,73 +1,10 @@
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
+import { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease } from '../schema/index.js';
 import { contentKey } from './content-key.js';
 import { once, utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
-/** Where the update index is published in the site. */
-export const UPDATE_INDEX_PATH = 'api/v1/update-index.json';
-
-/** Format tag of {@link UpdateIndex}; a reader refuses any other. */
-export const UPDATE_INDEX_FORMAT = 'appshelf-update-index/1';
-
-/** One downloadable file of a release, as `/update` and `/update.json` need it. */
-export interface UpdateIndexEntry {
-  os: string;
-  architectures: string[];
-  /** Semver range of OS versions. */
-  osversion: string;
-  /** Semver range of installed app versions. */
-  appversion: string;
-  format: string;
-  /** File name for `Content-Disposition`. */
-  fileName: string;
-  /** Path of the archive inside the site (`files/<app>/<version>/<name>`); absent for remote archives. */
-  path?: string;
-  /** Public URL of the archive: under the store's baseUrl, site-relative, or the remote URL. */
-  url: string;
-  size: number;
-  sha256: string;
-}
-
-/** A release that can be offered (yanked releases are left out). */
-export interface UpdateIndexRelease {
-  version: string;
-  /** What `/update` answers say as the version, when it is spelled otherwise than `version`. */
-  updateVersion?: string;
-  channels: string[];
-  /** Percentage per channel. */
-  rollout: Record<string, number>;
-  /** Per-platform overrides of `rollout` (resolve/rollout.ts `rolloutFor`: most specific wins); absent when none. */
-  platformRollout?: { arch?: string; channel: string; format?: string; os: string; percent: number }[];
-  /** ISO 8601 with milliseconds, as auto-update-server prints dates. */
-  date?: string;
-  entries: UpdateIndexEntry[];
-}
-
-/** An app, its `/update` name and its releases newest first. */
-export interface UpdateIndexApp {
-  id: string;
-  /** The name clients send as `app=`: `updateName`, else the id. */
-  name: string;
-  /** Channel → the only version that channel offers. */
-  pins: Record<string, string>;
-  releases: UpdateIndexRelease[];
-}
-
-/**
- * Everything the server needs to answer `/update` and `/update.json` without reading another
- * file: loaded once when the server starts or reloads.
- */
-export interface UpdateIndex {
-  format: typeof UPDATE_INDEX_FORMAT;
-  store: string;
-  /** The store's public URL, when store.yaml gives one. */
-  baseUrl?: string;
-  /** Channel names, most mature first. */
-  channels: string[];
-  /** A client also receives releases of more mature channels. */
-  includeMoreMature: boolean;
-  apps: UpdateIndexApp[];
-}
+export { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease };
 
 // Every object below is built with its keys in sorted order (and rollout/pins sorted), so that
 // JSON.stringify already gives the canonical bytes: canonicalJson's generic deep sort took ~1 s for

@@ -5,6 +5,7 @@ import { revokedSchema } from './revoked.js';
 import { platformIndexSchema, updateManifestSchema } from './manifest.js';
 import { infoXmlSchema } from './info-xml.js';
 import { nextcloudAppsSchema, tauriFeedSchema } from './feeds.js';
+import { updateIndexSchema } from './update-index.js';
 
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
@@ -15,6 +16,9 @@ export {
   updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
 } from './manifest.js';
 export { infoXmlSchema, type InfoXml } from './info-xml.js';
+export {
+  updateIndexSchema, UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease,
+} from './update-index.js';
 export { tauriFeedSchema, nextcloudAppsSchema, type TauriFeed, type NextcloudApp } from './feeds.js';
 
 /** The schemas published as `schemas/<name>.schema.json`, by file name. */
@@ -28,5 +32,6 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'info-xml.schema.json': infoXmlSchema,
   'tauri-feed.schema.json': tauriFeedSchema,
   'nextcloud-apps.schema.json': nextcloudAppsSchema,
+  'update-index.schema.json': updateIndexSchema,
 };
 export { ARCH_ALIASES, ARCH_NAMES, OS_ALIASES, OS_NAMES, platformName, type PlatformName } from './platforms.js';

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { UpdateIndex, UpdateIndexApp, UpdateIndexEntry, UpdateIndexRelease } from '../emit/emit-update-index.js';
+import type { UpdateIndex, UpdateIndexApp, UpdateIndexEntry, UpdateIndexRelease } from '../schema/index.js';
 import { memorySource, type UpdateIndexHead, type UpdateIndexSource } from './update-index-map.js';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import { looseEquals, type AusInfo, type QueryValue } from './aus-query.js';

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import path from 'node:path';
-import { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH } from '../emit/emit-update-index.js';
+import { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH } from '../schema/index.js';
 import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import { displayPath } from '../util/paths.js';
 import { compileUpdateIndex, type CompiledUpdateIndex } from './aus-match.js';

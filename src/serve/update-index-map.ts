@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
-import { UPDATE_INDEX_FORMAT, type UpdateIndex, type UpdateIndexApp } from '../emit/emit-update-index.js';
+import { UPDATE_INDEX_FORMAT, type UpdateIndex, type UpdateIndexApp } from '../schema/index.js';
 
 /** Everything of the update index but its apps: read whole, it is a few hundred bytes. */
 export type UpdateIndexHead = Omit<UpdateIndex, 'apps'>;

@@ -5,6 +5,7 @@ import { verifyManifest } from '../../src/client/index.js';
 import { isCopy } from '../../src/emit/index.js';
 import { buildStore } from '../../src/index.js';
 import { resolveBands } from '../../src/resolve/index.js';
+import { compileValidator, UPDATE_INDEX_PATH, updateIndexSchema } from '../../src/schema/index.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { stableJson } from '../../src/util/stable-json.js';
 import { fixture, repoRoot, tmpStore } from '../helpers.js';
@@ -24,6 +25,13 @@ describe('golden output of test/fixtures/manifest-basic', async () => {
     const m = await verifyManifest(r.files.get('update/tool/stable/linux/arm64/50.json') as Uint8Array, { publicKey: r.store!.signing.publicKey, now });
     // 1.1.0 needs linux >= 5.4, so 1.0.0 stays a candidate for older kernels; 1.2.0 is yanked.
     expect(m.ok && m.doc.candidates.map((c) => [c.version, c.release, c.files[0]!.osversion])).toEqual([['1.1.0', 2, '>=5.4'], ['1.0.0', 1, '*']]);
+  });
+
+  it('publishes an update index that its schema (src/schema/update-index.ts) accepts', () => {
+    const index = JSON.parse(Buffer.from(r.files.get(UPDATE_INDEX_PATH) as Uint8Array).toString('utf8'));
+    const valid = compileValidator(updateIndexSchema);
+    expect(valid(index), JSON.stringify(valid.errors)).toBe(true);
+    expect(index.apps.map((a: { id: string }) => a.id)).toEqual(['tool']);
   });
 
   it('matches the golden hashes', async () => {
