@@ -1,3 +1,5 @@
+// The library: every CLI command is one call of these (docs/architecture.md).
+export { resolveConfig, type ConfigInput, type ResolvedConfig } from './config/index.js';
 export * from './errors/index.js';
 export type * from './resolve/types.js';
 export { loadStore } from './load/index.js';
@@ -8,3 +10,14 @@ export { inspectStore } from './inspect/index.js';
 export { writeOutput, type SiteFiles, type SiteObject, type WriteReport } from './emit/index.js';
 export { buildStore } from './build/index.js';
 export { checkStore, defaultPublicDir, type BuildOptions, type BuildResult, type CheckOptions, type CheckResult } from './build/pipeline.js';
+export { createStoreServer, type StoreServer, type StoreServerOptions } from './serve/index.js';
+export { importAus } from './import/index.js';
+export {
+  openStore, pinVersion, unpinVersion, setAppLocked, setYanked, setReleaseRollout, promoteVersion, writeEdits,
+  type FileEdit, type StoreEdit, type RolloutTarget,
+} from './author/index.js';
+export { runPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
+export {
+  resolveClientConfig, installApp, updateApps, uninstallApp, listAvailable, listInstalled,
+  type ClientConfig, type ClientOptions, type ClientContext, type InstallOutcome, type UpdateReport,
+} from './install/index.js';

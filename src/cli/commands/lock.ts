@@ -1,8 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { authorContext, requireApp, setLocked } from '../../author/index.js';
-import { loadStore } from '../../load/index.js';
-import { displayPath } from '../../util/paths.js';
+import { setAppLocked, writeEdits } from '../../author/index.js';
 import type { Command } from '../command.js';
 import { storeConfig } from '../command.js';
 
@@ -44,17 +40,14 @@ Example:
     options: { store: { type: 'string' } },
     positionals: [1, 1],
     async run(args) {
-      const [id] = args.positionals as [string];
-      const config = storeConfig(args);
-    const { storeDir } = config;
-      const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-      const app = requireApp(ctx, id);
-      if ((app.app.locked === true) === locked) {
-        args.io.out(`${id} ${t.already}; nothing to do\n`);
+      const [app] = args.positionals as [string];
+      const { edits, result } = setAppLocked(storeConfig(args), { app, locked });
+      if (!edits.length) {
+        args.io.out(`${app} ${t.already}; nothing to do\n`);
         return 0;
       }
-      writeFileSync(app.source.abs, setLocked(app.source, locked));
-      args.io.out(`✓ ${id} ${t.done} (${app.source.file})\n`);
+      writeEdits(edits);
+      args.io.out(`✓ ${app} ${t.done} (${result.file})\n`);
       return 0;
     },
   };

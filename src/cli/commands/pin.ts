@@ -1,9 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { authorContext, pinChannel, requireApp, requireChannel, requireRelease } from '../../author/index.js';
-import { diag, Errors, StoreError } from '../../errors/index.js';
-import { loadStore, positionOf } from '../../load/index.js';
-import { displayPath } from '../../util/paths.js';
+import { pinVersion, writeEdits } from '../../author/index.js';
 import type { Command } from '../command.js';
 import { channelArgs, storeConfig } from '../command.js';
 
@@ -28,20 +23,11 @@ Example:
   options: { channel: { type: 'string' }, store: { type: 'string' } },
   positionals: [2, 3],
   async run(args) {
-    const [id, channel, version] = channelArgs(args, 'pin APP VERSION --channel CHANNEL') as [string, string, string];
-    const config = storeConfig(args);
-    const { storeDir } = config;
-    const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-    const app = requireApp(ctx, id);
-    requireChannel(ctx, channel);
-    const { release, source } = requireRelease(ctx, app, version);
-    const channelsAt = { file: source.file, ...positionOf(source, ['channels']) };
-    if (!release.channels.includes(channel)) throw new StoreError(diag(Errors.PinNotInChannel, [channel, release.version], channelsAt));
-    if (release.yanked) throw new StoreError(diag(Errors.AuthorPinYanked, [release.version], { file: source.file, ...positionOf(source, ['yanked']) }));
-    const text = pinChannel(app.source, channel, release.version);
-    writeFileSync(app.source.abs, text);
-    const was = app.app.pins[channel];
-    args.io.out(`✓ ${id}: ${channel} is pinned to ${release.version}${was && was !== release.version ? ` (was ${was})` : ''} in ${app.source.file}\n`);
+    const [app, channel, version] = channelArgs(args, 'pin APP VERSION --channel CHANNEL') as [string, string, string];
+    const { edits, result } = pinVersion(storeConfig(args), { app, channel, version });
+    writeEdits(edits);
+    const was = result.was && result.was !== result.version ? ` (was ${result.was})` : '';
+    args.io.out(`✓ ${app}: ${channel} is pinned to ${result.version}${was} in ${result.file}\n`);
     return 0;
   },
 };

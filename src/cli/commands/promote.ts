@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { authorContext, promoteRelease, requireApp, requireChannel, requireRelease } from '../../author/index.js';
-import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
-import { loadStore, positionOf } from '../../load/index.js';
-import { displayPath } from '../../util/paths.js';
+import { promoteVersion, writeEdits } from '../../author/index.js';
+import { UsageError } from '../../errors/index.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 import { parsePercent } from './rollout.js';
@@ -29,26 +25,17 @@ Example:
   renamed: { to: 'channel' },
   positionals: [2, 2],
   async run(args) {
-    const [id, version] = args.positionals as [string, string];
+    const [app, version] = args.positionals as [string, string];
     const channel = str(args, 'channel');
     if (!channel) throw new UsageError('--channel CHANNEL is required.');
     const percent = str(args, 'percent') === undefined ? undefined : parsePercent(str(args, 'percent'));
-    const config = storeConfig(args);
-    const { storeDir } = config;
-    const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-    const app = requireApp(ctx, id);
-    requireChannel(ctx, channel);
-    const { release, source } = requireRelease(ctx, app, version);
-    if (release.nightly && !ctx.store.channels.find((c) => c.name === channel)?.nightly) {
-      throw new StoreError(diag(Errors.NightlyOutsideChannel, [channel], { file: source.file, ...positionOf(source, ['nightly']) }));
-    }
-    const text = promoteRelease(source, channel, percent, [...ctx.store.channels].sort((a, b) => a.order - b.order).map((c) => c.name));
-    if (text === source.text) {
-      args.io.out(`${id} ${release.version} is already in ${channel}; nothing to do\n`);
+    const { edits, result } = promoteVersion(storeConfig(args), { app, version, channel, percent });
+    if (!edits.length) {
+      args.io.out(`${app} ${result.version} is already in ${channel}; nothing to do\n`);
       return 0;
     }
-    writeFileSync(source.abs, text);
-    args.io.out(`✓ ${id} ${release.version} is now in ${channel}${percent !== undefined && percent < 100 ? ` for ${percent}% of clients` : ''} (${source.file})\n`);
+    writeEdits(edits);
+    args.io.out(`✓ ${app} ${result.version} is now in ${channel}${percent !== undefined && percent < 100 ? ` for ${percent}% of clients` : ''} (${result.file})\n`);
     return 0;
   },
 };

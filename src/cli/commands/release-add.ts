@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
-import { addToRelease, authorContext, changelogSection, createRelease, minisignField, requireApp, requireChannel, requirePlatform, setDockerImage, sparkleSignature, type EntryInput, type ReleaseInput } from '../../author/index.js';
+import { addToRelease, authorContext, writeEdits, changelogSection, createRelease, minisignField, requireApp, requireChannel, requirePlatform, setDockerImage, sparkleSignature, type EntryInput, type ReleaseInput } from '../../author/index.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { loadStore, positionOf } from '../../load/index.js';
 import { sha256Hex } from '../../util/hash.js';
@@ -181,14 +181,13 @@ Examples:
       text = createRelease(input(entries[0]), header);
       for (const e of entries.slice(1)) text = addToRelease({ file: displayPath(releaseFile), text }, input(e));
     }
-    // Files are written only once every check passed, so a refused command leaves the store as it was.
-    if (copy) {
-      mkdirSync(path.dirname(copy.to), { recursive: true });
-      copyFileSync(copy.from, copy.to);
-    }
-    if (image && !target.app.docker) writeFileSync(target.source.abs, setDockerImage(target.source, image));
-    mkdirSync(path.dirname(releaseFile), { recursive: true });
-    writeFileSync(releaseFile, text);
+    // Files are written only once every check passed, and then together, so a refused or failed
+    // command leaves the store as it was.
+    writeEdits([
+      ...(copy ? [{ path: copy.to, file: displayPath(copy.to), copyFrom: copy.from }] : []),
+      ...(image && !target.app.docker ? [{ path: target.source.abs, file: target.source.file, text: setDockerImage(target.source, image) }] : []),
+      { path: releaseFile, file: displayPath(releaseFile), text },
+    ]);
     const what = entries.map((e) => `${e.os} ${e.architectures.join('+')}`).join(', ');
     args.io.out(`✓ ${existingSource ? 'updated' : 'added'} ${id} ${version}${what ? ` (${what})` : ''}: ${displayPath(releaseFile)}${copy ? `, ${displayPath(copy.to)}` : ''}\n`);
     args.io.out('  next: commit, push and open a pull request; `appshelf check --base origin/main --summary summary.md` shows what reviewers will see.\n');

@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { authorContext, requireApp, requireChannel, requireRelease, setPlatformRollout, setRollout } from '../../author/index.js';
+import { setReleaseRollout, writeEdits } from '../../author/index.js';
 import { UsageError } from '../../errors/index.js';
-import { loadStore } from '../../load/index.js';
-import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 
@@ -46,31 +42,21 @@ Examples:
   options: { channel: { type: 'string' }, percent: { type: 'string' }, os: { type: 'string' }, arch: { type: 'string' }, 'archive-format': { type: 'string' }, store: { type: 'string' } },
   positionals: [2, 2],
   async run(args) {
-    const [id, version] = args.positionals as [string, string];
+    const [app, version] = args.positionals as [string, string];
     const channel = str(args, 'channel');
     if (!channel) throw new UsageError('--channel is required.');
     const percent = parsePercent(str(args, 'percent'));
-    const config = storeConfig(args);
-    const { storeDir } = config;
-    const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-    const app = requireApp(ctx, id);
-    requireChannel(ctx, channel);
-    const { release, source } = requireRelease(ctx, app, version);
     const os = str(args, 'os');
     const arch = str(args, 'arch');
     const format = str(args, 'archive-format');
     if ((arch !== undefined || format !== undefined) && os === undefined) throw new UsageError('--arch and --archive-format need --os.');
-    if (os !== undefined) {
-      const platform = { os, arch, format };
-      const text = setPlatformRollout(source, release.version, channel, percent, platform);
-      writeFileSync(source.abs, text);
-      const where = [os, arch, format].filter((x) => x !== undefined).join(' ');
-      args.io.out(`✓ ${id} ${release.version} on ${channel}, ${where}: ${percent === 0 ? 'rollout halted (0%)' : `${percent}% of clients`} in ${source.file}\n`);
-      return 0;
-    }
-    writeFileSync(source.abs, setRollout(source, release.version, channel, percent));
-    const was = release.rollout[channel];
-    args.io.out(`✓ ${id} ${release.version} on ${channel}: ${percent === 0 ? 'rollout halted (0%)' : `${percent}% of clients`}${was !== undefined && was !== percent ? ` (was ${was}%)` : ''} in ${source.file}\n`);
+    const platform = os !== undefined ? { os, arch, format } : undefined;
+    const { edits, result } = setReleaseRollout(storeConfig(args), { app, version, channel, percent, platform });
+    writeEdits(edits);
+    const share = percent === 0 ? 'rollout halted (0%)' : `${percent}% of clients`;
+    const where = platform ? `, ${[os, arch, format].filter((x) => x !== undefined).join(' ')}` : '';
+    const was = result.was !== undefined && result.was !== percent ? ` (was ${result.was}%)` : '';
+    args.io.out(`✓ ${app} ${result.version} on ${channel}${where}: ${share}${was} in ${result.file}\n`);
     return 0;
   },
 };

@@ -1,8 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { authorContext, requireApp, requireChannel, unpinChannel } from '../../author/index.js';
-import { loadStore } from '../../load/index.js';
-import { displayPath } from '../../util/paths.js';
+import { unpinVersion, writeEdits } from '../../author/index.js';
 import type { Command } from '../command.js';
 import { channelArgs, storeConfig } from '../command.js';
 
@@ -25,19 +21,14 @@ Example:
   options: { channel: { type: 'string' }, store: { type: 'string' } },
   positionals: [1, 2],
   async run(args) {
-    const [id, channel] = channelArgs(args, 'unpin APP --channel CHANNEL') as [string, string];
-    const config = storeConfig(args);
-    const { storeDir } = config;
-    const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-    const app = requireApp(ctx, id);
-    requireChannel(ctx, channel);
-    const was = app.app.pins[channel];
-    if (!was) {
-      args.io.out(`${id}: ${channel} is not pinned; nothing to do\n`);
+    const [app, channel] = channelArgs(args, 'unpin APP --channel CHANNEL') as [string, string];
+    const { edits, result } = unpinVersion(storeConfig(args), { app, channel });
+    if (!edits.length) {
+      args.io.out(`${app}: ${channel} is not pinned; nothing to do\n`);
       return 0;
     }
-    writeFileSync(app.source.abs, unpinChannel(app.source, channel));
-    args.io.out(`✓ ${id}: ${channel} is no longer pinned (was ${was}) in ${app.source.file}\n`);
+    writeEdits(edits);
+    args.io.out(`✓ ${app}: ${channel} is no longer pinned (was ${result.was}) in ${result.file}\n`);
     return 0;
   },
 };

@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { authorContext, requireApp, requireRelease, unyankRelease, yankRelease } from '../../author/index.js';
+import { setYanked, writeEdits } from '../../author/index.js';
 import { UsageError } from '../../errors/index.js';
-import { loadStore } from '../../load/index.js';
-import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 
@@ -42,23 +38,18 @@ Example:
     options: yank ? { reason: { type: 'string' }, store: { type: 'string' } } : { store: { type: 'string' } },
     positionals: [2, 2],
     async run(args) {
-      const [id, version] = args.positionals as [string, string];
+      const [app, version] = args.positionals as [string, string];
       const reason = str(args, 'reason');
       if (yank && !reason?.trim()) throw new UsageError('--reason is required: say why the version is withdrawn.');
-      const config = storeConfig(args);
-    const { storeDir } = config;
-      const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-      const app = requireApp(ctx, id);
-      const { release, source } = requireRelease(ctx, app, version);
-      const text = yank ? yankRelease(source, app.app, release, reason!) : unyankRelease(source);
-      if (text === source.text) {
-        args.io.out(`${id} ${release.version} ${yank ? 'is already yanked for that reason' : 'is not yanked'}; nothing to do\n`);
+      const { edits, result } = setYanked(storeConfig(args), { app, version, reason: yank ? reason : undefined });
+      if (!edits.length) {
+        args.io.out(`${app} ${result.version} ${yank ? 'is already yanked for that reason' : 'is not yanked'}; nothing to do\n`);
         return 0;
       }
-      writeFileSync(source.abs, text);
+      writeEdits(edits);
       args.io.out(yank
-        ? `✓ ${id} ${release.version} is yanked ("${reason}"): served to no one once this change is merged (${source.file})\n`
-        : `✓ ${id} ${release.version} is served again once this change is merged (${source.file})\n`);
+        ? `✓ ${app} ${result.version} is yanked ("${reason}"): served to no one once this change is merged (${result.file})\n`
+        : `✓ ${app} ${result.version} is served again once this change is merged (${result.file})\n`);
       return 0;
     },
   };
