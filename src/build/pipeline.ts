@@ -11,6 +11,7 @@ import { emitFront, frontPart, frontStore, storeKeys, type AppDoc, type FrontCar
 import { fetchRemoteArchives, inspectMedia, inspectStore, type AppMedia, type InspectReport } from '../inspect/index.js';
 import { appSourceKeys, listAppFolders, loadStore } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
+import { Cache } from '../cache/index.js';
 import { resolveConfig, withConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
 import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
@@ -29,6 +30,8 @@ export interface CheckOptions extends ConfigInput {
   apps?: ReadonlySet<string>;
   /** Told when a stage starts (`reading the store` …), for a progress display. */
   onStage?: (stage: string) => void;
+  /** The run's cache, when the caller has one already (a build shares its own with the check). @default one over `config.cacheDir` */
+  cache?: Cache;
 }
 
 /** Everything a check found. */
@@ -89,11 +92,11 @@ function stopwatch(): () => number {
 /** load → validate → resolve → verify → inspect: every problem of the store, nothing written. */
 export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> {
   const config = opts.config ?? resolveConfig(opts);
-  const { cacheDir } = config;
+  const cache = opts.cache ?? new Cache(config.cacheDir);
   const lap = stopwatch();
   const timings: Record<string, number> = {};
   opts.onStage?.('reading the store');
-  const loaded = loadStore(config.root, { cacheDir, apps: opts.apps });
+  const loaded = loadStore(config.root, { cache, apps: opts.apps });
   timings.load = lap();
   const validated = validateDocs(loaded);
   timings.validate = lap();
@@ -102,10 +105,10 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   if (!store) return { diagnostics: sortDiagnostics(diagnostics), ok: false, timings };
   diagnostics.push(...checkServing(store));
   opts.onStage?.(`verifying the signatures and archives of ${store.apps.length} apps`);
-  const fetched = await fetchRemoteArchives(store, { cacheDir, offline: !config.fetch }); // without fetch: verified copies already in the cache only
+  const fetched = await fetchRemoteArchives(store, { cache, offline: !config.fetch }); // without fetch: verified copies already in the cache only
   const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
-    verifyStore(store, { cacheDir, now: config.now, archivePath }),
+    verifyStore(store, { cache, now: config.now, archivePath }),
     inspectStore(store, { archivePath }),
   ]);
   const media = inspectMedia(store);
@@ -116,17 +119,18 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
 
 /** `buildStore` (src/build/index.ts) once it has started reading the history. */
 export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, keyof ConfigInput | 'config'>, reading: Promise<StoreHistory>): Promise<BuildResult> {
-  const { root, outDir, cacheDir, now } = config;
+  const { root, outDir, now } = config;
+  const cache = new Cache(config.cacheDir);
   const write = opts.write !== false;
   const lap = stopwatch();
   if (config.problems.length) return { diagnostics: [...config.problems], ok: false, files: new Map(), reused: [], timings: {} };
-  const plan = write ? await planReuse(config, reading) : undefined;
+  const plan = write ? await planReuse(config, cache, reading) : undefined;
   // Outside git a record is keyed by file stamps taken before the check: a file written during
   // the build then makes the next build check the app again instead of trusting what this one saw.
   const stamps = plan && !plan.keyOf && !insideGit(root) ? stampFolders(root, plan.folders) : undefined;
   const planned = lap();
   // A build downloads remote archives not yet in the cache.
-  const checked = await checkStore({ config: withConfig(config, { fetch: true }), apps: plan?.check, onStage: opts.onStage });
+  const checked = await checkStore({ config: withConfig(config, { fetch: true }), apps: plan?.check, onStage: opts.onStage, cache });
   checked.timings = { plan: planned, ...checked.timings };
   const files: SiteFiles = new Map();
   const reused = [...(plan?.reuse.keys() ?? [])];
@@ -193,7 +197,7 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
       } });
     }
   }
-  const previousPart = indexPartReader(cacheDir, path.join(outDir, UPDATE_INDEX_PATH));
+  const previousPart = indexPartReader(cache, path.join(outDir, UPDATE_INDEX_PATH));
   for (const [folder, r] of plan?.reuse ?? []) {
     const rel = `api/v1/apps/${r.id}.json`;
     files.set(rel, { key: r.api.key, make: () => readFileSync(path.join(outDir, rel)) });
@@ -225,9 +229,9 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   const written = await writeOutput(outDir, files, objects);
   timings.write = lap();
   for (const { record } of made.values()) for (const o of record.objects) o.files = objectFiles(outDir, o.key);
-  writeRecords(cacheDir, made, plan?.folders ?? []);
+  writeRecords(cache, made, plan?.folders ?? []);
   // Made again in this build (else the file and where its parts sit are as the last build left them).
-  if (indexMade) writeIndexParts(cacheDir, path.join(outDir, UPDATE_INDEX_PATH), parts.map((p) => ({ folder: p.id, length: p.index.json().byteLength })));
+  if (indexMade) writeIndexParts(cache, path.join(outDir, UPDATE_INDEX_PATH), parts.map((p) => ({ folder: p.id, length: p.index.json().byteLength })));
   timings.records = lap();
   return { ...checked, diagnostics, files, written, reused };
 }
@@ -260,14 +264,14 @@ interface ReusePlan {
  * expiry day, the folder's commit or file stamps, its serial), not past the time its check could
  * change, files outside the folder unchanged, and its outputs still in the current site.
  */
-async function planReuse(config: ResolvedConfig, reading: Promise<StoreHistory>): Promise<ReusePlan> {
-  const { root, outDir, cacheDir, now } = config;
+async function planReuse(config: ResolvedConfig, cache: Cache, reading: Promise<StoreHistory>): Promise<ReusePlan> {
+  const { root, outDir, now } = config;
   const folders = listAppFolders(root);
   const none: ReusePlan = { reuse: new Map(), folders };
   // Only store.yaml: the store's settings decide the global key.
-  const head = withBaseUrl(resolveStore(validateDocs(loadStore(root, { cacheDir, apps: new Set() }))), config.baseUrl).store;
+  const head = withBaseUrl(resolveStore(validateDocs(loadStore(root, { cache, apps: new Set() }))), config.baseUrl).store;
   if (!head) return none;
-  const records = readRecords(cacheDir);
+  const records = readRecords(cache);
   // Nothing to take (a first build, or a new cache): check everything while the history is read.
   if (!records.size) return none;
   const signing = loadManifestSigning(head, config);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrontCard } from '../emit/front/index.js';
 import type { Diagnostic } from '../errors/index.js';
-import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
+import type { Cache } from '../cache/index.js';
 import { fileStamp } from '../util/cache-files.js';
 import { isStoreFileProblem, readRegularFile, statStoreFile, storeRelative } from '../util/store-files.js';
 import { sha256Hex } from '../util/hash.js';
@@ -37,26 +37,16 @@ export interface AppRecord {
 }
 
 const VERSION = 1;
-const DIR = 'build-records';
 
 /** Reads every record (a missing or unreadable one is simply absent: the app is built again). */
-export function readRecords(cacheDir: string): Map<string, AppRecord> {
-  const dir = path.join(cacheDir, DIR);
+export function readRecords(cache: Cache): Map<string, AppRecord> {
+  const area = cache.area('build-records');
   const out = new Map<string, AppRecord>();
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const name of names) {
+  for (const name of area.list()) {
     if (!name.endsWith('.json') || name.endsWith('.index.json') || name === INDEX_PARTS) continue;
-    try {
-      const data = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { version: number; record: AppRecord };
-      if (data.version === VERSION) out.set(name.slice(0, -5), data.record);
-    } catch {
-      // Half-written by a killed build, or edited: rebuilt from the store.
-    }
+    // Half-written by a killed build, or edited: rebuilt from the store.
+    const data = area.readJson<{ version: number; record: AppRecord }>(name);
+    if (data?.version === VERSION && data.record) out.set(name.slice(0, -5), data.record);
   }
   return out;
 }
@@ -65,22 +55,23 @@ export function readRecords(cacheDir: string): Map<string, AppRecord> {
  * Writes the records of the apps this build checked and removes those of folders that are gone.
  * A record that cannot be written only costs time on the next build.
  */
-export function writeRecords(cacheDir: string, made: ReadonlyMap<string, { record: AppRecord; index: Uint8Array }>, folders: readonly string[]): void {
-  const dir = path.join(cacheDir, DIR);
-  bestEffort(() => {
-    mkdirSync(dir, { recursive: true });
-    for (const [folder, { record, index }] of made) {
-      // The part first: a record is never there without the part it names.
-      writeFileAtomic(path.join(dir, `${folder}.index.json`), index);
-      writeFileAtomic(path.join(dir, `${folder}.json`), JSON.stringify({ version: VERSION, record }));
-    }
-    const live = new Set([INDEX_PARTS, ...folders.flatMap((f) => [`${f}.json`, `${f}.index.json`])]);
-    for (const name of readdirSync(dir)) if (!live.has(name)) rmSync(path.join(dir, name), { force: true });
-  });
+export function writeRecords(cache: Cache, made: ReadonlyMap<string, { record: AppRecord; index: Uint8Array }>, folders: readonly string[]): void {
+  const area = cache.area('build-records');
+  for (const [folder, { record, index }] of made) {
+    // The part first: a record is never there without the part it names.
+    area.write(`${folder}.index.json`, index);
+    area.write(`${folder}.json`, JSON.stringify({ version: VERSION, record }));
+  }
+  const live = new Set([INDEX_PARTS, ...folders.flatMap((f) => [`${f}.json`, `${f}.index.json`])]);
+  area.prune((name) => live.has(name));
 }
 
 /** The update index part of a record's app, as the build that made the record wrote it. */
-const readIndexPart = (cacheDir: string, folder: string): Uint8Array => readFileSync(path.join(cacheDir, DIR, `${folder}.index.json`));
+const readIndexPart = (cache: Cache, folder: string): Uint8Array => {
+  const part = cache.area('build-records').readBytes(`${folder}.index.json`);
+  if (!part) throw new Error(`the update index part of ${folder} is missing from the build records`);
+  return part;
+};
 
 /**
  * Where each app's part sits in the update index the last build wrote
@@ -107,14 +98,9 @@ const stampOf = (abs: string): string | undefined => {
  * site's update index when it is still the file that build wrote, else read from the record's
  * own part file. The index is read once, on the first part asked for.
  */
-export function indexPartReader(cacheDir: string, indexFile: string): (folder: string) => Uint8Array {
-  let known: IndexParts | undefined;
-  try {
-    known = JSON.parse(readFileSync(path.join(cacheDir, DIR, INDEX_PARTS), 'utf8')) as IndexParts;
-    if (known.version !== VERSION || known.file !== path.resolve(indexFile) || known.stamp !== stampOf(indexFile)) known = undefined;
-  } catch {
-    known = undefined;
-  }
+export function indexPartReader(cache: Cache, indexFile: string): (folder: string) => Uint8Array {
+  let known = cache.area('build-records').readJson<IndexParts>(INDEX_PARTS);
+  if (known && (known.version !== VERSION || known.file !== path.resolve(indexFile) || known.stamp !== stampOf(indexFile))) known = undefined;
   let whole: Buffer | undefined;
   return (folder) => {
     const at = known?.parts[folder];
@@ -122,12 +108,12 @@ export function indexPartReader(cacheDir: string, indexFile: string): (folder: s
       whole ??= readFileSync(indexFile);
       if (whole.byteLength >= at[0] + at[1]) return whole.subarray(at[0], at[0] + at[1]);
     }
-    return readIndexPart(cacheDir, folder);
+    return readIndexPart(cache, folder);
   };
 }
 
 /** Records where each app's part (in `order`, with these lengths) sits in the update index just written. */
-export function writeIndexParts(cacheDir: string, indexFile: string, order: readonly { folder: string; length: number }[]): void {
+export function writeIndexParts(cache: Cache, indexFile: string, order: readonly { folder: string; length: number }[]): void {
   const stamp = stampOf(indexFile);
   if (!stamp) return;
   const parts: Record<string, [number, number]> = {};
@@ -137,12 +123,8 @@ export function writeIndexParts(cacheDir: string, indexFile: string, order: read
     parts[folder] = [at, length];
     at += length + 1;
   }
-  const file = path.join(cacheDir, DIR, INDEX_PARTS);
   // Not kept: the next build reads the part files instead.
-  bestEffort(() => {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic(file, JSON.stringify({ version: VERSION, file: path.resolve(indexFile), stamp, parts } satisfies IndexParts));
-  });
+  cache.area('build-records').write(INDEX_PARTS, JSON.stringify({ version: VERSION, file: path.resolve(indexFile), stamp, parts } satisfies IndexParts));
 }
 
 /**

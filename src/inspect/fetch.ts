@@ -1,3 +1,4 @@
+import { cacheOf, type Cache } from '../cache/index.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -18,8 +19,8 @@ export interface FetchReport {
 
 /** Options of {@link fetchRemoteArchives}. */
 export interface FetchOptions {
-  /** The cache folder; downloads go to `<cacheDir>/downloads/<sha256>`. */
-  cacheDir: string;
+  /** The run's cache (src/cache), or its folder: downloads go to `<cacheDir>/downloads/<sha256>`. */
+  cache: Cache | string;
   /** Use only archives already in the cache and download nothing (`check` without `--fetch`). @default false */
   offline?: boolean;
 }
@@ -42,7 +43,7 @@ export async function fetchRemoteArchives(store: ResolvedStore, opts: FetchOptio
   const downloaded = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   if (byUrl.size === 0) return { diagnostics, downloaded };
-  const dir = path.join(path.resolve(opts.cacheDir), 'downloads');
+  const dir = cacheOf(opts.cache).area('downloads').dir ?? path.resolve('.appshelf-cache', 'downloads');
   if (!opts.offline) await mkdir(dir, { recursive: true });
 
   await mapLimit([...byUrl], CONCURRENCY, async ([url, entries]) => {

@@ -1,9 +1,8 @@
+import { Cache, type CacheArea } from '../cache/index.js';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 import { createRequire } from 'node:module';
 
 /** A commit on the first-parent line of the store's branch (a merged pull request, or a direct push). */
@@ -88,7 +87,7 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
     // Untracked and ignored at once (one walk of the tree); which of them are ignored is asked only when there are some.
     git(['ls-files', '-z', '--others', '--directory', '--', '.']),
   ]);
-  const cache = opts.cacheDir ? path.join(opts.cacheDir, 'history.json') : undefined;
+  const cache = opts.cacheDir ? new Cache(opts.cacheDir).area('history') : undefined;
   const state = head ? await logState(git, head, prefix, cache) : emptyState();
   const [changed, others] = await pending;
   const dirty = new Set<string>();
@@ -153,7 +152,7 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
  * would cost more) or when the compiled worker is not there (TypeScript sources run directly).
  */
 export function readStoreHistoryInBackground(storeRoot: string, opts: HistoryOptions = {}): Promise<StoreHistory> {
-  if (!existsSync(historyWorker) || (opts.cacheDir && existsSync(path.join(opts.cacheDir, 'history.json')))) return readStoreHistory(storeRoot, opts);
+  if (!existsSync(historyWorker) || (opts.cacheDir && existsSync(new Cache(opts.cacheDir).area('history').path(HISTORY_FILE)!))) return readStoreHistory(storeRoot, opts);
   return new Promise((resolve) => {
     const worker = new Worker(historyWorker, { workerData: { storeRoot, opts }, execArgv: [] });
     let done = false;
@@ -289,7 +288,7 @@ const CACHE_VERSION = 5;
 
 const emptyState = (): LogState => ({ commits: [], apps: {}, appChanged: {}, clock: [] });
 
-async function logState(git: GitRun, head: string, prefix: string, cacheFile: string | undefined): Promise<LogState> {
+async function logState(git: GitRun, head: string, prefix: string, cacheFile: CacheArea | undefined): Promise<LogState> {
   const cached = cacheFile ? readCache(cacheFile, prefix) : undefined;
   if (cached?.head === head) return cached.state;
   const args = ['log', '--first-parent', '--diff-merges=first-parent', '--reverse', '--relative', '--raw', '--no-abbrev', '--no-renames', '--format=%x00%H%x09%P%x09%ct%x09%an%x09%s'];
@@ -346,21 +345,17 @@ function fold(state: LogState, changes: readonly LoggedCommit[], blobs: Readonly
   }
 }
 
-function readCache(file: string, prefix: string): HistoryCache | undefined {
-  try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as HistoryCache;
-    return data.version === CACHE_VERSION && data.prefix === prefix && typeof data.head === 'string' && data.state ? data : undefined;
-  } catch {
-    return undefined;
-  }
+/** The history's file in its cache folder. */
+const HISTORY_FILE = 'history.json';
+
+function readCache(area: CacheArea, prefix: string): HistoryCache | undefined {
+  const data = area.readJson<HistoryCache>(HISTORY_FILE);
+  return data?.version === CACHE_VERSION && data.prefix === prefix && typeof data.head === 'string' && data.state ? data : undefined;
 }
 
 // Not kept: the next run reads the whole log again.
-function writeCache(file: string, cache: HistoryCache): void {
-  bestEffort(() => {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic(file, JSON.stringify(cache));
-  });
+function writeCache(area: CacheArea, cache: HistoryCache): void {
+  area.write(HISTORY_FILE, JSON.stringify(cache));
 }
 
 type FileChange = { status: string; from: string; to: string; path: string };

@@ -1,3 +1,4 @@
+import type { Cache } from '../cache/index.js';
 import { STORE_FILES } from '../config/index.js';
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
@@ -30,7 +31,8 @@ export interface LoadedApp {
 
 /** Options of {@link loadStore}. */
 export interface LoadOptions {
-  /** Folder of the parse cache (`parse-cache/<shard>.jsonl`); every file is parsed when undefined. */
+  /** The run's cache (src/cache), or its folder; every file is parsed when neither is given. */
+  cache?: Cache;
   cacheDir?: string;
   /**
    * Load only these app folders (names under `apps/`) besides store.yaml: no other folder is
@@ -116,7 +118,7 @@ export function listAppFolders(storeDir: string): string[] {
  */
 export function loadStore(storeDir: string, opts: LoadOptions = {}): LoadedStore {
   const root = path.resolve(storeDir);
-  const cache = new ParseCache(opts.cacheDir);
+  const cache = new ParseCache(opts.cache ?? opts.cacheDir);
   const diagnostics: Diagnostic[] = [];
   const storeRel = STORE_FILES.find((f) => lstatSync(path.join(root, f), { throwIfNoEntry: false }));
   if (!storeRel) {

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
-import { cacheShardName } from '../util/cache-files.js';
+import { Cache, cacheOf, type CacheArea } from '../cache/index.js';
 
 // The parser's version is part of the header: another yaml release may read the same text differently.
 const HEADER = `appshelf-parse-cache 1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version}`;
@@ -29,11 +26,13 @@ interface Shard {
  * parse. Each run keeps, per shard it used, only the entries it used.
  */
 export class ParseCache {
-  readonly #dir?: string;
+  readonly #cache: Cache;
+  readonly #area: CacheArea;
   readonly #shards = new Map<string, Shard>();
 
-  constructor(cacheDir?: string) {
-    this.#dir = cacheDir ? path.join(cacheDir, 'parse-cache') : undefined;
+  constructor(cache?: Cache | string) {
+    this.#cache = cacheOf(cache);
+    this.#area = this.#cache.area('parse-cache');
   }
 
   /** Content key of a text and the way it is parsed (JSON sources are parsed differently). */
@@ -44,7 +43,7 @@ export class ParseCache {
   /** The shard of a store file (path relative to the store): its app folder's, or {@link STORE_SHARD}. */
   static shardOf(rel: string): string {
     const parts = rel.split('/');
-    return parts[0] === 'apps' && parts.length > 2 ? cacheShardName(parts[1]!) : STORE_SHARD;
+    return parts[0] === 'apps' && parts.length > 2 ? Cache.shardOf(parts[1]!) : STORE_SHARD;
   }
 
   /** The data parsed from a text with this key before, or undefined. */
@@ -69,7 +68,7 @@ export class ParseCache {
    * folder that is gone or emptied), so {@link save} removes what it held.
    */
   touch(folder: string): void {
-    this.#use(cacheShardName(folder));
+    this.#use(Cache.shardOf(folder));
   }
 
   /**
@@ -80,27 +79,19 @@ export class ParseCache {
    * time next run.
    */
   save({ prune = false }: { prune?: boolean } = {}): void {
-    if (!this.#dir) return;
     // Each shard on its own: one that cannot be written costs only its folder a parse next run.
-    bestEffort(() => mkdirSync(this.#dir!, { recursive: true }));
     for (const [name, s] of this.#shards) {
-      const file = path.join(this.#dir, `${name}.jsonl`);
-      if (!s.next.size) bestEffort(() => rmSync(file, { force: true }));
+      const file = `${name}.jsonl`;
+      if (!s.next.size) this.#area.remove(file);
       else if (s.added > 0 || s.next.size !== this.#old(name, s).size) {
-        bestEffort(() => {
-          const lines = [HEADER];
-          for (const [key, json] of s.next) lines.push(`${key} ${json}`);
-          writeFileAtomic(file, `${lines.join('\n')}\n`);
-        });
+        const lines = [HEADER];
+        for (const [key, json] of s.next) lines.push(`${key} ${json}`);
+        this.#area.write(file, `${lines.join('\n')}\n`);
       }
     }
     if (!prune) return;
-    bestEffort(() => {
-      for (const f of readdirSync(this.#dir!)) {
-        if (f.endsWith('.jsonl') && !this.#shards.has(f.slice(0, -'.jsonl'.length))) rmSync(path.join(this.#dir!, f), { force: true });
-      }
-    });
-    bestEffort(() => rmSync(path.join(path.dirname(this.#dir!), 'parse-cache.jsonl'), { force: true }));
+    this.#area.prune((f) => !f.endsWith('.jsonl') || this.#shards.has(f.slice(0, -'.jsonl'.length)));
+    this.#cache.removeLegacy('parse-cache.jsonl');
   }
 
   #use(name: string): Shard {
@@ -112,13 +103,8 @@ export class ParseCache {
   #old(name: string, s: Shard): Map<string, string> {
     if (s.old) return s.old;
     s.old = new Map();
-    if (!this.#dir) return s.old;
-    let text: string;
-    try {
-      text = readFileSync(path.join(this.#dir, `${name}.jsonl`), 'utf8');
-    } catch {
-      return s.old;
-    }
+    const text = this.#area.read(`${name}.jsonl`);
+    if (text === undefined) return s.old;
     const lines = text.split('\n');
     if (lines[0] !== HEADER) return s.old;
     for (let i = 1; i < lines.length; i++) {

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
-import { cacheShardName, fileStamp } from '../util/cache-files.js';
+import { Cache, cacheOf, type CacheArea } from '../cache/index.js';
+import { fileStamp } from '../util/cache-files.js';
 
 // 2: file entries carry the base64 SHA-512 the feeds publish.
 const VERSION = 2;
@@ -43,11 +41,13 @@ interface Shard {
  * to an app's archive: there is no store-level shard.
  */
 export class VerifyCache {
-  readonly #dir?: string;
+  readonly #cache: Cache;
+  readonly #area: CacheArea;
   readonly #shards = new Map<string, Shard>();
 
-  constructor(cacheDir?: string) {
-    this.#dir = cacheDir ? path.join(cacheDir, 'verify-cache') : undefined;
+  constructor(cache?: Cache | string) {
+    this.#cache = cacheOf(cache);
+    this.#area = this.#cache.area('verify-cache');
   }
 
   /**
@@ -100,34 +100,26 @@ export class VerifyCache {
    * cannot be written only costs time next run.
    */
   save(keep?: { apps: Iterable<string>; folders: Iterable<string> }): void {
-    if (!this.#dir) return;
     // Whatever is not kept only costs time next run: verification stays correct.
-    bestEffort(() => mkdirSync(this.#dir!, { recursive: true }));
     for (const [name, s] of this.#shards) {
-      const file = path.join(this.#dir, `${name}.json`);
+      const file = `${name}.json`;
       const verified = [...new Set(s.next.verified)].sort();
       const files = Object.keys(s.next.files).length;
-      if (!files && !verified.length) bestEffort(() => rmSync(file, { force: true }));
+      if (!files && !verified.length) this.#area.remove(file);
       // Nothing new and nothing dropped: the file already says exactly this.
       else if (s.changed || verified.length !== s.old.verified.length || files !== Object.keys(s.old.files).length) {
-        bestEffort(() => {
-          writeFileAtomic(file, JSON.stringify({ ...s.next, verified }));
-        });
+        this.#area.write(file, JSON.stringify({ ...s.next, verified }));
       }
     }
     if (!keep) return;
-    const kept = new Set([...keep.apps, ...keep.folders].map(cacheShardName));
-    bestEffort(() => {
-      for (const f of readdirSync(this.#dir!)) {
-        if (f.endsWith('.json') && !kept.has(f.slice(0, -'.json'.length))) rmSync(path.join(this.#dir!, f), { force: true });
-      }
-    });
+    const kept = new Set([...keep.apps, ...keep.folders].map(Cache.shardOf));
+    this.#area.prune((f) => !f.endsWith('.json') || kept.has(f.slice(0, -'.json'.length)));
     // The single file of earlier versions.
-    bestEffort(() => rmSync(path.join(path.dirname(this.#dir!), 'verify-cache.json'), { force: true }));
+    this.#cache.removeLegacy('verify-cache.json');
   }
 
   #shard(app: string): Shard {
-    const name = cacheShardName(app);
+    const name = Cache.shardOf(app);
     let s = this.#shards.get(name);
     if (!s) {
       const old = this.#read(name);
@@ -139,13 +131,8 @@ export class VerifyCache {
 
   #read(name: string): ShardFile {
     const empty: ShardFile = { version: VERSION, files: {}, verified: [] };
-    if (!this.#dir) return empty;
-    try {
-      const data = JSON.parse(readFileSync(path.join(this.#dir, `${name}.json`), 'utf8')) as ShardFile;
-      return data.version === VERSION && data.files && typeof data.files === 'object' && Array.isArray(data.verified) ? data : empty;
-    } catch {
-      return empty;
-    }
+    const data = this.#area.readJson<ShardFile>(`${name}.json`);
+    return data?.version === VERSION && data.files && typeof data.files === 'object' && Array.isArray(data.verified) ? data : empty;
   }
 }
 

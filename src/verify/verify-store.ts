@@ -1,3 +1,4 @@
+import type { Cache } from '../cache/index.js';
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { diag, Errors, StoreError, type Diagnostic, type Position } from '../errors/index.js';
@@ -42,7 +43,8 @@ export interface TrustReport {
 export interface VerifyOptions extends PoolOptions {
   /** Absolute path of an entry's archive bytes: the committed file, or the verified download; undefined when not available. */
   archivePath: (entry: ResolvedEntry) => string | undefined;
-  /** Folder for the verification cache (`verify-cache/<app id>.json`); none when undefined. */
+  /** The run's cache (src/cache), or its folder; nothing is cached when neither is given. */
+  cache?: Cache;
   cacheDir?: string;
   /** The time certificates are checked against. @default now */
   now?: Date;
@@ -61,7 +63,7 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
   const revoked = loadRevocations(store, texts, out);
   const trusts = store.apps.map((app) => checkApp(app, store, cas, revoked, now, texts, out));
 
-  const cache = new VerifyCache(opts.cacheDir);
+  const cache = new VerifyCache(opts.cache ?? opts.cacheDir);
   const folders: FolderMemo = new Map();
   const states = new Map<string, ReleaseState>();
   const jobs: EntryJob[] = [];
@@ -98,7 +100,7 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
   // Every app checked keeps only what it used (one whose archives are all gone, nothing). Shards of
   // apps with no folder left are deleted whether or not this run covered the whole store.
   for (const trust of trusts) cache.touch(trust.app.id);
-  if (opts.cacheDir) cache.save({ apps: store.apps.map((a) => a.id), folders: listAppFolders(store.root) });
+  if (opts.cache ?? opts.cacheDir) cache.save({ apps: store.apps.map((a) => a.id), folders: listAppFolders(store.root) });
   const changes = new Map<string, number>();
   for (const trust of trusts) {
     const at = trust.cert ? changeTime(trust.cert, cas ?? [], now) : undefined;

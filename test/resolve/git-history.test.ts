@@ -88,7 +88,7 @@ describe('release history from git', async () => {
     expect(plainHistory(cached)).toEqual(plainHistory(full));
     expect(cached.events.get('shelfnotes')!.at(-1)).toMatchObject({ kind: 'rollout', pr: 9, to: { stable: 50, beta: 100 } });
     expect(cached.appCommit.get('shelfnotes')).not.toBe(first.appCommit.get('shelfnotes'));
-    expect(JSON.parse(readFileSync(path.join(cacheDir, 'history.json'), 'utf8')).head).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim());
+    expect(JSON.parse(readFileSync(path.join(cacheDir, 'history', 'history.json'), 'utf8')).head).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim());
   });
 
   it('marks an app folder holding ignored files as not clean', async () => {
