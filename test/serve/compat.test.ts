@@ -74,7 +74,11 @@ const table: [string, string, number, string?, string?][] = [
   ['§3.3 a channel no file lists', 'app=MyApp&os=osx&channel=nightly', 404],
   ['§3.3 channel[]=release never matches (strict indexOf)', 'app=MyApp&os=osx&channel[]=release', 404],
   ['§3.3 before the os tests: a bad osversion is not reached', 'app=MyApp&os=osx&channel=nightly&osversion=abc', 404],
+  ['§3.3/§5.5 channels written as text "beta-nightly": the whole text matches', 'app=Text&os=osx&channel=beta-nightly', 200, '1.0.0', 'text/text-1.0.0.tar.gz'],
+  ['§3.3/§5.5 channels as text: a channel name that is part of it matches (substring)', 'app=Text&os=osx&channel=beta', 200, '1.0.0', 'text/text-1.0.0.tar.gz'],
+  ['§3.3/§5.5 channels as text: release is not part of it', 'app=Text&os=osx', 404],
   // §3.4 architecture
+  ['§3.4/§5.5 architectures written as text "x86-64": x86 is part of it (substring)', 'app=Text&os=osx&channel=beta&architecture=x86', 200, '1.0.0', 'text/text-1.0.0.tar.gz'],
   ['§3.4 architecture listed by the entry', 'app=MyApp&os=osx&channel=beta&architecture=arm64&osversion=11.0&appversion=1.4.2', 200, '1.6.0', '1.6/osx.tar.gz'],
   ['§3.4 architecture not listed', 'app=MyApp&os=osx&architecture=arm64', 404],
   ['§3.4 one of several architectures', 'app=MyApp&os=windows&architecture=x86-64', 200, '1.4.0', W140],
