@@ -28,6 +28,8 @@ afterAll(() => server?.close());
 const A140 = 'MyApp-1.4.0/MyApp-1.4.0-osx.tar.gz';
 const A150 = 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz';
 const W140 = 'MyApp-1.4.0/MyApp-1.4.0-windows.zip';
+/** §4 GET /update: the Content-Type of the archive comes from its extension (mime 1.6). */
+const MIME: Record<string, string> = { '.gz': 'application/gzip', '.zip': 'application/zip', '.deb': 'application/octet-stream' };
 
 /**
  * The compat table: [rule of ../shared/compat/auto-update-server.md (section, rule), request,
@@ -186,6 +188,7 @@ describe('auto-update-server compatibility after import aus → build → serve'
     expect(body.version).toBe(expected);
     expect(decodeURIComponent(body.path.split('/').pop())).toBe(path.basename(archive!));
     expect(file.headers['content-disposition']).toContain(`attachment; filename="${path.basename(archive!)}"`);
+    expect(file.headers['content-type']).toBe(MIME[path.extname(archive!)]);
     expect(file.body.equals(readFileSync(path.join(updates, archive!)))).toBe(true);
   });
 
