@@ -156,18 +156,20 @@ export interface RolloutPlatform {
 export function setPlatformRollout(f: YamlFile, version: string, channel: string, percent: number, platform: RolloutPlatform): string {
   requireInRelease(f, version, channel);
   const { doc, at } = openYaml(f);
-  const data = doc.toJS() as { rollout?: Record<string, number>; platformRollout?: { channel: string; os: string; architecture?: string; format?: string; percent: number }[]; entries?: { os?: string; architectures?: string[]; format?: string; file?: string; url?: string }[] };
+  const data = doc.toJS() as { rollout?: Record<string, number>; platformRollout?: { channel: string; os: string; architecture?: string; format?: string; osversion?: string; appversion?: string; percent: number }[]; entries?: { os?: string; architectures?: string[]; format?: string; file?: string; url?: string }[] };
   const what = [platform.os, platform.arch, platform.format].filter((x) => x !== undefined).join(' ');
   const hasFile = (data.entries ?? []).some((e) => e.os === platform.os && (platform.arch === undefined || e.architectures?.includes(platform.arch)) && (platform.format === undefined || entryFormat({ format: e.format, file: e.file ?? e.url ?? '' }) === platform.format));
   if (!hasFile) throw new StoreError(diag(Errors.RolloutNoFile, [what], at(['entries'])));
   const list = data.platformRollout ?? [];
-  const same = (o: (typeof list)[number]) => o.channel === channel && o.os === platform.os && o.architecture === platform.arch && o.format === platform.format;
+  // Overrides of one file (by osversion/appversion range, as `import aus` writes them) are left as they are.
+  const perFile = (o: (typeof list)[number]) => o.osversion !== undefined || o.appversion !== undefined;
+  const same = (o: (typeof list)[number]) => !perFile(o) && o.channel === channel && o.os === platform.os && o.architecture === platform.arch && o.format === platform.format;
   const rank = (arch?: string, format?: string) => (arch !== undefined ? 2 : 0) + (format !== undefined ? 1 : 0);
   const mine = rank(platform.arch, platform.format);
   let fallback: { percent: number; rank: number } | undefined;
   for (const o of list) {
     const r = rank(o.architecture, o.format);
-    const covers = o.channel === channel && o.os === platform.os && (o.architecture === undefined || o.architecture === platform.arch) && (o.format === undefined || o.format === platform.format);
+    const covers = !perFile(o) && o.channel === channel && o.os === platform.os && (o.architecture === undefined || o.architecture === platform.arch) && (o.format === undefined || o.format === platform.format);
     if (covers && r < mine && (!fallback || r > fallback.rank)) fallback = { percent: o.percent, rank: r };
   }
   const inherited = fallback?.percent ?? data.rollout?.[channel] ?? 100;

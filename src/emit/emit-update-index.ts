@@ -37,7 +37,7 @@ export interface UpdateIndexRelease {
   /** Percentage per channel. */
   rollout: Record<string, number>;
   /** Per-platform overrides of `rollout` (resolve/rollout.ts `rolloutFor`: most specific wins); absent when none. */
-  platformRollout?: { arch?: string; channel: string; format?: string; os: string; percent: number }[];
+  platformRollout?: { appversion?: string; arch?: string; channel: string; format?: string; os: string; osversion?: string; percent: number }[];
   /** ISO 8601 with milliseconds, as auto-update-server prints dates. */
   date?: string;
   entries: UpdateIndexEntry[];
@@ -107,7 +107,7 @@ export function updateIndexApp(store: ResolvedStore, app: ResolvedApp): UpdateIn
         channels: [...r.channels],
         date: isoDate(r.date),
         entries: r.entries.map((e) => indexEntry(store, r, e)),
-        platformRollout: r.platformRollout?.map((o) => ({ arch: o.arch, channel: o.channel, format: o.format, os: o.os, percent: o.percent })),
+        platformRollout: r.platformRollout?.map((o) => ({ appversion: o.appversion, arch: o.arch, channel: o.channel, format: o.format, os: o.os, osversion: o.osversion, percent: o.percent })),
         rollout: sortedRecord(r.rollout),
         updateVersion: r.updateVersion,
         version: r.version,

@@ -75,7 +75,7 @@ function releaseFiles(store: ResolvedStore, app: ReturnType<typeof updateIndexAp
     // (percentage, channel set) → the architectures offered so
     const groups = new Map<string, { pct: number; channels: string[]; archs: string[] }>();
     for (const arch of e.architectures) {
-      const offered = offeredOn(head, app, index, (ch) => rolloutFor(r, ch, e.os, arch, e.format));
+      const offered = offeredOn(head, app, index, (ch) => rolloutFor(r, ch, e.os, arch, e.format, e));
       const byPct = new Map<number, string[]>();
       for (const ch of byRank) {
         const pct = offered.get(ch);

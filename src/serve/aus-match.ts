@@ -117,7 +117,7 @@ function compileApp(head: UpdateIndexHead, app: UpdateIndexApp, ranges: Map<stri
     for (const entry of release.entries) {
       // A platform override applies per architecture of the entry (the client names one).
       const byArch = release.platformRollout?.length
-        ? new Map(entry.architectures.map((arch) => [arch, offeredOn(head, app, release, (ch) => rolloutFor(release, ch, entry.os, arch, entry.format))]))
+        ? new Map(entry.architectures.map((arch) => [arch, offeredOn(head, app, release, (ch) => rolloutFor(release, ch, entry.os, arch, entry.format, entry))]))
         : undefined;
       group.push({
         app, release, entry,

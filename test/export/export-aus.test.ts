@@ -53,7 +53,7 @@ describe('appshelf export aus', () => {
     expect(beta).toMatchObject({ app: 'Split', version: '2.0.0', channels: ['beta'], entries: [{ os: 'linux', format: 'deb', path: '2.0.0/split_2.0.0_amd64.deb' }] });
     expect(release.entries.map((e: { osversion: string; percentage?: number; path: string }) => [e.osversion, e.percentage, e.path])).toEqual([
       ['<6.1', 10, '2.0.0/split-2.0.0-win.zip'],
-      ['>=6.1', 10, '2.0.0/split-2.0.0-win10.zip'],
+      ['>=6.1', 30, '2.0.0/split-2.0.0-win10.zip'],
       ['*', 60, '2.0.0/split-2.0.0-osx.tar.gz'],
     ]);
     // The release date is the update file's date, so an import finds it again.
@@ -78,12 +78,12 @@ describe('appshelf export aus', () => {
     for (const f of files) expect(readFileSync(path.join(work, 'updates-b', f)).equals(readFileSync(path.join(work, 'updates', f))), f).toBe(true);
     expect(second.diagnostics.map((d) => `${path.relative(work, d.file!)}:${d.line} ${d.code}`)).toEqual(['store/apps/tie/releases/3.0.0-1.yaml:2 W_EXPORT_VERSION_TIE']);
 
-    // Halt Split 2.0.0 on osx for release: the osx entry goes, the windows ones stay at 10 %.
+    // Halt Split 2.0.0 on osx for release: the osx entry goes, the windows ones stay at 10 and 30 %.
     expect((await runCli(['rollout', 'split', '2.0.0', '--channel', 'release', '--percent', '0', '--os', 'osx', '--store', 'store'], work)).code).toBe(0);
     const halted = await runCli(['export', 'aus', '--store', 'store', '--out', 'halted'], work);
     expect(halted.stderr).toContain('✓ exported 5 app(s), 9 release(s), 15 entries into halted/ (0 errors, 1 warning)');
     const release = JSON.parse(readFileSync(path.join(work, 'halted', 'split', '2.0.0.2.json'), 'utf8'));
-    expect(release.entries.map((e: { os: string; percentage?: number }) => `${e.os} ${e.percentage}`)).toEqual(['windows 10', 'windows 10']);
+    expect(release.entries.map((e: { os: string; percentage?: number }) => `${e.os} ${e.percentage}`)).toEqual(['windows 10', 'windows 30']);
 
     // Remote archives: nothing auto-update-server could serve.
     const remote = await runCli(['export', 'aus', '--store', fixture('platform-rollout') + '/store', '--out', 'remote'], work);

@@ -138,7 +138,7 @@ describe('parseAusFiles and convertAus (pure)', () => {
     expect(parse(r.files.get('apps/my_app/app.yaml') as string)).toMatchObject({ id: 'my_app', name: 'My App!', updateName: 'My App!' });
   });
 
-  it('keeps several files of one format told apart by osversion ranges, and skips only overlapping ones', () => {
+  it('keeps several files of one format told apart by osversion ranges, each with its percentage, and skips only overlapping ones', () => {
     const { entries } = parseAusFiles([
       file('win.json', { app: 'W', version: '1.0.0', channels: ['release'], entries: [
         entry({ os: 'windows', osversion: '<6.2', path: 'w7.zip', percentage: 10 }),
@@ -147,9 +147,10 @@ describe('parseAusFiles and convertAus (pure)', () => {
       ] }),
     ]);
     const r = convertAus(entries, facts('w7.zip', 'w10.zip', 'w11.zip'));
-    expect(codes(r.diagnostics)).toEqual(['W_AUS_DUPLICATE_PLATFORM', 'W_AUS_MERGED']);
-    expect(r.diagnostics[1]!.message).toBe('W 1.0.0: its windows/x86-64/zip files on release have different percentages (10, 100); imported with the lowest, 10.');
+    expect(codes(r.diagnostics)).toEqual(['W_AUS_DUPLICATE_PLATFORM']);
     const rel = parse(r.files.get('apps/w/releases/1.0.0.yaml') as string);
+    // Each zip keeps its percentage: the XP one by an override naming its ranges.
+    expect([rel.rollout, rel.platformRollout]).toEqual([undefined, [{ channel: 'release', os: 'windows', architecture: 'x86-64', format: 'zip', osversion: '<6.2', appversion: '*', percent: 10 }]]);
     expect(rel.entries.map((e: { osversion: string; file: string }) => `${e.osversion} ${e.file}`)).toEqual(['<6.2 files/1.0.0/w7.zip', '>=6.2 files/1.0.0/w10.zip']);
   });
 

@@ -130,6 +130,8 @@ const table: [string, string, number, string?, string?][] = [
   ['§1 each entry keeps its own percentage (11 > 10)', 'app=Split&os=windows&percentile=11', 404],
   ['§1 two zips of one version by osversion range: >=6.1', 'app=Split&os=windows&osversion=10.0&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win10.zip'],
   ['§1 two zips of one version by osversion range: <6.1', 'app=Split&os=windows&osversion=6.0&percentile=10', 200, '2.0.0', 'split/split-2.0.0-win.zip'],
+  ['§1 two zips of one version, each with its own percentage: >=6.1 at 30%', 'app=Split&os=windows&osversion=10.0&percentile=30', 200, '2.0.0', 'split/split-2.0.0-win10.zip'],
+  ['§1 two zips of one version, each with its own percentage: <6.1 at 10%', 'app=Split&os=windows&osversion=6.0&percentile=30', 404],
   ['§1 another entry of the file at 60%', 'app=Split&os=osx&percentile=60', 200, '2.0.0', 'split/split-2.0.0-osx.tar.gz'],
   ['§1 61 > 60', 'app=Split&os=osx&percentile=61', 404],
   ['§1 channels are the file\'s: osx is not on beta', 'app=Split&os=osx&channel=beta', 404],
