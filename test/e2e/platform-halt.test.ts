@@ -26,6 +26,11 @@ beforeAll(async () => {
   git('add', '-A');
   git('commit', '-qm', 'base');
   expect((await runCli(['rollout', 'split', '2.0.0', '--channel', 'release', '--percent', '0', '--os', 'osx'], dir)).code).toBe(0);
+  // Halting all of windows leaves its two zips at their own (more specific) percentages, and says so;
+  // the channel's percentage removes that override again.
+  const windows = await runCli(['rollout', 'split', '2.0.0', '--channel', 'release', '--percent', '0', '--os', 'windows'], dir);
+  expect(windows.stdout).toContain('  note: more specific overrides still apply: windows x86 zip osversion <6.1 appversion * (10%), windows x86 zip osversion >=6.1 appversion * (30%); set them too to change those files.\n');
+  expect((await runCli(['rollout', 'split', '2.0.0', '--channel', 'release', '--percent', '60', '--os', 'windows'], dir)).code).toBe(0);
   check = await runCli(['check', '--base', 'HEAD', '--summary', 'summary.md'], dir);
   const built = await buildStore({ storeDir: path.join(dir, 'store'), outDir: path.join(dir, 'dist'), cacheDir: path.join(dir, 'cache') });
   expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { authorContext, requireApp, requireChannel, requireRelease, setPlatformRollout, setRollout } from '../../author/index.js';
 import { UsageError } from '../../errors/index.js';
+import { overrideLabel } from '../../resolve/rollout.js';
 import { loadStore } from '../../load/index.js';
 import { displayPath } from '../../util/paths.js';
 import type { Command } from '../command.js';
@@ -65,6 +66,10 @@ Examples:
       writeFileSync(source.abs, text);
       const where = [os, arch, format].filter((x) => x !== undefined).join(' ');
       args.io.out(`✓ ${id} ${release.version} on ${channel}, ${where}: ${percent === 0 ? 'rollout halted (0%)' : `${percent}% of clients`} in ${source.file}\n`);
+      // The most specific override wins: say which ones this one does not change.
+      const rank = (o: { arch?: string; format?: string; osversion?: string; appversion?: string }) => (o.osversion !== undefined || o.appversion !== undefined ? 4 : 0) + (o.arch !== undefined ? 2 : 0) + (o.format !== undefined ? 1 : 0);
+      const still = (release.platformRollout ?? []).filter((o) => o.channel === channel && o.os === os && (arch === undefined || o.arch === arch) && (format === undefined || o.format === format) && rank(o) > rank(platform));
+      if (still.length) args.io.out(`  note: more specific overrides still apply: ${still.map((o) => `${overrideLabel(o)} (${o.percent}%)`).join(', ')}; set them too to change those files.\n`);
       return 0;
     }
     writeFileSync(source.abs, setRollout(source, release.version, channel, percent));
