@@ -1,12 +1,13 @@
 // `appshelf export aus`: a store → an auto-update-server updates/ folder, for teams that keep that
 // server as a fallback. Reading and writing happen here; exportAusFiles in between is pure.
-import { existsSync, lstatSync, promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, hasErrors, StoreError, type Diagnostic, type Position } from '../errors/index.js';
 import type { ResolvedRelease } from '../resolve/index.js';
 import { loadStore } from '../load/index.js';
 import { resolveStore } from '../resolve/index.js';
 import { displayPath } from '../util/paths.js';
+import { isStoreFileProblem, readStoreFile, statStoreFile, type FolderMemo } from '../util/store-files.js';
 import { validateDocs } from '../validate/index.js';
 import { exportAusFiles, type ExportFileContent } from './aus.js';
 
@@ -23,20 +24,20 @@ export interface ExportReport {
   out?: string;
 }
 
-/** An archive the store commits: a regular file (not a link) inside the store folder. */
+/** An archive the store commits: a regular file inside the store, no link on the way (the confined reader's rule). */
 function storeArchive(root: string): (rel: string) => string | undefined {
-  return (rel) => {
-    const abs = path.resolve(root, rel);
-    const inside = path.relative(root, abs);
-    if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
-    return lstatSync(abs, { throwIfNoEntry: false })?.isFile() ? abs : undefined;
-  };
+  const folders: FolderMemo = new Map();
+  return (rel) => (isStoreFileProblem(statStoreFile(root, rel, folders)) ? undefined : path.join(root, rel));
 }
+
+// A release file was read whole by the load stage already; this bound only keeps a swapped one cheap.
+const RELEASE_FILE_BYTES = 4 * 1024 * 1024;
 
 /** The line of a release file's `version:` key (resolve keeps only the file of a release). */
 function versionLine(root: string): (r: ResolvedRelease) => Position {
   return (r) => {
-    const text = readFileSync(path.join(root, r.rel), 'utf8');
+    const read = readStoreFile(root, r.rel, RELEASE_FILE_BYTES);
+    const text = isStoreFileProblem(read) ? '' : read.bytes.toString('utf8');
     const i = text.search(/^version\s*:/m);
     return { ...r.at, line: i < 0 ? 1 : text.slice(0, i).split('\n').length, column: 1 };
   };

@@ -1,7 +1,7 @@
 // import aus → export aus → import aus: the exported updates/ folder holds the same entries as the
 // original (as auto-update-server would load them), and importing it again gives the same store.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportAus } from '../../src/export/index.js';
@@ -92,5 +92,12 @@ describe('appshelf export aus', () => {
     expect(remote.stderr).toContain('error E_EXPORT_NOTHING');
     expect((await runCli(['export', 'aus', '--store', 'store', '--out', 'halted'], work)).stderr).toContain('error E_EXPORT_TARGET_EXISTS: halted already exists and is not empty.');
     expect((await runCli(['export', 'aus', '--store', 'store'], work)).code).toBe(2);
+
+    // An archive that is a link (here to a file outside the store) is never followed: the store's error stops the export.
+    const archive = path.join(work, 'store/apps/text/files/1.0.0/text-1.0.0.tar.gz');
+    rmSync(archive);
+    symlinkSync(path.join(original, 'text/text-1.0.0.tar.gz'), archive);
+    const linked = await exportAus(path.join(work, 'store'), path.join(work, 'linked'));
+    expect([linked.out, linked.diagnostics.map((d) => d.code)]).toEqual([undefined, ['E_SYMLINK']]);
   });
 });
