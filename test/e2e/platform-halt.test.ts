@@ -65,4 +65,13 @@ describe('a per-platform halt (osx on release) while windows goes on, each of it
     const win = await request(port, '/update.json?app=Split&os=windows&osversion=10.0&percentile=30');
     expect([win.status, JSON.parse(win.text).percentage]).toEqual([200, 30]);
   });
+
+  it('lets `rollout --os-version/--app-version` set one file\'s override (after the build above)', async () => {
+    const one = ['rollout', 'split', '2.0.0', '--channel', 'release', '--percent', '0', '--os', 'windows', '--arch', 'x86', '--archive-format', 'zip'];
+    const halt = await runCli([...one, '--os-version', '>=6.1', '--app-version', '*'], dir);
+    expect(halt.stdout).toBe('✓ split 2.0.0 on release, windows x86 zip osversion >=6.1 appversion *: rollout halted (0%) in store/apps/split/releases/2.0.0.yaml\n');
+    expect(readFileSync(path.join(dir, 'store/apps/split/releases/2.0.0.yaml'), 'utf8')).toContain('    osversion: ">=6.1"\n    appversion: "*"\n    percent: 0\n');
+    const none = await runCli([...one, '--os-version', '<5.0'], dir);
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('E_ROLLOUT_PLATFORM: Rollout override for windows x86 zip osversion <5.0, for which the release has no file.')]);
+  });
 });
