@@ -12,6 +12,7 @@ export { buildStore } from './build/index.js';
 export { checkStore, defaultPublicDir, type BuildOptions, type BuildResult, type CheckOptions, type CheckResult } from './build/pipeline.js';
 export { createStoreServer, type StoreServer, type StoreServerOptions } from './serve/index.js';
 export { importAus } from './import/index.js';
+export { exportAus } from './export/index.js';
 export {
   openStore, pinVersion, unpinVersion, setAppLocked, setYanked, setReleaseRollout, promoteVersion, writeEdits,
   type FileEdit, type StoreEdit, type RolloutTarget,

@@ -4,10 +4,11 @@
 import type { ResolvedConfig } from '../config/index.js';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { loadStore, positionOf } from '../load/index.js';
+import { overrideLabel } from '../resolve/rollout.js';
 import { displayPath } from '../util/paths.js';
 import { pinChannel, setLocked, unpinChannel } from './app.js';
 import { authorContext, requireApp, requireChannel, requireRelease, type AuthorContext } from './context.js';
-import { promoteRelease, setPlatformRollout, setRollout } from './release.js';
+import { promoteRelease, setPlatformRollout, setRollout, type RolloutPlatform } from './release.js';
 import type { FileEdit, StoreEdit } from './store-edits.js';
 import { unyankRelease, yankRelease } from './yank.js';
 
@@ -60,17 +61,17 @@ export function setYanked(config: Pick<ResolvedConfig, 'root'>, input: { app: st
 }
 
 /** Which clients of one platform a rollout applies to (an override of the channel's percentage). */
-export interface RolloutTarget {
-  os: string;
-  arch?: string;
-  format?: string;
-}
+export type RolloutTarget = RolloutPlatform;
+
+/** How specific an override is: the most specific one that matches a file wins. */
+const specificity = (o: { arch?: string; format?: string; osversion?: string; appversion?: string }) =>
+  (o.osversion !== undefined || o.appversion !== undefined ? 4 : 0) + (o.arch !== undefined ? 2 : 0) + (o.format !== undefined ? 1 : 0);
 
 /** `rollout`: the percentage of clients a release reaches on a channel, or on one platform of it. */
 export function setReleaseRollout(
   config: Pick<ResolvedConfig, 'root'>,
   input: { app: string; version: string; channel: string; percent: number; platform?: RolloutTarget },
-): StoreEdit<{ version: string; was?: number; file: string }> {
+): StoreEdit<{ version: string; was?: number; file: string; stillApply: { label: string; percent: number }[] }> {
   const ctx = openStore(config);
   const app = requireApp(ctx, input.app);
   requireChannel(ctx, input.channel);
@@ -78,7 +79,14 @@ export function setReleaseRollout(
   const text = input.platform
     ? setPlatformRollout(source, release.version, input.channel, input.percent, input.platform)
     : setRollout(source, release.version, input.channel, input.percent);
-  return { edits: [edit(source, text)], result: { version: release.version, was: input.platform ? undefined : release.rollout[input.channel], file: source.file } };
+  // Overrides more specific than this one keep deciding for their files: the user is told which.
+  const p = input.platform;
+  const stillApply = p
+    ? (release.platformRollout ?? [])
+      .filter((o) => o.channel === input.channel && o.os === p.os && (p.arch === undefined || o.arch === p.arch) && (p.format === undefined || o.format === p.format) && specificity(o) > specificity(p))
+      .map((o) => ({ label: overrideLabel(o), percent: o.percent }))
+    : [];
+  return { edits: [edit(source, text)], result: { version: release.version, was: p ? undefined : release.rollout[input.channel], file: source.file, stillApply } };
 }
 
 /** `promote`: add a release to a (more mature) channel, optionally staged. No edits when it is there already. */

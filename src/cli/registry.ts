@@ -15,6 +15,7 @@ export const commands: Record<string, CommandLoader> = {
   build: lazy('check the store, then write the static site atomically', () => import('./commands/build.js')),
   serve: lazy('serve a built site, with auto-update-server compatible /update routes', () => import('./commands/serve.js')),
   // --- more commands register below, one line each ---
+  'export aus': lazy('write the store as an auto-update-server updates/ folder (a fallback server)', () => import('./commands/export.js')),
   'import aus': lazy('import an auto-update-server updates/ folder into a new store', () => import('./commands/import-aus.js')),
   'ca init': lazy('create the store CA: a private key (outside the repository) and the root certificate', () => import('./commands/ca-init.js')),
   'ca sign': lazy('issue an app certificate from a CSR and place it with the app', () => import('./commands/ca-sign.js')),

@@ -44,7 +44,7 @@ export function updateIndexApp(store: ResolvedStore, app: ResolvedApp): UpdateIn
         channels: [...r.channels],
         date: isoDate(r.date),
         entries: r.entries.map((e) => indexEntry(store, r, e)),
-        platformRollout: r.platformRollout?.map((o) => ({ arch: o.arch, channel: o.channel, format: o.format, os: o.os, percent: o.percent })),
+        platformRollout: r.platformRollout?.map((o) => ({ appversion: o.appversion, arch: o.arch, channel: o.channel, format: o.format, os: o.os, osversion: o.osversion, percent: o.percent })),
         rollout: sortedRecord(r.rollout),
         updateVersion: r.updateVersion,
         version: r.version,

@@ -118,9 +118,9 @@ export const serveErrors = {
   AusStringList: {
     code: 'W_AUS_STRING_LIST',
     severity: 'warning',
-    message: (field: string, value: string) =>
-      `\`${field}\` is the text "${value}", not a list; imported as ["${value}"]. auto-update-server matched any part of the text (e.g. "${value.slice(0, Math.max(1, value.length - 1))}").`,
-    hint: 'Check the imported list: it now matches only that exact name.',
+    message: (field: string, value: string, list: readonly string[]) =>
+      `\`${field}\` is the text "${value}", not a list; imported as [${list.map((n) => `"${n}"`).join(', ')}]: the names clients send that auto-update-server matched as part of the text. Other fragments of it (e.g. "${value.slice(0, Math.max(1, value.length - 1))}") matched there and get nothing now.`,
+    hint: 'Check the imported list; write the names as a list in the update file to silence this warning.',
   },
   AusMerged: {
     code: 'W_AUS_MERGED',

@@ -72,6 +72,8 @@ interface OverrideDraft {
   os: string;
   architecture?: string;
   format?: string;
+  osversion?: string;
+  appversion?: string;
   percent: number;
 }
 
@@ -80,15 +82,15 @@ interface OverrideDraft {
  * channel with per-platform overrides. Per channel, the percentage most files have (the higher
  * on a tie) becomes `rollout`, and every file that differs gets an override — a file not listed
  * on the channel gets 0 there — as coarse as stays exact: the whole os when all its files agree,
- * else the os + architecture, else down to the format. So every entry keeps the percentage it
- * was served with, on exactly its channels.
+ * else the os + architecture, else the format, else (several files of one format told apart by
+ * range) the one file by its osversion and appversion ranges. So every entry keeps the percentage
+ * it was served with, on exactly its channels.
  */
-function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; archs: readonly string[] }[]): { rollout: Record<string, number>; platformRollout: OverrideDraft[]; merged: string[] } {
+function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; archs: readonly string[] }[]): { rollout: Record<string, number>; platformRollout: OverrideDraft[] } {
   const rollout: Record<string, number> = {};
   const platformRollout: OverrideDraft[] = [];
-  const merged: string[] = [];
   for (const c of channels) {
-    const units = kept.flatMap(({ e, archs }) => archs.map((arch) => ({ os: e.os, arch, format: e.format, pct: e.channels.includes(c) ? e.percentage : 0 })));
+    const units = kept.flatMap(({ e, archs }) => archs.map((arch) => ({ os: e.os, arch, format: e.format, osversion: e.osversion, appversion: e.appversion, pct: e.channels.includes(c) ? e.percentage : 0 })));
     const counts = new Map<number, number>();
     for (const u of units) counts.set(u.pct, (counts.get(u.pct) ?? 0) + 1);
     const base = [...counts].sort(([pa, na], [pb, nb]) => nb - na || pb - pa)[0]![0];
@@ -111,16 +113,20 @@ function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; a
           continue;
         }
         for (const format of [...new Set(ofArch.map((u) => u.format))]) {
-          // Several files of one format (by range) share one override: the lowest keeps every halt.
-          const pcts = [...all(ofArch.filter((u) => u.format === format))];
-          const pct = Math.min(...pcts);
-          if (pcts.length > 1) merged.push(`its ${os}/${arch}/${format} files on ${c} have different percentages (${pcts.join(', ')}); imported with the lowest, ${pct}`);
-          if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format, percent: pct });
+          const ofFormat = ofArch.filter((u) => u.format === format);
+          const formatPcts = all(ofFormat);
+          if (formatPcts.size === 1) {
+            const [pct] = formatPcts;
+            if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format, percent: pct! });
+            continue;
+          }
+          // Several files of this format, told apart by range: an override per file.
+          for (const u of ofFormat) if (u.pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format, osversion: u.osversion, appversion: u.appversion, percent: u.pct });
         }
       }
     }
   }
-  return { rollout, platformRollout, merged };
+  return { rollout, platformRollout };
 }
 
 /** True when some version satisfies both ranges; a range semver cannot read counts as overlapping. */
@@ -186,8 +192,7 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
     });
   }
   if (!out.length) return 0;
-  const { rollout, platformRollout, merged } = rolloutsOf(channels, kept);
-  for (const m of merged) report(diag(Errors.AusMerged, [first.app, version, m], { file: first.file }));
+  const { rollout, platformRollout } = rolloutsOf(channels, kept);
   const partial = Object.fromEntries(Object.entries(rollout).filter(([, p]) => p < 100));
   const date = new Date(Math.max(...draft.entries.map((e) => e.mtime.getTime()))).toISOString();
   const sources = [...new Set(draft.entries.map((e) => e.file))].join(', ');

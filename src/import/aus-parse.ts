@@ -35,7 +35,12 @@ export interface AusEntry {
   /** 1-based position in the file's `entries` (1 for a single-entry file). */
   entry: number;
   mtime: Date;
+  /** `channels` or `architectures` as the update file wrote them when it wrote text, not a list. */
+  texts?: Partial<Record<TextField, string>>;
 }
+
+/** The list fields auto-update-server also accepted as text (testing membership by substring). */
+type TextField = 'channels' | 'architectures';
 
 /** Result of {@link parseAusFiles}. */
 export interface AusParseResult {
@@ -55,14 +60,32 @@ export const completeAusVersion = (v: string): string => (/^[0-9]+$/.test(v) ? `
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// A list field; the reference server also accepted text, testing membership by substring.
-function listField(value: unknown, field: string, at: { file: string }, report: (d: Diagnostic) => void): string[] | undefined {
-  if (typeof value === 'string') {
-    report(diag(Errors.AusStringList, [field, value], at));
-    return [value];
-  }
+// A list field; text is kept as a one-element list here and widened once every file is read.
+function listField(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [...new Set(value as string[])];
   return undefined;
+}
+
+/**
+ * auto-update-server tested a text `channels` or `architectures` by substring ("dev-nightly"
+ * matches `channel=dev`). A store lists names, so the text becomes itself plus every name a
+ * client can send for that field that is part of it: the names the folder's lists use and the
+ * defaults clients get (channel release, architectures x86 and x86-64). Only made-up fragments
+ * (`channel=night`) are answered differently, and the warning says so.
+ */
+function widenTexts(entries: readonly AusEntry[], report: (d: Diagnostic) => void): void {
+  const known: Record<TextField, Set<string>> = { channels: new Set(['release']), architectures: new Set(['x86', 'x86-64']) };
+  for (const e of entries) for (const f of ['channels', 'architectures'] as const) if (e.texts?.[f] === undefined) e[f].forEach((n) => known[f].add(n));
+  for (const e of entries) {
+    for (const f of ['channels', 'architectures'] as const) {
+      const text = e.texts?.[f];
+      if (text === undefined) continue;
+      const valid = f === 'channels' ? isChannel : isArch;
+      e[f] = [text, ...[...known[f]].filter((n) => n !== text && text.includes(n) && valid(n)).sort()];
+      report(diag(Errors.AusStringList, [f, text, e[f]], { file: e.file }));
+    }
+  }
 }
 
 function parseEntry(raw: Json, top: Json, src: AusSourceFile, n: number, report: (d: Diagnostic) => void): AusEntry | undefined {
@@ -76,13 +99,13 @@ function parseEntry(raw: Json, top: Json, src: AusSourceFile, n: number, report:
   const full = completeAusVersion(version);
   // semver 5 (the reference server's) rejects surrounding whitespace; semver 7 would trim it.
   if (full !== full.trim() || !semver.parse(full)) return skip(diag(Errors.AusInvalidVersion, [version], at));
-  const channels = listField(rawChannels, 'channels', at, report);
+  const channels = listField(rawChannels);
   if (!channels) return skip(diag(Errors.AusMissingField, ['channels', 'auto-update-server answers 500 to requests that reach it'], at));
   const badChannel = channels.find((c) => !isChannel(c));
   if (badChannel !== undefined) return skip(diag(Errors.AusUnsupportedValue, [n, 'channel', badChannel, 'channel names are lower-case letters, digits, - and _'], at));
   if (typeof raw.os !== 'string') return skip(diag(Errors.AusMissingField, ['os', 'no request can match it'], at));
   if (!isOs(raw.os)) return skip(diag(Errors.AusUnsupportedValue, [n, 'os', raw.os, 'os names are lower-case letters, digits, ., - and _'], at));
-  const architectures = listField(raw.architectures, 'architectures', at, report);
+  const architectures = listField(raw.architectures);
   if (!architectures) return skip(diag(Errors.AusMissingField, ['architectures', 'auto-update-server answers 500 to requests that reach it'], at));
   if (!architectures.length) return skip(diag(Errors.AusUnsupportedValue, [n, 'architectures', '[]', 'an empty list matches nothing'], at));
   const badArch = architectures.find((a) => !isArch(a));
@@ -113,6 +136,9 @@ function parseEntry(raw: Json, top: Json, src: AusSourceFile, n: number, report:
     file: src.file,
     entry: n,
     mtime: src.mtime,
+    ...(typeof rawChannels === 'string' || typeof raw.architectures === 'string'
+      ? { texts: { ...(typeof rawChannels === 'string' ? { channels: rawChannels } : {}), ...(typeof raw.architectures === 'string' ? { architectures: raw.architectures } : {}) } }
+      : {}),
   };
 }
 
@@ -153,5 +179,6 @@ export function parseAusFiles(files: readonly AusSourceFile[]): AusParseResult {
       if (e) entries.push(e);
     }
   }
+  widenTexts(entries, report);
   return { entries, diagnostics };
 }

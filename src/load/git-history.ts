@@ -426,10 +426,10 @@ function releaseEvents(version: string, before: unknown, after: unknown): Releas
     const r: Record<string, number> = {};
     for (const c of Array.isArray(o.channels) ? (o.channels as unknown[]) : []) if (typeof c === 'string') r[c] = 100;
     for (const [c, v] of Object.entries(asObj(o.rollout))) if (typeof v === 'number') r[c] = v;
-    // A per-platform override is a rollout change too, keyed "channel os [architecture] [format]".
+    // A per-platform override is a rollout change too, keyed "channel os [architecture] [format] [ranges]".
     for (const p of Array.isArray(o.platformRollout) ? (o.platformRollout as unknown[]) : []) {
       const x = asObj(p);
-      const key = [x.channel, x.os, x.architecture, x.format].filter((v) => typeof v === 'string').join(' ');
+      const key = [x.channel, x.os, x.architecture, x.format, x.osversion, x.appversion].filter((v) => typeof v === 'string').join(' ');
       if (typeof x.percent === 'number' && typeof x.channel === 'string') r[key] = x.percent;
     }
     return r;

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { Diagnostic } from '../errors/index.js';
 import type { Band, ResolvedApp, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
+import { overrideLabel } from '../resolve/rollout.js';
 
 /** The resolver's band computation: `resolveBands` of the resolve stage (flat runs of percentiles per channel × platform). */
 export type BandsResolver = (store: ResolvedStore, app: ResolvedApp) => readonly Band[];
@@ -52,7 +53,7 @@ function channelsText(r: ResolvedRelease): string {
   return r.channels.map((c) => {
     const parts = (r.rollout[c] ?? 100) < 100 ? [`rollout ${r.rollout[c]}%`] : [];
     // Per-platform overrides, so a reviewer sees a platform halt next to the channel's own rollout.
-    for (const o of r.platformRollout ?? []) if (o.channel === c) parts.push(`${[o.os, o.arch, o.format].filter(Boolean).join(' ')} ${o.percent}%`);
+    for (const o of r.platformRollout ?? []) if (o.channel === c) parts.push(`${overrideLabel(o)} ${o.percent}%`);
     return parts.length ? `${c} (${parts.join('; ')})` : c;
   }).join(', ');
 }

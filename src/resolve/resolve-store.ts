@@ -6,6 +6,7 @@ import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js
 import { lazyPosition, type SourceDoc } from '../load/index.js';
 import { ARCH_NAMES, OS_NAMES, platformName, type AppFile, type ReleaseFile, type StoreFile } from '../schema/index.js';
 import type { Checked, CheckedApp, ValidatedStore } from '../validate/index.js';
+import { overrideLabel, rangesFit } from './rollout.js';
 import { defaultLimits, type PlatformRollout, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
 
 /** What the resolve stage gives back: the store (when store.yaml itself is usable) and its problems. */
@@ -210,20 +211,20 @@ function resolvePlatformRollout(rel: Checked<ReleaseFile>, entries: readonly Res
       report(diag(Errors.RolloutOverrideChannel, [o.channel], at(rel.source, ['platformRollout', i, 'channel'])));
       return;
     }
-    const what = [o.os, o.architecture, o.format].filter((x) => x !== undefined).join(' ');
-    const hasFile = entries.some((e) => e.os === o.os && (o.architecture === undefined || e.architectures.includes(o.architecture)) && (o.format === undefined || e.format === o.format));
+    const what = overrideLabel({ os: o.os, arch: o.architecture, format: o.format, osversion: o.osversion, appversion: o.appversion });
+    const hasFile = entries.some((e) => e.os === o.os && (o.architecture === undefined || e.architectures.includes(o.architecture)) && (o.format === undefined || e.format === o.format) && rangesFit(o, e));
     if (!hasFile) {
       report(diag(Errors.RolloutNoFile, [what], here));
       return;
     }
-    const key = `${o.channel}\0${o.os}\0${o.architecture ?? ''}\0${o.format ?? ''}`;
+    const key = `${o.channel}\0${o.os}\0${o.architecture ?? ''}\0${o.format ?? ''}\0${o.osversion ?? ''}\0${o.appversion ?? ''}`;
     const first = seen.get(key);
     if (first !== undefined) {
       report(diag(Errors.RolloutOverrideDuplicate, [`${o.channel} on ${what}`, first], here));
       return;
     }
     seen.set(key, i);
-    out.push({ channel: o.channel, os: o.os, arch: o.architecture, format: o.format, percent: o.percent });
+    out.push({ channel: o.channel, os: o.os, arch: o.architecture, format: o.format, ...(o.osversion !== undefined && { osversion: o.osversion }), ...(o.appversion !== undefined && { appversion: o.appversion }), percent: o.percent });
   });
   return out.length ? out : undefined;
 }

@@ -69,18 +69,37 @@ export function servedNightly(app: ResolvedApp): ResolvedRelease | undefined {
   return app.releases.find((r) => r.nightly && !r.yanked);
 }
 
+/** The ranges of one file of a release, which a per-file override names. */
+export type FileRanges = Readonly<{ osversion: string; appversion: string }>;
+
+/**
+ * True when an override's ranges (if it names any) are exactly the file's: several files of one
+ * format on one platform, told apart by range, each keep their own rollout. Without a file,
+ * only overrides that name no range fit.
+ */
+export function rangesFit(o: Readonly<{ osversion?: string; appversion?: string }>, file: FileRanges | undefined): boolean {
+  if (o.osversion === undefined && o.appversion === undefined) return true;
+  return file !== undefined && (o.osversion === undefined || o.osversion === file.osversion) && (o.appversion === undefined || o.appversion === file.appversion);
+}
+
+/** "windows x86-64 zip osversion <6.1": how summaries and messages name an override's platform. */
+export function overrideLabel(o: Readonly<{ os: string; arch?: string; format?: string; osversion?: string; appversion?: string }>): string {
+  return [o.os, o.arch, o.format, o.osversion !== undefined ? `osversion ${o.osversion}` : undefined, o.appversion !== undefined ? `appversion ${o.appversion}` : undefined].filter((x) => x !== undefined).join(' ');
+}
+
 /**
  * The share (0–100) of `channel`'s clients on `os`/`arch` that get the release's files of
- * `format`. Most specific wins: an override naming the architecture and the format, then the
- * architecture, then the os and the format, then the os alone; without one, the channel's
- * `rollout` (100 unless set).
+ * `format` (with `file`: that one file, told apart from others of its format by its ranges).
+ * Most specific wins: an override naming the file's ranges, then the architecture and the
+ * format, then the architecture, then the os and the format, then the os alone; without one,
+ * the channel's `rollout` (100 unless set).
  */
-export function rolloutFor(r: Pick<ResolvedRelease, 'rollout' | 'platformRollout'>, channel: string, os: string, arch: string, format: string): number {
+export function rolloutFor(r: Pick<ResolvedRelease, 'rollout' | 'platformRollout'>, channel: string, os: string, arch: string, format: string, file?: FileRanges): number {
   let best: PlatformRollout | undefined;
   let rank = -1;
   for (const o of r.platformRollout ?? []) {
-    if (o.channel !== channel || o.os !== os || (o.arch !== undefined && o.arch !== arch) || (o.format !== undefined && o.format !== format)) continue;
-    const k = (o.arch !== undefined ? 2 : 0) + (o.format !== undefined ? 1 : 0);
+    if (o.channel !== channel || o.os !== os || (o.arch !== undefined && o.arch !== arch) || (o.format !== undefined && o.format !== format) || !rangesFit(o, file)) continue;
+    const k = (o.osversion !== undefined || o.appversion !== undefined ? 4 : 0) + (o.arch !== undefined ? 2 : 0) + (o.format !== undefined ? 1 : 0);
     if (k > rank) [best, rank] = [o, k];
   }
   return best?.percent ?? r.rollout[channel] ?? 100;
@@ -95,7 +114,7 @@ export function platformRolloutFor(app: ResolvedApp, r: ResolvedRelease, channel
   if (!r.platformRollout?.length) return r.rollout[channel] ?? 100;
   const files = filesFor(app, r, platform);
   if (!files.length) return r.rollout[channel] ?? 100;
-  return Math.max(...files.map((f) => rolloutFor(r, channel, platform.os, platform.arch, f.format)));
+  return Math.max(...files.map((f) => rolloutFor(r, channel, platform.os, platform.arch, f.format, f)));
 }
 
 /**
@@ -149,7 +168,7 @@ export function candidatesAt(store: ResolvedStore, app: ResolvedApp, channel: Re
   for (const release of admittedReleases(store, app, channel, p, platform)) {
     let files = filesFor(app, release, platform);
     if (release.platformRollout?.length) {
-      files = files.filter((f) => p < reach(store, app, channel, release, (c) => rolloutFor(release, c, platform.os, platform.arch, f.format)));
+      files = files.filter((f) => p < reach(store, app, channel, release, (c) => rolloutFor(release, c, platform.os, platform.arch, f.format, f)));
     }
     if (!files.length || files.every((f) => newer.some((g) => shadows(g, f)))) continue;
     out.push({ release, files });

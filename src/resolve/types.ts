@@ -51,6 +51,10 @@ export type PlatformRollout = Readonly<{
   arch?: string;
   /** Absent: every format. */
   format?: string;
+  /** Only the file with exactly this osversion range (`*` for one that gives none). */
+  osversion?: string;
+  /** Only the file with exactly this appversion range. */
+  appversion?: string;
   percent: number;
 }>;
 

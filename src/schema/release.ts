@@ -66,7 +66,7 @@ export const releaseSchema = {
     platformRollout: {
       type: 'array',
       maxItems: 256,
-      description: 'Per-platform overrides of `rollout`: the percentage of a channel\'s clients on one os (or os + architecture, optionally one format) that get this release. The most specific override that fits wins (architecture before format; os alone last); without one, `rollout` of the channel applies. 0 halts the rollout on that platform only.',
+      description: 'Per-platform overrides of `rollout`: the percentage of a channel\'s clients on one os (or os + architecture, optionally one format, optionally the one file with given osversion/appversion ranges) that get this release. The most specific override that fits wins (ranges, then architecture, then format; os alone last); without one, `rollout` of the channel applies. 0 halts the rollout on that platform only.',
       items: {
         type: 'object',
         additionalProperties: false,
@@ -76,6 +76,8 @@ export const releaseSchema = {
           os: osName,
           architecture: archName,
           format: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.]*$', description: 'Only the files of this format (default: every format).' },
+          osversion: { ...range, description: 'Only the file whose osversion range is exactly this text (several files of one format told apart by range).' },
+          appversion: { ...range, description: 'Only the file whose appversion range is exactly this text.' },
           percent,
         },
       },

@@ -40,12 +40,12 @@ const release = {
     rollout: { type: 'object', description: 'Percentage per channel.', additionalProperties: percent },
     platformRollout: {
       type: 'array',
-      description: 'Per-platform overrides of `rollout` (the most specific wins); absent when none.',
+      description: 'Per-platform overrides of `rollout` (the most specific wins; one naming a file by its osversion/appversion ranges above all); absent when none.',
       items: {
         type: 'object',
         additionalProperties: false,
         required: ['channel', 'os', 'percent'],
-        properties: { arch: archName, channel: channelName, format: str, os: osName, percent },
+        properties: { appversion: range, arch: archName, channel: channelName, format: str, os: osName, osversion: range, percent },
       },
     },
     date: { type: 'string', format: 'date-time', description: 'ISO 8601 with milliseconds, as auto-update-server prints dates.' },

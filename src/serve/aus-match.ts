@@ -88,10 +88,14 @@ function rangeOf(cache: Map<string, semver.Range | undefined>, text: string): se
   return cache.get(text);
 }
 
-// Which client channels see a release, and at what percentage: the channel itself, plus the more
-// mature ones when the store says so; a pinned channel sees only its pinned version; a halted
-// rollout (0) is offered to no one.
-function offeredOn(index: UpdateIndexHead, app: UpdateIndexApp, r: UpdateIndexRelease, pct: (channel: string) => number = (ch) => r.rollout[ch] ?? 100): Map<string, number> {
+/**
+ * Which client channels see a release, and at what percentage: the channel itself, plus the more
+ * mature ones when the store says so; a pinned channel sees only its pinned version; a halted
+ * rollout (0) is offered to no one. `pct` gives the release's percentage on a channel (for one
+ * platform, when overrides apply). Also what `appshelf export aus` writes, so an exported folder
+ * answers as these routes do.
+ */
+export function offeredOn(index: Pick<UpdateIndexHead, 'channels' | 'includeMoreMature'>, app: UpdateIndexApp, r: UpdateIndexRelease, pct: (channel: string) => number = (ch) => r.rollout[ch] ?? 100): Map<string, number> {
   const out = new Map<string, number>();
   index.channels.forEach((client, i) => {
     const pin = app.pins[client];
@@ -113,7 +117,7 @@ function compileApp(head: UpdateIndexHead, app: UpdateIndexApp, ranges: Map<stri
     for (const entry of release.entries) {
       // A platform override applies per architecture of the entry (the client names one).
       const byArch = release.platformRollout?.length
-        ? new Map(entry.architectures.map((arch) => [arch, offeredOn(head, app, release, (ch) => rolloutFor(release, ch, entry.os, arch, entry.format))]))
+        ? new Map(entry.architectures.map((arch) => [arch, offeredOn(head, app, release, (ch) => rolloutFor(release, ch, entry.os, arch, entry.format, entry))]))
         : undefined;
       group.push({
         app, release, entry,

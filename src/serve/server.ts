@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { pathRouteQuery } from './aus-query.js';
-import { answerUpdate, UPDATE, UPDATE_JSON, UPDATE_PATH } from './compat-routes.js';
+import { answerOtherMethod, answerUpdate, UPDATE, UPDATE_JSON, UPDATE_PATH } from './compat-routes.js';
 import { FileCache } from './file-cache.js';
 import { startLifecycle } from './lifecycle.js';
 import { sendError, sendJson, sendText } from './respond.js';
@@ -114,6 +114,8 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
         res.writeHead(204, { Allow: ALLOW });
         return void res.end();
       }
+      const target = req.url ?? '/';
+      if (answerOtherMethod(res, method, target.split('?', 1)[0]!)) return;
       return sendError(res, 405, `Method ${method} is not allowed; this server answers ${ALLOW}.`, { Allow: ALLOW });
     }
     const url = req.url ?? '/';

@@ -13,7 +13,7 @@ describe('importAus on an auto-update-server folder', () => {
   it('writes store.yaml, apps, releases and archives, and reports every skipped file', async () => {
     const out = path.join(tmpDir(), 'store');
     const r = await importAus(updates, out);
-    expect([r.apps, r.releases, r.entries, r.store]).toEqual([4, 8, 15, out]);
+    expect([r.apps, r.releases, r.entries, r.store]).toEqual([5, 9, 16, out]);
     const shown = (f: string) => path.relative(updates, f);
     expect(r.diagnostics.map((d) => [d.code, shown(d.file!)])).toEqual([
       ['W_AUS_HIDDEN', '.hidden.json'],
@@ -21,14 +21,18 @@ describe('importAus on an auto-update-server folder', () => {
       ['W_AUS_NOT_JSON', 'legacy.JSON'],
       ['W_AUS_NEVER_MATCHES', '1.6/update.json'],
       ['W_AUS_MALFORMED_JSON', 'broken.json'],
+      ['W_AUS_STRING_LIST', 'text/text.json'],
+      ['W_AUS_STRING_LIST', 'text/text.json'],
     ]);
     expect(r.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
     expect(r.diagnostics[3]!.message).toBe('Skipped entry 3: its appversion range is missing, so auto-update-server never offers it.');
+    expect(r.diagnostics[5]!.message).toContain('`channels` is the text "beta-nightly", not a list; imported as ["beta-nightly", "beta"]');
+    expect(parse(readFileSync(path.join(out, 'apps/text/releases/1.0.0.yaml'), 'utf8'))).toMatchObject({ channels: ['beta-nightly', 'beta'], entries: [{ architectures: ['x86-64', 'x86'] }] });
 
     expect(parse(readFileSync(path.join(out, 'store.yaml'), 'utf8'))).toEqual({
       name: 'Imported from auto-update-server',
       description: expect.stringMatching(/^Imported from .*aus-basic\/updates\.$/),
-      channels: [{ name: 'release' }, { name: 'beta' }, { name: 'dev' }],
+      channels: [{ name: 'release' }, { name: 'beta' }, { name: 'dev' }, { name: 'beta-nightly' }],
       includeMoreMature: false,
       trust: { signatures: 'optional' },
     });
@@ -60,7 +64,7 @@ describe('importAus on an auto-update-server folder', () => {
     const cwd = tmpDir();
     const ok = await runCli(['import', 'aus', updates, '--store', 'imported'], cwd);
     expect(ok.code).toBe(0);
-    expect(ok.stderr).toContain('✓ imported 4 app(s), 8 release(s), 15 file(s) into imported/ (0 errors, 5 warnings)');
+    expect(ok.stderr).toContain('✓ imported 5 app(s), 9 release(s), 16 file(s) into imported/ (0 errors, 7 warnings)');
     expect(ok.stderr).toContain('warning W_AUS_MALFORMED_JSON: Skipped: not valid JSON');
     const again = await runCli(['import', 'aus', updates, '--store', 'imported'], cwd);
     expect(again.code).toBe(1);
@@ -99,7 +103,8 @@ describe('parseAusFiles and convertAus (pure)', () => {
       file('text-lists.json', { app: 'A', version: '1.0.1', channels: 'release', ...entry({ architectures: 'x86-64' }) }),
     ]);
     expect(r.entries.map((e) => [e.file, e.version, e.percentage])).toEqual([['bom.json', '1.0.0', 100], ['entries.json', '1.0.0', 100], ['text-lists.json', '1.0.1', 100]]);
-    expect(r.entries[2]).toMatchObject({ channels: ['release'], architectures: ['x86-64'] });
+    // Text is widened to the names clients send that are part of it (x86 is part of "x86-64").
+    expect(r.entries[2]).toMatchObject({ channels: ['release'], architectures: ['x86-64', 'x86'] });
     expect(r.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual([
       'no-path.json W_AUS_MISSING_FIELD',
       'no-version.json W_AUS_MISSING_FIELD',
@@ -133,7 +138,7 @@ describe('parseAusFiles and convertAus (pure)', () => {
     expect(parse(r.files.get('apps/my_app/app.yaml') as string)).toMatchObject({ id: 'my_app', name: 'My App!', updateName: 'My App!' });
   });
 
-  it('keeps several files of one format told apart by osversion ranges, and skips only overlapping ones', () => {
+  it('keeps several files of one format told apart by osversion ranges, each with its percentage, and skips only overlapping ones', () => {
     const { entries } = parseAusFiles([
       file('win.json', { app: 'W', version: '1.0.0', channels: ['release'], entries: [
         entry({ os: 'windows', osversion: '<6.2', path: 'w7.zip', percentage: 10 }),
@@ -142,9 +147,10 @@ describe('parseAusFiles and convertAus (pure)', () => {
       ] }),
     ]);
     const r = convertAus(entries, facts('w7.zip', 'w10.zip', 'w11.zip'));
-    expect(codes(r.diagnostics)).toEqual(['W_AUS_DUPLICATE_PLATFORM', 'W_AUS_MERGED']);
-    expect(r.diagnostics[1]!.message).toBe('W 1.0.0: its windows/x86-64/zip files on release have different percentages (10, 100); imported with the lowest, 10.');
+    expect(codes(r.diagnostics)).toEqual(['W_AUS_DUPLICATE_PLATFORM']);
     const rel = parse(r.files.get('apps/w/releases/1.0.0.yaml') as string);
+    // Each zip keeps its percentage: the XP one by an override naming its ranges.
+    expect([rel.rollout, rel.platformRollout]).toEqual([undefined, [{ channel: 'release', os: 'windows', architecture: 'x86-64', format: 'zip', osversion: '<6.2', appversion: '*', percent: 10 }]]);
     expect(rel.entries.map((e: { osversion: string; file: string }) => `${e.osversion} ${e.file}`)).toEqual(['<6.2 files/1.0.0/w7.zip', '>=6.2 files/1.0.0/w10.zip']);
   });
 

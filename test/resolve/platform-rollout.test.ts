@@ -59,7 +59,7 @@ describe('per-platform rollout overrides', () => {
     expect(md).toContain('| stable / windows x86-64 | 0–19 → 1.1.0 (was nothing), 20–99 → 1.0.0 (was nothing) |');
   });
 
-  it('refuse a platform without a file, a channel the release is not in, and a second override for the same platform', () => {
+  it('refuse a platform (or a file by its ranges) without a file, a channel the release is not in, and a second override for the same platform', () => {
     const found = resolved('platform-rollout-errors').diagnostics.map((d) => `${d.line}: ${d.code} ${d.message}`);
     expect(found).toEqual([
       '4: E_ROLLOUT_PLATFORM Rollout override for linux, for which the release has no file.',
@@ -67,6 +67,8 @@ describe('per-platform rollout overrides', () => {
       '6: E_ROLLOUT_PLATFORM Rollout override for osx msi, for which the release has no file.',
       '7: E_ROLLOUT_OVERRIDE_CHANNEL Rollout override for channel "beta", which the release is not in.',
       '9: E_ROLLOUT_OVERRIDE_DUPLICATE A second rollout override for stable on windows (the first is override 5).',
+      // One file by its ranges: the windows zip has osversion * (none given), so "<5.0" names no file.
+      '10: E_ROLLOUT_PLATFORM Rollout override for windows zip osversion <5.0, for which the release has no file.',
     ]);
   });
 });

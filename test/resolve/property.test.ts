@@ -48,8 +48,10 @@ function randomStore(seed: number): ResolvedStore {
     if (entries.length && rnd() < 0.4) {
       for (let i = Math.floor(rnd() * 4); i > 0; i--) {
         const e = pick(entries);
-        const o = { channel: pick(channels), os: e.os, arch: rnd() < 0.5 ? e.architectures[0] : undefined, format: rnd() < 0.4 ? e.format : undefined, percent: pick([0, 0, 5, 10, 25, 50, 100]) };
-        if (!platformRollout.some((x) => x.channel === o.channel && x.os === o.os && x.arch === o.arch && x.format === o.format)) platformRollout.push(o);
+        // Sometimes one file by its ranges (as import aus writes for several files of one format).
+        const byRange = rnd() < 0.25;
+        const o = { channel: pick(channels), os: e.os, arch: rnd() < 0.5 ? e.architectures[0] : undefined, format: rnd() < 0.4 ? e.format : undefined, ...(byRange ? { osversion: e.osversion, appversion: e.appversion } : {}), percent: pick([0, 0, 5, 10, 25, 50, 100]) };
+        if (!platformRollout.some((x) => x.channel === o.channel && x.os === o.os && x.arch === o.arch && x.format === o.format && x.osversion === o.osversion && x.appversion === o.appversion)) platformRollout.push(o);
       }
     }
     return { app: 'demo', version, semver: semver.parse(version)!, channels, nightly, yanked: rnd() < 0.1, rollout, platformRollout, entries, rel: `apps/demo/releases/${version}.yaml`, at: { file: 'x' } };
@@ -82,9 +84,10 @@ function subset(sub: string, dom: string): boolean {
  */
 function reference(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, os: string, arch: string, p: number): string[] {
   const newestNightly = app.releases.filter((r) => r.nightly && !r.yanked).sort((a, b) => semver.rcompare(a.semver, b.semver))[0];
-  const specificity = (o: PlatformRollout) => (o.arch ? 2 : 0) + (o.format ? 1 : 0);
+  const specificity = (o: PlatformRollout) => (o.osversion !== undefined || o.appversion !== undefined ? 4 : 0) + (o.arch ? 2 : 0) + (o.format ? 1 : 0);
   const percentOf = (r: ResolvedRelease, c: string, f: ResolvedEntry): number => {
-    const fits = (r.platformRollout ?? []).filter((o) => o.channel === c && o.os === os && (!o.arch || o.arch === arch) && (!o.format || o.format === f.format));
+    const fits = (r.platformRollout ?? []).filter((o) => o.channel === c && o.os === os && (!o.arch || o.arch === arch) && (!o.format || o.format === f.format)
+      && (o.osversion === undefined || o.osversion === f.osversion) && (o.appversion === undefined || o.appversion === f.appversion));
     return fits.sort((a, b) => specificity(b) - specificity(a))[0]?.percent ?? r.rollout[c]!;
   };
   const here = (r: ResolvedRelease) => r.entries.filter((e) => e.os === os && e.architectures.includes(arch));

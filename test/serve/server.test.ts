@@ -123,7 +123,8 @@ describe('static files', () => {
 describe('robustness', () => {
   it('allows GET, HEAD and OPTIONS only', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'PROPFIND']) {
-      const r = await request(port, '/update.json', { method });
+      // auto-update-server's own routes answer as it did (test/serve/compat.test.ts).
+      const r = await request(port, '/api/v1/apps.json', { method });
       expect([r.status, r.headers.allow]).toEqual([405, 'GET, HEAD, OPTIONS']);
       expect(JSON.parse(r.text).error).toContain(`Method ${method} is not allowed`);
     }

@@ -159,7 +159,7 @@ function releaseItem(doc: AppDoc, r: DocRelease, root: string): string {
   if (r.yanked) badges.push(`<span class="badge yanked">Yanked${r.yankReason ? `: ${esc(r.yankReason)}` : ''}</span>`);
   if (r.nightly) badges.push('<span class="badge">Nightly</span>');
   for (const [c, pct] of Object.entries(r.rollout)) if (pct < 100) badges.push(`<span class="badge rollout">${esc(c)}: ${pct}% rollout</span>`);
-  for (const o of r.platformRollout ?? []) badges.push(`<span class="badge rollout">${esc(o.channel)}, ${esc([osLabel(o.os), o.architecture, o.format].filter(Boolean).join(' '))}: ${o.percent}% rollout</span>`);
+  for (const o of r.platformRollout ?? []) badges.push(`<span class="badge rollout">${esc(o.channel)}, ${esc([osLabel(o.os), o.architecture, o.format, o.osversion && `osversion ${o.osversion}`, o.appversion && `appversion ${o.appversion}`].filter(Boolean).join(' '))}: ${o.percent}% rollout</span>`);
   const files = r.files.map((f) => {
     const href = f.url.startsWith('/') ? `${root}${f.url.slice(1)}` : f.url;
     return `<tr><td>${esc(osLabel(f.os))}</td><td>${f.architectures.map(esc).join(', ')}</td><td>${esc(f.format)}</td><td>${formatSize(f.size)}</td><td><code class="hash">${esc(f.sha256)}</code></td><td><a href="${esc(href)}">Download<span class="sr"> ${esc(doc.name)} ${esc(r.version)} for ${esc(osLabel(f.os))} ${esc(f.format)}</span></a></td></tr>`;

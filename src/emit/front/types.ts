@@ -10,7 +10,7 @@ export interface DocRelease {
   channels: string[];
   rollout: Record<string, number>;
   /** Per-platform overrides of `rollout`, when the release has any. */
-  platformRollout?: { channel: string; os: string; architecture?: string; format?: string; percent: number }[];
+  platformRollout?: { channel: string; os: string; architecture?: string; format?: string; osversion?: string; appversion?: string; percent: number }[];
   changelog: string;
   nightly: boolean;
   yanked: boolean;
