@@ -17,8 +17,16 @@ export const clientOptionSpecs = {
   json: { type: 'boolean' },
 } as const;
 
+/** `--no-downgrade`: a channel pinned back below the installed version is reported, not followed. */
+export const noDowngradeSpec = { 'no-downgrade': { type: 'boolean' } } as const;
+
+/** The help line of {@link noDowngradeSpec}. */
+export const noDowngradeHelp = `  --no-downgrade     when the app's channel is pinned back below the installed version,
+                     say so and keep the installed version (default: roll back to the pin)`;
+
 /** The options of `update`: store, channel, platform and format come from each installed app. */
 export const updateOptionSpecs = {
+  ...noDowngradeSpec,
   dir: clientOptionSpecs.dir,
   'os-version': clientOptionSpecs['os-version'],
   'public-key': clientOptionSpecs['public-key'],
@@ -68,6 +76,7 @@ export function clientContext(args: CommandArgs): ClientContext {
     config: resolveClientConfig(opts, args.io.env),
     publicKey: str(args, 'public-key'),
     percentile: percentileOf(str(args, 'percentile')),
+    downgrade: args.values['no-downgrade'] !== true,
     now: () => new Date(),
     warn: (d) => args.io.err(formatText(d) + '\n'),
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectOsVersion, normalizeOsVersion, normalizeStoreUrl, resolveClientConfig, selectRelease, storeArch, storeFileUrl, storeOs, type Offer } from '../../src/install/index.js';
 import { StoreError } from '../../src/errors/index.js';
+import { pickRollback, pickUpdate } from '../../src/client/index.js';
 
 const file = (over: Partial<Offer['files'][number]> = {}): Offer['files'][number] => ({
   format: 'gz', osversion: '*', appversion: '*', url: 'https://s/x.tar.gz', size: 1, sha256: 'a'.repeat(64), ...over,
@@ -78,5 +79,22 @@ describe('client configuration', () => {
     expect(normalizeStoreUrl('https://u.github.io/shop?x=1')).toBe('https://u.github.io/shop/');
     expect(storeFileUrl('https://u.github.io/shop/', '/files/a/1.0.0/a.zip')).toBe('https://u.github.io/shop/files/a/1.0.0/a.zip');
     expect(storeFileUrl('https://u.github.io/shop/', 'https://cdn.example/a.zip')).toBe('https://cdn.example/a.zip');
+  });
+});
+
+describe('pickUpdate and a channel pinned back', () => {
+  const candidate = { version: '1.4.0', name: 'v1.4.0', release: 4, date: null, changelog: '', rollback: true as const, files: [file({ appversion: '<1.4.0' })] };
+  const manifest = { type: 'appshelf-update' as const, specVersion: 1 as const, app: 'a', channel: 'stable', os: 'linux', arch: 'x86-64', percentiles: { from: 0, to: 99 }, candidates: [candidate] };
+
+  it('offers the pin to a client above it, marked rollback (appversion ranges do not hold a rollback back)', () => {
+    expect(pickUpdate(manifest, { appversion: '1.5.0' })).toMatchObject({ candidate: { version: '1.4.0' }, rollback: true });
+    expect(pickRollback(manifest, { appversion: '1.5.0', format: 'zip' })).toBeUndefined();
+  });
+
+  it('not with downgrade: false, nor to a client at or below the pin', () => {
+    expect(pickUpdate(manifest, { appversion: '1.5.0', downgrade: false })).toBeUndefined();
+    expect(pickUpdate(manifest, { appversion: '1.4.0' })).toBeUndefined();
+    expect(pickUpdate(manifest, { appversion: '1.3.0' })).toMatchObject({ candidate: { version: '1.4.0' } });
+    expect(pickUpdate(manifest, { appversion: '1.3.0' })?.rollback).toBeUndefined();
   });
 });
