@@ -37,6 +37,8 @@ export interface CheckOptions {
   baseUrl?: string;
   /** Told when a stage starts (`reading the store` …), for a progress display. */
   onStage?: (stage: string) => void;
+  /** Told how many archives of the stage are checked so far, of how many (those not in the cache). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Everything a check found. */
@@ -124,7 +126,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   const fetched = await fetchRemoteArchives(store, { cacheDir, offline: !opts.fetch }); // without fetch: verified copies already in the cache only
   const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
-    verifyStore(store, { cacheDir, now: opts.now, archivePath }),
+    verifyStore(store, { cacheDir, now: opts.now, archivePath, onProgress: opts.onProgress }),
     inspectStore(store, { archivePath }),
   ]);
   const media = inspectMedia(store);

@@ -26,6 +26,8 @@ export interface ClientContext {
    * report the rollback (`pinnedBack`) instead of installing it. @default true
    */
   downgrade?: boolean;
+  /** Told what a long step is doing and how far it is (downloads, in bytes), for a progress display. */
+  progress?: { stage: (what: string) => void; count: (done: number, total: number, unit: 'bytes') => void };
   /** The time manifests' expiry is checked against. */
   now: () => Date;
   /** Warnings (an unverified manifest). */
@@ -318,7 +320,10 @@ async function commitInstall(ctx: ClientContext, state: ClientState, plan: Plan)
   const staging = await makeStaging(root);
   try {
     const archive = path.join(staging, 'download');
-    await downloadFile(url, archive, { size: selection.file.size, sha256: selection.file.sha256 });
+    ctx.progress?.stage(`downloading ${app} ${selection.version}`);
+    const size = selection.file.size;
+    await downloadFile(url, archive, { size, sha256: selection.file.sha256 }, undefined, (received) => ctx.progress?.count(received, size, 'bytes'));
+    ctx.progress?.stage(`installing ${app} ${selection.version}`);
     const tree = path.join(staging, 'tree');
     await diskOp('create', tree, () => mkdir(tree));
     let file: string | undefined;

@@ -33,7 +33,7 @@ describe('install → list → update → uninstall against a signed store', asy
 
   it('installs the newest release, prints the uid and records it', async () => {
     const r = await install(s, root, 'hello', '--public-key', keyFile);
-    expect(r).toMatchObject({ code: 0, stderr: 'installed hello 1.0.0 (stable)\n' });
+    expect(r).toMatchObject({ code: 0, stderr: expect.stringMatching(/^installed hello 1\.0\.0 \(stable\) in \d+\.\d s\n$/) });
     const uid = r.stdout.trim();
     expect(uid).toMatch(UUID);
     expect(readFileSync(path.join(root, 'hello/current/hello/bin.txt'), 'utf8')).toBe('hi 1.0.0\n');
@@ -117,7 +117,7 @@ describe('a channel pinned back reaches installed clients as a rollback', async 
   await addRelease(s, { version: '1.1.0', files: { 'hello/bin.txt': 'hi 1.1.0\n' } });
   await build(s, { sign: true });
   const root = clientRoot(3);
-  expect((await install(s, root, 'hello', `--public-key=${s.keys.publicPem}`)).stderr).toBe('installed hello 1.1.0 (stable)\n');
+  expect((await install(s, root, 'hello', `--public-key=${s.keys.publicPem}`)).stderr).toMatch(/^installed hello 1\.1\.0 \(stable\) in /);
   write(s.storeDir, 'apps/hello/app.yaml', 'id: hello\nname: Hello\nsummary: Says hello.\nowners: [hello-dev]\npins:\n  stable: 1.0.0\n');
   await build(s, { sign: true });
 
@@ -311,7 +311,7 @@ describe('without a public key (unsigned store)', async () => {
     await install(s, root, 'hello');
     expect(state(root).apps.hello.version).toBe('1.2.0');
     const r = await install(s, root, 'hello', '--version', '1.0.0');
-    expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('installed hello 1.0.0 (stable), replacing 1.2.0\n') });
+    expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('installed hello 1.0.0 (stable), replacing 1.2.0 in ') });
     expect(current(root, 'hello')).toBe('1.0.0');
     expect((await install(s, root, 'hello', '--version', '9.9.9')).stderr).toContain('error E_INSTALL_VERSION_NOT_FOUND: hello has no release 9.9.9');
   });

@@ -51,7 +51,7 @@ Environment:
     const shown = progress(args.io, 'build', { quiet: args.values.quiet === true || format !== 'text' });
     const result = await buildStore({
       storeDir: str(args, 'store', 'store'), outDir, fetch: args.values.fetch === true, env: args.io.env,
-      baseUrl, unsigned: args.values.unsigned === true, published: str(args, 'published') || undefined, onStage: shown.stage,
+      baseUrl, unsigned: args.values.unsigned === true, published: str(args, 'published') || undefined, onStage: shown.stage, onProgress: (done, total) => shown.count(done, total),
     });
     const took = shown.done();
     printDiagnostics(result.diagnostics, format, args.io);

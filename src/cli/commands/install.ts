@@ -1,5 +1,5 @@
 import { installApp } from '../../install/index.js';
-import { clientContext, clientOptionSpecs, clientOptionsHelp, noDowngradeHelp, noDowngradeSpec, printJson, runClient } from '../client-support.js';
+import { clientContext, clientOptionSpecs, clientOptionsHelp, noDowngradeHelp, noDowngradeSpec, printJson, quietHelp, quietSpec, runClient, withProgress } from '../client-support.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
@@ -26,24 +26,25 @@ Options:
   --percentile N     set this install root's rollout percentile (0–99) from now on, e.g. to
                      test a staged rollout; kept in the state for every app and update
 ${noDowngradeHelp}
+${quietHelp}
 ${clientOptionsHelp}
   -h, --help         show this help
 
 Exit codes: 0 installed (or already installed), 1 nothing was changed because of an
 error (network, 404, bad signature, expired manifest, rollback, checksum, disk).`,
-  options: { version: { type: 'string' }, percentile: { type: 'string' }, ...noDowngradeSpec, ...clientOptionSpecs },
+  options: { version: { type: 'string' }, percentile: { type: 'string' }, ...noDowngradeSpec, ...quietSpec, ...clientOptionSpecs },
   renamed: { format: 'archive-format' },
   positionals: [1, 1],
   run: (args) =>
     runClient(args, async () => {
       const app = args.positionals[0]!;
-      const done = await installApp(clientContext(args), app, { version: str(args, 'version') });
+      const { result: done, took } = await withProgress(args, 'install', (shown) => installApp({ ...clientContext(args), progress: shown }, app, { version: str(args, 'version') }));
       const message = done.changed
         ? `installed ${app} ${done.version} (${done.channel})${done.from ? `, replacing ${done.from}` : ''}${done.rollback ? ` (rollback: ${done.channel} is pinned back to ${done.version})` : ''}`
         : `${app} ${done.version} is already installed (${done.channel})${done.pinnedBack ? `; ${done.channel} is pinned back to ${done.pinnedBack} (--no-downgrade)` : ''}`;
       if (args.values.json) printJson(args, { code: 0, message, data: { uid: done.uid, app, version: done.version, channel: done.channel, changed: done.changed, ...(done.rollback ? { rollback: true } : {}), pinnedBack: done.pinnedBack } });
       else {
-        args.io.err(`${message}\n`);
+        args.io.err(`${message}${took}\n`);
         args.io.out(`${done.uid}\n`);
       }
       return 0;

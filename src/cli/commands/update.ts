@@ -1,6 +1,6 @@
 import { formatText } from '../../errors/index.js';
 import { updateApps, type UpdateOutcome } from '../../install/index.js';
-import { clientContext, noDowngradeHelp, printJson, runClient, updateOptionSpecs } from '../client-support.js';
+import { clientContext, noDowngradeHelp, printJson, quietHelp, runClient, updateOptionSpecs, withProgress } from '../client-support.js';
 import type { Command } from '../command.js';
 
 export const command: Command = {
@@ -20,6 +20,7 @@ reported and the others are still updated.
 
 Options:
 ${noDowngradeHelp}
+${quietHelp}
   --dir DIR          install root (default: $APPSHELF_HOME, else ~/.appshelf/apps)
   --os-version V     OS version for osversion ranges (default: from os.release())
   --public-key KEY   the store's Ed25519 manifest key (a .pem file, or
@@ -33,7 +34,7 @@ updated (it keeps its installed version).`,
   positionals: [0, 1],
   run: (args) =>
     runClient(args, async () => {
-      const report = await updateApps(clientContext(args), args.positionals[0]);
+      const { result: report, took } = await withProgress(args, 'update', (shown) => updateApps({ ...clientContext(args), progress: shown }, args.positionals[0]));
       const changed = report.outcomes.filter((o) => o.changed);
       const back = changed.filter((o) => o.rollback).length;
       const message = `${changed.length - back} updated, ${back ? `${back} rolled back, ` : ''}${report.outcomes.length - changed.length} up to date, ${report.failed.length} failed`;
@@ -45,6 +46,7 @@ updated (it keeps its installed version).`,
         for (const o of report.outcomes) args.io.out(`${outcomeLine(o)}\n`);
         if (!report.outcomes.length && !report.diagnostics.length) args.io.out('no apps installed\n');
         for (const d of report.diagnostics) args.io.err(formatText(d) + '\n');
+        if (report.outcomes.length || report.diagnostics.length) args.io.err(`${message}${took}\n`);
       }
       return report.diagnostics.length ? 1 : 0;
     }),
