@@ -100,6 +100,7 @@ export function clientContext(args: CommandArgs): ClientContext {
     publicKey: str(args, 'public-key'),
     percentile: percentileOf(str(args, 'percentile')),
     downgrade: args.values['no-downgrade'] !== true,
+    checkOnly: args.values.check === true,
     now: () => new Date(),
     warn: (d) => args.io.err(formatText(d) + '\n'),
   };

@@ -26,6 +26,8 @@ export interface ClientContext {
    * report the rollback (`pinnedBack`) instead of installing it. @default true
    */
   downgrade?: boolean;
+  /** `update --check`: say what would be installed (`available`), download and install nothing. */
+  checkOnly?: boolean;
   /** Told what a long step is doing and how far it is (downloads, in bytes), for a progress display. */
   progress?: { stage: (what: string) => void; count: (done: number, total: number, unit: 'bytes') => void };
   /** The time manifests' expiry is checked against. */
@@ -48,6 +50,8 @@ export interface InstallOutcome {
   rollback?: boolean;
   /** Unchanged because of `downgrade: false`, although the channel is pinned back to this version. */
   pinnedBack?: string;
+  /** `checkOnly`: `version` would be installed (`changed` is false: nothing was). */
+  available?: boolean;
 }
 
 /** What `update` did for one app. */
@@ -317,6 +321,10 @@ async function commitInstall(ctx: ClientContext, state: ClientState, plan: Plan)
   const { root } = ctx.config;
   const { app, selection } = plan;
   const url = archiveUrl(plan.storeUrl, selection.file.url);
+  if (ctx.checkOnly) {
+    const before = state.apps[app];
+    return { app, uid: before?.uid ?? '', version: selection.version, channel: plan.channel, from: before?.version, changed: false, available: true, ...(plan.rollback ? { rollback: true } : {}) };
+  }
   const staging = await makeStaging(root);
   try {
     const archive = path.join(staging, 'download');

@@ -128,6 +128,13 @@ describe('a channel pinned back reaches installed clients as a rollback', async 
     expect(beta.signed.candidates.some((c: { rollback?: boolean }) => c.rollback)).toBe(false);
   });
 
+  it('update --check shows the rollback and installs nothing', async () => {
+    const r = await client(root, ['update', '--check']);
+    expect(r).toMatchObject({ code: 0, stdout: 'hello 1.1.0 -> 1.0.0 (available; rollback: stable is pinned back to 1.0.0)\n' });
+    expect(r.stderr).toMatch(/^0 updates available, 1 rollbacks available, 0 up to date, 0 failed in /);
+    expect(current(root, 'hello')).toBe('1.1.0');
+  });
+
   it('update --no-downgrade says so and keeps the installed version', async () => {
     const r = await client(root, ['update', '--no-downgrade']);
     expect(r).toMatchObject({ code: 0, stdout: 'hello 1.1.0 is kept: stable is pinned back to 1.0.0 (--no-downgrade)\n' });

@@ -19,6 +19,8 @@ pinned back to TO)" or "APP VERSION is up to date". An app that cannot be update
 reported and the others are still updated.
 
 Options:
+  --check            only say what would be updated or rolled back ("available");
+                     nothing is downloaded or installed
 ${noDowngradeHelp}
 ${quietHelp}
   --dir DIR          install root (default: $APPSHELF_HOME, else ~/.appshelf/apps)
@@ -30,17 +32,18 @@ ${quietHelp}
 
 Exit codes: 0 every app is up to date, 1 at least one app could not be checked or
 updated (it keeps its installed version).`,
-  options: { ...updateOptionSpecs },
+  options: { check: { type: 'boolean' }, ...updateOptionSpecs },
   positionals: [0, 1],
   run: (args) =>
     runClient(args, async () => {
       const { result: report, took } = await withProgress(args, 'update', (shown) => updateApps({ ...clientContext(args), progress: shown }, args.positionals[0]));
-      const changed = report.outcomes.filter((o) => o.changed);
+      const changed = report.outcomes.filter((o) => o.changed || o.available);
       const back = changed.filter((o) => o.rollback).length;
-      const message = `${changed.length - back} updated, ${back ? `${back} rolled back, ` : ''}${report.outcomes.length - changed.length} up to date, ${report.failed.length} failed`;
+      const [did, rolled] = args.values.check ? ['updates available', 'rollbacks available'] : ['updated', 'rolled back'];
+      const message = `${changed.length - back} ${did}, ${back ? `${back} ${rolled}, ` : ''}${report.outcomes.length - changed.length} up to date, ${report.failed.length} failed`;
       if (args.values.json) {
         const code = report.diagnostics.length ? 1 : 0;
-        const apps = report.outcomes.map((o) => ({ app: o.app, uid: o.uid, from: o.from, version: o.version, channel: o.channel, changed: o.changed, ...(o.rollback ? { rollback: true } : {}), pinnedBack: o.pinnedBack }));
+        const apps = report.outcomes.map((o) => ({ app: o.app, uid: o.uid, from: o.from, version: o.version, channel: o.channel, changed: o.changed, ...(o.available ? { available: true } : {}), ...(o.rollback ? { rollback: true } : {}), pinnedBack: o.pinnedBack }));
         printJson(args, { code, message, data: { apps }, ...(code ? { diagnostics: report.diagnostics } : {}) });
       } else {
         for (const o of report.outcomes) args.io.out(`${outcomeLine(o)}\n`);
@@ -54,7 +57,9 @@ updated (it keeps its installed version).`,
 
 /** One app's line: what changed, a rollback and why, or why a rollback was not taken. */
 export function outcomeLine(o: UpdateOutcome): string {
-  if (o.changed) return `${o.app} ${o.from} -> ${o.version}${o.rollback ? ` (rollback: ${o.channel} is pinned back to ${o.version})` : ''}`;
+  const why = o.rollback ? `rollback: ${o.channel} is pinned back to ${o.version}` : '';
+  if (o.changed) return `${o.app} ${o.from} -> ${o.version}${why ? ` (${why})` : ''}`;
+  if (o.available) return `${o.app} ${o.from} -> ${o.version} (available${why ? `; ${why}` : ''})`;
   if (o.pinnedBack) return `${o.app} ${o.version} is kept: ${o.channel} is pinned back to ${o.pinnedBack} (--no-downgrade)`;
   return `${o.app} ${o.version} is up to date`;
 }
