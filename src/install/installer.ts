@@ -113,7 +113,8 @@ export async function installApp(ctx: ClientContext, app: string, opts: { versio
 /**
  * `appshelf update [APP]`: for each installed app (or one), reads its manifest with the channel,
  * platform and store it was installed from, and installs a newer fitting release if there is
- * one. Never goes back to an older version. An app that fails is reported and the others go on.
+ * one; goes back only to the version its channel is pinned back to (the manifest marks it
+ * `rollback`), unless `ctx.downgrade` is false. An app that fails is reported and the others go on.
  */
 export async function updateApps(ctx: ClientContext, only?: string): Promise<UpdateReport> {
   const { root } = ctx.config;
