@@ -16,10 +16,10 @@ pointing at it. .tar.gz archives are unpacked (plain files and folders only); ot
 formats (zip, msi, deb …) are kept as the downloaded file.
 
 Prints the installation's uid on stdout (it stays the same across updates). An app
-already installed moves forward only, as \`update APP\` does (including the rollback to
-a version its channel is pinned back to, unless --no-downgrade); --version may also go back. A --version the
-signed manifest no longer lists is taken from the store API, by clients without a
-public key only.
+already installed moves as \`update APP\` does: forward, or back to the version its
+channel is pinned back to (unless --no-downgrade); --version may also go back. A
+--version the signed manifest no longer lists is taken from the store API, by clients
+without a public key only.
 
 Options:
   --version V        install exactly this version

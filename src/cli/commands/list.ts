@@ -12,10 +12,11 @@ export const command: Command = {
   name: 'list',
   usage: `Usage: appshelf list [--available] [--dir DIR] [--store-url URL] [--json]
 
-Lists the installed apps with their version, channel and uid, and this install root's
+Lists the installed apps with their version, channel and uid, this install root's
 rollout percentile (from DIR/state.json, no network; \`install --percentile N\` sets it),
-and notes an app whose version came from a rollback (its channel pinned back). With --available, lists the apps of the store instead (its
-api/v1/apps.json): id, the version each channel serves everyone, and the summary.
+and an app whose version came from a rollback (its channel pinned back). With
+--available, lists the apps of the store instead (its api/v1/apps.json): id, the
+version each channel serves everyone, and the summary.
 
 Options:
   --available        the store's apps instead of the installed ones
