@@ -20,7 +20,9 @@ addFormats(ajv);
 // Export name → schema id, as standaloneCode takes them (a schema without $id gets one here).
 const exportsById = {};
 const hashes = {};
-Object.values(publishedSchemas).forEach((schema, i) => {
+// The client's state file too: every client command reads it.
+const { clientStateSchema } = await import(new URL('../install/state.js', lib).href);
+[...Object.values(publishedSchemas), clientStateSchema].forEach((schema, i) => {
   const id = schema.$id ?? `appshelf-precompiled-${i}`;
   ajv.addSchema(schema, schema.$id ? undefined : id);
   exportsById[`v${i}`] = id;

@@ -19,5 +19,5 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
   assertSafeOutDir(config.outDir, config.root);
   const reading = readStoreHistoryInBackground(config.root, { cacheDir: config.cacheDir });
   const { runBuild } = await import('./pipeline.js');
-  return runBuild(config, { write: opts.write, publicDir: opts.publicDir, onStage: opts.onStage }, reading);
+  return runBuild(config, { write: opts.write, publicDir: opts.publicDir, onStage: opts.onStage, onProgress: opts.onProgress }, reading);
 }

@@ -32,6 +32,8 @@ export interface CheckOptions extends ConfigInput {
   onStage?: (stage: string) => void;
   /** The run's cache, when the caller has one already (a build shares its own with the check). @default one over `config.cacheDir` */
   cache?: Cache;
+  /** Told how many archives of the stage are checked so far, of how many (those not in the cache). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Everything a check found. */
@@ -108,7 +110,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   const fetched = await fetchRemoteArchives(store, { cache, offline: !config.fetch }); // without fetch: verified copies already in the cache only
   const archivePath = (e: ResolvedEntry) => (e.file ? path.join(store.root, e.file) : e.url ? fetched.downloaded.get(e.url) : undefined);
   const [trust, inspect] = await Promise.all([
-    verifyStore(store, { cache, now: config.now, archivePath }),
+    verifyStore(store, { cache, now: config.now, archivePath, onProgress: opts.onProgress }),
     inspectStore(store, { archivePath }),
   ]);
   const media = inspectMedia(store);
@@ -130,7 +132,7 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   const stamps = plan && !plan.keyOf && !insideGit(root) ? stampFolders(root, plan.folders) : undefined;
   const planned = lap();
   // A build downloads remote archives not yet in the cache.
-  const checked = await checkStore({ config: withConfig(config, { fetch: true }), apps: plan?.check, onStage: opts.onStage, cache });
+  const checked = await checkStore({ config: withConfig(config, { fetch: true }), apps: plan?.check, onStage: opts.onStage, onProgress: opts.onProgress, cache });
   checked.timings = { plan: planned, ...checked.timings };
   const files: SiteFiles = new Map();
   const reused = [...(plan?.reuse.keys() ?? [])];

@@ -2,6 +2,7 @@ import type { CommandArgs } from './command.js';
 import { formatText, StoreError, UsageError, type Diagnostic } from '../errors/index.js';
 import { resolveClientConfig, type ClientOptions } from '../install/config.js';
 import type { ClientContext } from '../install/installer.js';
+import { progress, type Progress } from './progress.js';
 
 /** The node:util parseArgs options every client command takes. */
 export const clientOptionSpecs = {
@@ -17,8 +18,38 @@ export const clientOptionSpecs = {
   json: { type: 'boolean' },
 } as const;
 
+/** `--no-downgrade`: a channel pinned back below the installed version is reported, not followed. */
+export const noDowngradeSpec = { 'no-downgrade': { type: 'boolean' } } as const;
+
+/** The help line of {@link noDowngradeSpec}. */
+export const noDowngradeHelp = `  --no-downgrade     when the app's channel is pinned back below the installed version,
+                     say so and keep the installed version (default: roll back to the pin)`;
+
+/** `--quiet`: no download progress on a terminal. */
+export const quietSpec = { quiet: { type: 'boolean' } } as const;
+
+/** The help line of {@link quietSpec}. */
+export const quietHelp = `  --quiet            no download progress line on a terminal (none is drawn in a pipe)`;
+
+/**
+ * Runs a client library call with a progress line for its downloads (on a terminal, not with
+ * --quiet or --json); gives its result and ` in 1.2 s` for the summary line.
+ */
+export async function withProgress<T>(args: CommandArgs, label: string, body: (shown: Progress) => Promise<T>): Promise<{ result: T; took: string }> {
+  const shown = progress(args.io, label, { quiet: args.values.quiet === true || args.values.json === true });
+  try {
+    const result = await body(shown);
+    return { result, took: shown.done() };
+  } catch (e) {
+    shown.done();
+    throw e;
+  }
+}
+
 /** The options of `update`: store, channel, platform and format come from each installed app. */
 export const updateOptionSpecs = {
+  ...noDowngradeSpec,
+  ...quietSpec,
   dir: clientOptionSpecs.dir,
   'os-version': clientOptionSpecs['os-version'],
   'public-key': clientOptionSpecs['public-key'],
@@ -68,6 +99,8 @@ export function clientContext(args: CommandArgs): ClientContext {
     config: resolveClientConfig(opts, args.io.env),
     publicKey: str(args, 'public-key'),
     percentile: percentileOf(str(args, 'percentile')),
+    downgrade: args.values['no-downgrade'] !== true,
+    checkOnly: args.values.check === true,
     now: () => new Date(),
     warn: (d) => args.io.err(formatText(d) + '\n'),
   };

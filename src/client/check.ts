@@ -1,6 +1,6 @@
 import type { ManifestCandidate, UpdateManifest } from '../schema/manifest.js';
 import { importEd25519, sha256Hex, type Ed25519Key } from './crypto.js';
-import { pickUpdate, selectUpdate, type DownloadableFile, type SelectRequest } from './pick.js';
+import { pickUpdate, selectUpdate, type DownloadableFile, type PickedUpdate, type SelectRequest } from './pick.js';
 import { verifyManifest, type ManifestProblem } from './verify.js';
 
 /** Where the client keeps the highest serial it saw per manifest path (rollback protection). */
@@ -64,6 +64,8 @@ export interface Update {
   file: DownloadableFile;
   /** The absolute URL of the archive. */
   url: string;
+  /** The channel is pinned back below the installed version: this update is a downgrade to the pin. */
+  rollback?: true;
 }
 
 /** What {@link checkForUpdate} found: the manifest it read, and the update, if any. */
@@ -111,18 +113,20 @@ export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {
 
 /**
  * Checks for an update: {@link loadManifest}, then the newest candidate newer than `appversion`
- * whose file fits this OS version and format ({@link pickUpdate}). Without `appversion` (a fresh
- * install) the newest fitting release.
+ * whose file fits this OS version and format ({@link pickUpdate}), or the rollback to the
+ * version the channel is pinned back to (`update.rollback`; not with `downgrade: false`).
+ * Without `appversion` (a fresh install) the newest fitting release.
  */
-export async function checkForUpdate(target: ManifestTarget & { appversion?: string; osversion?: string; format?: string }, opts: LoadOptions = {}): Promise<UpdateCheck> {
+export async function checkForUpdate(target: ManifestTarget & { appversion?: string; osversion?: string; format?: string; downgrade?: boolean }, opts: LoadOptions = {}): Promise<UpdateCheck> {
   const loaded = await loadManifest(target, opts);
   const { candidates } = loaded.manifest;
   // A fresh install takes any release: appversion ranges only limit which installed versions may update.
   const pick = target.appversion !== undefined
-    ? pickUpdate(loaded.manifest, { appversion: target.appversion, osversion: target.osversion, format: target.format })
+    ? pickUpdate(loaded.manifest, { appversion: target.appversion, osversion: target.osversion, format: target.format, downgrade: target.downgrade })
     : pickFresh(candidates, { osVersion: target.osversion, format: target.format });
   if (!pick) return loaded;
-  return { ...loaded, update: { version: pick.candidate.version, candidate: pick.candidate, file: pick.file, url: storeFileUrl(target.storeUrl, pick.file.url) } };
+  const rollback = pick.rollback ? { rollback: true as const } : {};
+  return { ...loaded, update: { version: pick.candidate.version, candidate: pick.candidate, file: pick.file, url: storeFileUrl(target.storeUrl, pick.file.url), ...rollback } };
 }
 
 /** Whether bytes are the file the manifest announced: its exact size and SHA-256. */
@@ -146,7 +150,7 @@ export function memorySerialStore(initial: Record<string, number> = {}): SerialS
 
 // --- internal ---
 
-function pickFresh(candidates: readonly ManifestCandidate[], req: SelectRequest): { candidate: ManifestCandidate; file: DownloadableFile } | undefined {
+function pickFresh(candidates: readonly ManifestCandidate[], req: SelectRequest): PickedUpdate | undefined {
   const r = selectUpdate(candidates, req);
   return r.selected && { candidate: candidates.find((c) => c.version === r.selected.version)!, file: r.selected.file };
 }

@@ -5,7 +5,7 @@ export {
   type ManifestTarget, type LoadOptions, type LoadedManifest, type Update, type UpdateCheck, type SerialStore, type FetchBytes,
 } from './check.js';
 export { verifyManifest, verifyPlatformIndex, type VerifyOptions, type VerifyResult, type ManifestProblem } from './verify.js';
-export { pickUpdate, selectUpdate, type Offer, type OfferFile, type DownloadableFile, type SelectRequest, type SelectResult, type Selection } from './pick.js';
+export { pickRollback, pickUpdate, selectUpdate, type PickedUpdate, type Offer, type OfferFile, type DownloadableFile, type SelectRequest, type SelectResult, type Selection } from './pick.js';
 export { importEd25519, sha256Hex, type Ed25519Key } from './crypto.js';
 export { parseVersion, compareVersions, isNewer, satisfies } from './semver.js';
 export type { UpdateManifest, ManifestCandidate, PlatformIndex } from '../schema/manifest.js';

@@ -55,19 +55,39 @@ export function selectUpdate(offers: readonly Offer[], req: SelectRequest): Sele
   return { reasons };
 }
 
+/** What a client installs from a manifest: the candidate, its file, and whether that goes back. */
+export type PickedUpdate = { candidate: ManifestCandidate; file: DownloadableFile; rollback?: true };
+
 /**
  * The update a client with `appversion` installed takes from a manifest: the newest candidate
- * newer than it with a file of its format whose appversion and osversion ranges admit it.
+ * newer than it with a file of its format whose appversion and osversion ranges admit it. When
+ * the channel is pinned back below `appversion` ({@link pickRollback}), the pinned release, marked
+ * `rollback: true`, unless `downgrade: false`.
  */
-export function pickUpdate(manifest: UpdateManifest, client: { appversion: string; osversion?: string; format?: string }): { candidate: ManifestCandidate; file: DownloadableFile } | undefined {
+export function pickUpdate(manifest: UpdateManifest, client: { appversion: string; osversion?: string; format?: string; downgrade?: boolean }): PickedUpdate | undefined {
   const installed = parseVersion(client.appversion);
   const newer = manifest.candidates.filter((c) => {
     const v = parseVersion(c.version);
     return v && (!installed || compareVersions(v, installed) > 0);
   });
   const r = selectUpdate(newer, { installed: client.appversion, osVersion: client.osversion, format: client.format });
-  if (!r.selected) return undefined;
-  return { candidate: newer.find((c) => c.version === r.selected.version)!, file: r.selected.file };
+  if (r.selected) return { candidate: newer.find((c) => c.version === r.selected.version)!, file: r.selected.file };
+  return client.downgrade === false ? undefined : pickRollback(manifest, client);
+}
+
+/**
+ * The rollback a manifest offers a client with `appversion` installed: its candidate marked
+ * `rollback` (the channel is pinned to it) when that is older than `appversion` and has a file of
+ * the client's format for its OS version. Appversion ranges are not applied: they say which
+ * installed versions may move forward to a file, and going back to the pin is the store's call.
+ */
+export function pickRollback(manifest: UpdateManifest, client: { appversion: string; osversion?: string; format?: string }): PickedUpdate | undefined {
+  const pinned = manifest.candidates.find((c) => c.rollback);
+  const installed = parseVersion(client.appversion);
+  const v = pinned && parseVersion(pinned.version);
+  if (!pinned || !installed || !v || compareVersions(v, installed) >= 0) return undefined;
+  const r = selectUpdate([pinned], { osVersion: client.osversion, format: client.format });
+  return r.selected && { candidate: pinned, file: r.selected.file, rollback: true };
 }
 
 // --- internal ---

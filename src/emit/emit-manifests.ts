@@ -37,7 +37,7 @@ export function emitManifests(store: ResolvedStore, app: ResolvedApp, ctx: Manif
       ...where,
       percentiles: { from: band.from, to: band.to },
       ...freshness,
-      candidates: band.candidates.map((c) => candidateJson(store, app, c, ctx)),
+      candidates: band.candidates.map((c) => candidateJson(store, app, c, ctx, app.pins[where.channel])),
     };
     const bytes = encodeEnvelope(manifest, ctx.signer);
     for (let p = band.from; p <= band.to; p++) files.set(`${dir}/${p}.json`, bytes);
@@ -50,7 +50,8 @@ export function emitManifests(store: ResolvedStore, app: ResolvedApp, ctx: Manif
 
 // --- internal ---
 
-function candidateJson(store: ResolvedStore, app: ResolvedApp, c: Candidate, ctx: ManifestContext): ManifestCandidate {
+// `pin` is the version the band's channel is pinned to, if it is: clients above it roll back to it.
+function candidateJson(store: ResolvedStore, app: ResolvedApp, c: Candidate, ctx: ManifestContext, pin: string | undefined): ManifestCandidate {
   const r = c.release;
   return {
     version: r.version,
@@ -58,6 +59,7 @@ function candidateJson(store: ResolvedStore, app: ResolvedApp, c: Candidate, ctx
     release: ctx.releaseNumber(app.id, r.version),
     date: r.date ?? null,
     changelog: r.changelog ?? ctx.facts(app.id, r.version)?.changelog ?? '',
+    ...(r.version === pin ? { rollback: true as const } : {}),
     files: c.files.map((f) => fileJson(store, app, r, f)),
   };
 }

@@ -166,7 +166,10 @@ export const archiveErrors = {
     severity: 'warning',
     message: (archive: string, member: string, heading: string) =>
       `${archive}: ${member} has no "${heading}" section and the release file has no changelog, so the release has no notes.`,
-    hint: 'Add the section to CHANGELOG.md ("## 1.2.3", "## [1.2.3]" or "## v1.2.3"; "## [Unreleased]" for nightlies and pre-releases), or set `changelog:` in the release file.',
+    hint: (_archive: string, member: string, heading: string) =>
+      heading.includes('Unreleased')
+        ? `Add a "${heading}" section to ${member} (nightlies and pre-releases take their notes from it), or set \`changelog:\` in the release file.`
+        : `Add a "${heading}" section to ${member} ("${heading.replace('## ', '## [')}]" and "${heading.replace('## ', '## v')}" work too), or set \`changelog:\` in the release file.`,
   },
   // --- remote archives ---
   FetchNotHttps: {

@@ -56,7 +56,7 @@ export interface ExpectedFile {
  * and the SHA-256. On any failure the partial file may remain; the caller owns `dest`'s folder
  * and throws it away.
  */
-export async function downloadFile(url: string, dest: string, expected: ExpectedFile, limits: FetchLimits = downloadLimits): Promise<void> {
+export async function downloadFile(url: string, dest: string, expected: ExpectedFile, limits: FetchLimits = downloadLimits, onBytes?: (received: number) => void): Promise<void> {
   const res = await request(url, limits);
   if (!res.ok) {
     await res.body?.cancel();
@@ -77,6 +77,7 @@ export async function downloadFile(url: string, dest: string, expected: Expected
         if (total > expected.size) throw new StoreError(diag(Errors.InstallDownloadTooLarge, [url, expected.size]));
         hash.update(chunk);
         await diskOp('write', dest, () => file.write(chunk));
+        onBytes?.(total);
       }
     } catch (e) {
       throw asNetworkError(url, e);

@@ -8,7 +8,7 @@ import type { ClientConfig } from './config.js';
 import { layout, makeStaging, placeVersion, readState, removeQuietly, switchCurrent, trash, unpackTarGz, withLock, writeState } from './files.js';
 import { diskOp, downloadFile } from './http.js';
 import { fetchManifest, loadPublicKey, manifestPath, storeFileUrl, type FetchedManifest } from './manifest.js';
-import { isNewer, selectRelease, type Selection } from './select.js';
+import { isNewer, pickRollback, selectRelease, type Selection } from './select.js';
 import { newState, storeTrustOf, type ClientState, type InstalledApp } from './state.js';
 
 /** Everything a client command needs besides its arguments. */
@@ -21,6 +21,15 @@ export interface ClientContext {
    * tester can step into or out of a staged rollout. Unset keeps the one drawn at the first install.
    */
   percentile?: number;
+  /**
+   * False (`--no-downgrade`): when an installed app's channel is pinned back below its version,
+   * report the rollback (`pinnedBack`) instead of installing it. @default true
+   */
+  downgrade?: boolean;
+  /** `update --check`: say what would be installed (`available`), download and install nothing. */
+  checkOnly?: boolean;
+  /** Told what a long step is doing and how far it is (downloads, in bytes), for a progress display. */
+  progress?: { stage: (what: string) => void; count: (done: number, total: number, unit: 'bytes') => void };
   /** The time manifests' expiry is checked against. */
   now: () => Date;
   /** Warnings (an unverified manifest). */
@@ -37,6 +46,12 @@ export interface InstallOutcome {
   from?: string;
   /** False when the requested version was already installed. */
   changed: boolean;
+  /** The change went back to the version the channel is pinned to (a rollback). */
+  rollback?: boolean;
+  /** Unchanged because of `downgrade: false`, although the channel is pinned back to this version. */
+  pinnedBack?: string;
+  /** `checkOnly`: `version` would be installed (`changed` is false: nothing was). */
+  available?: boolean;
 }
 
 /** What `update` did for one app. */
@@ -83,6 +98,10 @@ export async function installApp(ctx: ClientContext, app: string, opts: { versio
       selection = picked.selected ?? (await fromApi(ctx, storeUrl, app, opts.version, key !== undefined, where));
     } else {
       const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, installed: installed?.version, format: format ?? installed?.format });
+      if (installed && (!picked.selected || !isNewer(picked.selected.version, installed.version))) {
+        const back = await followPin(ctx, state, installed, { app, storeUrl, channel, ...platform, fetched, key }, format ?? installed.format);
+        if (back) return back;
+      }
       if (!picked.selected) throw new StoreError(noCandidate(app, where, fetched, picked.reasons, state.percentile));
       selection = picked.selected;
       if (installed && !isNewer(selection.version, installed.version)) return unchanged(app, installed, state, root, fetched, key, storeUrl);
@@ -94,7 +113,8 @@ export async function installApp(ctx: ClientContext, app: string, opts: { versio
 /**
  * `appshelf update [APP]`: for each installed app (or one), reads its manifest with the channel,
  * platform and store it was installed from, and installs a newer fitting release if there is
- * one. Never goes back to an older version. An app that fails is reported and the others go on.
+ * one; goes back only to the version its channel is pinned back to (the manifest marks it
+ * `rollback`), unless `ctx.downgrade` is false. An app that fails is reported and the others go on.
  */
 export async function updateApps(ctx: ClientContext, only?: string): Promise<UpdateReport> {
   const { root } = ctx.config;
@@ -258,7 +278,10 @@ async function updateOne(ctx: ClientContext, state: ClientState, app: string): P
   const target = { storeUrl: installed.store, app, channel: installed.channel, os: installed.os, arch: installed.arch, percentile: state.percentile };
   const fetched = await readManifest(ctx, state, key, target);
   const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, installed: installed.version, format: installed.format });
-  if (!picked.selected || !isNewer(picked.selected.version, installed.version)) return unchanged(app, installed, state, ctx.config.root, fetched, key, installed.store);
+  if (!picked.selected || !isNewer(picked.selected.version, installed.version)) {
+    const plan = { app, storeUrl: installed.store, channel: installed.channel, os: installed.os, arch: installed.arch, fetched, key };
+    return (await followPin(ctx, state, installed, plan, installed.format)) ?? unchanged(app, installed, state, ctx.config.root, fetched, key, installed.store);
+  }
   return commitInstall(ctx, state, { app, storeUrl: installed.store, channel: installed.channel, os: installed.os, arch: installed.arch, selection: picked.selected, fetched, key });
 }
 
@@ -271,6 +294,22 @@ interface Plan {
   selection: Selection;
   fetched: FetchedManifest;
   key: { pem: string } | undefined;
+  /** Going back to the channel's pin. */
+  rollback?: boolean;
+}
+
+/**
+ * Nothing newer fits an installed app: when its channel is pinned back below the installed
+ * version (the manifest marks the pin `rollback`), installs the pin, or with `ctx.downgrade`
+ * false only reports it. Undefined when the manifest offers no rollback.
+ */
+async function followPin(ctx: ClientContext, state: ClientState, installed: InstalledApp, plan: Omit<Plan, 'selection'>, format: string): Promise<InstallOutcome | undefined> {
+  const back = pickRollback(plan.fetched.manifest, { appversion: installed.version, osversion: ctx.config.osVersion, format });
+  if (!back) return undefined;
+  if (ctx.downgrade === false) {
+    return { ...(await unchanged(plan.app, installed, state, ctx.config.root, plan.fetched, plan.key, plan.storeUrl)), pinnedBack: back.candidate.version };
+  }
+  return commitInstall(ctx, state, { ...plan, selection: { version: back.candidate.version, file: back.file }, rollback: true });
 }
 
 /**
@@ -283,10 +322,17 @@ async function commitInstall(ctx: ClientContext, state: ClientState, plan: Plan)
   const { root } = ctx.config;
   const { app, selection } = plan;
   const url = archiveUrl(plan.storeUrl, selection.file.url);
+  if (ctx.checkOnly) {
+    const before = state.apps[app];
+    return { app, uid: before?.uid ?? '', version: selection.version, channel: plan.channel, from: before?.version, changed: false, available: true, ...(plan.rollback ? { rollback: true } : {}) };
+  }
   const staging = await makeStaging(root);
   try {
     const archive = path.join(staging, 'download');
-    await downloadFile(url, archive, { size: selection.file.size, sha256: selection.file.sha256 });
+    ctx.progress?.stage(`downloading ${app} ${selection.version}`);
+    const size = selection.file.size;
+    await downloadFile(url, archive, { size, sha256: selection.file.sha256 }, undefined, (received) => ctx.progress?.count(received, size, 'bytes'));
+    ctx.progress?.stage(`installing ${app} ${selection.version}`);
     const tree = path.join(staging, 'tree');
     await diskOp('create', tree, () => mkdir(tree));
     let file: string | undefined;
@@ -315,13 +361,14 @@ async function commitInstall(ctx: ClientContext, state: ClientState, plan: Plan)
       installedAt: before?.installedAt ?? now,
       updatedAt: now,
       ...(previous !== undefined && previous !== selection.version ? { previous } : {}),
+      ...(plan.rollback && before ? { rolledBackFrom: before.version } : {}),
     };
     recordTrust(state, plan.storeUrl, plan.fetched, plan.key);
     await writeState(root, state);
     // Only the version just replaced is kept for rollback; the one kept before it goes now.
     const dropped = before?.previous;
     if (dropped !== undefined && dropped !== selection.version && dropped !== previous) await removeQuietly(layout.version(root, app, dropped));
-    return { app, uid: state.apps[app]!.uid, version: selection.version, channel: plan.channel, from: before?.version, changed: true };
+    return { app, uid: state.apps[app]!.uid, version: selection.version, channel: plan.channel, from: before?.version, changed: true, ...(plan.rollback ? { rollback: true } : {}) };
   } finally {
     await removeQuietly(staging);
   }

@@ -22,6 +22,7 @@ const installedApp = {
     installedAt: { type: 'string', description: 'When the app was first installed (ISO 8601).' },
     updatedAt: { type: 'string', description: 'When `version` was installed (ISO 8601).' },
     previous: { type: 'string', description: 'The version kept for rollback until the next successful update.' },
+    rolledBackFrom: { type: 'string', description: 'Set when `version` came from a rollback (the channel pinned back): the version it replaced.' },
   },
 } as const;
 

@@ -56,6 +56,10 @@ const candidate = {
     release: { type: 'integer', minimum: 1, description: 'Release number: 1, 2, 3 … per app in landing order.' },
     date: { type: ['string', 'null'] },
     changelog: { type: 'string' },
+    rollback: {
+      const: true,
+      description: 'The channel is pinned back to this release ("restore live"): a client of the channel on a newer version should install it, a downgrade. Absent otherwise.',
+    },
     files: { type: 'array', items: file },
   },
 } as const;

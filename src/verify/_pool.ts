@@ -10,6 +10,8 @@ export interface PoolOptions {
   workers?: number;
   /** Fewer tasks than this are checked in this thread (starting threads costs more). @default 256 */
   parallelThreshold?: number;
+  /** Told how many archives are checked so far, of how many, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const BATCH = 64;
@@ -24,8 +26,13 @@ export async function checkArchives(tasks: readonly ArchiveTask[], certs: Readon
   const workers = Math.min(wanted, Math.ceil(tasks.length / BATCH));
   if (workers < 1 || (opts.workers === undefined && workers < 2) || !existsSync(workerFile)) {
     const keyFor = keyCache(certs);
-    return tasks.map((t) => checkArchive(t, keyFor));
+    return tasks.map((t, i) => {
+      const r = checkArchive(t, keyFor);
+      opts.onProgress?.(i + 1, tasks.length);
+      return r;
+    });
   }
+  let checked = 0;
   const results: ArchiveResult[] = new Array(tasks.length);
   let next = 0;
   const runWorker = () =>
@@ -43,6 +50,7 @@ export async function checkArchives(tasks: readonly ArchiveTask[], certs: Readon
       };
       worker.on('message', (batch: ArchiveResult[]) => {
         batch.forEach((r, i) => (results[start + i] = r));
+        opts.onProgress?.((checked += batch.length), tasks.length);
         send();
       });
       worker.on('error', reject);

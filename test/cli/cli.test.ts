@@ -103,11 +103,31 @@ describe('progress', () => {
     expect(err).toEqual(['\r\x1b[2Kbuild: reading the store…', '\r\x1b[2K']);
   });
 
+  it('shows how far a stage is (items or megabytes); the first and last count of a stage are always drawn', () => {
+    const { io, err } = capture();
+    const p = progress(io, 'update', { tty: true });
+    p.stage('downloading hello 1.0.0');
+    p.count(1_000_000, 3_000_000, 'bytes');
+    p.count(3_000_000, 3_000_000, 'bytes');
+    p.stage('verifying');
+    p.count(1, 300);
+    p.done();
+    expect(err).toEqual([
+      '\r\x1b[2Kupdate: downloading hello 1.0.0…',
+      '\r\x1b[2Kupdate: downloading hello 1.0.0… 1.0/3.0 MB',
+      '\r\x1b[2Kupdate: downloading hello 1.0.0… 3.0/3.0 MB',
+      '\r\x1b[2Kupdate: verifying…',
+      '\r\x1b[2Kupdate: verifying… 1/300',
+      '\r\x1b[2K',
+    ]);
+  });
+
   it('draws nothing when not a terminal or with --quiet', () => {
     for (const opts of [{ tty: false }, { tty: true, quiet: true }]) {
       const { io, err } = capture();
       const p = progress(io, 'check', opts);
       p.stage('reading the store');
+      p.count(1, 2);
       p.done();
       expect(err).toEqual([]);
     }

@@ -13,16 +13,28 @@ const pages = ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((
   .map((page) => ({ page, blocks: runnableBlocks(readFileSync(path.join(repoRoot, page), 'utf8')) }))
   .filter((p) => p.blocks.length);
 
-// Docs say `npx appshelf`; a shim on PATH runs the compiled CLI, so no npm or network is involved.
+// Docs say `npx appshelf` or `appshelf`; shims on PATH run the compiled CLI, so no npm or network is involved.
 function sandbox(): { cwd: string; env: NodeJS.ProcessEnv } {
   const cwd = tmpDir('appshelf-docs-');
   cpSync(exampleStore, path.join(cwd, 'store'), { recursive: true });
   cpSync(path.join(repoRoot, 'demo-keys'), path.join(cwd, 'demo-keys'), { recursive: true });
   const bin = path.join(cwd, '.bin');
   mkdirSync(bin);
-  writeFileSync(path.join(bin, 'npx'), `#!/bin/sh\n[ "$1" = appshelf ] || exit 127\nshift\nexec node ${JSON.stringify(path.join(repoRoot, 'lib/cli/main.js'))} "$@"\n`, { mode: 0o755 });
-  // HOME too: keys the commands write by default land in the sandbox, never in the user's home.
-  return { cwd, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, HOME: cwd, APPSHELF_HOME: path.join(cwd, 'apps') } };
+  const cli = JSON.stringify(path.join(repoRoot, 'lib/cli/main.js'));
+  writeFileSync(path.join(bin, 'npx'), `#!/bin/sh\n[ "$1" = appshelf ] || exit 127\nshift\nexec node ${cli} "$@"\n`, { mode: 0o755 });
+  writeFileSync(path.join(bin, 'appshelf'), `#!/bin/sh\nexec node ${cli} "$@"\n`, { mode: 0o755 });
+  // HOME too: keys and installs the commands write by default land in the sandbox, never in the user's home.
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, HOME: cwd };
+  for (const name of ['APPSHELF_HOME', 'APPSHELF_KEYS', 'APPSHELF_STORE_URL', 'APPSHELF_SIGNING_KEY', 'APPSHELF_SIGNING_KEY_FILE']) delete env[name];
+  return { cwd, env };
+}
+
+/**
+ * One shell session per page, as a reader types the blocks into one terminal: variables and the
+ * working folder carry over. Servers a page starts in the background are stopped when it ends.
+ */
+function pageScript(blocks: string[]): string {
+  return ['trap \'kill $(jobs -p) 2>/dev/null || true\' EXIT', ...blocks.map((b, i) => `echo "@@block ${i}" >&2\n${b}`)].join('\n');
 }
 
 describe('the runnable examples of the README and docs', () => {
@@ -31,16 +43,17 @@ describe('the runnable examples of the README and docs', () => {
   });
 
   for (const { page, blocks } of pages) {
-    it(`${page}: every \`sh runnable\` block succeeds, in order, against a copy of the example store`, () => {
+    it(`${page}: every \`sh runnable\` block succeeds, in order, in one shell, against a copy of the example store`, () => {
       const { cwd, env } = sandbox();
-      for (const block of blocks) {
-        try {
-          execFileSync('bash', ['-euo', 'pipefail', '-c', block], { cwd, env, stdio: 'pipe' });
-        } catch (e) {
-          const { stderr, stdout } = e as { stderr?: Buffer; stdout?: Buffer };
-          throw new Error(`${page}: this block failed:\n${block}\n${stdout ?? ''}${stderr ?? ''}`, { cause: e });
-        }
+      try {
+        execFileSync('bash', ['-euo', 'pipefail', '-c', pageScript(blocks)], { cwd, env, stdio: 'pipe' });
+      } catch (e) {
+        const { stderr, stdout } = e as { stderr?: Buffer; stdout?: Buffer };
+        const err = String(stderr ?? '');
+        const failed = Number([...err.matchAll(/^@@block (\d+)$/gm)].pop()?.[1] ?? 0);
+        const since = err.slice(err.lastIndexOf(`@@block ${failed}`));
+        throw new Error(`${page}: this block failed:\n${blocks[failed]}\n${String(stdout ?? '').slice(-2000)}${since}`, { cause: e });
       }
-    });
+    }, 120_000); // a walk-through spawns the CLI some fifteen times: seconds on a quiet machine, more on a busy one
   }
 });

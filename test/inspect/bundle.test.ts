@@ -269,6 +269,7 @@ describe('valid bundles', () => {
     const r = await check(tgz(newsMembers({}, '1.0.1')), { version: '1.0.1' });
     expect(r.diagnostics).toMatchObject([{ code: 'W_CHANGELOG_NO_SECTION', severity: 'warning', file: 'store/apps/news/releases/1.0.1.yaml', line: ENTRY_LINE }]);
     expect(r.diagnostics[0]!.message).toContain('news/CHANGELOG.md has no "## 1.0.1" section');
+    expect(r.diagnostics[0]!.hint).toBe('Add a "## 1.0.1" section to news/CHANGELOG.md ("## [1.0.1]" and "## v1.0.1" work too), or set `changelog:` in the release file.');
     expect(r.code).toBe(0);
   });
 

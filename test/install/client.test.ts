@@ -33,7 +33,7 @@ describe('install → list → update → uninstall against a signed store', asy
 
   it('installs the newest release, prints the uid and records it', async () => {
     const r = await install(s, root, 'hello', '--public-key', keyFile);
-    expect(r).toMatchObject({ code: 0, stderr: 'installed hello 1.0.0 (stable)\n' });
+    expect(r).toMatchObject({ code: 0, stderr: expect.stringMatching(/^installed hello 1\.0\.0 \(stable\) in \d+\.\d s\n$/) });
     const uid = r.stdout.trim();
     expect(uid).toMatch(UUID);
     expect(readFileSync(path.join(root, 'hello/current/hello/bin.txt'), 'utf8')).toBe('hi 1.0.0\n');
@@ -108,6 +108,53 @@ describe('install → list → update → uninstall against a signed store', asy
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error E_INSTALL_NOT_INSTALLED: hello is not installed (installed: nothing).\n  hint: See what is installed with `appshelf list`.\n');
     expect(JSON.parse((await client(root, ['uninstall', 'hello', '--json'])).stdout)).toMatchObject({ code: 1, message: 'hello is not installed (installed: nothing).', data: null });
+  });
+});
+
+describe('a channel pinned back reaches installed clients as a rollback', async () => {
+  const s = await makeStore({ signed: true });
+  await addRelease(s, { version: '1.0.0', files: { 'hello/bin.txt': 'hi 1.0.0\n' } });
+  await addRelease(s, { version: '1.1.0', files: { 'hello/bin.txt': 'hi 1.1.0\n' } });
+  await build(s, { sign: true });
+  const root = clientRoot(3);
+  expect((await install(s, root, 'hello', `--public-key=${s.keys.publicPem}`)).stderr).toMatch(/^installed hello 1\.1\.0 \(stable\) in /);
+  write(s.storeDir, 'apps/hello/app.yaml', 'id: hello\nname: Hello\nsummary: Says hello.\nowners: [hello-dev]\npins:\n  stable: 1.0.0\n');
+  await build(s, { sign: true });
+
+  it('the signed manifest marks the pinned candidate rollback', () => {
+    const doc = JSON.parse(readFileSync(path.join(s.dist, 'update/hello/stable/linux/x86-64/3.json'), 'utf8'));
+    expect(doc.signed.candidates).toMatchObject([{ version: '1.0.0', rollback: true }]);
+    const beta = JSON.parse(readFileSync(path.join(s.dist, 'update/hello/beta/linux/x86-64/3.json'), 'utf8'));
+    expect(beta.signed.candidates.some((c: { rollback?: boolean }) => c.rollback)).toBe(false);
+  });
+
+  it('update --check shows the rollback and installs nothing', async () => {
+    const r = await client(root, ['update', '--check']);
+    expect(r).toMatchObject({ code: 0, stdout: 'hello 1.1.0 -> 1.0.0 (available; rollback: stable is pinned back to 1.0.0)\n' });
+    expect(r.stderr).toMatch(/^0 updates available, 1 rollbacks available, 0 up to date, 0 failed in /);
+    expect(current(root, 'hello')).toBe('1.1.0');
+  });
+
+  it('update --no-downgrade says so and keeps the installed version', async () => {
+    const r = await client(root, ['update', '--no-downgrade']);
+    expect(r).toMatchObject({ code: 0, stdout: 'hello 1.1.0 is kept: stable is pinned back to 1.0.0 (--no-downgrade)\n' });
+    expect(current(root, 'hello')).toBe('1.1.0');
+  });
+
+  it('update rolls back to the pin, says so, and list shows it', async () => {
+    const r = await client(root, ['update', '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 0, message: '0 updated, 1 rolled back, 0 up to date, 0 failed', data: { apps: [{ app: 'hello', from: '1.1.0', version: '1.0.0', rollback: true }] } });
+    expect(readFileSync(path.join(root, 'hello/current/hello/bin.txt'), 'utf8')).toBe('hi 1.0.0\n');
+    expect(state(root).apps.hello).toMatchObject({ version: '1.0.0', previous: '1.1.0', rolledBackFrom: '1.1.0' });
+    expect((await client(root, ['list'])).stderr).toContain('hello 1.0.0 is a rollback from 1.1.0 (stable was pinned back)\n');
+    expect((await client(root, ['update'])).stdout).toBe('hello 1.0.0 is up to date\n');
+  });
+
+  it('unpinned again, the client moves forward and the mark goes', async () => {
+    write(s.storeDir, 'apps/hello/app.yaml', 'id: hello\nname: Hello\nsummary: Says hello.\nowners: [hello-dev]\n');
+    await build(s, { sign: true });
+    expect((await client(root, ['update'])).stdout).toBe('hello 1.0.0 -> 1.1.0\n');
+    expect(state(root).apps.hello.rolledBackFrom).toBeUndefined();
   });
 });
 
@@ -271,7 +318,7 @@ describe('without a public key (unsigned store)', async () => {
     await install(s, root, 'hello');
     expect(state(root).apps.hello.version).toBe('1.2.0');
     const r = await install(s, root, 'hello', '--version', '1.0.0');
-    expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('installed hello 1.0.0 (stable), replacing 1.2.0\n') });
+    expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('installed hello 1.0.0 (stable), replacing 1.2.0 in ') });
     expect(current(root, 'hello')).toBe('1.0.0');
     expect((await install(s, root, 'hello', '--version', '9.9.9')).stderr).toContain('error E_INSTALL_VERSION_NOT_FOUND: hello has no release 9.9.9');
   });

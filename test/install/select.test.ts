@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detectOsVersion, normalizeOsVersion, normalizeStoreUrl, resolveClientConfig, selectRelease, storeArch, storeFileUrl, storeOs, type Offer } from '../../src/install/index.js';
 import { StoreError } from '../../src/errors/index.js';
+import { checkForUpdate, pickRollback, pickUpdate } from '../../src/client/index.js';
+import { encodeEnvelope } from '../../src/util/signed-json.js';
 
 const file = (over: Partial<Offer['files'][number]> = {}): Offer['files'][number] => ({
   format: 'gz', osversion: '*', appversion: '*', url: 'https://s/x.tar.gz', size: 1, sha256: 'a'.repeat(64), ...over,
@@ -78,5 +80,36 @@ describe('client configuration', () => {
     expect(normalizeStoreUrl('https://u.github.io/shop?x=1')).toBe('https://u.github.io/shop/');
     expect(storeFileUrl('https://u.github.io/shop/', '/files/a/1.0.0/a.zip')).toBe('https://u.github.io/shop/files/a/1.0.0/a.zip');
     expect(storeFileUrl('https://u.github.io/shop/', 'https://cdn.example/a.zip')).toBe('https://cdn.example/a.zip');
+  });
+});
+
+describe('pickUpdate and a channel pinned back', () => {
+  const candidate = { version: '1.4.0', name: 'v1.4.0', release: 4, date: null, changelog: '', rollback: true as const, files: [file({ appversion: '<1.4.0' })] };
+  const manifest = { type: 'appshelf-update' as const, specVersion: 1 as const, app: 'a', channel: 'stable', os: 'linux', arch: 'x86-64', percentiles: { from: 0, to: 99 }, candidates: [candidate] };
+
+  it('offers the pin to a client above it, marked rollback (appversion ranges do not hold a rollback back)', () => {
+    expect(pickUpdate(manifest, { appversion: '1.5.0' })).toMatchObject({ candidate: { version: '1.4.0' }, rollback: true });
+    expect(pickRollback(manifest, { appversion: '1.5.0', format: 'zip' })).toBeUndefined();
+  });
+
+  it('not with downgrade: false, nor to a client at or below the pin', () => {
+    expect(pickUpdate(manifest, { appversion: '1.5.0', downgrade: false })).toBeUndefined();
+    expect(pickUpdate(manifest, { appversion: '1.4.0' })).toBeUndefined();
+    expect(pickUpdate(manifest, { appversion: '1.3.0' })).toMatchObject({ candidate: { version: '1.4.0' } });
+    expect(pickUpdate(manifest, { appversion: '1.3.0' })?.rollback).toBeUndefined();
+  });
+});
+
+describe('checkForUpdate and a channel pinned back', () => {
+  it('gives the pin as update.rollback to a client above it; downgrade: false gives no update', async () => {
+    const manifest = {
+      type: 'appshelf-update' as const, specVersion: 1 as const, app: 'a', channel: 'stable', os: 'linux', arch: 'x86-64', percentiles: { from: 0, to: 99 },
+      candidates: [{ version: '1.4.0', name: 'v1.4.0', release: 4, date: null, changelog: '', rollback: true as const, files: [file({ url: '/files/a/1.4.0/a.tar.gz' })] }],
+    };
+    const fetchBytes = async () => encodeEnvelope(manifest);
+    const target = { storeUrl: 'https://s.example/', app: 'a', channel: 'stable', os: 'linux', arch: 'x86-64', percentile: 5, appversion: '1.5.0' };
+    const found = await checkForUpdate(target, { fetchBytes });
+    expect(found.update).toMatchObject({ version: '1.4.0', rollback: true, url: 'https://s.example/files/a/1.4.0/a.tar.gz' });
+    expect((await checkForUpdate({ ...target, downgrade: false }, { fetchBytes })).update).toBeUndefined();
   });
 });

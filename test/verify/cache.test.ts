@@ -30,7 +30,7 @@ function bulkStore(): string {
 }
 
 /** Verifies the store in `dir` (only the apps `only` names, when given, as a build of changed apps does). */
-async function run(dir: string, cacheDir: string, pool: { workers?: number; parallelThreshold?: number }, opts: { now?: Date; only?: string[] } = {}) {
+async function run(dir: string, cacheDir: string, pool: { workers?: number; parallelThreshold?: number; onProgress?: (done: number, total: number) => void }, opts: { now?: Date; only?: string[] } = {}) {
   const prev = process.cwd();
   process.chdir(dir);
   try {
@@ -52,8 +52,15 @@ describe('verification cache and worker pool', () => {
     const r50 = path.join(dir, 'store/apps/shelfnotes/releases/9.0.50.yaml');
     const sig51 = /signature: (.*)/.exec(readFileSync(path.join(dir, 'store/apps/shelfnotes/releases/9.0.51.yaml'), 'utf8'))![1]!;
     writeFileSync(r50, readFileSync(r50, 'utf8').replace(/signature: .*/, `signature: ${sig51}`));
-    const pooled = await run(dir, tmpDir(), { workers: 2, parallelThreshold: 0 });
-    const inThread = await run(dir, tmpDir(), { workers: 0 });
+    const counts: Record<string, [number, number][]> = { pooled: [], inThread: [] };
+    const pooled = await run(dir, tmpDir(), { workers: 2, parallelThreshold: 0, onProgress: (d, t) => void counts.pooled!.push([d, t]) });
+    const inThread = await run(dir, tmpDir(), { workers: 0, onProgress: (d, t) => void counts.inThread!.push([d, t]) });
+    // Progress for a display: counts that only grow and end at the total, from threads as from this one.
+    for (const seen of Object.values(counts)) {
+      expect(seen.at(-1)).toEqual([seen[0]![1], seen[0]![1]]);
+      expect(seen[0]![1]).toBeGreaterThanOrEqual(N);
+      expect(seen.every(([d], i) => i === 0 || d > seen[i - 1]![0])).toBe(true);
+    }
     const summary = (r: { diagnostics: { code: string; file?: string; message: string }[] }) => r.diagnostics.map((d) => `${d.code} ${d.file}`).sort();
     expect(summary(pooled)).toEqual([
       'E_ARCHIVE_SIZE store/apps/shelfnotes/releases/9.0.7.yaml',

@@ -49,7 +49,7 @@ Environment:
     const config = storeConfig(args, { outDir: str(args, 'out') || undefined });
     const outDir = displayPath(config.outDir);
     const shown = progress(args.io, 'build', { quiet: args.values.quiet === true || format !== 'text' });
-    const result = await buildStore({ config, onStage: shown.stage });
+    const result = await buildStore({ config, onStage: shown.stage, onProgress: (done, total) => shown.count(done, total) });
     const took = shown.done();
     printDiagnostics(result.diagnostics, format, args.io);
     if (!result.ok) {

@@ -62,7 +62,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
     if (actor !== undefined && base === undefined) throw new UsageError('--actor needs --base: ownership is checked against the base.');
     if (base !== undefined && !base.trim()) throw new UsageError('--base needs a git ref, e.g. origin/main.');
     const shown = progress(args.io, 'check', { quiet: args.values.quiet === true || format !== 'text' });
-    const result = await checkStore({ config, onStage: shown.stage });
+    const result = await checkStore({ config, onStage: shown.stage, onProgress: (done, total) => shown.count(done, total) });
     let policy: PolicyResult | undefined;
     let policyDiagnostics: Diagnostic[] = [];
     if (base !== undefined && result.store) {

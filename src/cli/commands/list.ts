@@ -12,9 +12,11 @@ export const command: Command = {
   name: 'list',
   usage: `Usage: appshelf list [--available] [--dir DIR] [--store-url URL] [--json]
 
-Lists the installed apps with their version, channel and uid, and this install root's
-rollout percentile (from DIR/state.json, no network; \`install --percentile N\` sets it). With --available, lists the apps of the store instead (its
-api/v1/apps.json): id, the version each channel serves everyone, and the summary.
+Lists the installed apps with their version, channel and uid, this install root's
+rollout percentile (from DIR/state.json, no network; \`install --percentile N\` sets it),
+and an app whose version came from a rollback (its channel pinned back). With
+--available, lists the apps of the store instead (its api/v1/apps.json): id, the
+version each channel serves everyone, and the summary.
 
 Options:
   --available        the store's apps instead of the installed ones
@@ -42,12 +44,13 @@ Options:
       const apps = await listInstalled(config.root);
       const percentile = await clientPercentile(config.root);
       if (args.values.json) {
-        const data = apps.map((a) => ({ app: a.app, version: a.version, channel: a.channel, uid: a.uid, store: a.store, os: a.os, arch: a.arch, format: a.format, path: a.path, installedAt: a.installedAt, updatedAt: a.updatedAt, previous: a.previous }));
+        const data = apps.map((a) => ({ app: a.app, version: a.version, channel: a.channel, uid: a.uid, store: a.store, os: a.os, arch: a.arch, format: a.format, path: a.path, installedAt: a.installedAt, updatedAt: a.updatedAt, previous: a.previous, rolledBackFrom: a.rolledBackFrom }));
         printJson(args, { code: 0, message: `${apps.length} apps installed in ${config.root}`, data: { apps: data, percentile: percentile ?? null } });
       } else {
         if (!apps.length) args.io.out(`no apps installed in ${config.root}\n`);
         else args.io.out(table([['APP', 'VERSION', 'CHANNEL', 'UID'], ...apps.map((a) => [a.app, a.version, a.channel, a.uid])]));
         // On stderr, so the table stays a table for scripts.
+        for (const a of apps) if (a.rolledBackFrom) args.io.err(`${a.app} ${a.version} is a rollback from ${a.rolledBackFrom} (${a.channel} was pinned back)\n`);
         if (percentile !== undefined) args.io.err(`rollout percentile ${percentile}: a release rolled out to P% reaches this root when ${percentile} < P\n`);
       }
       return 0;
