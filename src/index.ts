@@ -14,8 +14,8 @@ export { createStoreServer, type StoreServer, type StoreServerOptions } from './
 export { importAus } from './import/index.js';
 export { exportAus } from './export/index.js';
 export {
-  openStore, pinVersion, unpinVersion, setAppLocked, setYanked, setReleaseRollout, promoteVersion, writeEdits,
-  type FileEdit, type StoreEdit, type RolloutTarget,
+  openStore, pinVersion, unpinVersion, setAppLocked, setYanked, setReleaseRollout, promoteVersion, addRelease, registerAppFiles, writeEdits,
+  type FileEdit, type StoreEdit, type RolloutTarget, type AddReleaseInput, type RegisterAppInput, type GivenFile,
 } from './author/index.js';
 export { runPolicy, type PolicyOptions, type PolicyResult } from './policy/index.js';
 export {

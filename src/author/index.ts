@@ -11,3 +11,4 @@ export { generateSigningKey, setSigningPublicKey, repositoryOf, type SigningKeyP
 export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';
 export { writeEdits, type FileEdit, type StoreEdit } from './store-edits.js';
 export { openStore, pinVersion, unpinVersion, setAppLocked, setYanked, setReleaseRollout, promoteVersion, type RolloutTarget } from './verbs.js';
+export { addRelease, registerAppFiles, schemaHeader, type AddReleaseInput, type AddReleaseResult, type GivenFile, type RegisterAppInput } from './add-release.js';

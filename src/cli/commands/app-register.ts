@@ -1,10 +1,6 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { authorContext, registerApp } from '../../author/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { registerAppFiles, writeEdits, type GivenFile } from '../../author/index.js';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
-import { loadStore } from '../../load/index.js';
-import { displayPath } from '../../util/paths.js';
-import { loadPrivateKey, parseCertificates, signData } from '../../verify/crypto.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 
@@ -19,11 +15,8 @@ export function readInput(file: string): Buffer {
   }
 }
 
-/** The first line of sibling files when it is the editor schema comment, to start new files the same way. */
-export function schemaHeader(text: string | undefined): string | undefined {
-  const first = text?.split('\n', 1)[0];
-  return first?.startsWith('# yaml-language-server:') ? first.slice(1) : undefined;
-}
+/** A file given on the command line with its bytes (a missing one is a user error naming it). */
+export const givenFile = (file: string): GivenFile => ({ path: file, bytes: readInput(file) });
 
 export const command: Command = {
   name: 'app register',
@@ -66,36 +59,17 @@ Example:
     const sigArg = str(args, 'signature');
     const keyFile = str(args, 'key');
     if ((sigArg === undefined) === (keyFile === undefined)) throw new UsageError('Give exactly one of --signature SIG and --key KEY.');
-    const certPem = readInput(certFile).toString('utf8');
-    parseCertificates(certPem, certFile);
-    const signature = keyFile
-      ? signData(id, loadPrivateKey(readInput(keyFile).toString('utf8'), keyFile))
-      : existsSync(sigArg!) ? readInput(sigArg!).toString('utf8').replace(/\s+/g, '') : sigArg!.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/=]+$/.test(signature)) throw new UsageError('--signature must be a file holding base64 text, or the base64 text itself.');
-
-    const config = storeConfig(args);
-    const { storeDir } = config;
-    const ctx = authorContext(loadStore(storeDir), displayPath(path.resolve(storeDir)));
-    const appDir = path.join(ctx.loaded.root, 'apps', id);
-    const existing = ctx.loaded.apps.find((a) => a.folder === id)?.app;
-    const sibling = ctx.loaded.apps.find((a) => a.app)?.app?.text;
-    const text = registerApp(existing, {
-      id,
+    const owners = (args.values.owner as string[] | undefined) ?? [];
+    const { edits, result } = registerAppFiles(storeConfig(args), {
+      app: id,
+      certificate: givenFile(certFile),
+      signature: keyFile ? { key: givenFile(keyFile) } : { base64: existsSync(sigArg!) ? readInput(sigArg!).toString('utf8') : sigArg! },
       name: str(args, 'name'),
-      certificate: `${id}.crt`,
-      signature,
-      owners: (args.values.owner as string[] | undefined) ?? [],
-      header: schemaHeader(sibling),
+      owners,
     });
-    mkdirSync(appDir, { recursive: true });
-    const certDest = path.join(appDir, `${id}.crt`);
-    if (path.resolve(certFile) !== certDest) copyFileSync(certFile, certDest);
-    const appFile = existing?.abs ?? path.join(appDir, 'app.yaml');
-    writeFileSync(appFile, text);
-    // An app.yaml written by hand before its first registration has no signature yet: that is still the first.
-    const before = (existing?.data as { signature?: unknown } | undefined)?.signature;
-    args.io.out(`✓ ${before ? 're-registered' : 'registered'} ${id}: ${displayPath(appFile)}, ${displayPath(certDest)}\n`);
-    if (!existing && !(args.values.owner as string[] | undefined)?.length) {
+    writeEdits(edits);
+    args.io.out(`✓ ${result.first ? 'registered' : 're-registered'} ${id}: ${result.appFile}, ${result.certificate}\n`);
+    if (result.isNew && !owners.length) {
       args.io.out('  note: no --owner given: only store admins may change this app until owners are listed in app.yaml.\n');
     }
     return 0;
