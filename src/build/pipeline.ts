@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { diag, Errors, hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
 import {
   apiPart, archiveObject, emitCatalog, emitNextcloud, feedObject, nextcloudPart, type NextcloudPart, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
-  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput,
+  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput, freshFile, freshPath, objectsDirOf, pinsOf, readObjectPins,
   type Freshness, type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
 } from '../emit/index.js';
 import { emitFront, frontPart, frontStore, storeKeys, type AppDoc, type FrontCard } from '../emit/front/index.js';
@@ -14,6 +14,7 @@ import type { StoreHistory } from '../load/git-history.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
 import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
+import type { FreshPlatform } from '../schema/fresh.js';
 import { codeHash } from '../util/code-hash.js';
 import { sha256Hex } from '../util/hash.js';
 import { displayPath, isInside } from '../util/paths.js';
@@ -186,6 +187,8 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart; card: FrontCard }[] = [];
   const pages = frontStore(store);
   const objects: SiteObject[] = [];
+  // The pins of each app's fresh document: from its manifests as emitted now, its record, or its object on disk.
+  const fresh = freshPins(outDir);
   for (const app of store.apps) {
     const filesKey = checked.sourceKeys?.get(app.id);
     // Dates taken from git are not in the files: they join the key of what shows them.
@@ -196,7 +199,9 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
     // The app page is made from the app's API document, so both say the same.
     // The page is rendered from the app's document itself (made once), so both say the same.
     const front = frontPart(pages, app, api.doc() as unknown as AppDoc, api.key, checked.media?.get(app.id));
-    const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
+    const update = fresh.capture(app.id, manifestObject(store, app, manifests, sourceKey));
+    if (signing.signer) files.set(freshPath(app.id), freshFile(app.id, update.key, { serial: freshness.freshSerial(app.id), expires: freshness.expires, signer: signing.signer }, () => fresh.of(app.id, update.key)));
+    const own = [update, archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
     objects.push(...own);
     const nc = nextcloudPart(store, app, feeds, sourceKey);
     if (nc) nextcloud.push({ id: app.id, part: nc });
@@ -226,6 +231,9 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
     for (const o of r.objects) {
       objects.push({ ...o, emit: () => { throw new Error(`object ${o.key} of ${folder} vanished during the build`); } });
     }
+    const update = r.objects.find((o) => o.path === `update/${r.id}`);
+    if (r.pins) fresh.known(r.id, r.pins);
+    if (signing.signer && update) files.set(freshPath(r.id), freshFile(r.id, update.key, { serial: freshness.freshSerial(r.id), expires: freshness.expires, signer: signing.signer }, () => fresh.of(r.id, update.key)));
   }
   // The order resolveStore gives the apps.
   parts.sort((a, b) => a.id.localeCompare(b.id));
@@ -240,15 +248,20 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   precompress(files);
   timings.keys = lap();
   if (!write) {
-    materialize(files);
+    // Objects first: the fresh documents are made from the manifests they emit.
     for (const o of objects) for (const [rel, content] of o.emit()) files.set(sitePathOf(o, rel), content);
+    materialize(files);
     timings.emit = lap();
     return { ...checked, diagnostics, files, reused };
   }
   // Emitting happens inside writeOutput, for the files and objects it does not have yet.
   const written = await writeOutput(outDir, files, objects);
   timings.write = lap();
-  for (const { record } of made.values()) for (const o of record.objects) o.files = objectFiles(outDir, o.key);
+  for (const { record } of made.values()) {
+    for (const o of record.objects) o.files = objectFiles(outDir, o.key);
+    const update = record.objects.find((o) => o.path === `update/${record.id}`);
+    if (signing.signer && update) record.pins = fresh.of(record.id, update.key);
+  }
   writeRecords(cacheDir, made, plan?.folders ?? []);
   // Made again in this build (else the file and where its parts sit are as the last build left them).
   if (indexMade) writeIndexParts(cacheDir, path.join(outDir, UPDATE_INDEX_PATH), parts.map((p) => ({ folder: p.id, length: p.index.json().byteLength })));
@@ -281,7 +294,7 @@ interface ReusePlan {
 
 /**
  * Decides which apps can be taken from records: same key (store settings, code, signing key,
- * expiry day, the folder's commit or file stamps, its serial), not past the time its check could
+ * the folder's commit or file stamps, its serial), not past the time its check could
  * change, files outside the folder unchanged, and its outputs still in the current site.
  */
 async function planReuse(root: string, outDir: string, cacheDir: string, now: Date, env: NodeJS.ProcessEnv, reading: Promise<StoreHistory>, opts: { baseUrl?: string; unsigned?: boolean; floor: number }): Promise<ReusePlan> {
@@ -312,9 +325,38 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
 
 /**
  * The key of each app folder's record: a global key (code, store.yaml, CA and revocation files,
- * signing key, expiry day) with the folder's state (in git, the commit it is exactly at; outside
+ * signing key; not the day: only the fresh documents change with it) with the folder's state (in git, the commit it is exactly at; outside
  * git, its file stamps) and its serial. Undefined for a folder that must be checked every time.
  */
+/**
+ * The pins of each app's fresh document, found the cheapest way: taken from the manifests when
+ * this build emits them, from the app's record, or read from the index files of its object.
+ */
+function freshPins(outDir: string) {
+  const pins = new Map<string, readonly FreshPlatform[]>();
+  return {
+    /** Wraps a manifest object so that emitting it also keeps its pins. */
+    capture: (app: string, o: SiteObject): SiteObject => ({
+      ...o,
+      emit: () => {
+        const files = o.emit();
+        pins.set(app, pinsOf(files));
+        return files;
+      },
+    }),
+    known: (app: string, p: readonly FreshPlatform[]) => void pins.set(app, p),
+    of: (app: string, key: string): FreshPlatform[] => {
+      let p = pins.get(app);
+      if (!p) {
+        const dir = path.join(objectsDirOf(outDir), key);
+        p = existsSync(dir) ? readObjectPins(dir) : [];
+        pins.set(app, p);
+      }
+      return [...p];
+    },
+  };
+}
+
 function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, freshness: Freshness, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
   const storeFile = STORE_FILES.find((f) => existsSync(path.join(root, f))) ?? 'store.yaml';
   const global = sha256Hex(JSON.stringify({
@@ -325,7 +367,6 @@ function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning
     ca: storeFileDigest(root, store.trust.ca),
     revoked: storeFileDigest(root, store.trust.revoked),
     signer: signing.signer?.keyid ?? null,
-    expires: signing.signer ? freshness.expires : null,
     // Kept warnings name files relative to the working folder.
     cwd: process.cwd(),
   }));
@@ -368,7 +409,7 @@ function serialFloor(env: NodeJS.ProcessEnv): number | Diagnostic {
 function signingState(signing: ManifestSigning, freshness: Freshness, folders: readonly string[]): SigningState | undefined {
   if (signing.unsigned) return { keyid: null, serial: null, expires: null, preview: 'unsigned' };
   if (!signing.signer) return undefined;
-  return { keyid: signing.signer.keyid, serial: Math.max(0, ...folders.map((f) => freshness.serial(f))), expires: freshness.expires };
+  return { keyid: signing.signer.keyid, serial: Math.max(0, ...folders.map((f) => freshness.freshSerial(f))), expires: freshness.expires };
 }
 
 /**

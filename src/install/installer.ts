@@ -193,9 +193,9 @@ function trustKey(ctx: ClientContext, state: ClientState, storeUrl: string): { k
 type Target = Parameters<typeof fetchManifest>[0];
 
 async function readManifest(ctx: ClientContext, state: ClientState, key: { key: KeyObject } | undefined, target: Target): Promise<FetchedManifest> {
-  const lastSerial = state.stores[target.storeUrl]?.serials[manifestPath(target)];
+  const serials = state.stores[target.storeUrl]?.serials;
   try {
-    return await fetchManifest(target, { publicKey: key?.key, lastSerial, now: ctx.now() }, ctx.warn);
+    return await fetchManifest(target, { publicKey: key?.key, serials, now: ctx.now() }, ctx.warn);
   } catch (e) {
     if (!(e instanceof StoreError) || e.diagnostics[0]?.code !== Errors.InstallNoManifest.code) throw e;
     const offered = await platformsOf(target.storeUrl, target.app);
@@ -216,8 +216,8 @@ function recordTrust(state: ClientState, storeUrl: string, fetched: FetchedManif
   const trust = storeTrustOf(state, storeUrl);
   let changed = false;
   if (trust.publicKey !== key.pem) [trust.publicKey, changed] = [key.pem, true];
-  const serial = fetched.manifest.serial;
-  if (serial !== undefined && serial > (trust.serials[fetched.path] ?? -1)) [trust.serials[fetched.path], changed] = [serial, true];
+  const seen: [string, number | undefined][] = [[fetched.path, fetched.manifest.serial], [fetched.fresh?.path ?? '', fetched.fresh?.doc.serial]];
+  for (const [at, serial] of seen) if (at && serial !== undefined && serial > (trust.serials[at] ?? -1)) [trust.serials[at], changed] = [serial, true];
   return changed;
 }
 

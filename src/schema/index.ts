@@ -3,6 +3,7 @@ import { releaseSchema } from './release.js';
 import { storeSchema } from './store.js';
 import { revokedSchema } from './revoked.js';
 import { platformIndexSchema, updateManifestSchema } from './manifest.js';
+import { freshDocSchema } from './fresh.js';
 import { infoXmlSchema } from './info-xml.js';
 import { nextcloudAppsSchema, tauriFeedSchema } from './feeds.js';
 
@@ -14,6 +15,7 @@ export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.
 export {
   updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
 } from './manifest.js';
+export { freshDocSchema, type FreshDocFile, type FreshDoc, type FreshPlatform } from './fresh.js';
 export { infoXmlSchema, type InfoXml } from './info-xml.js';
 export { tauriFeedSchema, nextcloudAppsSchema, type TauriFeed, type NextcloudApp } from './feeds.js';
 
@@ -25,6 +27,7 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'revoked.schema.json': revokedSchema,
   'update-manifest.schema.json': updateManifestSchema,
   'platform-index.schema.json': platformIndexSchema,
+  'fresh.schema.json': freshDocSchema,
   'info-xml.schema.json': infoXmlSchema,
   'tauri-feed.schema.json': tauriFeedSchema,
   'nextcloud-apps.schema.json': nextcloudAppsSchema,
