@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { diag, Errors, hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
 import {
   apiPart, archiveObject, emitCatalog, emitNextcloud, feedObject, nextcloudPart, type NextcloudPart, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
-  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput, freshFile, freshPath, objectsDirOf, pinsOf, readObjectPins,
+  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput, freshFile, freshPath, freshPins,
   type Freshness, type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
 } from '../emit/index.js';
 import { emitFront, frontPart, frontStore, storeKeys, type AppDoc, type FrontCard } from '../emit/front/index.js';
@@ -14,7 +14,6 @@ import type { StoreHistory } from '../load/git-history.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
 import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
-import type { FreshPlatform } from '../schema/fresh.js';
 import { codeHash } from '../util/code-hash.js';
 import { sha256Hex } from '../util/hash.js';
 import { displayPath, isInside } from '../util/paths.js';
@@ -187,8 +186,10 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart; card: FrontCard }[] = [];
   const pages = frontStore(store);
   const objects: SiteObject[] = [];
-  // The pins of each app's fresh document: from its manifests as emitted now, its record, or its object on disk.
+  // Each app's `fresh/<app>.json`, signed anew when its serial or expiry moves, from pins found without loading the app.
   const fresh = freshPins(outDir);
+  const freshDoc = (id: string, manifestKey: string) => signing.signer
+    && files.set(freshPath(id), freshFile(id, manifestKey, { serial: freshness.freshSerial(id), expires: freshness.expires, signer: signing.signer }, () => fresh.of(id, manifestKey)));
   for (const app of store.apps) {
     const filesKey = checked.sourceKeys?.get(app.id);
     // Dates taken from git are not in the files: they join the key of what shows them.
@@ -200,7 +201,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
     // The page is rendered from the app's document itself (made once), so both say the same.
     const front = frontPart(pages, app, api.doc() as unknown as AppDoc, api.key, checked.media?.get(app.id));
     const update = fresh.capture(app.id, manifestObject(store, app, manifests, sourceKey));
-    if (signing.signer) files.set(freshPath(app.id), freshFile(app.id, update.key, { serial: freshness.freshSerial(app.id), expires: freshness.expires, signer: signing.signer }, () => fresh.of(app.id, update.key)));
+    freshDoc(app.id, update.key);
     const own = [update, archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
     objects.push(...own);
     const nc = nextcloudPart(store, app, feeds, sourceKey);
@@ -233,7 +234,7 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
     }
     const update = r.objects.find((o) => o.path === `update/${r.id}`);
     if (r.pins) fresh.known(r.id, r.pins);
-    if (signing.signer && update) files.set(freshPath(r.id), freshFile(r.id, update.key, { serial: freshness.freshSerial(r.id), expires: freshness.expires, signer: signing.signer }, () => fresh.of(r.id, update.key)));
+    if (update) freshDoc(r.id, update.key);
   }
   // The order resolveStore gives the apps.
   parts.sort((a, b) => a.id.localeCompare(b.id));
@@ -325,38 +326,10 @@ async function planReuse(root: string, outDir: string, cacheDir: string, now: Da
 
 /**
  * The key of each app folder's record: a global key (code, store.yaml, CA and revocation files,
- * signing key; not the day: only the fresh documents change with it) with the folder's state (in git, the commit it is exactly at; outside
- * git, its file stamps) and its serial. Undefined for a folder that must be checked every time.
+ * signing key; not the day: only the fresh documents change with it) with the folder's state
+ * (in git, the commit it is exactly at; outside git, its file stamps) and its serial. Undefined
+ * for a folder that must be checked every time.
  */
-/**
- * The pins of each app's fresh document, found the cheapest way: taken from the manifests when
- * this build emits them, from the app's record, or read from the index files of its object.
- */
-function freshPins(outDir: string) {
-  const pins = new Map<string, readonly FreshPlatform[]>();
-  return {
-    /** Wraps a manifest object so that emitting it also keeps its pins. */
-    capture: (app: string, o: SiteObject): SiteObject => ({
-      ...o,
-      emit: () => {
-        const files = o.emit();
-        pins.set(app, pinsOf(files));
-        return files;
-      },
-    }),
-    known: (app: string, p: readonly FreshPlatform[]) => void pins.set(app, p),
-    of: (app: string, key: string): FreshPlatform[] => {
-      let p = pins.get(app);
-      if (!p) {
-        const dir = path.join(objectsDirOf(outDir), key);
-        p = existsSync(dir) ? readObjectPins(dir) : [];
-        pins.set(app, p);
-      }
-      return [...p];
-    },
-  };
-}
-
 function recordKeys(root: string, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, freshness: Freshness, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
   const storeFile = STORE_FILES.find((f) => existsSync(path.join(root, f))) ?? 'store.yaml';
   const global = sha256Hex(JSON.stringify({

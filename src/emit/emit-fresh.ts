@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FreshDoc, FreshPlatform } from '../schema/fresh.js';
 import { sha256Hex } from '../util/hash.js';
 import { encodeEnvelope, type Signer } from '../util/signed-json.js';
 import { contentKey } from './content-key.js';
 import { isLazy, type LazyContent, type OutputContent } from './site-files.js';
+import type { SiteObject } from './site-objects.js';
+import { objectsDirOf } from './write-output.js';
 
 /** Where an app's fresh document lives in the site. */
 export const freshPath = (app: string): string => `fresh/${app}.json`;
@@ -50,6 +52,44 @@ export function freshFile(app: string, manifestKey: string, ctx: FreshContext, p
   return {
     key: contentKey('fresh', { app, manifestKey, serial: ctx.serial, expires: ctx.expires, keyid: ctx.signer.keyid }),
     make: () => encodeFreshDoc(app, pins(), ctx),
+  };
+}
+
+/** Where a build finds the pins of each app's fresh document. */
+export interface FreshPins {
+  /** Wraps an app's manifest object so that emitting it also keeps its pins. */
+  capture: (app: string, o: SiteObject) => SiteObject;
+  /** Pins kept in the app's build record. */
+  known: (app: string, pins: readonly FreshPlatform[]) => void;
+  /** The app's pins: as captured or known, else read from its manifest object `key` on disk. */
+  of: (app: string, key: string) => FreshPlatform[];
+}
+
+/**
+ * The pins of each app's fresh document, found the cheapest way: from the manifests when this
+ * build emits them, from the app's record, or from the index files of its object in `<out>.objects`.
+ */
+export function freshPins(outDir: string): FreshPins {
+  const pins = new Map<string, readonly FreshPlatform[]>();
+  return {
+    capture: (app, o) => ({
+      ...o,
+      emit: () => {
+        const files = o.emit();
+        pins.set(app, pinsOf(files));
+        return files;
+      },
+    }),
+    known: (app, p) => void pins.set(app, p),
+    of: (app, key) => {
+      let p = pins.get(app);
+      if (!p) {
+        const dir = path.join(objectsDirOf(outDir), key);
+        p = existsSync(dir) ? readObjectPins(dir) : [];
+        pins.set(app, p);
+      }
+      return [...p];
+    },
   };
 }
 
