@@ -93,10 +93,11 @@ export function storeFileUrl(storeUrl: string, ref: string): string {
 
 /**
  * Fetches and verifies the manifest of a target: canonical bytes, the store's Ed25519
- * signature, serial not below the last one seen (then remembered), the app, channel, platform
- * and percentile band asked for. A verifying client also fetches the app's fresh document
- * (`fresh/<app>.json`, in parallel): signed, unexpired, serial not below the last one seen, and
- * pinning the manifest's exact bytes (docs/manifests.md). Without a public key it is one request.
+ * signature, the app, channel, platform and percentile band asked for. A verifying client also
+ * fetches the app's fresh document (`fresh/<app>.json`, in parallel): signed, unexpired, serial
+ * not below the last one seen (then remembered), and pinning the manifest's exact bytes
+ * (docs/manifests.md). A manifest of an older site with its own expiry and no fresh document is
+ * judged by its expiry and its own serial. Without a public key it is one request.
  * Throws {@link UpdateError} otherwise.
  */
 export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {}): Promise<LoadedManifest> {
@@ -116,7 +117,10 @@ export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {
     if (!read.ok) throw new UpdateError(read.problem, `${freshUrl}: ${read.detail}`, freshUrl);
     fresh = { doc: read.doc, url: freshUrl, path: freshPath };
   }
-  const lastSerial = key ? await serials.get(serialKey(target.storeUrl, path)) : undefined;
+  // A pinned manifest is as new as the fresh document that pins it: rollback is judged on that
+  // serial alone. (Manifest serials of builds before fresh documents grew daily; a client that
+  // kept one would otherwise refuse every long-lived manifest after the upgrade.)
+  const lastSerial = key && !fresh ? await serials.get(serialKey(target.storeUrl, path)) : undefined;
   const read = await verifyManifest(bytes, {
     publicKey: key,
     expect: { app: target.app, channel: target.channel, os: target.os, arch: target.arch, percentile: target.percentile },
@@ -126,8 +130,8 @@ export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {
   });
   if (!read.ok) throw new UpdateError(read.problem, `${url}: ${read.detail}`, url);
   // Remembered only once both documents were accepted.
-  if (key && read.doc.serial !== undefined && read.doc.serial !== lastSerial) await serials.set(serialKey(target.storeUrl, path), read.doc.serial);
   if (fresh) await serials.set(serialKey(target.storeUrl, freshPath), fresh.doc.serial);
+  else if (key && read.doc.serial !== undefined && read.doc.serial !== lastSerial) await serials.set(serialKey(target.storeUrl, path), read.doc.serial);
   return { manifest: read.doc, url, path, verified: key !== undefined, ...(fresh && { fresh }) };
 }
 

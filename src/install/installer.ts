@@ -216,8 +216,9 @@ function recordTrust(state: ClientState, storeUrl: string, fetched: FetchedManif
   const trust = storeTrustOf(state, storeUrl);
   let changed = false;
   if (trust.publicKey !== key.pem) [trust.publicKey, changed] = [key.pem, true];
-  const seen: [string, number | undefined][] = [[fetched.path, fetched.manifest.serial], [fetched.fresh?.path ?? '', fetched.fresh?.doc.serial]];
-  for (const [at, serial] of seen) if (at && serial !== undefined && serial > (trust.serials[at] ?? -1)) [trust.serials[at], changed] = [serial, true];
+  // A pinned manifest's rollback check is its fresh document's serial (src/client/check.ts).
+  const [at, serial] = fetched.fresh ? [fetched.fresh.path, fetched.fresh.doc.serial] : [fetched.path, fetched.manifest.serial];
+  if (serial !== undefined && serial > (trust.serials[at] ?? -1)) [trust.serials[at], changed] = [serial, true];
   return changed;
 }
 

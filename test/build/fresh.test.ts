@@ -98,7 +98,10 @@ describe('freshness without rewriting the store', () => {
     const got = await load({ serials });
     expect(got.verified).toBe(true);
     expect(got.manifest.candidates[0]!.version).toBe('1.4.0');
-    expect(Object.keys(serials.entries).sort()).toEqual([`${storeUrl}fresh/shelfnotes.json`, `${storeUrl}update/shelfnotes/stable/linux/x86-64/42.json`]);
+    expect(Object.keys(serials.entries)).toEqual([`${storeUrl}fresh/shelfnotes.json`]);
+    // A serial kept for the manifest by a client from before fresh documents (they grew daily) does not block it.
+    const upgraded = memorySerialStore({ [`${storeUrl}update/shelfnotes/stable/linux/x86-64/42.json`]: 4_000_000_000 });
+    expect((await load({ serials: upgraded })).verified).toBe(true);
     const asked: string[] = [];
     const plain = await loadManifest({ storeUrl, ...target }, { fetchBytes: async (url) => (asked.push(url), new Uint8Array(await (await fetch(url)).arrayBuffer())) });
     expect(plain.verified).toBe(false);
