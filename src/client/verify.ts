@@ -53,8 +53,11 @@ export function verifyFreshDoc(bytes: Uint8Array, opts: Omit<VerifyOptions, 'fre
   return verifyDocument(bytes, { ...opts, fresh: undefined }, 'appshelf-fresh', isFresh);
 }
 
-/** Whether a fresh document pins these bytes as the manifest (`percentiles` given) or index of a channel × platform. */
-export async function isPinned(fresh: FreshDoc, doc: { app: string; channel: string; os: string; arch: string; percentiles?: { from: number; to: number } }, bytes: Uint8Array): Promise<boolean> {
+/** A manifest (with `percentiles`) or platform index, as far as a fresh document pins it. */
+export type PinTarget = { app: string; channel: string; os: string; arch: string; percentiles?: { from: number; to: number } };
+
+/** Whether a fresh document pins these bytes as the manifest or index `doc` of a channel × platform. */
+export async function isPinned(fresh: FreshDoc, doc: PinTarget, bytes: Uint8Array): Promise<boolean> {
   if (fresh.app !== doc.app) return false;
   const platform = fresh.platforms.find((p) => p.channel === doc.channel && p.os === doc.os && p.arch === doc.arch);
   const band = doc.percentiles;
@@ -95,7 +98,8 @@ async function verifyDocument<T extends Signed>(bytes: Uint8Array, opts: VerifyO
   if (percentile !== undefined && signed.percentiles && (percentile < signed.percentiles.from || percentile > signed.percentiles.to)) {
     return fail('wrong-target', `it covers percentiles ${signed.percentiles.from}..${signed.percentiles.to}, and this client is at ${percentile}`);
   }
-  if (opts.fresh && !(await isPinned(opts.fresh, signed as Required<Pick<Signed, 'channel' | 'os' | 'arch'>> & Signed, bytes))) {
+  // Only manifests and indexes get here with `fresh` (verifyFreshDoc drops it), and their shape has the target.
+  if (opts.fresh && !(await isPinned(opts.fresh, signed as PinTarget, bytes))) {
     return fail('not-pinned', `the app's fresh document (serial ${opts.fresh.serial}) does not pin these bytes: a document of another build`);
   }
   if (key) {
@@ -137,11 +141,11 @@ function isIndex(d: Record<string, unknown>): boolean {
   return isTarget(d) && Array.isArray(d.bands) && d.bands.every((b) => isObject(b) && isInt(b.from, 0, 99) && isInt(b.to, 0, 99) && isString(b.sha256) && isInt(b.length));
 }
 
-const isPin = (p: unknown): boolean => isObject(p) && isString(p.sha256) && /^[0-9a-f]{64}$/.test(p.sha256) && isInt(p.length, 1);
+const isPin = (p: unknown): p is Record<string, unknown> => isObject(p) && isString(p.sha256) && /^[0-9a-f]{64}$/.test(p.sha256) && isInt(p.length, 1);
 
 // schemas/fresh.schema.json says the same.
 function isFresh(d: Record<string, unknown>): boolean {
   return isString(d.app) && isInt(d.serial) && isString(d.expires) && !Number.isNaN(Date.parse(d.expires)) && Array.isArray(d.platforms) && d.platforms.every((p) =>
     isObject(p) && isString(p.channel) && isString(p.os) && isString(p.arch) && isPin(p.index)
-    && Array.isArray(p.bands) && p.bands.every((b) => isPin(b) && isInt((b as Record<string, unknown>).from, 0, 99) && isInt((b as Record<string, unknown>).to, 0, 99)));
+    && Array.isArray(p.bands) && p.bands.every((b) => isPin(b) && isInt(b.from, 0, 99) && isInt(b.to, 0, 99)));
 }
