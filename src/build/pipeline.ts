@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { diag, Errors, hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
 import {
   apiPart, archiveObject, emitCatalog, emitNextcloud, feedObject, nextcloudPart, type NextcloudPart, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
-  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput,
+  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput, freshFile, freshPath, freshPins,
   type Freshness, type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
 } from '../emit/index.js';
 import { emitFront, frontPart, frontStore, storeKeys, type AppDoc, type FrontCard } from '../emit/front/index.js';
@@ -168,6 +168,10 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart; card: FrontCard }[] = [];
   const pages = frontStore(store);
   const objects: SiteObject[] = [];
+  // Each app's `fresh/<app>.json`, signed anew when its serial or expiry moves, from pins found without loading the app.
+  const fresh = freshPins(outDir);
+  const freshDoc = (id: string, manifestKey: string) => signing.signer
+    && files.set(freshPath(id), freshFile(id, manifestKey, { serial: freshness.freshSerial(id), expires: freshness.expires, signer: signing.signer }, () => fresh.of(id, manifestKey)));
   for (const app of store.apps) {
     const filesKey = checked.sourceKeys?.get(app.id);
     // Dates taken from git are not in the files: they join the key of what shows them.
@@ -178,7 +182,9 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
     // The app page is made from the app's API document, so both say the same.
     // The page is rendered from the app's document itself (made once), so both say the same.
     const front = frontPart(pages, app, api.doc() as unknown as AppDoc, api.key, checked.media?.get(app.id));
-    const own = [manifestObject(store, app, manifests, sourceKey), archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
+    const update = fresh.capture(app.id, manifestObject(store, app, manifests, sourceKey));
+    freshDoc(app.id, update.key);
+    const own = [update, archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
     objects.push(...own);
     const nc = nextcloudPart(store, app, feeds, sourceKey);
     if (nc) nextcloud.push({ id: app.id, part: nc });
@@ -208,6 +214,9 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
     for (const o of r.objects) {
       objects.push({ ...o, emit: () => { throw new Error(`object ${o.key} of ${folder} vanished during the build`); } });
     }
+    const update = r.objects.find((o) => o.path === `update/${r.id}`);
+    if (r.pins) fresh.known(r.id, r.pins);
+    if (update) freshDoc(r.id, update.key);
   }
   // The order resolveStore gives the apps.
   parts.sort((a, b) => a.id.localeCompare(b.id));
@@ -222,15 +231,20 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   precompress(files);
   timings.keys = lap();
   if (!write) {
-    materialize(files);
+    // Objects first: the fresh documents are made from the manifests they emit.
     for (const o of objects) for (const [rel, content] of o.emit()) files.set(sitePathOf(o, rel), content);
+    materialize(files);
     timings.emit = lap();
     return { ...checked, diagnostics, files, reused };
   }
   // Emitting happens inside writeOutput, for the files and objects it does not have yet.
   const written = await writeOutput(outDir, files, objects);
   timings.write = lap();
-  for (const { record } of made.values()) for (const o of record.objects) o.files = objectFiles(outDir, o.key);
+  for (const { record } of made.values()) {
+    for (const o of record.objects) o.files = objectFiles(outDir, o.key);
+    const update = record.objects.find((o) => o.path === `update/${record.id}`);
+    if (signing.signer && update) record.pins = fresh.of(record.id, update.key);
+  }
   writeRecords(cache, made, plan?.folders ?? []);
   // Made again in this build (else the file and where its parts sit are as the last build left them).
   if (indexMade) writeIndexParts(cache, path.join(outDir, UPDATE_INDEX_PATH), parts.map((p) => ({ folder: p.id, length: p.index.json().byteLength })));
@@ -263,7 +277,7 @@ interface ReusePlan {
 
 /**
  * Decides which apps can be taken from records: same key (store settings, code, signing key,
- * expiry day, the folder's commit or file stamps, its serial), not past the time its check could
+ * the folder's commit or file stamps, its serial), not past the time its check could
  * change, files outside the folder unchanged, and its outputs still in the current site.
  */
 async function planReuse(config: ResolvedConfig, cache: Cache, reading: Promise<StoreHistory>): Promise<ReusePlan> {
@@ -295,8 +309,9 @@ async function planReuse(config: ResolvedConfig, cache: Cache, reading: Promise<
 
 /**
  * The key of each app folder's record: a global key (code, store.yaml, CA and revocation files,
- * signing key, expiry day) with the folder's state (in git, the commit it is exactly at; outside
- * git, its file stamps) and its serial. Undefined for a folder that must be checked every time.
+ * signing key; not the day: only the fresh documents change with it) with the folder's state
+ * (in git, the commit it is exactly at; outside git, its file stamps) and its serial. Undefined
+ * for a folder that must be checked every time.
  */
 function recordKeys(config: ResolvedConfig, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, freshness: Freshness, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
   const { root, storeFile } = config;
@@ -308,7 +323,6 @@ function recordKeys(config: ResolvedConfig, store: ResolvedStore, signing: Manif
     ca: storeFileDigest(root, store.trust.ca),
     revoked: storeFileDigest(root, store.trust.revoked),
     signer: signing.signer?.keyid ?? null,
-    expires: signing.signer ? freshness.expires : null,
     // Kept warnings name files relative to the working folder.
     cwd: process.cwd(),
   }));
@@ -344,7 +358,7 @@ function withBaseUrl<T extends { store?: ResolvedStore }>(resolved: T, baseUrl: 
 function signingState(signing: ManifestSigning, freshness: Freshness, folders: readonly string[]): SigningState | undefined {
   if (signing.unsigned) return { keyid: null, serial: null, expires: null, preview: 'unsigned' };
   if (!signing.signer) return undefined;
-  return { keyid: signing.signer.keyid, serial: Math.max(0, ...folders.map((f) => freshness.serial(f))), expires: freshness.expires };
+  return { keyid: signing.signer.keyid, serial: Math.max(0, ...folders.map((f) => freshness.freshSerial(f))), expires: freshness.expires };
 }
 
 /**

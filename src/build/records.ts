@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FrontCard } from '../emit/front/index.js';
 import type { Diagnostic } from '../errors/index.js';
 import type { Cache } from '../cache/index.js';
+import type { FreshPlatform } from '../schema/fresh.js';
 import { fileStamp } from '../util/cache-files.js';
 import { isStoreFileProblem, readRegularFile, statStoreFile, storeRelative } from '../util/store-files.js';
 import { sha256Hex } from '../util/hash.js';
@@ -34,6 +35,8 @@ export interface AppRecord {
   nextcloud?: { key: string; entry: unknown };
   /** Its card on the store-wide pages (home, categories, search index, store feed). */
   front: { card: FrontCard };
+  /** What its fresh document pins (signed builds): the next day's build signs a new one from these without loading the app. */
+  pins?: FreshPlatform[];
 }
 
 const VERSION = 1;

@@ -1,7 +1,8 @@
+import type { FreshDoc } from '../schema/fresh.js';
 import type { ManifestCandidate, UpdateManifest } from '../schema/manifest.js';
 import { importEd25519, sha256Hex, type Ed25519Key } from './crypto.js';
 import { pickUpdate, selectUpdate, type DownloadableFile, type PickedUpdate, type SelectRequest } from './pick.js';
-import { verifyManifest, type ManifestProblem } from './verify.js';
+import { verifyFreshDoc, verifyManifest, type ManifestProblem } from './verify.js';
 
 /** Where the client keeps the highest serial it saw per manifest path (rollback protection). */
 export interface SerialStore {
@@ -47,6 +48,8 @@ export interface LoadedManifest {
   path: string;
   /** False without a public key: the manifest was only parsed. */
   verified: boolean;
+  /** The app's fresh document that pins the manifest (verified builds of stores whose manifests carry no expiry). */
+  fresh?: { doc: FreshDoc; url: string; path: string };
 }
 
 /** Why the client refused or could not read a manifest. */
@@ -73,6 +76,9 @@ export interface UpdateCheck extends LoadedManifest {
   update?: Update;
 }
 
+/** `fresh/<app>.json`: the app's short-lived document pinning its manifests. */
+export const freshDocPath = (app: string): string => `fresh/${encodeURIComponent(app)}.json`;
+
 /** `update/<app>/<channel>/<os>/<arch>/<p>.json`, each part URL-encoded. */
 export const manifestPath = (t: Omit<ManifestTarget, 'storeUrl'>): string =>
   ['update', t.app, t.channel, t.os, t.arch, `${t.percentile}.json`].map(encodeURIComponent).join('/');
@@ -89,26 +95,46 @@ export function storeFileUrl(storeUrl: string, ref: string): string {
 
 /**
  * Fetches and verifies the manifest of a target: canonical bytes, the store's Ed25519
- * signature, expiry, serial not below the last one seen (then remembered), the app, channel,
- * platform and percentile band asked for. Throws {@link UpdateError} otherwise.
+ * signature, the app, channel, platform and percentile band asked for. A verifying client also
+ * fetches the app's fresh document (`fresh/<app>.json`, in parallel): signed, unexpired, serial
+ * not below the last one seen (then remembered), and pinning the manifest's exact bytes
+ * (docs/manifests.md). A manifest of an older site with its own expiry and no fresh document is
+ * judged by its expiry and its own serial. Without a public key it is one request.
+ * Throws {@link UpdateError} otherwise.
  */
 export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {}): Promise<LoadedManifest> {
   const path = manifestPath(target);
   const url = storeFileUrl(target.storeUrl, path);
-  const bytes = await (opts.fetchBytes ?? fetchBytes)(url);
+  const fetch = opts.fetchBytes ?? fetchBytes;
+  const key = typeof opts.publicKey === 'string' ? await importEd25519(opts.publicKey) : opts.publicKey;
+  const freshPath = freshDocPath(target.app);
+  const freshUrl = storeFileUrl(target.storeUrl, freshPath);
+  const [bytes, freshBytes] = await Promise.all([fetch(url), key ? fetch(freshUrl) : undefined]);
   if (!bytes) throw new UpdateError('not-found', `${url}: no manifest for ${target.app} ${target.channel} ${target.os}/${target.arch}`, url);
   const serials = opts.serials ?? memory;
-  const key = typeof opts.publicKey === 'string' ? await importEd25519(opts.publicKey) : opts.publicKey;
-  const lastSerial = key ? await serials.get(serialKey(target.storeUrl, path)) : undefined;
+  let fresh: LoadedManifest['fresh'];
+  if (key && freshBytes) {
+    const lastFresh = await serials.get(serialKey(target.storeUrl, freshPath));
+    const read = await verifyFreshDoc(freshBytes, { publicKey: key, expect: { app: target.app }, lastSerial: lastFresh, now: opts.now });
+    if (!read.ok) throw new UpdateError(read.problem, `${freshUrl}: ${read.detail}`, freshUrl);
+    fresh = { doc: read.doc, url: freshUrl, path: freshPath };
+  }
+  // A pinned manifest is as new as the fresh document that pins it: rollback is judged on that
+  // serial alone. (Manifest serials of builds before fresh documents grew daily; a client that
+  // kept one would otherwise refuse every long-lived manifest after the upgrade.)
+  const lastSerial = key && !fresh ? await serials.get(serialKey(target.storeUrl, path)) : undefined;
   const read = await verifyManifest(bytes, {
     publicKey: key,
     expect: { app: target.app, channel: target.channel, os: target.os, arch: target.arch, percentile: target.percentile },
     lastSerial,
     now: opts.now,
+    fresh: fresh?.doc,
   });
   if (!read.ok) throw new UpdateError(read.problem, `${url}: ${read.detail}`, url);
-  if (key && read.doc.serial !== undefined && read.doc.serial !== lastSerial) await serials.set(serialKey(target.storeUrl, path), read.doc.serial);
-  return { manifest: read.doc, url, path, verified: key !== undefined };
+  // Remembered only once both documents were accepted.
+  if (fresh) await serials.set(serialKey(target.storeUrl, freshPath), fresh.doc.serial);
+  else if (key && read.doc.serial !== undefined && read.doc.serial !== lastSerial) await serials.set(serialKey(target.storeUrl, path), read.doc.serial);
+  return { manifest: read.doc, url, path, verified: key !== undefined, ...(fresh && { fresh }) };
 }
 
 /**

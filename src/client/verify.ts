@@ -1,11 +1,12 @@
+import type { FreshDoc } from '../schema/fresh.js';
 import type { PlatformIndex, UpdateManifest } from '../schema/manifest.js';
 import { canonicalJson } from '../util/stable-json.js';
-import { decodeBase64, importEd25519, type Ed25519Key } from './crypto.js';
+import { decodeBase64, importEd25519, sha256Hex, type Ed25519Key } from './crypto.js';
 
 /** Why a client refused a manifest or index. */
 export type ManifestProblem =
   | 'not-json' | 'not-canonical' | 'unsigned' | 'unknown-key' | 'bad-signature'
-  | 'schema' | 'expired' | 'rollback' | 'wrong-target' | 'no-freshness';
+  | 'schema' | 'expired' | 'rollback' | 'wrong-target' | 'no-freshness' | 'not-pinned';
 
 /** What the client expects a document to be, and how strict to be. */
 export interface VerifyOptions {
@@ -17,6 +18,13 @@ export interface VerifyOptions {
   lastSerial?: number;
   /** The time to check expiry against. @default now */
   now?: Date;
+  /**
+   * The app's fresh document, already accepted by {@link verifyFreshDoc}: the document must be one
+   * it pins (its exact SHA-256 and length), and is fresh because the fresh document is. Without
+   * it, a signed manifest or index must carry an `expires` of its own (builds before fresh
+   * documents), else it is refused (`no-freshness`): nothing would stop a frozen feed.
+   */
+  fresh?: FreshDoc;
 }
 
 /** A document the client accepted, or the reason it did not. */
@@ -36,9 +44,30 @@ export function verifyPlatformIndex(bytes: Uint8Array, opts: VerifyOptions = {})
   return verifyDocument(bytes, opts, 'appshelf-update-index', isIndex);
 }
 
+/**
+ * Reads `fresh/<app>.json`, the short-lived document that pins an app's manifests: canonical
+ * bytes, the store's signature, its shape, the app asked for (`expect.app`), not expired, serial
+ * not below the last one seen for it. Pass the result as `fresh` to {@link verifyManifest}.
+ */
+export function verifyFreshDoc(bytes: Uint8Array, opts: Omit<VerifyOptions, 'fresh' | 'expect'> & { expect?: { app?: string } } = {}): Promise<VerifyResult<FreshDoc>> {
+  return verifyDocument(bytes, { ...opts, fresh: undefined }, 'appshelf-fresh', isFresh);
+}
+
+/** A manifest (with `percentiles`) or platform index, as far as a fresh document pins it. */
+export type PinTarget = { app: string; channel: string; os: string; arch: string; percentiles?: { from: number; to: number } };
+
+/** Whether a fresh document pins these bytes as the manifest or index `doc` of a channel × platform. */
+export async function isPinned(fresh: FreshDoc, doc: PinTarget, bytes: Uint8Array): Promise<boolean> {
+  if (fresh.app !== doc.app) return false;
+  const platform = fresh.platforms.find((p) => p.channel === doc.channel && p.os === doc.os && p.arch === doc.arch);
+  const band = doc.percentiles;
+  const pin = band ? platform?.bands.find((b) => b.from === band.from && b.to === band.to) : platform?.index;
+  return pin !== undefined && pin.length === bytes.byteLength && pin.sha256 === (await sha256Hex(bytes));
+}
+
 // --- internal ---
 
-type Signed = { app: string; channel: string; os: string; arch: string; serial?: number; expires?: string; percentiles?: { from: number; to: number } };
+type Signed = { app: string; channel?: string; os?: string; arch?: string; serial?: number; expires?: string; percentiles?: { from: number; to: number } };
 
 async function verifyDocument<T extends Signed>(bytes: Uint8Array, opts: VerifyOptions, type: string, shape: (d: Record<string, unknown>) => boolean): Promise<VerifyResult<T>> {
   let text: string;
@@ -69,9 +98,14 @@ async function verifyDocument<T extends Signed>(bytes: Uint8Array, opts: VerifyO
   if (percentile !== undefined && signed.percentiles && (percentile < signed.percentiles.from || percentile > signed.percentiles.to)) {
     return fail('wrong-target', `it covers percentiles ${signed.percentiles.from}..${signed.percentiles.to}, and this client is at ${percentile}`);
   }
+  // Only manifests and indexes get here with `fresh` (verifyFreshDoc drops it), and their shape has the target.
+  if (opts.fresh && !(await isPinned(opts.fresh, signed as PinTarget, bytes))) {
+    return fail('not-pinned', `the app's fresh document (serial ${opts.fresh.serial}) does not pin these bytes: a document of another build`);
+  }
   if (key) {
-    if (signed.serial === undefined || signed.expires === undefined) return fail('no-freshness', 'a signed document must carry serial and expires');
-    if (Date.parse(signed.expires) <= (opts.now ?? new Date()).getTime()) return fail('expired', `the document expired at ${signed.expires}`);
+    if (signed.serial === undefined) return fail('no-freshness', 'a signed document must carry a serial');
+    if (signed.expires === undefined && !opts.fresh) return fail('no-freshness', 'the document carries no expiry, so it must be pinned by the app\'s fresh document (fresh/<app>.json)');
+    if (signed.expires !== undefined && Date.parse(signed.expires) <= (opts.now ?? new Date()).getTime()) return fail('expired', `the document expired at ${signed.expires}`);
     if (opts.lastSerial !== undefined && signed.serial < opts.lastSerial) return fail('rollback', `serial ${signed.serial} is lower than ${opts.lastSerial}, seen before`);
   }
   return { ok: true, doc: signed };
@@ -105,4 +139,13 @@ function isManifest(d: Record<string, unknown>): boolean {
 
 function isIndex(d: Record<string, unknown>): boolean {
   return isTarget(d) && Array.isArray(d.bands) && d.bands.every((b) => isObject(b) && isInt(b.from, 0, 99) && isInt(b.to, 0, 99) && isString(b.sha256) && isInt(b.length));
+}
+
+const isPin = (p: unknown): p is Record<string, unknown> => isObject(p) && isString(p.sha256) && /^[0-9a-f]{64}$/.test(p.sha256) && isInt(p.length, 1);
+
+// schemas/fresh.schema.json says the same.
+function isFresh(d: Record<string, unknown>): boolean {
+  return isString(d.app) && isInt(d.serial) && isString(d.expires) && !Number.isNaN(Date.parse(d.expires)) && Array.isArray(d.platforms) && d.platforms.every((p) =>
+    isObject(p) && isString(p.channel) && isString(p.os) && isString(p.arch) && isPin(p.index)
+    && Array.isArray(p.bands) && p.bands.every((b) => isPin(b) && isInt(b.from, 0, 99) && isInt(b.to, 0, 99)));
 }

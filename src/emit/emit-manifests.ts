@@ -12,12 +12,13 @@ export interface ManifestContext {
   facts: FactsLookup;
   /** Release number of a version (1, 2, 3 … per app in landing order). */
   releaseNumber: (app: string, version: string) => number;
-  /** The store's signing key; without it the output is unsigned and carries no serial or expiry. */
+  /** The store's signing key; without it the output is unsigned and carries no serial. */
   signer?: Signer;
-  /** The serial of an app's documents (signed builds only). */
+  /**
+   * The serial of an app's documents (signed builds only): its change clock. Manifests carry no
+   * expiry: the app's fresh document (emit-fresh.ts) pins them and expires instead.
+   */
   serial: (app: string) => number;
-  /** When signed documents expire, ISO 8601 (signed builds only). */
-  expires: string;
 }
 
 /**
@@ -26,7 +27,7 @@ export interface ManifestContext {
  * {@link writeOutput} stores it once (the other names are hardlinks).
  */
 export function emitManifests(store: ResolvedStore, app: ResolvedApp, ctx: ManifestContext, files: SiteFiles): void {
-  const freshness = ctx.signer ? { serial: ctx.serial(app.id), expires: ctx.expires } : {};
+  const freshness = ctx.signer ? { serial: ctx.serial(app.id) } : {};
   const byPlatform = new Map<string, PlatformIndex>();
   for (const band of candidateBands(store, app)) {
     const where = { app: app.id, channel: band.channel.name, os: band.platform.os, arch: band.platform.arch };

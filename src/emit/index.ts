@@ -13,3 +13,4 @@ export { emitUpdateIndex, updateIndexPart, UPDATE_INDEX_PATH, type UpdateIndexPa
 export type { ApiPart } from './emit-api.js';
 export { feedObject, feedUrls, electronSuffix, tauriTarget, type FeedContext, type FeedUrls } from './emit-feeds.js';
 export { nextcloudPart, emitNextcloud, versionSpecs, NEXTCLOUD_DIR, type NextcloudContext, type NextcloudPart, type NextcloudApp } from './emit-nextcloud.js';
+export { freshFile, freshPath, freshPins, pinsOf, readObjectPins, encodeFreshDoc, type FreshContext, type FreshPins } from './emit-fresh.js';

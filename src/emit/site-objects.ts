@@ -32,7 +32,7 @@ export interface SiteObject {
  * `update/<app>`: every manifest and platform index of the app (and their precompressed
  * variants). The key covers all that {@link emitManifests} reads: the app's resolved data (or
  * `sourceKey`, a hash of the files it was resolved from), the store settings that shape manifests
- * (channels, includeMoreMature, baseUrl), the signing key id, the app's serial and expiry, release
+ * (channels, includeMoreMature, baseUrl), the signing key id, the app's serial (no expiry: that is in its fresh document), release
  * numbers and bundle changelogs.
  */
 export function manifestObject(store: ResolvedStore, app: ResolvedApp, ctx: ManifestContext, sourceKey?: string): SiteObject {
@@ -40,7 +40,7 @@ export function manifestObject(store: ResolvedStore, app: ResolvedApp, ctx: Mani
   const inputs = {
     store: { channels: store.channels, includeMoreMature: store.includeMoreMature, baseUrl: store.baseUrl ?? null },
     signer: ctx.signer?.keyid ?? null,
-    freshness: ctx.signer ? { serial: ctx.serial(app.id), expires: ctx.expires } : null,
+    freshness: ctx.signer ? { serial: ctx.serial(app.id) } : null,
     numbers: app.releases.map((r) => ctx.releaseNumber(app.id, r.version)),
     changelogs: app.releases.map((r) => (r.changelog === undefined ? ctx.facts(app.id, r.version)?.changelog ?? null : null)),
     app: sourceKey ?? app,

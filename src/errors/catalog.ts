@@ -12,6 +12,7 @@ import { ownStoreErrors } from './_own-store.js';
 import { frontErrors } from './_front.js';
 import { rolloutErrors } from './_rollout.js';
 import { exportErrors } from './_export.js';
+import { freshErrors } from './_fresh.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -31,9 +32,10 @@ export const Errors = {
   ...frontErrors,
   ...rolloutErrors,
   ...exportErrors,
+  ...freshErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors, exportErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors, exportErrors, freshErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);

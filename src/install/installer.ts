@@ -7,7 +7,7 @@ import { apiOffers, defaultChannel, fetchAppDetails, fetchCatalog, type StoreCat
 import type { ClientConfig } from './config.js';
 import { layout, makeStaging, placeVersion, readState, removeQuietly, switchCurrent, trash, unpackTarGz, withLock, writeState } from './files.js';
 import { diskOp, downloadFile } from './http.js';
-import { fetchManifest, loadPublicKey, manifestPath, storeFileUrl, type FetchedManifest } from './manifest.js';
+import { fetchManifest, loadPublicKey, storeFileUrl, type FetchedManifest } from './manifest.js';
 import { isNewer, pickRollback, selectRelease, type Selection } from './select.js';
 import { newState, storeTrustOf, type ClientState, type InstalledApp } from './state.js';
 
@@ -213,9 +213,9 @@ function trustKey(ctx: ClientContext, state: ClientState, storeUrl: string): { k
 type Target = Parameters<typeof fetchManifest>[0];
 
 async function readManifest(ctx: ClientContext, state: ClientState, key: { key: KeyObject } | undefined, target: Target): Promise<FetchedManifest> {
-  const lastSerial = state.stores[target.storeUrl]?.serials[manifestPath(target)];
+  const serials = state.stores[target.storeUrl]?.serials;
   try {
-    return await fetchManifest(target, { publicKey: key?.key, lastSerial, now: ctx.now() }, ctx.warn);
+    return await fetchManifest(target, { publicKey: key?.key, serials, now: ctx.now() }, ctx.warn);
   } catch (e) {
     if (!(e instanceof StoreError) || e.diagnostics[0]?.code !== Errors.InstallNoManifest.code) throw e;
     const offered = await platformsOf(target.storeUrl, target.app);
@@ -236,8 +236,9 @@ function recordTrust(state: ClientState, storeUrl: string, fetched: FetchedManif
   const trust = storeTrustOf(state, storeUrl);
   let changed = false;
   if (trust.publicKey !== key.pem) [trust.publicKey, changed] = [key.pem, true];
-  const serial = fetched.manifest.serial;
-  if (serial !== undefined && serial > (trust.serials[fetched.path] ?? -1)) [trust.serials[fetched.path], changed] = [serial, true];
+  // A pinned manifest's rollback check is its fresh document's serial (src/client/check.ts).
+  const [at, serial] = fetched.fresh ? [fetched.fresh.path, fetched.fresh.doc.serial] : [fetched.path, fetched.manifest.serial];
+  if (serial !== undefined && serial > (trust.serials[at] ?? -1)) [trust.serials[at], changed] = [serial, true];
   return changed;
 }
 

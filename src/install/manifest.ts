@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { loadManifest, UpdateError, type ManifestProblem } from '../client/index.js';
+import { freshDocPath, loadManifest, storeFileUrl as fileUrl, UpdateError, type LoadedManifest, type ManifestProblem } from '../client/index.js';
 import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import type { UpdateManifest } from '../schema/manifest.js';
 import { fetchDocument } from './http.js';
@@ -17,6 +17,8 @@ export interface FetchedManifest {
   path: string;
   /** False when the client has no public key (a W_INSTALL_UNVERIFIED warning was given). */
   verified: boolean;
+  /** The app's fresh document that pinned the manifest; its serial is kept in the state under its path. */
+  fresh?: LoadedManifest['fresh'];
 }
 
 export { manifestPath, storeFileUrl } from '../client/index.js';
@@ -36,20 +38,26 @@ export function loadPublicKey(value: string, source: string): { key: KeyObject; 
 
 /**
  * Fetches and checks the manifest of a target with the client reader (src/client): canonical
- * bytes, Ed25519 signature by `publicKey`, expiry, serial not below `lastSerial`, the app,
+ * bytes, Ed25519 signature by `publicKey`, the app's unexpired fresh document pinning it, serials
+ * not below those in `serials` (by path: the manifest's and the fresh document's), the app,
  * channel and platform asked for, and a percentile band holding the client's percentile.
- * Without a key the manifest is only parsed, and `warn` gets W_INSTALL_UNVERIFIED.
+ * Without a key the manifest is only parsed (one request), and `warn` gets W_INSTALL_UNVERIFIED.
  */
 export async function fetchManifest(
   target: ManifestTarget,
-  trust: { publicKey?: KeyObject; lastSerial?: number; now: Date },
+  trust: { publicKey?: KeyObject; serials?: Readonly<Record<string, number>>; now: Date },
   warn: (d: Diagnostic) => void,
 ): Promise<FetchedManifest> {
   // The state keeps serials and writes them at its commit point: nothing is remembered here.
-  const serials = { get: () => trust.lastSerial, set: () => {} };
+  const prefix = target.storeUrl.replace(/\/?$/, '/');
+  const serials = { get: (key: string) => trust.serials?.[key.slice(prefix.length)], set: () => {} };
   const publicKey = trust.publicKey?.export({ type: 'spki', format: 'pem' }).toString();
-  let bytes: Uint8Array | undefined;
-  const fetchBytes = async (url: string) => (bytes = await fetchDocument(url));
+  const fetched = new Map<string, Uint8Array | undefined>();
+  const fetchBytes = async (url: string) => {
+    const bytes = await fetchDocument(url);
+    fetched.set(url, bytes);
+    return bytes;
+  };
   try {
     const loaded = await loadManifest(target, { publicKey, serials, fetchBytes, now: trust.now });
     if (!loaded.verified) warn(diag(Errors.InstallManifestUnverified, [loaded.url]));
@@ -57,7 +65,11 @@ export async function fetchManifest(
   } catch (e) {
     if (!(e instanceof UpdateError)) throw e;
     if (e.problem === 'not-found') throw new StoreError(diag(Errors.InstallNoManifest, [target.app, target.channel, `${target.os}/${target.arch}`]));
-    throw new StoreError(problemDiagnostic(e.url, bytes!, e.problem, e.message.slice(e.url.length + 2), trust.lastSerial));
+    const freshUrl = fileUrl(target.storeUrl, freshDocPath(target.app));
+    if (e.problem === 'not-pinned') throw new StoreError(diag(Errors.InstallManifestNotPinned, [e.url, freshUrl]));
+    if (e.problem === 'no-freshness' && !fetched.get(freshUrl)) throw new StoreError(diag(Errors.InstallFreshMissing, [e.url, freshUrl]));
+    const seen = trust.serials?.[e.url.slice(prefix.length)];
+    throw new StoreError(problemDiagnostic(e.url, fetched.get(e.url)!, e.problem, e.message.slice(e.url.length + 2), seen));
   }
 }
 

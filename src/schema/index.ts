@@ -3,6 +3,7 @@ import { releaseSchema } from './release.js';
 import { storeSchema } from './store.js';
 import { revokedSchema } from './revoked.js';
 import { platformIndexSchema, updateManifestSchema } from './manifest.js';
+import { freshDocSchema } from './fresh.js';
 import { infoXmlSchema } from './info-xml.js';
 import { nextcloudAppsSchema, tauriFeedSchema } from './feeds.js';
 import { updateIndexSchema } from './update-index.js';
@@ -15,6 +16,7 @@ export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.
 export {
   updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
 } from './manifest.js';
+export { freshDocSchema, type FreshDocFile, type FreshDoc, type FreshPlatform } from './fresh.js';
 export { infoXmlSchema, type InfoXml } from './info-xml.js';
 export {
   updateIndexSchema, UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease,
@@ -29,6 +31,7 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'revoked.schema.json': revokedSchema,
   'update-manifest.schema.json': updateManifestSchema,
   'platform-index.schema.json': platformIndexSchema,
+  'fresh.schema.json': freshDocSchema,
   'info-xml.schema.json': infoXmlSchema,
   'tauri-feed.schema.json': tauriFeedSchema,
   'nextcloud-apps.schema.json': nextcloudAppsSchema,

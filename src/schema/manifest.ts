@@ -17,7 +17,7 @@ const signatures = {
 
 const freshness = {
   serial: { type: 'integer', minimum: 0, description: 'Grows from build to build; a client refuses a serial lower than the last it saw.' },
-  expires: { type: 'string', format: 'date-time', description: 'A client refuses the document after this time.' },
+  expires: { type: 'string', format: 'date-time', description: 'Only in documents of builds before fresh documents (docs/manifests.md): a client refuses the document after this time. Without it, the document is fresh only while an unexpired `fresh/<app>.json` pins it.' },
 } as const;
 
 const where = {

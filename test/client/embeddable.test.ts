@@ -68,9 +68,10 @@ describe('the embeddable client against appshelf serve', () => {
   it('keeps serials in the given store and refuses a rollback, another key, a missing manifest', async () => {
     const serials = memorySerialStore();
     const first = await loadManifest(target(), { publicKey, serials });
-    const key = `${storeUrl}${first.path}`;
-    expect(serials.entries[key]).toBe(first.manifest.serial);
-    serials.entries[key] = first.manifest.serial! + 1;
+    // The serial kept is the app's fresh document's, which pins the manifest.
+    const key = `${storeUrl}${first.fresh!.path}`;
+    expect(serials.entries).toEqual({ [key]: first.fresh!.doc.serial });
+    serials.entries[key] = first.fresh!.doc.serial + 1;
     await expect(loadManifest(target(), { publicKey, serials })).rejects.toMatchObject({ problem: 'rollback' });
     const { generateKeyPairSync } = await import('node:crypto');
     const other = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pickUpdate, verifyManifest, verifyPlatformIndex } from '../../src/client/index.js';
+import { pickUpdate, verifyFreshDoc, verifyManifest, verifyPlatformIndex, type FreshDoc } from '../../src/client/index.js';
 import { buildStore } from '../../src/index.js';
 import { isCopy } from '../../src/emit/index.js';
 import { repoRoot, tmpStore } from '../helpers.js';
@@ -17,8 +17,15 @@ const bytes = (rel: string) => {
   if (!(c instanceof Uint8Array)) throw new Error(`no generated file ${rel}`);
   return c;
 };
+// Manifests carry no expiry: each is fresh while its app's fresh document pins it.
+const freshOf = async (rel: string): Promise<FreshDoc> => {
+  const app = rel.split('/')[1]!;
+  const r = await verifyFreshDoc(bytes(`fresh/${app}.json`), { publicKey, now, expect: { app } });
+  if (!r.ok) throw new Error(`fresh/${app}.json: ${r.detail}`);
+  return r.doc;
+};
 const manifest = async (rel: string) => {
-  const r = await verifyManifest(bytes(rel), { publicKey, now });
+  const r = await verifyManifest(bytes(rel), { publicKey, now, fresh: await freshOf(rel) });
   if (!r.ok) throw new Error(`${rel}: ${r.detail}`);
   return r.doc;
 };
@@ -39,7 +46,7 @@ describe('update manifests of the example store', () => {
     ].map((d) => `update/${d}`).sort());
     for (const d of dirs) {
       for (let p = 0; p < 100; p++) expect(built.files.has(`${d}/${p}.json`)).toBe(true);
-      expect((await verifyPlatformIndex(bytes(`${d}/index.json`), { publicKey, now })).ok).toBe(true);
+      expect((await verifyPlatformIndex(bytes(`${d}/index.json`), { publicKey, now, fresh: await freshOf(d) })).ok).toBe(true);
     }
   });
 
@@ -49,7 +56,7 @@ describe('update manifests of the example store', () => {
     for (let p = 25; p < 100; p++) expect(await newest(`${d}/${p}.json`)).toBe('1.4.0');
     expect(await (await manifest(`${d}/0.json`)).candidates.map((c) => c.version)).toEqual(['1.5.0']);
     expect(bytes(`${d}/0.json`)).toBe(bytes(`${d}/24.json`));
-    const index = await verifyPlatformIndex(bytes(`${d}/index.json`), { publicKey, now });
+    const index = await verifyPlatformIndex(bytes(`${d}/index.json`), { publicKey, now, fresh: await freshOf(d) });
     expect(index.ok && index.doc.bands.map((b) => [b.from, b.to, b.version])).toEqual([[0, 24, '1.5.0'], [25, 99, '1.4.0']]);
     const low = await manifest(`${d}/3.json`);
     expect(pickUpdate(low, { appversion: '1.4.0', osversion: '10.0.19045', format: 'msi' })?.file.url).toBe('http://127.0.0.1:8080/files/shelfnotes/1.5.0/shelfnotes-1.5.0-windows-x64.msi');
@@ -64,24 +71,41 @@ describe('update manifests of the example store', () => {
   });
 
   it('signs every manifest; each verifies with the key from store.yaml and fails after any one byte changes', async () => {
-    const distinct = new Set([...built.files].filter(([f]) => f.startsWith('update/') && f.endsWith('.json')).map(([, c]) => c as Uint8Array));
-    for (const b of distinct) expect((await verifyManifest(b, { publicKey, now })).ok || (await verifyPlatformIndex(b, { publicKey, now })).ok).toBe(true);
-    const one = bytes('update/cockpit/stable/docker/any/0.json');
+    const distinct = new Map([...built.files].filter(([f]) => f.startsWith('update/') && f.endsWith('.json')).map(([f, c]) => [c as Uint8Array, f]));
+    for (const [b, f] of distinct) {
+      const fresh = await freshOf(f);
+      expect((await verifyManifest(b, { publicKey, now, fresh })).ok || (await verifyPlatformIndex(b, { publicKey, now, fresh })).ok).toBe(true);
+    }
+    const rel = 'update/cockpit/stable/docker/any/0.json';
+    const one = bytes(rel);
+    const fresh = await freshOf(rel);
     for (let i = 0; i < one.length; i++) {
       const copy = Uint8Array.from(one);
       copy[i] = copy[i]! ^ 0x01;
-      expect((await verifyManifest(copy, { publicKey, now })).ok, `byte ${i}`).toBe(false);
+      expect((await verifyManifest(copy, { publicKey, now, fresh })).ok, `byte ${i}`).toBe(false);
+    }
+    const doc = bytes('fresh/cockpit.json');
+    // Every fourth byte keeps the test cheap; the manifest above is checked at every byte.
+    for (let i = 0; i < doc.length; i += 4) {
+      const copy = Uint8Array.from(doc);
+      copy[i] = copy[i]! ^ 0x01;
+      expect((await verifyFreshDoc(copy, { publicKey, now })).ok, `fresh byte ${i}`).toBe(false);
     }
   });
 
-  it('refuses an expired manifest, a lower serial and a manifest of another platform', async () => {
+  it('refuses an expired fresh document, a manifest without one, a lower serial and a manifest of another platform', async () => {
     const rel = 'update/news/stable/nextcloud/any/0.json';
     const doc = await manifest(rel);
-    expect(doc.expires).toBe('2027-01-22T12:00:00.000Z');
-    expect(await verifyManifest(bytes(rel), { publicKey, now: new Date('2027-01-23T00:00:00Z') })).toMatchObject({ ok: false, problem: 'expired' });
-    expect(await verifyManifest(bytes(rel), { publicKey, now, lastSerial: doc.serial! + 1 })).toMatchObject({ ok: false, problem: 'rollback' });
-    expect(await verifyManifest(bytes(rel), { publicKey, now, lastSerial: doc.serial! })).toMatchObject({ ok: true });
-    expect(await verifyManifest(bytes(rel), { publicKey, now, expect: { channel: 'beta' } })).toMatchObject({ ok: false, problem: 'wrong-target' });
+    const fresh = await freshOf(rel);
+    expect(doc.expires).toBeUndefined();
+    expect(fresh.expires).toBe('2027-01-22T12:00:00.000Z');
+    expect(await verifyFreshDoc(bytes('fresh/news.json'), { publicKey, now: new Date('2027-01-23T00:00:00Z') })).toMatchObject({ ok: false, problem: 'expired' });
+    expect(await verifyFreshDoc(bytes('fresh/news.json'), { publicKey, now, expect: { app: 'cockpit' } })).toMatchObject({ ok: false, problem: 'wrong-target' });
+    expect(await verifyManifest(bytes(rel), { publicKey, now })).toMatchObject({ ok: false, problem: 'no-freshness' });
+    expect(await verifyManifest(bytes(rel), { publicKey, now, fresh: await freshOf('update/cockpit') })).toMatchObject({ ok: false, problem: 'not-pinned' });
+    expect(await verifyManifest(bytes(rel), { publicKey, now, fresh, lastSerial: doc.serial! + 1 })).toMatchObject({ ok: false, problem: 'rollback' });
+    expect(await verifyManifest(bytes(rel), { publicKey, now, fresh, lastSerial: doc.serial! })).toMatchObject({ ok: true });
+    expect(await verifyManifest(bytes(rel), { publicKey, now, fresh, expect: { channel: 'beta' } })).toMatchObject({ ok: false, problem: 'wrong-target' });
   });
 
   it('is byte-identical for the same store and time, and precompresses the API and indexes', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,8 +42,10 @@ describe('install → list → update → uninstall against a signed store', asy
     expect(st.percentile).toBe(42);
     expect(st.apps.hello).toMatchObject({ uid, version: '1.0.0', channel: 'stable', store: s.url, os: 'linux', arch: 'x86-64', format: 'gz', url: `${s.url}files/hello/1.0.0/hello-1.0.0.tar.gz` });
     expect(st.stores[s.url].publicKey).toBe(s.keys.publicPem);
-    expect(st.stores[s.url].serials['update/hello/stable/linux/x86-64/42.json']).toBeGreaterThan(0);
+    expect(Object.keys(st.stores[s.url].serials)).toEqual(['fresh/hello.json']);
+    expect(st.stores[s.url].serials['fresh/hello.json']).toBeGreaterThan(0);
     expect(s.log.filter((l) => l.includes('/update/'))).toEqual(['GET /update/hello/stable/linux/x86-64/42.json 200']);
+    expect(s.log.filter((l) => l.includes('/fresh/'))).toEqual(['GET /fresh/hello.json 200']);
   });
 
   it('lists it, as text and as JSON', async () => {
@@ -220,6 +222,18 @@ describe('verification failures leave the previous install and the state untouch
     expect(r.stderr).toContain('it covers percentiles 0..4, and this client is at 7');
   });
 
+  it('a manifest of an earlier build than the fresh document pins (mix-and-match): E_INSTALL_MANIFEST_NOT_PINNED', async () => {
+    writeFileSync(manifest, good.manifest);
+    const r = await expectRefused('E_INSTALL_MANIFEST_NOT_PINNED');
+    expect(r.stderr).toContain(`${s.url}fresh/hello.json`);
+  });
+
+  it('no fresh document beside a manifest without expiry: E_INSTALL_FRESH_MISSING', async () => {
+    await build(s, { sign: true });
+    rmSync(path.join(s.dist, 'fresh/hello.json'));
+    await expectRefused('E_INSTALL_FRESH_MISSING');
+  });
+
   it('an unsigned manifest for a client with a key: E_INSTALL_MANIFEST_UNSIGNED', async () => {
     await build(s, { sign: false });
     await expectRefused('E_INSTALL_MANIFEST_UNSIGNED');
@@ -232,7 +246,7 @@ describe('verification failures leave the previous install and the state untouch
   });
 
   it('an older manifest than one already seen (rollback): E_INSTALL_MANIFEST_ROLLBACK', async () => {
-    const seen = JSON.parse(before.state).stores[s.url].serials['update/hello/stable/linux/x86-64/7.json'];
+    const seen = JSON.parse(before.state).stores[s.url].serials['fresh/hello.json'];
     await build(s, { sign: true, now: new Date(Date.now() - 86_400_000) });
     const r = await expectRefused('E_INSTALL_MANIFEST_ROLLBACK');
     expect(r.stderr).toContain(`older than serial ${seen} this client already saw`);
