@@ -1,4 +1,5 @@
 import { admittedReleases, type ReleaseLanding, type ReleaseLogEntry, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
+import type { ApiApp } from '../schema/index.js';
 import { stableJson } from '../util/stable-json.js';
 import { contentKey } from './content-key.js';
 import { feedUrls } from './emit-feeds.js';
@@ -41,7 +42,7 @@ function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease,
     pullRequest: landing?.pr,
     dockerTag: r.docker?.tag,
     live: store.channels.filter((c) => liveOn(store, app, c.name) === r.version).map((c) => c.name),
-    channels: r.channels,
+    channels: [...r.channels],
     rollout: r.rollout,
     platformRollout: r.platformRollout?.map((o) => ({ channel: o.channel, os: o.os, architecture: o.arch, format: o.format, osversion: o.osversion, appversion: o.appversion, percent: o.percent })),
     date: r.date ?? null,
@@ -113,7 +114,7 @@ export interface ApiPart {
   /** The app's entry in `api/v1/apps.json` (plain JSON data). */
   catalog: unknown;
   /** The app's document as data (made once; the store front renders the app page from it). */
-  doc: () => Record<string, unknown>;
+  doc: () => ApiApp;
   /** Makes the app's document's bytes (canonical JSON of {@link doc}). */
   make: () => Uint8Array;
 }
@@ -153,13 +154,13 @@ export function emitCatalog(store: ResolvedStore, parts: readonly Pick<ApiPart, 
   });
 }
 
-function appDocument(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: unknown): Record<string, unknown> {
+function appDocument(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: ApiApp['channels']): ApiApp {
   return {
     ...appSummary(store, app, landings),
     description: app.description ?? '',
     channels,
     feeds: feedUrls(store, app),
     releases: app.releases.map((r) => releaseJson(store, app, r, facts(app.id, r.version), landings.get(r.version))),
-    releaseLog: log,
+    releaseLog: [...log],
   };
 }

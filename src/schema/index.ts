@@ -7,6 +7,7 @@ import { freshDocSchema } from './fresh.js';
 import { infoXmlSchema } from './info-xml.js';
 import { nextcloudAppsSchema, tauriFeedSchema } from './feeds.js';
 import { updateIndexSchema } from './update-index.js';
+import { apiAppSchema, apiCatalogSchema } from './api.js';
 
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
@@ -18,6 +19,7 @@ export {
 } from './manifest.js';
 export { freshDocSchema, type FreshDocFile, type FreshDoc, type FreshPlatform } from './fresh.js';
 export { infoXmlSchema, type InfoXml } from './info-xml.js';
+export { apiAppSchema, apiCatalogSchema, type ApiApp, type ApiCatalog } from './api.js';
 export {
   updateIndexSchema, UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease,
 } from './update-index.js';
@@ -36,5 +38,7 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'tauri-feed.schema.json': tauriFeedSchema,
   'nextcloud-apps.schema.json': nextcloudAppsSchema,
   'update-index.schema.json': updateIndexSchema,
+  'api-catalog.schema.json': apiCatalogSchema,
+  'api-app.schema.json': apiAppSchema,
 };
 export { ARCH_ALIASES, ARCH_NAMES, OS_ALIASES, OS_NAMES, platformName, type PlatformName } from './platforms.js';

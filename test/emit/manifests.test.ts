@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { pickUpdate, verifyFreshDoc, verifyManifest, verifyPlatformIndex, type FreshDoc } from '../../src/client/index.js';
 import { buildStore } from '../../src/index.js';
 import { isCopy } from '../../src/emit/index.js';
+import { apiAppSchema, apiCatalogSchema, compileValidator, freshDocSchema, UPDATE_INDEX_PATH, updateIndexSchema } from '../../src/schema/index.js';
 import { repoRoot, tmpStore } from '../helpers.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
@@ -137,5 +138,22 @@ describe('update manifests of the example store', () => {
     const r = await buildStore({ storeDir, write: false, now, env: { APPSHELF_SIGNING_KEY: other } });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.map((d) => d.code)).toContain('E_SIGNING_KEY_MISMATCH');
+  });
+});
+
+describe('published formats of the example store match their schemas (src/schema)', () => {
+  const json = (rel: string) => JSON.parse(Buffer.from(bytes(rel)).toString('utf8'));
+  const check = (schema: object, rel: string) => {
+    const valid = compileValidator(schema);
+    expect(valid(json(rel)), `${rel}: ${JSON.stringify(valid.errors?.slice(0, 3))}`).toBe(true);
+  };
+
+  it('the catalog API, every app document, the update index and the fresh documents', () => {
+    check(apiCatalogSchema, 'api/v1/apps.json');
+    const apps = [...built.files.keys()].filter((f) => /^api\/v1\/apps\/[^/]+\.json$/.test(f));
+    expect(apps.length).toBe(built.store!.apps.length);
+    for (const rel of apps) check(apiAppSchema, rel);
+    check(updateIndexSchema, UPDATE_INDEX_PATH);
+    for (const rel of [...built.files.keys()].filter((f) => /^fresh\/[^/]+\.json$/.test(f))) check(freshDocSchema, rel);
   });
 });
