@@ -35,3 +35,19 @@ export const stringList = { type: 'array', items: { type: 'string', minLength: 1
 
 /** Base of the `$id`s of the published schemas. */
 export const schemaBase = 'https://appshelf.dev/schemas/';
+
+/** The `signatures` of a signed envelope (manifest, platform index, fresh document). */
+export const signatures = (description: string) =>
+  ({
+    type: 'array',
+    description,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keyid', 'sig'],
+      properties: {
+        keyid: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 (hex) of the DER public key.' },
+        sig: { type: 'string', description: 'Base64 Ed25519 signature.' },
+      },
+    },
+  }) as const;

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { appId, archName, channelName, osName, schemaBase, sha256 } from './_fragments.js';
+import { appId, archName, channelName, osName, schemaBase, sha256, signatures } from './_fragments.js';
 
 const pin = {
   type: 'object',
@@ -43,19 +43,7 @@ export const freshDocSchema = {
   additionalProperties: false,
   required: ['signatures', 'signed'],
   properties: {
-    signatures: {
-      type: 'array',
-      description: 'Ed25519 signatures over the canonical JSON of `signed`.',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['keyid', 'sig'],
-        properties: {
-          keyid: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 (hex) of the DER public key.' },
-          sig: { type: 'string', description: 'Base64 Ed25519 signature.' },
-        },
-      },
-    },
+    signatures: signatures('Ed25519 signatures over the canonical JSON of `signed`.'),
     signed: {
       type: 'object',
       additionalProperties: false,

@@ -1,19 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { appId, archName, channelName, osName, range, schemaBase, sha256, version } from './_fragments.js';
+import { appId, archName, channelName, osName, range, schemaBase, sha256, signatures, version } from './_fragments.js';
 
-const signatures = {
-  type: 'array',
-  description: 'Ed25519 signatures over the canonical JSON of `signed`; empty when the store was built without its signing key.',
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['keyid', 'sig'],
-    properties: {
-      keyid: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 (hex) of the DER public key.' },
-      sig: { type: 'string', description: 'Base64 Ed25519 signature.' },
-    },
-  },
-} as const;
+const envelopeSignatures = signatures('Ed25519 signatures over the canonical JSON of `signed`; empty when the store was built without its signing key.');
 
 const freshness = {
   serial: { type: 'integer', minimum: 0, description: 'Grows from build to build; a client refuses a serial lower than the last it saw.' },
@@ -73,7 +61,7 @@ export const updateManifestSchema = {
   additionalProperties: false,
   required: ['signatures', 'signed'],
   properties: {
-    signatures,
+    signatures: envelopeSignatures,
     signed: {
       type: 'object',
       additionalProperties: false,
@@ -105,7 +93,7 @@ export const platformIndexSchema = {
   additionalProperties: false,
   required: ['signatures', 'signed'],
   properties: {
-    signatures,
+    signatures: envelopeSignatures,
     signed: {
       type: 'object',
       additionalProperties: false,
