@@ -8,3 +8,4 @@ export { inspectStore } from './inspect/index.js';
 export { writeOutput, type SiteFiles, type SiteObject, type WriteReport } from './emit/index.js';
 export { buildStore } from './build/index.js';
 export { checkStore, defaultPublicDir, type BuildOptions, type BuildResult, type CheckOptions, type CheckResult } from './build/pipeline.js';
+export { deploySite, type DeployOptions, type DeployProgress, type DeployResult } from './deploy/index.js';

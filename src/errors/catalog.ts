@@ -11,6 +11,7 @@ import { feedErrors } from './_feeds.js';
 import { ownStoreErrors } from './_own-store.js';
 import { frontErrors } from './_front.js';
 import { rolloutErrors } from './_rollout.js';
+import { deployErrors } from './_deploy.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -29,9 +30,10 @@ export const Errors = {
   ...ownStoreErrors,
   ...frontErrors,
   ...rolloutErrors,
+  ...deployErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors, deployErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);
