@@ -8,4 +8,4 @@ export { openYaml, yamlText, type YamlFile, type Editing } from './yaml-edit.js'
 export { sparkleSignature, minisignField } from './feed-signatures.js';
 export { yankRelease, unyankRelease } from './yank.js';
 export { generateSigningKey, setSigningPublicKey, repositoryOf, type SigningKeyPair } from './keys.js';
-export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';
+export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, publishS3Workflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';

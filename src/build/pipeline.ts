@@ -12,6 +12,7 @@ import { fetchRemoteArchives, inspectMedia, inspectStore, type AppMedia, type In
 import { appSourceKeys, listAppFolders, loadStore, STORE_FILES } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
 import { defaultCacheDir } from './cache-dir.js';
+import { checkPagesLimit } from './pages-limit.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
 import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
 import { codeHash } from '../util/code-hash.js';
@@ -248,6 +249,8 @@ export async function runBuild(opts: BuildOptions, reading: Promise<StoreHistory
   // Emitting happens inside writeOutput, for the files and objects it does not have yet.
   const written = await writeOutput(outDir, files, objects);
   timings.write = lap();
+  const tooLarge = checkPagesLimit(outDir, cacheDir, written.files);
+  if (tooLarge) diagnostics.push(tooLarge);
   for (const { record } of made.values()) for (const o of record.objects) o.files = objectFiles(outDir, o.key);
   writeRecords(cacheDir, made, plan?.folders ?? []);
   // Made again in this build (else the file and where its parts sit are as the last build left them).

@@ -9,6 +9,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 // @ts-expect-error: s3rver ships no types
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPagesLimit } from '../../src/build/pages-limit.js';
 import { buildStore, deploySite, StoreError, type DeployOptions } from '../../src/index.js';
 import { repoRoot, runCli, tmpDir } from '../helpers.js';
 import { addRelease, makeStore, write, type TestStore } from '../install/_site.js';
@@ -243,6 +244,13 @@ describe('appshelf deploy to an S3-speaking server', () => {
     const r = await runCli(['install', 'hello', '--store-url', bucketUrl, '--os', 'linux', '--arch', 'x86-64', '--os-version', '6.1', '--public-key', key, '--dir', root]);
     expect(r.stderr).toBe('installed hello 1.1.0 (stable)\n');
     expect(readFileSync(path.join(root, 'hello/current/hello/bin.txt'), 'utf8')).toBe('hi 1.1.0\n');
+  });
+
+  it('build warns when a site outgrows GitHub Pages (limits lowered to this small site)', () => {
+    const cache = path.join(s.work, 'cache');
+    expect(checkPagesLimit(s.dist, cache, 500)).toBeUndefined();
+    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 10_000, files: 100_000 })).toMatchObject({ code: 'W_SITE_EXCEEDS_PAGES', severity: 'warning', hint: expect.stringContaining('appshelf deploy') });
+    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 1e9, files: 100 })?.message).toMatch(/^The site is 0\.00 GB in 500 files/);
   });
 
   it('names a missing bucket and a bad --to with their codes', async () => {

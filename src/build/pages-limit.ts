@@ -1,0 +1,65 @@
+// Whether a built site still fits GitHub Pages, measured after the write: bytes and files as a
+// reader of the site sees them (links followed), each object's size counted once per build that
+// made it (objects never change under their key), so an incremental build stats only new objects.
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { diag, Errors, type Diagnostic } from '../errors/index.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+
+/** GitHub Pages publishes sites up to 1 GB. */
+export const PAGES_MAX_BYTES = 1_000_000_000;
+/** Far past what a Pages artifact (one tar, uploaded and unpacked per deploy) handles well. */
+export const PAGES_MAX_FILES = 100_000;
+
+/** The W_SITE_EXCEEDS_PAGES warning when the site at `outDir` is too large for GitHub Pages. */
+export function checkPagesLimit(outDir: string, cacheDir: string, files: number, limits = { bytes: PAGES_MAX_BYTES, files: PAGES_MAX_FILES }): Diagnostic | undefined {
+  const bytes = siteBytes(outDir, cacheDir);
+  if (bytes <= limits.bytes && files <= limits.files) return undefined;
+  return diag(Errors.PagesLimit, [`${(bytes / 1e9).toFixed(2)} GB`, files]);
+}
+
+// --- internal ---
+
+const CACHE = 'object-sizes.json';
+
+function siteBytes(outDir: string, cacheDir: string): number {
+  const file = path.join(cacheDir, CACHE);
+  let known: Record<string, number> = {};
+  try {
+    known = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+  } catch {
+    // first build, or a cache from elsewhere: measured again
+  }
+  const now: Record<string, number> = {};
+  let total = 0;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile()) total += lstatSync(abs).size;
+      else if (e.isSymbolicLink()) {
+        // Links name their object by its target, e.g. ../../dist.objects/<key> or …/<key>/electron.
+        const target = readlinkSync(abs);
+        now[target] ??= known[target] ?? sizeOf(path.resolve(dir, target));
+        total += now[target];
+      }
+    }
+  };
+  walk(outDir);
+  try {
+    writeFileAtomic(file, `${JSON.stringify(now)}\n`);
+  } catch {
+    // a read-only cache only costs the next build the same walk
+  }
+  return total;
+}
+
+/** Bytes below a path, links followed (as a copy of the site would hold them). */
+function sizeOf(abs: string): number {
+  const st = statSync(abs, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.size;
+  let n = 0;
+  for (const name of readdirSync(abs)) n += sizeOf(path.join(abs, name));
+  return n;
+}
