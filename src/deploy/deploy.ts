@@ -2,6 +2,7 @@
 // order that never lets a reader see an index naming a missing object, and deleting what the site
 // no longer names only after a grace period.
 import path from 'node:path';
+import { diag, Errors, StoreError } from '../errors/index.js';
 import { archiveTypeOf, cacheControlFor, contentTypeOf } from '../util/site-headers.js';
 import { Bucket, parseS3Url, type Listed, type Upload } from './_s3.js';
 import { hashFile, linkFiles, scanSite, siteRoots, type SiteFile, type SiteLink } from './_site.js';
@@ -144,6 +145,9 @@ function isCopyOf(key: string, published: ReadonlySet<string>): boolean {
   return m !== null && !key.startsWith('files/') && published.has(m[1]!);
 }
 
+/** The largest object one PUT may carry (5 GiB). */
+const MAX_PUT = 5 * 1024 ** 3;
+
 /** Which step a site path is uploaded in: archives, then manifests and pages, then the indexes naming them, then the API. */
 function stepOf(sitePath: string): number {
   if (sitePath.startsWith('files/')) return 0;
@@ -175,6 +179,7 @@ async function planDeploy(dir: string, previous: Inventory, bucket: Bucket, conc
   const referenced = new Set<string>();
   const siteFiles = new Set(site.files.map((f) => f.path));
   const add = (entry: Entry, f: SiteFile, siblings: ReadonlySet<string>) => {
+    if (f.size > MAX_PUT) throw new StoreError(diag(Errors.DeployObjectTooLarge, [f.path, f.size]));
     entry.remaining++;
     plan.uploads.push({ key: prefix + f.path, abs: f.abs, size: f.size, step: stepOf(f.path), entry, ...headersOf(f.path, siblings) });
   };
