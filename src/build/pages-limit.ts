@@ -1,6 +1,7 @@
-// Whether a built site still fits GitHub Pages, measured after the write: bytes and files as a
-// reader of the site sees them (links followed), each object's size counted once per build that
-// made it (objects never change under their key), so an incremental build stats only new objects.
+// Whether a built site still fits GitHub Pages, after the write: files (counted by the write) and
+// bytes as a reader of the site sees them (links followed). Each object's size is measured once,
+// when a build first links it (objects never change under their key), and kept in the cache; a
+// site already past the file limit is not measured at all.
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
@@ -13,9 +14,10 @@ export const PAGES_MAX_FILES = 100_000;
 
 /** The W_SITE_EXCEEDS_PAGES warning when the site at `outDir` is too large for GitHub Pages. */
 export function checkPagesLimit(outDir: string, cacheDir: string, files: number, limits = { bytes: PAGES_MAX_BYTES, files: PAGES_MAX_FILES }): Diagnostic | undefined {
+  // Past the file limit the bytes do not matter, and stat-ing a large store's 1.3 M names took 43 s.
+  if (files > limits.files) return diag(Errors.PagesLimit, [null, files]);
   const bytes = siteBytes(outDir, cacheDir);
-  if (bytes <= limits.bytes && files <= limits.files) return undefined;
-  return diag(Errors.PagesLimit, [`${(bytes / 1e9).toFixed(2)} GB`, files]);
+  return bytes > limits.bytes ? diag(Errors.PagesLimit, [`${(bytes / 1e9).toFixed(2)} GB`, files]) : undefined;
 }
 
 // --- internal ---

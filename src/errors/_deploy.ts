@@ -46,8 +46,10 @@ export const deployErrors = {
   PagesLimit: {
     code: 'W_SITE_EXCEEDS_PAGES',
     severity: 'warning',
-    message: (size: string, files: number) =>
-      `The site is ${size} in ${files} files: more than GitHub Pages publishes (1 GB a site), and far more files than a Pages artifact is meant to carry.`,
+    message: (size: string | null, files: number) =>
+      size === null
+        ? `The site has ${files} files: far more than a GitHub Pages artifact (one archive, unpacked on every deploy) carries well, and likely past Pages' 1 GB a site.`
+        : `The site is ${size} in ${files} files: more than GitHub Pages publishes (1 GB a site).`,
     hint: 'Publish it to object storage behind a CDN instead: `appshelf deploy --to s3://BUCKET/PREFIX` (docs/deploy.md).',
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -250,7 +250,7 @@ describe('appshelf deploy to an S3-speaking server', () => {
     const cache = path.join(s.work, 'cache');
     expect(checkPagesLimit(s.dist, cache, 500)).toBeUndefined();
     expect(checkPagesLimit(s.dist, cache, 500, { bytes: 10_000, files: 100_000 })).toMatchObject({ code: 'W_SITE_EXCEEDS_PAGES', severity: 'warning', hint: expect.stringContaining('appshelf deploy') });
-    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 1e9, files: 100 })?.message).toMatch(/^The site is 0\.00 GB in 500 files/);
+    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 1e9, files: 100 })?.message).toMatch(/^The site has 500 files: far more than a GitHub Pages artifact/);
   });
 
   it('names a missing bucket and a bad --to with their codes', async () => {
