@@ -23,6 +23,8 @@ if (!big || !existsSync(path.join(big, 'store')) || !existsSync(path.join(big, '
 const sliceApps = Number(process.env.BENCH_DEPLOY_APPS ?? 20);
 const work = mkdtempSync(path.join(process.env.BENCH_TMP ?? os.tmpdir(), 'appshelf-bench-deploy-'));
 const creds = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
+// The SDK's notice about its future releases (Node 22+), which appshelf's pinned version does not need.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const buildScript = `
 const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/build/index.js'))});
@@ -124,11 +126,15 @@ try {
   const same = deploy('nothing changed', slice(), 's3://bench/slice');
   row('nothing changed', undefined, same, deploy('nothing changed (whole)', path.join(dir, 'dist'), 's3://bench/whole', true));
 
-  const app = readdirSync(path.join(dir, 'dist/update')).sort()[0];
-  const releases = readdirSync(path.join(dir, 'store/apps', app, 'releases')).sort();
-  const rel = path.join(dir, 'store/apps', app, 'releases', releases.at(-1));
-  writeFileSync(rel, readFileSync(rel, 'utf8').replace(/rollout:\n  (\w+): \d+/, 'rollout:\n  $1: 61'));
-  execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@e', 'commit', '-qam', `Widen the rollout of ${app}`], { cwd: dir });
+  // One release of the first app that has a staged rollout widens, as `appshelf rollout` would do.
+  const rollout = /rollout:\n  (\w+): (\d+)/;
+  const [app, rel] = readdirSync(path.join(dir, 'dist/update')).sort().slice(0, sliceApps).flatMap((a) => {
+    const folder = path.join(dir, 'store/apps', a, 'releases');
+    const file = readdirSync(folder).find((f) => rollout.test(readFileSync(path.join(folder, f), 'utf8')));
+    return file ? [[a, path.join(folder, file)]] : [];
+  })[0];
+  writeFileSync(rel, readFileSync(rel, 'utf8').replace(rollout, (_, ch, p) => `rollout:\n  ${ch}: ${Number(p) === 61 ? 62 : 61}`));
+  execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@e', 'commit', '-qam', `Widen a rollout of ${app}`], { cwd: dir });
   const one = build('one release changed');
   row('one release changed', one, deploy('one release', slice(), 's3://bench/slice'), deploy('one release (whole)', path.join(dir, 'dist'), 's3://bench/whole', true));
   await markDeployed('whole');

@@ -49,6 +49,7 @@ Actions, aws-actions/configure-aws-credentials with role-to-assume). See docs/de
     if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL (got "${endpoint}").`);
     const graceHours = number(args.values['grace-hours'], '--grace-hours', 0);
     const concurrency = number(args.values.concurrency, '--concurrency', 1);
+    if (concurrency !== undefined && !Number.isInteger(concurrency)) throw new UsageError('--concurrency must be a whole number.');
     const dryRun = args.values['dry-run'] === true;
     const dir = str(args, 'dir', 'dist')!;
     const shown = progress(args.io, 'deploy', { quiet: args.values.quiet === true });
