@@ -66,7 +66,8 @@ try {
     return r;
   };
 
-  const s3 = spawn(process.execPath, [path.join(work, 's3.mjs'), path.join(work, 's3')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // s3rver 3.7.1 makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node ≥ 17) has only in its legacy provider.
+  const s3 = spawn(process.execPath, ['--openssl-legacy-provider', path.join(work, 's3.mjs'), path.join(work, 's3')], { stdio: ['ignore', 'pipe', 'inherit'] });
   server = s3;
   const port = await new Promise((resolve, reject) => {
     s3.stdout.once('data', (d) => resolve(Number(String(d).trim())));

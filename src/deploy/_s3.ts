@@ -199,5 +199,6 @@ function reasonOf(e: unknown): string {
   const cause = err.cause as { code?: string; message?: string } | undefined;
   const status = err.$metadata?.httpStatusCode;
   const code = err.code ?? cause?.code;
-  return [status ? `HTTP ${status}` : undefined, err.name && err.name !== 'Error' ? err.name : undefined, code, err.message].filter(Boolean).join(': ') || String(e);
+  const message = err.message?.replace(/\.+$/, '');
+  return [status ? `HTTP ${status}` : undefined, err.name && err.name !== 'Error' ? err.name : undefined, code, message].filter(Boolean).join(': ') || String(e);
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { archiveTypeOf, cacheControlFor, contentTypeOf } from '../util/site-headers.js';
 import { Bucket, parseS3Url, type Listed, type Upload } from './_s3.js';
-import { hashFile, linkFiles, scanSite, siteRoots, type SiteFile, type SiteLink } from './_site.js';
+import { hashFile, linkFiles, scanSite, siteRoots, type ScannedSite, type SiteFile, type SiteLink } from './_site.js';
 import { INVENTORY_KEY, parseInventory, serializeInventory, type Inventory } from './inventory.js';
 
 /** What `deploySite` is asked to do. */
@@ -85,8 +85,10 @@ export async function deploySite(opts: DeployOptions): Promise<DeployResult> {
     opts.onProgress?.({ total: 0, bytesTotal: 0, ...p });
   try {
     report({ step: 'planning', uploaded: 0, bytesUploaded: 0 });
+    // The folder first: a wrong --dir is said before any request.
+    const site = await scanSite(opts.dir);
     const inventory = parseInventory(await bucket.getText(target.prefix + INVENTORY_KEY));
-    const plan = await planDeploy(opts.dir, inventory, bucket, concurrency);
+    const plan = await planDeploy(opts.dir, site, inventory, bucket, concurrency);
     const at = now();
     const due = Object.entries(plan.inventory.unreferenced).filter(([, since]) => at.getTime() - Date.parse(since) >= graceMs).map(([k]) => k);
     const result: DeployResult = {
@@ -170,9 +172,8 @@ function headersOf(sitePath: string, siblings: ReadonlySet<string>): Pick<Upload
   return { contentType: m ? archiveTypeOf(sitePath) : contentTypeOf(sitePath), cacheControl: cacheControlFor(url) };
 }
 
-async function planDeploy(dir: string, previous: Inventory, bucket: Bucket, concurrency: number): Promise<Plan> {
+async function planDeploy(dir: string, site: ScannedSite, previous: Inventory, bucket: Bucket, concurrency: number): Promise<Plan> {
   const prefix = bucket.target.prefix;
-  const site = await scanSite(dir);
   const roots = await siteRoots(dir);
   const inventory: Inventory = { format: 1, files: { ...previous.files }, links: { ...previous.links }, unreferenced: { ...previous.unreferenced } };
   const plan: Plan = { inventory, uploads: [], entries: [], unchanged: { files: 0, links: 0 }, alreadyThere: 0, prefix, staleCopies: [] };

@@ -1,5 +1,8 @@
 // appshelf deploy against a real S3-speaking server (s3rver) on a loopback port: what reaches the
 // bucket is compared, key by key, with what changed in the site.
+// s3rver: the S3 server on npm that is kept up and runs on Node 20 (@20minutes/s3rver, its fork,
+// needs Node 24); its listings past 1,000 keys need --openssl-legacy-provider, and no listing
+// here comes near that.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
