@@ -22,3 +22,4 @@ export {
   resolveClientConfig, installApp, updateApps, uninstallApp, listAvailable, listInstalled,
   type ClientConfig, type ClientOptions, type ClientContext, type InstallOutcome, type UpdateReport,
 } from './install/index.js';
+export { deploySite, type DeployOptions, type DeployProgress, type DeployResult } from './deploy/index.js';

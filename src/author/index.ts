@@ -8,7 +8,7 @@ export { openYaml, yamlText, type YamlFile, type Editing } from './yaml-edit.js'
 export { sparkleSignature, minisignField } from './feed-signatures.js';
 export { yankRelease, unyankRelease } from './yank.js';
 export { generateSigningKey, setSigningPublicKey, repositoryOf, type SigningKeyPair } from './keys.js';
-export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';
+export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, publishS3Workflow, ACTIONS, WORKFLOW_NODE, type InitInput, type WorkflowOptions } from './init-files.js';
 export { writeEdits, type FileEdit, type StoreEdit } from './store-edits.js';
 export { openStore, pinVersion, unpinVersion, setAppLocked, setYanked, setReleaseRollout, promoteVersion, type RolloutTarget } from './verbs.js';
 export { addRelease, registerAppFiles, schemaHeader, type AddReleaseInput, type AddReleaseResult, type GivenFile, type RegisterAppInput } from './add-release.js';

@@ -18,6 +18,8 @@ export interface InitInput {
   existingPackageJson?: string;
   /** Store admins (git host user names): store.yaml `admins` and CODEOWNERS. */
   admins: readonly string[];
+  /** Where publish.yml puts the site: GitHub Pages (default) or an S3 bucket (`appshelf deploy`). */
+  deploy?: 'pages' | 's3';
 }
 
 /** Actions pinned to full commit SHAs (a moved tag cannot change what runs); the comment names the release. */
@@ -29,6 +31,7 @@ export const ACTIONS = {
   githubScript: 'actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1',
   uploadPages: 'actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa # v3.0.1',
   deployPages: 'actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e # v4.0.5',
+  awsCredentials: 'aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c # v6.2.3',
 } as const;
 
 /** The Node.js line the workflows run on: an LTS line with maintenance (Node 20 ended in April 2026). */
@@ -225,6 +228,105 @@ jobs:
 `;
 }
 
+/**
+ * `.github/workflows/publish.yml` for a store that outgrew GitHub Pages: the same checked, signed
+ * build, then `appshelf deploy` to an S3 bucket with short-lived credentials (GitHub's OIDC token
+ * exchanged for an IAM role; no access key is stored anywhere). Settings are repository variables.
+ */
+export function publishS3Workflow(o: WorkflowOptions): string {
+  return `# Publish: every push to main (a merged pull request) is checked against the commit before it,
+# built with the signing key and deployed to an S3 bucket (appshelf deploy: only what changed);
+# a daily run re-signs the manifests. Repository variables (Settings → Secrets and variables →
+# Actions → Variables): APPSHELF_S3_TARGET (s3://BUCKET/PREFIX), APPSHELF_AWS_ROLE_ARN (the IAM role
+# GitHub's OIDC provider may assume, limited to this repository's publish environment) and
+# APPSHELF_AWS_REGION. No AWS key is stored: the job's OIDC token is exchanged for a one-hour session.
+name: publish
+
+on:
+  push:
+    branches: [main]
+  # Signed manifests expire (signing.expiresDays): a daily build re-signs them. GitHub disables
+  # the schedule of a repository without activity for 60 days: the keepalive job below prevents it.
+  schedule:
+    - cron: '17 3 * * *'
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+# One publish at a time, in order: two deploys must not write the bucket's inventory at once.
+concurrency:
+  group: publish-s3
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 60
+    # The signing key and the role's trust are bound to this environment; limit it to the main
+    # branch (Settings → Environments → publish → Deployment branches).
+    environment: publish
+    permissions:
+      contents: read
+      id-token: write # the OIDC token the role is assumed with
+    steps:
+      - uses: ${ACTIONS.checkout}
+        with:
+          fetch-depth: 0 # release numbers, dates, the release log and serials come from git history
+          persist-credentials: false
+
+      - uses: ${ACTIONS.setupNode}
+        with:
+          node-version: ${WORKFLOW_NODE}
+          cache: npm
+
+      - run: npm ci --no-audit --no-fund
+
+      # A push straight to main gets the pull-request rules too: released versions are never
+      # deleted or changed. A push that breaks them is not deployed.
+      - name: The pull-request rules against the commit before the push
+        if: \${{ github.event_name == 'push' && github.event.before != '0000000000000000000000000000000000000000' }}
+        env:
+          BEFORE: \${{ github.event.before }}
+        run: npx appshelf check --base "$BEFORE"${o.repo ? ' --repo' : ''} --format github
+
+      # Parsed files, verified archives, the git history and the previous site's objects.
+      - uses: ${ACTIONS.cache}
+        with:
+          path: .appshelf-cache
+          key: appshelf-cache-\${{ github.sha }}
+          restore-keys: appshelf-cache-
+
+      - name: Build the signed site
+        env:
+          APPSHELF_SIGNING_KEY: \${{ secrets.APPSHELF_SIGNING_KEY }}
+        run: npx appshelf build --out dist${o.published ? ` --published ${o.published}` : ''}
+
+      - uses: ${ACTIONS.awsCredentials}
+        with:
+          role-to-assume: \${{ vars.APPSHELF_AWS_ROLE_ARN }}
+          aws-region: \${{ vars.APPSHELF_AWS_REGION }}
+          role-session-name: appshelf-publish
+
+      - name: Deploy what changed
+        env:
+          TARGET: \${{ vars.APPSHELF_S3_TARGET }}
+        run: npx appshelf deploy --dir dist --to "$TARGET"
+
+  # Re-enabling the workflow counts as activity: the daily schedule never reaches GitHub's
+  # 60-day limit. If it stops anyway, \`build --published\` warns as the feed nears expiry.
+  keepalive:
+    if: \${{ github.event_name == 'schedule' }}
+    runs-on: ubuntu-24.04
+    permissions:
+      actions: write
+    steps:
+      - env:
+          GH_TOKEN: \${{ github.token }}
+        run: gh api -X PUT "repos/$GITHUB_REPOSITORY/actions/workflows/publish.yml/enable"
+`;
+}
+
 /** Every file of a new store repository (path relative to its root → text). */
 export function initFiles(input: InitInput): Map<string, string> {
   const owners = input.admins.length ? input.admins.map((a) => `@${a}`).join(' ') : '@ADMIN-GITHUB-NAME';
@@ -260,7 +362,8 @@ dist*
 *.key
 `);
   files.set('.github/workflows/check.yml', checkWorkflow({ repo: true }));
-  files.set('.github/workflows/publish.yml', publishWorkflow({ repo: true, published: input.baseUrl }));
+  const publish = input.deploy === 's3' ? publishS3Workflow : publishWorkflow;
+  files.set('.github/workflows/publish.yml', publish({ repo: true, published: input.baseUrl }));
   files.set('.github/CODEOWNERS', `# Admin-only files: a pull request that changes them needs a store admin's review
 # (turn on "Require review from Code Owners" for main). The check reports them as admin-only.
 /.github/ ${owners}

@@ -13,6 +13,7 @@ import { appSourceKeys, listAppFolders, loadStore } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
 import { Cache } from '../cache/index.js';
 import { resolveConfig, withConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
+import { checkPagesLimit } from './pages-limit.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
 import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
 import { codeHash } from '../util/code-hash.js';
@@ -240,6 +241,8 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   // Emitting happens inside writeOutput, for the files and objects it does not have yet.
   const written = await writeOutput(outDir, files, objects);
   timings.write = lap();
+  const tooLarge = checkPagesLimit(outDir, cache, written.files);
+  if (tooLarge) diagnostics.push(tooLarge);
   for (const { record } of made.values()) {
     for (const o of record.objects) o.files = objectFiles(outDir, o.key);
     const update = record.objects.find((o) => o.path === `update/${record.id}`);

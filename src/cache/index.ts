@@ -9,7 +9,7 @@ import { bestEffort, writeFileAtomic } from '../util/atomic-file.js';
 import { cacheShardName } from '../util/cache-files.js';
 
 /** The kinds of cached facts, each a folder of the cache directory. */
-export type CacheKind = 'parse-cache' | 'verify-cache' | 'build-records' | 'downloads' | 'history';
+export type CacheKind = 'parse-cache' | 'verify-cache' | 'build-records' | 'downloads' | 'history' | 'object-sizes';
 
 /** The cache directory of a run (`config.cacheDir`); without a directory nothing is kept. */
 export class Cache {

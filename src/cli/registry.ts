@@ -38,5 +38,6 @@ export const commands: Record<string, CommandLoader> = {
   keygen: lazy('make the Ed25519 manifest-signing key (private key outside the repository)', () => import('./commands/keygen.js')),
   yank: lazy('withdraw a released version (kept, served to no one)', () => import('./commands/yank.js')),
   unyank: lazy('serve a yanked version again', () => import('./commands/unyank.js')),
+  deploy: lazy('publish a built site to S3-compatible object storage, uploading only what changed', () => import('./commands/deploy.js')),
   list: lazy('list installed apps, or the apps a store offers (--available)', () => import('./commands/list.js')),
 };

@@ -36,6 +36,8 @@ export interface ConfigInput {
   host?: string;
   /** Memory `serve` keeps small files in, in MiB (0: read every request from disk). @default 32 */
   cacheMb?: string | number;
+  /** Where `deploy` publishes the site, and how. */
+  deploy?: { to?: string; endpoint?: string; region?: string; graceHours?: string | number; concurrency?: string | number };
   /** Where APPSHELF_SIGNING_KEY, APPSHELF_SIGNING_KEY_FILE, APPSHELF_SERIAL_FLOOR and APPSHELF_KEYS are read. @default process.env */
   env?: NodeJS.ProcessEnv;
 }
@@ -67,6 +69,8 @@ export interface ResolvedConfig {
   readonly serialFloor: number;
   /** Where and how `serve` listens. */
   readonly serve: Readonly<{ port: number; host: string; cacheBytes: number }>;
+  /** Where and how `deploy` publishes (`to` unset: no target given). */
+  readonly deploy: Readonly<{ to?: string; endpoint?: string; region?: string; graceHours: number; concurrency: number }>;
   /** What was wrong with the environment's settings; a build that needs them reports these and stops. */
   readonly problems: readonly Diagnostic[];
 }
@@ -76,6 +80,9 @@ export function appshelfVersion(): string {
   const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string };
   return pkg.version;
 }
+
+/** Defaults of `deploy`: hours an unreferenced object is kept, requests in flight, attempts per request, first retry wait. */
+export const DEPLOY_DEFAULTS = Object.freeze({ graceHours: 24, concurrency: 16, attempts: 5, backoffMs: 250 });
 
 /** Default of `--cache-mb`: the memory `serve` keeps small files in. */
 export const DEFAULT_CACHE_MB = 32;
@@ -112,6 +119,7 @@ export function resolveConfig(input: ConfigInput | ResolvedConfig = {}): Resolve
       host: given.host ?? '127.0.0.1',
       cacheBytes: wholeNumber(given.cacheMb ?? DEFAULT_CACHE_MB, 1024 * 1024, '--cache-mb must be a whole number of megabytes') * 1024 * 1024,
     }),
+    deploy: Object.freeze(deploySettings(given.deploy ?? {}, env)),
     serialFloor: typeof floor === 'number' ? floor : 0,
     problems: typeof floor === 'number' ? [] : [floor],
   };
@@ -151,6 +159,25 @@ function wholeNumber(value: string | number, max: number, message: string): numb
   const n = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 0 || n > max) throw new UsageError(`${message} (got "${String(value).slice(0, 200)}").`);
   return n;
+}
+
+function deploySettings(given: NonNullable<ConfigInput['deploy']>, env: NodeJS.ProcessEnv): ResolvedConfig['deploy'] {
+  const number = (v: string | number | undefined, name: string, min: number, fallback: number, whole = false): number => {
+    if (v === undefined) return fallback;
+    const n = typeof v === 'number' ? v : /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+    if (!(n >= min) || (whole && !Number.isInteger(n))) throw new UsageError(`${name} must be a ${whole ? 'whole ' : ''}number of at least ${min} (got "${String(v).slice(0, 200)}").`);
+    return n;
+  };
+  if (given.endpoint !== undefined && !/^https?:\/\/[^/]/.test(given.endpoint)) throw new UsageError(`--endpoint must be an http(s) URL (got "${given.endpoint.slice(0, 200)}").`);
+  // The SDK reads AWS_REGION itself; AWS_DEFAULT_REGION is the AWS CLI's spelling, honoured too.
+  const region = given.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
+  return {
+    ...(given.to !== undefined ? { to: given.to } : {}),
+    ...(given.endpoint !== undefined ? { endpoint: given.endpoint } : {}),
+    ...(region !== undefined ? { region } : {}),
+    graceHours: number(given.graceHours, '--grace-hours', 0, DEPLOY_DEFAULTS.graceHours),
+    concurrency: number(given.concurrency, '--concurrency', 1, DEPLOY_DEFAULTS.concurrency, true),
+  };
 }
 
 function signingKeySource(env: NodeJS.ProcessEnv): SigningKeySource {

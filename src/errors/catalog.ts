@@ -13,6 +13,7 @@ import { frontErrors } from './_front.js';
 import { rolloutErrors } from './_rollout.js';
 import { exportErrors } from './_export.js';
 import { freshErrors } from './_fresh.js';
+import { deployErrors } from './_deploy.js';
 
 /**
  * The one catalog of every diagnostic appshelf reports. The areas live in `_*.ts` files so each
@@ -33,9 +34,10 @@ export const Errors = {
   ...rolloutErrors,
   ...exportErrors,
   ...freshErrors,
+  ...deployErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors, exportErrors, freshErrors,
+  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors, exportErrors, freshErrors, deployErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);

@@ -7,37 +7,9 @@ import type http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { stampOf, type FileCache, type MemoryBody, type MemoryFile } from './file-cache.js';
+import { archiveTypeOf, cacheControlFor, contentTypeOf as typeOf } from '../util/site-headers.js';
 
-/** Cache policy: versioned archives forever, everything else briefly and revalidated. */
-export function cacheControlFor(sitePath: string): string {
-  return sitePath.startsWith('/files/') ? 'public, max-age=31536000, immutable' : 'public, max-age=60, must-revalidate';
-}
-
-// The types of the files a build writes; anything else is sent as bytes.
-const TYPES: Record<string, string> = {
-  '.json': 'application/json; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8',
-  '.xml': 'application/xml',
-  '.yaml': 'application/yaml',
-  '.yml': 'application/yaml',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webmanifest': 'application/manifest+json',
-  '.pem': 'application/x-pem-file',
-  '.sig': 'application/octet-stream',
-  '.zip': 'application/zip',
-  '.msix': 'application/msix',
-};
-
-const typeOf = (sitePath: string): string => TYPES[path.posix.extname(sitePath).toLowerCase()] ?? 'application/octet-stream';
+export { cacheControlFor };
 
 /** The weak ETag of a file: size and modification time, as sirv and nginx-like servers make it. */
 const etagOf = (st: Stats): string => `W/"${st.size}-${Math.trunc(st.mtimeMs)}"`;
@@ -247,7 +219,7 @@ export class StaticFiles {
     chosen ??= await openFile(abs);
     if (!chosen) return false;
     streamFile(req, res, chosen.fh, chosen.st, {
-      'Content-Type': asFile ? (file.toLowerCase().endsWith('.gz') ? 'application/gzip' : 'application/octet-stream') : typeOf(file),
+      'Content-Type': asFile ? archiveTypeOf(file) : typeOf(file),
       'Cache-Control': (res.getHeader('Cache-Control') as string | undefined) ?? cacheControlFor(file),
       ...(encodings ? { Vary: 'Accept-Encoding' } : {}),
       ...(encoding ? { 'Content-Encoding': encoding } : {}),

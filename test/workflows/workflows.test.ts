@@ -18,7 +18,12 @@ interface Workflow {
 
 // This repository's workflows, and the ones `appshelf init` writes for a store repository.
 const storeRepo = initFiles({ name: 'S', packageName: 's', baseUrl: 'https://o.github.io/s/', appshelf: 'file:appshelf-0.1.0.tgz', admins: ['alice'] });
-const text = (name: string) => (name.startsWith('init:') ? storeRepo.get(`.github/workflows/${name.slice(5)}`)! : readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8'));
+// `appshelf init --deploy s3`: publish.yml deploys to a bucket (`init-s3:publish.yml`).
+const s3Repo = initFiles({ name: 'S', packageName: 's', baseUrl: 'https://store.example.org/', appshelf: 'file:appshelf-0.1.0.tgz', admins: ['alice'], deploy: 's3' });
+const text = (name: string) =>
+  name.startsWith('init:') ? storeRepo.get(`.github/workflows/${name.slice(5)}`)!
+    : name.startsWith('init-s3:') ? s3Repo.get(`.github/workflows/${name.slice(8)}`)!
+    : readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8');
 const workflow = (name: string) => parse(text(name)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
@@ -67,7 +72,7 @@ async function missing(cmd: string[]): Promise<string | undefined> {
 }
 
 describe('GitHub workflows', () => {
-  for (const name of ['check.yml', 'publish.yml', 'init:check.yml', 'init:publish.yml']) {
+  for (const name of ['check.yml', 'publish.yml', 'init:check.yml', 'init:publish.yml', 'init-s3:publish.yml']) {
     it(`${name} passes the workflow linter`, () => {
       expect(validateWorkflow(text(name)).errors).toEqual([]);
     });
@@ -146,8 +151,31 @@ describe('GitHub workflows', () => {
     });
   }
 
+  it('init --deploy s3: publish.yml builds the same way, then deploys with an OIDC-assumed role and no stored AWS key', () => {
+    const w = workflow('init-s3:publish.yml');
+    expect(s3Repo.get('.github/workflows/check.yml')).toBe(storeRepo.get('.github/workflows/check.yml'));
+    expect(w.permissions).toEqual({ contents: 'read' });
+    expect(w.concurrency).toEqual({ group: 'publish-s3', 'cancel-in-progress': false });
+    const build = w.jobs.build!;
+    expect(build.environment).toBe('publish');
+    expect(build.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const uses = build.steps.map((s) => s.run ?? s.uses ?? '');
+    const at = (what: string) => uses.findIndex((s) => s.includes(what));
+    expect(at('appshelf check')).toBeLessThan(at('appshelf build'));
+    expect(at('appshelf build')).toBeLessThan(at('aws-actions/configure-aws-credentials@'));
+    expect(at('aws-actions/configure-aws-credentials@')).toBeLessThan(at('appshelf deploy'));
+    const creds = build.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
+    expect(creds.with).toEqual({ 'role-to-assume': '${{ vars.APPSHELF_AWS_ROLE_ARN }}', 'aws-region': '${{ vars.APPSHELF_AWS_REGION }}', 'role-session-name': 'appshelf-publish' });
+    expect(build.steps.find((s) => s.run?.includes('appshelf deploy'))!.run).toBe('npx appshelf deploy --dir dist --to "$TARGET"');
+    // Only the signing key is a secret: no AWS key exists to store.
+    expect(text('init-s3:publish.yml').match(/secrets\.[A-Z_]+/g)).toEqual(['secrets.APPSHELF_SIGNING_KEY']);
+    expect(text('init-s3:publish.yml')).not.toMatch(/aws-access-key-id|aws-secret-access-key|upload-pages-artifact/);
+    const setup = build.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!;
+    expect(setup.with?.['node-version']).toBe(WORKFLOW_NODE);
+  });
+
   it('pins every action to a full commit SHA', () => {
-    for (const name of ['check.yml', 'publish.yml', 'init:check.yml', 'init:publish.yml']) {
+    for (const name of ['check.yml', 'publish.yml', 'init:check.yml', 'init:publish.yml', 'init-s3:publish.yml']) {
       const uses = steps(workflow(name)).flatMap((s) => s.uses ?? []);
       expect(uses.length).toBeGreaterThan(1);
       for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);

@@ -10,7 +10,7 @@ import { str, storeConfig } from '../command.js';
 
 export const command: Command = {
   name: 'init',
-  usage: `Usage: appshelf init [DIR] [--name NAME] [--base-url URL] [--admin USER]... [--appshelf SPEC] [--ca-key-out PATH] [--ca-bits N]
+  usage: `Usage: appshelf init [DIR] [--name NAME] [--base-url URL] [--admin USER]... [--appshelf SPEC] [--ca-key-out PATH] [--ca-bits N] [--deploy pages|s3]
 
 Starts a store repository in DIR (default: the current folder), which must not hold a
 store yet (nothing is overwritten):
@@ -35,6 +35,8 @@ Options:
                       version in your registry (default: what package.json already has)
   --ca-key-out PATH   where the CA key goes (default: ~/.appshelf/keys/<folder>/ca.key)
   --ca-bits N         RSA size of the CA key (default: 4096)
+  --deploy pages|s3   where publish.yml puts the site: GitHub Pages (default), or an S3
+                      bucket with \`appshelf deploy\` and an OIDC-assumed role (docs/deploy.md)
   -h, --help          show this help
 
 Example:
@@ -48,6 +50,7 @@ Example:
     appshelf: { type: 'string' },
     'ca-key-out': { type: 'string' },
     'ca-bits': { type: 'string' },
+    deploy: { type: 'string' },
   },
   positionals: [0, 1],
   async run(args) {
@@ -69,7 +72,9 @@ Example:
     if (!appshelf && !kept) {
       throw new UsageError(`package.json must say where appshelf comes from: run \`npm install --save-dev <appshelf tarball or git URL>\` first, or pass --appshelf SPEC (e.g. --appshelf https://…/appshelf-${appshelfVersion()}.tgz).`);
     }
-    const files = initFiles({ name: str(args, 'name') ?? folder, packageName, baseUrl, appshelf, existingPackageJson, admins });
+    const deploy = str(args, 'deploy', 'pages');
+    if (deploy !== 'pages' && deploy !== 's3') throw new UsageError(`--deploy must be pages or s3 (got "${deploy}").`);
+    const files = initFiles({ name: str(args, 'name') ?? folder, packageName, baseUrl, appshelf, existingPackageJson, admins, deploy });
     const clash = [...files.keys(), 'store/trust/ca.crt', 'store/trust/revoked.yaml'].filter((rel) => rel !== 'package.json' && existsSync(path.join(dir, rel)));
     if (existsSync(path.join(dir, 'store')) && readdirSync(path.join(dir, 'store')).length) clash.unshift('store/');
     if (clash.length) throw new StoreError(diag(Errors.InitExists, [[...new Set(clash)].map((rel) => displayPath(path.join(dir, rel))).join(', ')]));
