@@ -136,13 +136,13 @@ jobs:
 /** `.github/workflows/publish.yml`. */
 export function publishWorkflow(o: WorkflowOptions): string {
   return `# Publish: every push to main (a merged pull request) is checked against the commit before it,
-# built with the signing key and deployed to GitHub Pages; a daily run re-signs the manifests.
+# built with the signing key and deployed to GitHub Pages; a daily run re-signs the per-app fresh documents.
 name: publish
 
 on:
   push:
     branches: [main]
-  # Signed manifests expire (signing.expiresDays): a daily build re-signs them. GitHub disables
+  # Fresh documents expire (signing.expiresDays): a daily build re-signs them (one small file per app). GitHub disables
   # the schedule of a repository without activity for 60 days: the keepalive job below prevents it.
   schedule:
     - cron: '17 3 * * *'
@@ -236,7 +236,7 @@ jobs:
 export function publishS3Workflow(o: WorkflowOptions): string {
   return `# Publish: every push to main (a merged pull request) is checked against the commit before it,
 # built with the signing key and deployed to an S3 bucket (appshelf deploy: only what changed);
-# a daily run re-signs the manifests. Repository variables (Settings → Secrets and variables →
+# a daily run re-signs the per-app fresh documents. Repository variables (Settings → Secrets and variables →
 # Actions → Variables): APPSHELF_S3_TARGET (s3://BUCKET/PREFIX), APPSHELF_AWS_ROLE_ARN (the IAM role
 # GitHub's OIDC provider may assume, limited to this repository's publish environment) and
 # APPSHELF_AWS_REGION. No AWS key is stored: the job's OIDC token is exchanged for a one-hour session.
@@ -245,7 +245,7 @@ name: publish
 on:
   push:
     branches: [main]
-  # Signed manifests expire (signing.expiresDays): a daily build re-signs them. GitHub disables
+  # Fresh documents expire (signing.expiresDays): a daily build re-signs them (one small file per app). GitHub disables
   # the schedule of a repository without activity for 60 days: the keepalive job below prevents it.
   schedule:
     - cron: '17 3 * * *'
@@ -430,7 +430,7 @@ The workflows: \`check\` runs on every pull request with the base branch's appsh
 request's files are only data), against the commit it will be merged onto; changes to
 \`.github/\`, \`package*.json\`, \`store.yaml\` or \`trust/\` are reported as admin-only.
 \`publish\` checks a push against the commit before it, builds with the signing key and deploys to
-GitHub Pages; it runs daily to re-sign the manifests before they expire.
+GitHub Pages; it runs daily to re-sign the fresh documents before they expire.
 
 ## For app developers
 
