@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInfoXml } from '../../src/inspect/_info-xml.js';
+import { parseInfoXml } from '../../src/inspect/index.js';
 import { infoXml } from './_bundles.js';
 
 describe('parseInfoXml', () => {
