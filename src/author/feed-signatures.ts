@@ -1,5 +1,6 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { diag, Errors, StoreError } from '../errors/index.js';
+import { ed25519PrivateKey, ed25519PrivateKeyFromSeed, keyProblem } from '../util/ed25519.js';
 
 /**
  * Sparkle's `sparkle:edSignature` of an archive: base64 Ed25519 over its bytes, as Sparkle's
@@ -23,20 +24,13 @@ export function minisignField(sigFile: Uint8Array, source: string): string {
 
 // --- internal ---
 
-// PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410).
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
 function sparkleKey(text: string, source: string): KeyObject {
   try {
-    if (text.includes('-----BEGIN')) {
-      const key = createPrivateKey(text);
-      if (key.asymmetricKeyType !== 'ed25519') throw new Error(`it is a ${key.asymmetricKeyType} key, not Ed25519`);
-      return key;
-    }
+    if (text.includes('-----BEGIN')) return ed25519PrivateKey(text);
     const raw = Buffer.from(text.trim(), 'base64');
-    if (raw.length !== 32 && raw.length !== 64) throw new Error(`it holds ${raw.length} bytes, not a 32-byte Ed25519 seed`);
-    return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, raw.subarray(0, 32)]), format: 'der', type: 'pkcs8' });
+    // Older versions of generate_keys wrote the seed followed by the public key (64 bytes).
+    return ed25519PrivateKeyFromSeed(raw.length === 64 ? raw.subarray(0, 32) : raw);
   } catch (e) {
-    throw new StoreError(diag(Errors.SparkleKey, [source, (e as Error).message.replace(/\.$/, '')]));
+    throw new StoreError(diag(Errors.SparkleKey, [source, keyProblem(e)]));
   }
 }

@@ -1,8 +1,6 @@
-import { closeSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, writeFileSync, writevSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { closeSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, writeFileSync, writevSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { compiledWorker, worthThreads, WorkerPool } from '../util/worker-pool.js';
 
 /** Everything to do to make one folder tree, as plain data (it may run in a worker thread). */
 export interface TreeJob {
@@ -88,51 +86,23 @@ export function runTreeJob(job: TreeJob): TreeResult {
  * one core, or no compiled worker (TypeScript sources run directly).
  */
 export class TreeWriter {
-  readonly #workers: Worker[] = [];
-  readonly #pending = new Map<number, { resolve: (r: TreeResult) => void; reject: (e: Error) => void }>();
-  #next = 0;
-  #failed?: Error;
+  readonly #pool?: WorkerPool<TreeJob, TreeResult>;
 
   constructor(expectedJobs: number) {
-    if (expectedJobs < MIN_JOBS_FOR_WORKER || availableParallelism() < 2 || !existsSync(workerFile)) return;
+    if (!workerFile || !worthThreads(expectedJobs, MIN_JOBS_FOR_WORKER)) return;
     // Two threads, even on two cores: each mostly waits on the file system. Writing a cold
     // 1,000-app site, alternating runs: two threads 26 s and 65 s, one thread 65 s and 75 s (a noisy disk).
-    for (let i = 0; i < WORKERS; i++) {
-      // No inherited node flags: an embedding process started with `--input-type` or `-e` would make the thread fail to start.
-      const worker = new Worker(workerFile, { execArgv: [] });
-      worker.on('message', (m: { id: number; result?: TreeResult; error?: { message: string; code?: string } }) => {
-        const p = this.#pending.get(m.id);
-        this.#pending.delete(m.id);
-        if (m.result) p?.resolve(m.result);
-        else p?.reject(Object.assign(new Error(m.error?.message), { code: m.error?.code }));
-      });
-      worker.on('error', (e) => this.#fail(e));
-      worker.on('exit', () => this.#fail(new Error('tree writer thread exited')));
-      this.#workers.push(worker);
-    }
+    this.#pool = new WorkerPool(workerFile, { size: WORKERS });
   }
 
   /** Runs a job; in a worker, it is queued and the promise settles when it is done. */
   run(job: TreeJob): Promise<TreeResult> {
-    if (!this.#workers.length) return Promise.resolve().then(() => runTreeJob(job));
-    if (this.#failed) return Promise.reject(this.#failed);
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#workers[id % this.#workers.length]!.postMessage({ id, job });
-    });
+    return this.#pool ? this.#pool.run(job) : Promise.resolve().then(() => runTreeJob(job));
   }
 
   /** Stops the workers (after their queued jobs have settled). */
   async close(): Promise<void> {
-    for (const w of this.#workers) w.removeAllListeners('exit');
-    await Promise.all(this.#workers.map((w) => w.terminate()));
-  }
-
-  #fail(e: Error): void {
-    this.#failed = e;
-    for (const p of this.#pending.values()) p.reject(e);
-    this.#pending.clear();
+    await this.#pool?.close();
   }
 }
 
@@ -143,4 +113,4 @@ const MIN_JOBS_FOR_WORKER = 16;
 
 const WORKERS = 2;
 
-const workerFile = fileURLToPath(new URL('./_tree-worker.js', import.meta.url));
+const workerFile = compiledWorker(new URL('./_tree-worker.js', import.meta.url));

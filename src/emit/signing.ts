@@ -1,9 +1,10 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ResolvedStore } from '../resolve/index.js';
+import { ed25519PrivateKey, ed25519PublicKey } from '../util/ed25519.js';
 import { displayPath } from '../util/paths.js';
 import { ed25519Signer, keyIdOf, type Signer } from '../util/signed-json.js';
 
@@ -28,7 +29,7 @@ export function loadManifestSigning(store: ResolvedStore, config: Pick<ResolvedC
   let publicKey: KeyObject | undefined;
   if (store.signing.publicKey !== undefined) {
     try {
-      publicKey = asEd25519(createPublicKey(store.signing.publicKey));
+      publicKey = ed25519PublicKey(store.signing.publicKey);
     } catch (e) {
       diagnostics.push(diag(Errors.SigningPublicKeyInvalid, [reason(e)], storeFile));
     }
@@ -42,7 +43,7 @@ export function loadManifestSigning(store: ResolvedStore, config: Pick<ResolvedC
   const source = given.label;
   let key: KeyObject;
   try {
-    key = asEd25519(createPrivateKey(given.kind === 'pem' ? given.pem : readFileSync(given.file, 'utf8')));
+    key = ed25519PrivateKey(given.kind === 'pem' ? given.pem : readFileSync(given.file, 'utf8'));
   } catch (e) {
     diagnostics.push(diag(Errors.SigningKeyInvalid, [source, reason(e)]));
     return { diagnostics };
@@ -53,11 +54,6 @@ export function loadManifestSigning(store: ResolvedStore, config: Pick<ResolvedC
 }
 
 // --- internal ---
-
-function asEd25519(key: KeyObject): KeyObject {
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`it is a ${key.asymmetricKeyType ?? 'symmetric'} key, not Ed25519`);
-  return key;
-}
 
 const reason = (e: unknown) => (e instanceof Error ? e.message.replace(/\.$/, '') : String(e));
 

@@ -1,12 +1,12 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { displayPath, isInside } from '../util/paths.js';
 import { isCopy, isLazy, type CopyContent, type OutputContent, type SiteFiles } from './site-files.js';
 import type { SiteObject } from './site-objects.js';
 import { runTreeJob, TreeWriter, type TreeJob, type TreeResult } from './_tree.js';
 import { isRunning } from '../util/process.js';
+import { takeLock } from '../util/lock.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 
 /** What {@link writeOutput} did. */
@@ -323,36 +323,7 @@ function sameFile(a: string, b: string): boolean {
  */
 async function lockObjects(store: string): Promise<() => void> {
   mkdirSync(store, { recursive: true });
-  const file = path.join(store, 'lock');
-  // Written whole under another name, then linked: a lock is never seen without its pid.
-  const mine = `${file}.${process.pid}-${++sequence}`;
-  writeFileSync(mine, String(process.pid));
-  for (;;) {
-    try {
-      try {
-        linkSync(mine, file);
-      } catch (e) {
-        // No hardlinks on this file system: create it in place (a reader may then briefly see it empty).
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw e;
-        writeFileSync(file, String(process.pid), { flag: 'wx' });
-      }
-      rmSync(mine, { force: true });
-      return () => rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        rmSync(mine, { force: true });
-        throw e;
-      }
-    }
-    let holder = NaN;
-    try {
-      holder = Number(readFileSync(file, 'utf8'));
-    } catch {
-      // Released meanwhile: try again.
-    }
-    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) await sleep(100);
-    else rmSync(file, { force: true });
-  }
+  return takeLock(path.join(store, 'lock'), { wait: true });
 }
 
 // A killed build leaves `<out>.tmp-<pid>-*` (never swapped in) or, if killed between the two

@@ -1,38 +1,12 @@
-/**
- * The heading a release's notes are filed under in CHANGELOG.md, by Nextcloud's rule: the
- * version without build metadata, or `[Unreleased]` for nightlies and pre-releases.
- */
-export function changelogHeading(version: string, nightly: boolean): string {
-  const plain = version.replace(/\+.*$/, '');
-  return nightly || plain.includes('-') ? '[Unreleased]' : plain;
-}
+import { readChangelogSection } from '../util/changelog.js';
+
+export { changelogHeading } from '../util/changelog.js';
 
 /**
- * The section of a CHANGELOG.md for one release, trimmed; undefined when there is none.
- * Headings are `## 1.2.3`, `## [1.2.3]`, `## v1.2.3` or `## [v1.2.3]`, anything may follow
- * (a date); `## [Unreleased]` holds the notes of nightlies and pre-releases. Every other line,
- * including `### Added`, belongs to the section above it — as Nextcloud's parse_changelog.
+ * The section of a bundle's CHANGELOG.md for one release, by Nextcloud's parse_changelog rule
+ * (the `nextcloud` mode of src/util/changelog.ts; docs/archives.md): trimmed, `''` when empty,
+ * undefined when there is none; `## [Unreleased]` holds the notes of nightlies and pre-releases.
  */
 export function changelogSection(markdown: string, version: string, nightly: boolean): string | undefined {
-  const wanted = changelogHeading(version, nightly);
-  const sections = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const line of markdown.replace(/^\uFEFF/, '').split(/\r?\n/)) {
-    const heading = HEADING.exec(line);
-    const key = heading ? heading[1]! : UNRELEASED.test(line) ? '[Unreleased]' : undefined;
-    if (key !== undefined) {
-      // A repeated heading keeps its first section, so a stray duplicate cannot replace the notes.
-      current = [];
-      if (!sections.has(key)) sections.set(key, current);
-      continue;
-    }
-    current?.push(line);
-  }
-  const lines = sections.get(wanted);
-  return lines === undefined ? undefined : lines.join('\n').trim();
+  return readChangelogSection(markdown, version, { mode: 'nextcloud', nightly });
 }
-
-// --- internal ---
-
-const HEADING = /^## (?:\[)?(?:v)?(\d+\.\d+(?:\.\d+)?)/;
-const UNRELEASED = /^## \[Unreleased\]/i;

@@ -1,15 +1,15 @@
 import { cacheOf, type Cache } from '../cache/index.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import type { ResolvedEntry, ResolvedStore } from '../resolve/index.js';
 import type { Address } from './_address.js';
 import { mapLimit } from './_map-limit.js';
+import { MeterExceeded, writeMetered } from '../util/metered-write.js';
 
 /** Remote archives downloaded into the cache, by URL → absolute path of the verified (sha256) copy. */
 export interface FetchReport {
@@ -201,20 +201,13 @@ async function get(url: URL, addresses: readonly Address[], signal: AbortSignal)
 }
 
 async function saveBody(res: IncomingMessage, file: string, maxSize: number, expectedSize: number): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > maxSize) return callback(new Refused({ kind: 'too-large' }));
-      // More bytes than the release says: the file is not the released one, stop reading now.
-      if (size > expectedSize) return callback(new Refused({ kind: 'size', actual: `more than ${expectedSize}` }));
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
-  await pipeline(res, meter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
-  return { size, sha256: hash.digest('hex') };
+  try {
+    return await writeMetered(res, file, { maxSize, expectedSize });
+  } catch (e) {
+    // More bytes than the release says: the file is not the released one, reading stopped there.
+    if (e instanceof MeterExceeded) throw new Refused(e.limit === 'limit' ? { kind: 'too-large' } : { kind: 'size', actual: `more than ${expectedSize}` });
+    throw e;
+  }
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

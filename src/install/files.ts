@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { MemberSet, type MemberProblem } from '../util/tar-member.js';
 import type { ReadEntry } from 'tar';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { diskOp } from './http.js';
 import { parseState, serializeState, type ClientState } from './state.js';
-import { isRunning } from '../util/process.js';
+import { LockHeld, takeLock } from '../util/lock.js';
 
 /** Where everything of one install root lives. */
 export const layout = {
@@ -63,14 +63,14 @@ export async function writeState(root: string, state: ClientState): Promise<void
 export async function withLock<T>(root: string, work: () => Promise<T>): Promise<T> {
   await diskOp('create', root, () => mkdir(root, { recursive: true }));
   const lock = layout.lock(root);
-  await takeLock(lock, true);
+  const release = await takeRootLock(lock);
   try {
     await recover(root);
     return await work();
   } finally {
     // Staging folders are gone by now; the lock says no one else is using .tmp.
     await removeQuietly(layout.tmp(root));
-    await rm(lock, { force: true });
+    release();
   }
 }
 
@@ -181,21 +181,14 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-async function takeLock(lock: string, retry: boolean): Promise<void> {
+async function takeRootLock(lock: string): Promise<() => void> {
   try {
-    await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
-    return;
+    return await takeLock(lock);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return diskOp('create', lock, () => Promise.reject(e));
+    if (e instanceof LockHeld) throw new StoreError(diag(Errors.InstallLocked, [lock, e.holder]));
+    return diskOp('create', lock, () => Promise.reject(e));
   }
-  const pid = (await readFile(lock, 'utf8').catch(() => '')).trim();
-  if (retry && !isRunning(Number(pid))) {
-    await rm(lock, { force: true });
-    return takeLock(lock, false);
-  }
-  throw new StoreError(diag(Errors.InstallLocked, [lock, pid || 'unknown']));
 }
-
 
 /**
  * Puts a root back in order after a run was killed: staging folders and temp files go, and

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { diag, Errors, StoreError } from '../errors/index.js';
+import { MeterDiskError, MeterExceeded, writeMetered } from '../util/metered-write.js';
 
 /** Limits of a request. */
 export interface FetchLimits {
@@ -67,28 +66,16 @@ export async function downloadFile(url: string, dest: string, expected: Expected
     await res.body?.cancel();
     throw new StoreError(diag(Errors.InstallDownloadTooLarge, [url, expected.size]));
   }
-  const hash = createHash('sha256');
-  let total = 0;
-  const file = await diskOp('create', dest, () => open(dest, 'wx'));
+  let got: { size: number; sha256: string };
   try {
-    try {
-      for await (const chunk of res.body ?? []) {
-        total += chunk.byteLength;
-        if (total > expected.size) throw new StoreError(diag(Errors.InstallDownloadTooLarge, [url, expected.size]));
-        hash.update(chunk);
-        await diskOp('write', dest, () => file.write(chunk));
-        onBytes?.(total);
-      }
-    } catch (e) {
-      throw asNetworkError(url, e);
-    }
-    await diskOp('write', dest, () => file.sync());
-  } finally {
-    await file.close();
+    got = await writeMetered(res.body ?? [], dest, { expectedSize: expected.size, onBytes });
+  } catch (e) {
+    if (e instanceof MeterExceeded) throw new StoreError(diag(Errors.InstallDownloadTooLarge, [url, expected.size]));
+    if (e instanceof MeterDiskError) return diskOp(e.action, e.file, () => Promise.reject(e.cause));
+    throw asNetworkError(url, e);
   }
-  if (total !== expected.size) throw new StoreError(diag(Errors.InstallSizeMismatch, [url, expected.size, total]));
-  const got = hash.digest('hex');
-  if (got !== expected.sha256.toLowerCase()) throw new StoreError(diag(Errors.InstallSha256Mismatch, [url, expected.sha256, got]));
+  if (got.size !== expected.size) throw new StoreError(diag(Errors.InstallSizeMismatch, [url, expected.size, got.size]));
+  if (got.sha256 !== expected.sha256.toLowerCase()) throw new StoreError(diag(Errors.InstallSha256Mismatch, [url, expected.sha256, got.sha256]));
 }
 
 /** Runs a file-system step; turns its failure into E_INSTALL_DISK naming the file and the reason. */

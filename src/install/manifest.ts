@@ -1,8 +1,8 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { freshDocPath, loadManifest, storeFileUrl as fileUrl, UpdateError, type LoadedManifest, type ManifestProblem } from '../client/index.js';
 import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import type { UpdateManifest } from '../schema/manifest.js';
+import { ed25519PublicKey, keyProblem, pemTextOrFile } from '../util/ed25519.js';
 import { fetchDocument } from './http.js';
 
 /** Which manifest a client reads: one app, channel, platform and percentile of one store. */
@@ -25,14 +25,11 @@ export { manifestPath, storeFileUrl } from '../client/index.js';
 
 /** A public key given as PEM text or as the path of a PEM file, checked to be Ed25519. */
 export function loadPublicKey(value: string, source: string): { key: KeyObject; pem: string } {
-  let text = value;
   try {
-    if (!value.includes('-----BEGIN')) text = readFileSync(value, 'utf8');
-    const key = createPublicKey(text);
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`it is a ${key.asymmetricKeyType ?? 'symmetric'} key, not Ed25519`);
+    const key = ed25519PublicKey(pemTextOrFile(value));
     return { key, pem: key.export({ type: 'spki', format: 'pem' }).toString() };
   } catch (e) {
-    throw new StoreError(diag(Errors.InstallPublicKey, [source, (e as Error).message.replace(/\.$/, '')]));
+    throw new StoreError(diag(Errors.InstallPublicKey, [source, keyProblem(e)]));
   }
 }
 

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { compiledWorker, startWorker, worthThreads } from '../util/worker-pool.js';
 import { parseSource, type ParseProblem } from './source.js';
 
 /** What the parse worker gets: texts (and whether each is JSON), where to post, and the flag it raises when done. */
@@ -27,13 +25,13 @@ export function parseInParallel(items: readonly [string, boolean][]): Parsed[] {
     const { data, problems } = parseSource(text, json);
     return { data, problems };
   });
-  if (items.length < MIN_FOR_WORKER || availableParallelism() < 2 || !existsSync(workerFile)) return parseHere(items);
+  if (!workerFile || !worthThreads(items.length, MIN_FOR_WORKER)) return parseHere(items);
   // The worker starts (~50 ms) while this thread parses, so it gets a little less than half.
   const split = Math.floor(items.length * 0.55);
   const { port1, port2 } = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const job: ParseJob = { items: items.slice(split), port: port2, signal };
-  const worker = new Worker(workerFile, { workerData: job, transferList: [port2], execArgv: [] });
+  const worker = startWorker(workerFile, { workerData: job, transferList: [port2] });
   let failed = false;
   worker.on('error', () => {
     failed = true;
@@ -55,4 +53,4 @@ export function parseInParallel(items: readonly [string, boolean][]): Parsed[] {
 /** Below this, starting a thread costs more than it saves. */
 const MIN_FOR_WORKER = 1000;
 
-const workerFile = fileURLToPath(new URL('./_parse-worker.js', import.meta.url));
+const workerFile = compiledWorker(new URL('./_parse-worker.js', import.meta.url));

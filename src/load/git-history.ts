@@ -1,8 +1,7 @@
 import { Cache, type CacheArea } from '../cache/index.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { compiledWorker, startWorker } from '../util/worker-pool.js';
 import { createRequire } from 'node:module';
 
 /** A commit on the first-parent line of the store's branch (a merged pull request, or a direct push). */
@@ -152,9 +151,9 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
  * would cost more) or when the compiled worker is not there (TypeScript sources run directly).
  */
 export function readStoreHistoryInBackground(storeRoot: string, opts: HistoryOptions = {}): Promise<StoreHistory> {
-  if (!existsSync(historyWorker) || (opts.cacheDir && existsSync(new Cache(opts.cacheDir).area('history').path(HISTORY_FILE)!))) return readStoreHistory(storeRoot, opts);
+  if (!historyWorker || (opts.cacheDir && existsSync(new Cache(opts.cacheDir).area('history').path(HISTORY_FILE)!))) return readStoreHistory(storeRoot, opts);
   return new Promise((resolve) => {
-    const worker = new Worker(historyWorker, { workerData: { storeRoot, opts }, execArgv: [] });
+    const worker = startWorker(historyWorker, { workerData: { storeRoot, opts } });
     let done = false;
     worker.once('message', (history: StoreHistory) => {
       done = true;
@@ -166,7 +165,7 @@ export function readStoreHistoryInBackground(storeRoot: string, opts: HistoryOpt
   });
 }
 
-const historyWorker = fileURLToPath(new URL('./_history-worker.js', import.meta.url));
+const historyWorker = compiledWorker(new URL('./_history-worker.js', import.meta.url));
 
 /** The pull request number in a merge or squash subject, if any. */
 export function prNumber(subject: string): number | undefined {

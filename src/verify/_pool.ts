@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { compiledWorker, WorkerPool } from '../util/worker-pool.js';
 import { checkArchive, keyCache, type ArchiveResult, type ArchiveTask } from './_check-archive.js';
 
 /** How {@link checkArchives} spreads the work. */
@@ -17,14 +15,14 @@ export interface PoolOptions {
 const BATCH = 64;
 
 /** The compiled worker; absent when the TypeScript sources run directly (then everything stays in-thread). */
-const workerFile = fileURLToPath(new URL('./_worker.js', import.meta.url));
+const workerFile = compiledWorker(new URL('./_worker.js', import.meta.url));
 
 /** Checks every archive, across worker threads when there are many; results are in task order. */
 export async function checkArchives(tasks: readonly ArchiveTask[], certs: Readonly<Record<string, string>>, opts: PoolOptions = {}): Promise<ArchiveResult[]> {
   const threshold = opts.parallelThreshold ?? 256;
   const wanted = opts.workers ?? (tasks.length >= threshold ? availableParallelism() : 0);
   const workers = Math.min(wanted, Math.ceil(tasks.length / BATCH));
-  if (workers < 1 || (opts.workers === undefined && workers < 2) || !existsSync(workerFile)) {
+  if (workers < 1 || (opts.workers === undefined && workers < 2) || !workerFile) {
     const keyFor = keyCache(certs);
     return tasks.map((t, i) => {
       const r = checkArchive(t, keyFor);
@@ -34,28 +32,17 @@ export async function checkArchives(tasks: readonly ArchiveTask[], certs: Readon
   }
   let checked = 0;
   const results: ArchiveResult[] = new Array(tasks.length);
-  let next = 0;
-  const runWorker = () =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerFile, { workerData: { certs } });
-      let start = 0;
-      const send = () => {
-        if (next >= tasks.length) {
-          void worker.terminate().then(() => resolve(), reject);
-          return;
-        }
-        start = next;
-        next = Math.min(tasks.length, next + BATCH);
-        worker.postMessage(tasks.slice(start, next));
-      };
-      worker.on('message', (batch: ArchiveResult[]) => {
-        batch.forEach((r, i) => (results[start + i] = r));
-        opts.onProgress?.((checked += batch.length), tasks.length);
-        send();
-      });
-      worker.on('error', reject);
-      send();
-    });
-  await Promise.all(Array.from({ length: workers }, runWorker));
+  // One batch per thread at a time: a thread that is done takes the next, so uneven archives even out.
+  const pool = new WorkerPool<ArchiveTask[], ArchiveResult[]>(workerFile, { size: workers, workerData: { certs }, perThread: 1 });
+  try {
+    const starts = Array.from({ length: Math.ceil(tasks.length / BATCH) }, (_, i) => i * BATCH);
+    await Promise.all(starts.map(async (start) => {
+      const batch = await pool.run(tasks.slice(start, start + BATCH));
+      batch.forEach((r, i) => (results[start + i] = r));
+      opts.onProgress?.((checked += batch.length), tasks.length);
+    }));
+  } finally {
+    await pool.close();
+  }
   return results;
 }
