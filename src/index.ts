@@ -23,3 +23,10 @@ export {
   type ClientConfig, type ClientOptions, type ClientContext, type InstallOutcome, type UpdateReport,
 } from './install/index.js';
 export { deploySite, type DeployOptions, type DeployProgress, type DeployResult } from './deploy/index.js';
+// The published formats: their JSON Schemas (as `schemas/*.schema.json` in every site) and types.
+export { publishedSchemas } from './schema/index.js';
+export type {
+  StoreFile, AppFile, ReleaseFile, EntryFile, PlatformRolloutFile, ChannelFile, RevokedFile, RevocationFile, Limits,
+  UpdateManifest, UpdateManifestFile, ManifestCandidate, PlatformIndex, PlatformIndexFile, FreshDoc, FreshDocFile, FreshPlatform,
+  UpdateIndex, UpdateIndexApp, UpdateIndexRelease, UpdateIndexEntry, ApiApp, ApiCatalog, TauriFeed, NextcloudApp, InfoXml,
+} from './schema/index.js';

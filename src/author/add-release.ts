@@ -192,7 +192,7 @@ export function registerAppFiles(config: Pick<ResolvedConfig, 'root'>, input: Re
 }
 
 /** The first line of sibling files when it is the editor schema comment, to start new files the same way. */
-export function schemaHeader(text: string | undefined): string | undefined {
+function schemaHeader(text: string | undefined): string | undefined {
   const first = text?.split('\n', 1)[0];
   return first?.startsWith('# yaml-language-server:') ? first.slice(1) : undefined;
 }

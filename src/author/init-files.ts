@@ -233,7 +233,7 @@ jobs:
  * build, then `appshelf deploy` to an S3 bucket with short-lived credentials (GitHub's OIDC token
  * exchanged for an IAM role; no access key is stored anywhere). Settings are repository variables.
  */
-export function publishS3Workflow(o: WorkflowOptions): string {
+function publishS3Workflow(o: WorkflowOptions): string {
   return `# Publish: every push to main (a merged pull request) is checked against the commit before it,
 # built with the signing key and deployed to an S3 bucket (appshelf deploy: only what changed);
 # a daily run re-signs the per-app fresh documents. Repository variables (Settings → Secrets and variables →

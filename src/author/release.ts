@@ -35,7 +35,7 @@ export interface ReleaseInput {
 }
 
 /** The format an entry is served in: as given, else the file extension (`x.tar.gz` → `gz`). */
-export const entryFormat = (e: Pick<EntryInput, 'format' | 'file'>): string => e.format ?? (path.posix.extname(e.file).slice(1) || 'bin');
+const entryFormat = (e: Pick<EntryInput, 'format' | 'file'>): string => e.format ?? (path.posix.extname(e.file).slice(1) || 'bin');
 
 function entryNode(doc: Document, e: EntryInput): YAMLMap {
   const node = doc.createNode({

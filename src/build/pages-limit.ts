@@ -8,9 +8,9 @@ import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import type { Cache } from '../cache/index.js';
 
 /** GitHub Pages publishes sites up to 1 GB. */
-export const PAGES_MAX_BYTES = 1_000_000_000;
+const PAGES_MAX_BYTES = 1_000_000_000;
 /** Far past what a Pages artifact (one tar, uploaded and unpacked per deploy) handles well. */
-export const PAGES_MAX_FILES = 100_000;
+const PAGES_MAX_FILES = 100_000;
 
 /** The W_SITE_EXCEEDS_PAGES warning when the site at `outDir` is too large for GitHub Pages. */
 export function checkPagesLimit(outDir: string, cache: Cache, files: number, limits = { bytes: PAGES_MAX_BYTES, files: PAGES_MAX_FILES }): Diagnostic | undefined {

@@ -43,7 +43,7 @@ export interface ConfigInput {
 }
 
 /** Where the manifest signing key comes from (its text is read only by the build that signs). */
-export type SigningKeySource =
+type SigningKeySource =
   | { kind: 'pem'; pem: string; label: string }
   | { kind: 'file'; file: string; label: string }
   | { kind: 'none' };

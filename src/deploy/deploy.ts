@@ -66,7 +66,7 @@ export interface DeployResult {
 }
 
 /** The upload steps, in order: what a later step names is complete before it starts. */
-export const STEP_NAMES = ['archives', 'content', 'indexes', 'api'] as const;
+const STEP_NAMES = ['archives', 'content', 'indexes', 'api'] as const;
 
 /**
  * Publishes a built site to `s3://BUCKET/PREFIX`. Every path a client requests becomes an object

@@ -17,7 +17,7 @@ export interface Inventory {
 export const INVENTORY_KEY = '.appshelf/inventory.json';
 
 /** An empty bucket prefix. */
-export const emptyInventory = (): Inventory => ({ format: 1, files: {}, links: {}, unreferenced: {} });
+const emptyInventory = (): Inventory => ({ format: 1, files: {}, links: {}, unreferenced: {} });
 
 /** Parses an inventory; anything not recognised counts as empty (every file is then compared with the bucket again). */
 export function parseInventory(text: string | undefined): Inventory {

@@ -5,7 +5,7 @@ import { codeHash } from '../util/code-hash.js';
  * Bump when emitted files change in a way their inputs do not show (a new layout of a subtree).
  * Code changes are covered anyway: keys include a hash of the emitting code.
  */
-export const OUTPUT_FORMAT = 1;
+const OUTPUT_FORMAT = 1;
 
 /**
  * A hex SHA-256 over `inputs` (JSON; positions and source paths left out) and the code that turns

@@ -7,7 +7,7 @@ import { once, utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
 /** Extra facts other stages found about a release (archive metadata, signature state). */
-export interface ReleaseFacts {
+interface ReleaseFacts {
   /** Changelog taken from the bundle's CHANGELOG.md when the release file has none. */
   changelog?: string;
   /** Metadata read from the bundle's appinfo/info.xml. */
@@ -26,7 +26,7 @@ export interface ApiHistory {
 }
 
 /** Without history: numbered by version order, dated by the release files. */
-export const versionOrderHistory: ApiHistory = {
+const versionOrderHistory: ApiHistory = {
   landings: (app) => new Map([...app.releases].reverse().map((r, i) => [r.version, { number: i + 1, createdAt: r.date ?? null, updatedAt: r.date ?? null }])),
   log: (app) => [...app.releases].reverse().map((r) => ({ kind: 'released', version: r.version, date: r.date ?? null })),
 };
@@ -72,7 +72,7 @@ function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease,
  * The version each channel serves to every client (the last percentile, 99): the pin, or the
  * newest release fully rolled out on the channel or (with includeMoreMature) a more mature one.
  */
-export function liveVersions(store: ResolvedStore, app: ResolvedApp): Record<string, string | null> {
+function liveVersions(store: ResolvedStore, app: ResolvedApp): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const c of store.channels) out[c.name] = liveOn(store, app, c.name);
   return out;

@@ -22,7 +22,7 @@ export interface FreshContext {
  * The pins of an app's manifest object, from its `<channel>/<os>/<arch>/index.json` files
  * (paths relative to the object): each index by hash and length, and the bands it pins.
  */
-export function pinsOf(files: Iterable<readonly [string, OutputContent]>): FreshPlatform[] {
+function pinsOf(files: Iterable<readonly [string, OutputContent]>): FreshPlatform[] {
   const out: FreshPlatform[] = [];
   for (const [rel, content] of files) {
     const m = INDEX.exec(rel);
@@ -33,7 +33,7 @@ export function pinsOf(files: Iterable<readonly [string, OutputContent]>): Fresh
 }
 
 /** {@link pinsOf} an object already on disk (`<out>.objects/<key>/`), reading only its index files. */
-export function readObjectPins(dir: string): FreshPlatform[] {
+function readObjectPins(dir: string): FreshPlatform[] {
   const out: FreshPlatform[] = [];
   const sub = (d: string) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
   for (const channel of sub(dir)) {
@@ -94,7 +94,7 @@ export function freshPins(outDir: string): FreshPins {
 }
 
 /** The signed bytes of an app's fresh document. */
-export function encodeFreshDoc(app: string, platforms: readonly FreshPlatform[], ctx: FreshContext): Uint8Array {
+function encodeFreshDoc(app: string, platforms: readonly FreshPlatform[], ctx: FreshContext): Uint8Array {
   const doc: FreshDoc = { type: 'appshelf-fresh', specVersion: 1, app, serial: ctx.serial, expires: ctx.expires, platforms: [...platforms] };
   return encodeEnvelope(doc, ctx.signer);
 }

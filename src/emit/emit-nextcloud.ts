@@ -23,10 +23,10 @@ export interface NextcloudPart {
   entry: NextcloudApp;
 }
 
-export type { NextcloudApp };
+;
 
 /** Where the Nextcloud feed is published: a Nextcloud server's `appstoreurl` is this folder's URL. */
-export const NEXTCLOUD_DIR = 'feeds/nextcloud';
+const NEXTCLOUD_DIR = 'feeds/nextcloud';
 
 /**
  * The app's entry of the Nextcloud feed, in the fields and types of the Nextcloud app store's

@@ -1,10 +1,10 @@
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
-import { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease } from '../schema/index.js';
+import { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry } from '../schema/index.js';
 import { contentKey } from './content-key.js';
 import { once, utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
-export { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease };
+export { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry,  };
 
 // Every object below is built with its keys in sorted order (and rollout/pins sorted), so that
 // JSON.stringify already gives the canonical bytes: canonicalJson's generic deep sort took ~1 s for

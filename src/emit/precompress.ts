@@ -7,11 +7,11 @@ import { isCopy, isLazy, once, type SiteFiles } from './site-files.js';
  * Not the update index: only `appshelf serve` reads it, from disk, and at 30 MB for a large store
  * compressing it would cost seconds on every build that changes any release.
  */
-export const isPrecompressed = (rel: string): boolean =>
+const isPrecompressed = (rel: string): boolean =>
   rel !== UPDATE_INDEX_PATH && (/^api\/.*\.json$/.test(rel) || /^update\/.*\/index\.json$/.test(rel));
 
 /** Below this size a variant saves less than it costs (one more file, ~0.4 ms of brotli each); nginx's gzip_min_length idea. */
-export const MIN_PRECOMPRESS_SIZE = 1024;
+const MIN_PRECOMPRESS_SIZE = 1024;
 
 /**
  * Adds `<file>.br` and `<file>.gz` beside every generated file of 1 KiB or more that `match` selects, for a server

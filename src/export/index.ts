@@ -11,7 +11,7 @@ import { isStoreFileProblem, readStoreFile, statStoreFile, type FolderMemo } fro
 import { validateDocs } from '../validate/index.js';
 import { exportAusFiles, type ExportFileContent } from './aus.js';
 
-export { exportAusFiles, type ArchiveCheck, type ExportFileContent, type ExportResult } from './aus.js';
+;
 
 /** What {@link exportAus} did. */
 export interface ExportReport {

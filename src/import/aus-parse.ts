@@ -55,7 +55,7 @@ const isArch = (v: string) => matches(archName.pattern, archName.maxLength, v);
 const FORMAT = /^[A-Za-z0-9][A-Za-z0-9.]*$/;
 
 /** auto-update-server's `completeVer`: "2" → "2.0.0", "6.1" → "6.1.0", anything else unchanged. */
-export const completeAusVersion = (v: string): string => (/^[0-9]+$/.test(v) ? `${v}.0.0` : /^[0-9]+\.[0-9]+$/.test(v) ? `${v}.0` : v);
+const completeAusVersion = (v: string): string => (/^[0-9]+$/.test(v) ? `${v}.0.0` : /^[0-9]+\.[0-9]+$/.test(v) ? `${v}.0` : v);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -8,8 +8,8 @@ import { displayPath } from '../util/paths.js';
 import { convertAus, type ArchiveFacts, type StoreFileContent } from './aus-convert.js';
 import { parseAusFiles, type AusSourceFile } from './aus-parse.js';
 
-export { parseAusFiles, completeAusVersion, type AusEntry, type AusSourceFile, type AusParseResult } from './aus-parse.js';
-export { convertAus, appIdFor, type ArchiveFacts, type ConvertOptions, type ConvertResult, type StoreFileContent } from './aus-convert.js';
+export { parseAusFiles,   type AusSourceFile,  } from './aus-parse.js';
+export { convertAus, appIdFor,     } from './aus-convert.js';
 
 /** What {@link importAus} did. */
 export interface ImportReport {
@@ -56,7 +56,7 @@ async function archiveFacts(file: string): Promise<ArchiveFacts | undefined> {
 }
 
 /** Writes the store into a temporary sibling folder, then renames it into place. */
-export async function writeStoreFiles(out: string, files: ReadonlyMap<string, StoreFileContent>): Promise<void> {
+async function writeStoreFiles(out: string, files: ReadonlyMap<string, StoreFileContent>): Promise<void> {
   const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
   try {
     for (const [rel, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {

@@ -8,7 +8,7 @@ import { parseInfoXml, type InfoXmlProblem, type InfoXmlResult } from './_info-x
 import { mapLimit } from './_map-limit.js';
 
 /** Facts read from a release's archives. */
-export interface BundleFacts {
+interface BundleFacts {
   /** The section of CHANGELOG.md for this version; set only when the release file has no changelog. */
   changelog?: string;
   /** appinfo/info.xml as plain data (see `schemas/info-xml.schema.json`); set only when it is valid. */
@@ -28,8 +28,8 @@ export interface InspectOptions {
   archivePath: (entry: ResolvedEntry) => string | undefined;
 }
 
-export { fetchRemoteArchives, type FetchReport, type FetchOptions } from './fetch.js';
-export { changelogSection } from './_changelog.js';
+export { fetchRemoteArchives,   } from './fetch.js';
+;
 export { parseInfoXml } from './_info-xml.js';
 
 /**
@@ -144,4 +144,4 @@ function decodeUtf8(bytes: Buffer): string | undefined {
     return undefined;
   }
 }
-export { inspectMedia, MEDIA_LIMITS, type AppMedia, type MediaFile } from './media.js';
+export { inspectMedia,  type AppMedia,  } from './media.js';

@@ -6,7 +6,7 @@ import { isStoreFileProblem, readStoreFile, storeRelative } from '../util/store-
 import { storeFileDiagnostic } from '../load/index.js';
 
 /** An icon or screenshot that passed the checks, ready to publish. */
-export interface MediaFile {
+interface MediaFile {
   /** Absolute path of the checked file. */
   from: string;
   /** Name it is published under in the app's page folder (`icon.png`, `screenshot-1.webp`): chosen by us, so its type is what was checked. */
@@ -23,7 +23,7 @@ export interface AppMedia {
 }
 
 /** Largest icon and screenshot, in bytes. */
-export const MEDIA_LIMITS = { icon: 256 * 1024, screenshot: 2 * 1024 * 1024 } as const;
+const MEDIA_LIMITS = { icon: 256 * 1024, screenshot: 2 * 1024 * 1024 } as const;
 
 /**
  * Checks the icon and screenshots of every app: regular files inside the app folder (no symbolic

@@ -30,7 +30,7 @@ export interface SystemInfo {
 }
 
 /** The running machine. */
-export const currentSystem = (): SystemInfo => ({ platform: process.platform, arch: process.arch, release: os.release(), homedir: os.homedir() });
+const currentSystem = (): SystemInfo => ({ platform: process.platform, arch: process.arch, release: os.release(), homedir: os.homedir() });
 
 /** Options with the defaults filled in. */
 export type ClientConfig = Readonly<{

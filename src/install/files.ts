@@ -152,7 +152,7 @@ export async function trash(root: string, dir: string): Promise<void> {
 }
 
 /** The version `current` points at, if it is a link. */
-export async function currentTarget(root: string, app: string): Promise<string | undefined> {
+async function currentTarget(root: string, app: string): Promise<string | undefined> {
   try {
     return path.basename(await readlink(layout.current(root, app)));
   } catch {

@@ -11,10 +11,10 @@ export interface FetchLimits {
 const MAX_DOCUMENT = 32 * 1024 * 1024;
 
 /** Manifests and API documents: short-lived and small. */
-export const documentLimits: FetchLimits = { timeoutMs: 30_000 };
+const documentLimits: FetchLimits = { timeoutMs: 30_000 };
 
 /** Archives: long transfers are fine, stalled ones are not. */
-export const downloadLimits: FetchLimits = { timeoutMs: 15 * 60_000 };
+const downloadLimits: FetchLimits = { timeoutMs: 15 * 60_000 };
 
 /**
  * GETs a JSON document's bytes; `undefined` for 404 (the store does not publish it). Any other

@@ -21,7 +21,7 @@ export interface FetchedManifest {
   fresh?: LoadedManifest['fresh'];
 }
 
-export { manifestPath, storeFileUrl } from '../client/index.js';
+export {  storeFileUrl } from '../client/index.js';
 
 /** A public key given as PEM text or as the path of a PEM file, checked to be Ed25519. */
 export function loadPublicKey(value: string, source: string): { key: KeyObject; pem: string } {

@@ -41,7 +41,7 @@ const storeTrust = {
 } as const;
 
 /** `<root>/state.json`: what the client installed, its percentile and what it trusts. */
-export const clientStateSchema = {
+const clientStateSchema = {
   $id: 'https://appshelf.dev/schemas/client-state.schema.json',
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'appshelf client state',

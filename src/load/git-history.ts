@@ -5,7 +5,7 @@ import { compiledWorker, startWorker } from '../util/worker-pool.js';
 import { createRequire } from 'node:module';
 
 /** A commit on the first-parent line of the store's branch (a merged pull request, or a direct push). */
-export type HistoryCommit = Readonly<{
+type HistoryCommit = Readonly<{
   sha: string;
   /** Committer time, ISO 8601 UTC. */
   date: string;
@@ -54,7 +54,7 @@ export type StoreHistory = Readonly<{
 }>;
 
 /** The history of a store that is not a git checkout: everything falls back to version order. */
-export const noHistory: StoreHistory = { git: false, added: new Map(), events: new Map(), appChangedAt: new Map(), appCommit: new Map(), storeChangedAt: 0, dirty: new Set() };
+const noHistory: StoreHistory = { git: false, added: new Map(), events: new Map(), appChangedAt: new Map(), appCommit: new Map(), storeChangedAt: 0, dirty: new Set() };
 
 /** Options of {@link readStoreHistory}. */
 export interface HistoryOptions {
@@ -168,7 +168,7 @@ export function readStoreHistoryInBackground(storeRoot: string, opts: HistoryOpt
 const historyWorker = compiledWorker(new URL('./_history-worker.js', import.meta.url));
 
 /** The pull request number in a merge or squash subject, if any. */
-export function prNumber(subject: string): number | undefined {
+function prNumber(subject: string): number | undefined {
   const m = subject.match(/^Merge pull request #(\d+)\b/) ?? subject.match(/\(#(\d+)\)\s*$/);
   return m ? Number(m[1]) : undefined;
 }

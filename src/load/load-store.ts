@@ -23,7 +23,7 @@ export interface LoadedStore {
 }
 
 /** One `apps/<folder>/` of the store. */
-export interface LoadedApp {
+interface LoadedApp {
   folder: string;
   app?: SourceDoc;
   releases: SourceDoc[];
@@ -42,7 +42,7 @@ export interface LoadOptions {
   apps?: ReadonlySet<string>;
 }
 
-export { STORE_FILES };
+;
 const APP_FILES = new Set(['app.yaml', 'app.yml', 'app.json']);
 const DATA_EXT = /\.(ya?ml|json)$/;
 

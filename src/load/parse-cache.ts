@@ -6,7 +6,7 @@ import { Cache, cacheOf, type CacheArea } from '../cache/index.js';
 const HEADER = `appshelf-parse-cache 1 yaml@${(createRequire(import.meta.url)('yaml/package.json') as { version: string }).version}`;
 
 /** Shard of the store-level files: app ids cannot start with `_`, and folders that are not app ids get hashed names (`_h…`). */
-export const STORE_SHARD = '_store';
+const STORE_SHARD = '_store';
 
 /** One shard's entries: read from its file on first use, and those this run used. */
 interface Shard {

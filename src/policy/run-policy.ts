@@ -60,7 +60,7 @@ export function snapshotStore(storeDir: string | undefined, display: string): St
 }
 
 /** Records the sha256 of these store-relative archives (undefined for a missing one). */
-export function hashArchives(snap: ReturnType<typeof snapshotStore>, rels: readonly string[]): void {
+function hashArchives(snap: ReturnType<typeof snapshotStore>, rels: readonly string[]): void {
   for (const rel of rels) {
     const read = snap.loaded.root ? readStoreFile(snap.loaded.root, rel, Number.MAX_SAFE_INTEGER) : undefined;
     snap.archives.set(rel, read && !isStoreFileProblem(read) ? sha256Hex(read.bytes) : undefined);

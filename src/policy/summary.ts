@@ -4,7 +4,7 @@ import type { Band, ResolvedApp, ResolvedRelease, ResolvedStore } from '../resol
 import { overrideLabel } from '../resolve/rollout.js';
 
 /** The resolver's band computation: `resolveBands` of the resolve stage (flat runs of percentiles per channel × platform). */
-export type BandsResolver = (store: ResolvedStore, app: ResolvedApp) => readonly Band[];
+type BandsResolver = (store: ResolvedStore, app: ResolvedApp) => readonly Band[];
 
 /** Everything the release-candidate report shows. */
 export interface SummaryInput {

@@ -4,7 +4,7 @@ import { closest } from '../util/suggest.js';
 import semver from 'semver';
 import { diag, Errors, type Diagnostic, type Position } from '../errors/index.js';
 import { lazyPosition, type SourceDoc } from '../load/index.js';
-import { ARCH_NAMES, OS_NAMES, platformName, type AppFile, type ReleaseFile, type StoreFile } from '../schema/index.js';
+import { ARCH_NAMES, OS_NAMES, platformName, type ReleaseFile, type StoreFile } from '../schema/index.js';
 import type { Checked, CheckedApp, ValidatedStore } from '../validate/index.js';
 import { overrideLabel, rangesFit } from './rollout.js';
 import { defaultLimits, type PlatformRollout, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
@@ -19,7 +19,7 @@ export interface ResolveResult {
 const at = (source: SourceDoc, pointer: string | (string | number)[] = '', key = false): Position => lazyPosition(source, pointer, key);
 
 /** Removes the whitespace `openssl base64` wraps signatures with. */
-export const normalizeBase64 = (s: string): string => s.replace(/\s+/g, '');
+const normalizeBase64 = (s: string): string => s.replace(/\s+/g, '');
 
 const DATE = /^\d{4}-\d{2}-\d{2}/;
 
@@ -337,4 +337,4 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
   return { store, diagnostics };
 }
 
-export type { AppFile };
+;

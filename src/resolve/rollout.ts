@@ -5,10 +5,10 @@ import type { PlatformRollout, ResolvedApp, ResolvedChannel, ResolvedEntry, Reso
 export type Platform = Readonly<{ os: string; arch: string }>;
 
 /** The virtual platform of releases that ship a docker image tag. */
-export const dockerPlatform: Platform = { os: 'docker', arch: 'any' };
+const dockerPlatform: Platform = { os: 'docker', arch: 'any' };
 
 /** Number of rollout percentiles: a client sits at one of 0..99. */
-export const PERCENTILES = 100;
+const PERCENTILES = 100;
 
 /**
  * A run of percentiles that get the same newest release on one channel and platform:
@@ -65,7 +65,7 @@ export function filesFor(app: ResolvedApp, release: ResolvedRelease, platform: P
  * The one nightly release of the app that may be served: the newest one that is not yanked.
  * Older nightlies stay in the files and the log but are superseded (as Nextcloud purges them).
  */
-export function servedNightly(app: ResolvedApp): ResolvedRelease | undefined {
+function servedNightly(app: ResolvedApp): ResolvedRelease | undefined {
   return app.releases.find((r) => r.nightly && !r.yanked);
 }
 
@@ -110,7 +110,7 @@ export function rolloutFor(r: Pick<ResolvedRelease, 'rollout' | 'platformRollout
  * files there (a platform halted for one format still gets the others), or the channel's rollout
  * when it has no file there.
  */
-export function platformRolloutFor(app: ResolvedApp, r: ResolvedRelease, channel: string, platform: Platform): number {
+function platformRolloutFor(app: ResolvedApp, r: ResolvedRelease, channel: string, platform: Platform): number {
   if (!r.platformRollout?.length) return r.rollout[channel] ?? 100;
   const files = filesFor(app, r, platform);
   if (!files.length) return r.rollout[channel] ?? 100;
@@ -178,7 +178,7 @@ export function candidatesAt(store: ResolvedStore, app: ResolvedApp, channel: Re
 }
 
 /** True when every client file `f` admits is also admitted by the newer file `g` of the same format. */
-export function shadows(g: CandidateFile, f: CandidateFile): boolean {
+function shadows(g: CandidateFile, f: CandidateFile): boolean {
   return g.format === f.format && within(f.osversion, g.osversion) && within(f.appversion, g.appversion);
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
 import { appSchema, type AppFile } from './app.js';
 import { releaseSchema, type ReleaseFile } from './release.js';
@@ -80,4 +80,4 @@ export const validateStoreFile = compileValidator<StoreFile>(storeSchema);
 export const validateAppFile = compileValidator<AppFile>(appSchema);
 export const validateReleaseFile = compileValidator<ReleaseFile>(releaseSchema);
 
-export type { ErrorObject };
+

@@ -11,14 +11,14 @@ import { apiAppSchema, apiCatalogSchema } from './api.js';
 
 export * from './ajv.js';
 export { appSchema, type AppFile } from './app.js';
-export { releaseSchema, type ReleaseFile, type EntryFile } from './release.js';
+export { releaseSchema, type ReleaseFile, type EntryFile, type PlatformRolloutFile } from './release.js';
 export { defaultLimits, storeSchema, type ChannelFile, type Limits, type StoreFile } from './store.js';
 export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.js';
 export {
-  updateManifestSchema, platformIndexSchema, type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
+  type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
 } from './manifest.js';
 export { freshDocSchema, type FreshDocFile, type FreshDoc, type FreshPlatform } from './fresh.js';
-export { infoXmlSchema, type InfoXml } from './info-xml.js';
+export type { InfoXml } from './info-xml.js';
 export { apiAppSchema, apiCatalogSchema, type ApiApp, type ApiCatalog } from './api.js';
 export {
   updateIndexSchema, UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease,
@@ -41,4 +41,4 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'api-catalog.schema.json': apiCatalogSchema,
   'api-app.schema.json': apiAppSchema,
 };
-export { ARCH_ALIASES, ARCH_NAMES, OS_ALIASES, OS_NAMES, platformName, type PlatformName } from './platforms.js';
+export { ARCH_NAMES, OS_NAMES, platformName } from './platforms.js';

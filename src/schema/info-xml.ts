@@ -45,7 +45,7 @@ export const infoXmlLicences = [
 ] as const;
 
 /** App store categories of info.xml `<category>`. */
-export const infoXmlCategories = [
+const infoXmlCategories = [
   'customization', 'dashboard', 'files', 'games', 'integration', 'monitoring', 'multimedia', 'office',
   'organization', 'search', 'security', 'social', 'tools', 'workflow',
 ] as const;

@@ -11,12 +11,12 @@ export const OS_NAMES: readonly string[] = ['windows', 'osx', 'linux', 'android'
 export const ARCH_NAMES: readonly string[] = ['x86', 'x86-64', 'arm64', 'armv7', 'armv6', 'ppc64le', 's390x', 'riscv64', 'universal', 'any'];
 
 /** Spellings other tools use (Node.js, Go, Debian, uname), mapped to the store's word. */
-export const OS_ALIASES: Readonly<Record<string, string>> = {
+const OS_ALIASES: Readonly<Record<string, string>> = {
   darwin: 'osx', macos: 'osx', mac: 'osx', macosx: 'osx', win: 'windows', win32: 'windows', win64: 'windows',
 };
 
 /** Architecture spellings of other tools, mapped to the store's word. */
-export const ARCH_ALIASES: Readonly<Record<string, string>> = {
+const ARCH_ALIASES: Readonly<Record<string, string>> = {
   x64: 'x86-64', amd64: 'x86-64', x86_64: 'x86-64', ia32: 'x86', i386: 'x86', i686: 'x86', '386': 'x86',
   aarch64: 'arm64', arm: 'armv7', armhf: 'armv7', armv7l: 'armv7',
 };

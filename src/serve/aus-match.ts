@@ -68,10 +68,10 @@ export interface CompiledUpdateIndex {
 }
 
 /** How many distinct query strings (of up to 512 characters) {@link matchQuery} remembers per build. */
-export const REMEMBERED_QUERIES = 10_000;
+const REMEMBERED_QUERIES = 10_000;
 
 /** Default bound of the compiled-app cache, in bytes of the apps' JSON. */
-export const COMPILED_APP_BYTES = 4 * 1024 * 1024;
+const COMPILED_APP_BYTES = 4 * 1024 * 1024;
 
 const gt = (a: readonly number[], b: readonly number[]): boolean => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! > b[2]!;
 
@@ -181,7 +181,7 @@ const COMPLETE_MAJOR = /^[0-9]+$/;
 const COMPLETE_MINOR = /^[0-9]+\.[0-9]+$/;
 
 /** auto-update-server's `completeVer`: "2" → "2.0.0", "6.1" → "6.1.0", other text unchanged. */
-export function completeVersion(v: string): string {
+function completeVersion(v: string): string {
   return COMPLETE_MAJOR.test(v) ? `${v}.0.0` : COMPLETE_MINOR.test(v) ? `${v}.0` : v;
 }
 

@@ -18,7 +18,7 @@ export interface AusInfo {
 }
 
 /** The parameters `/update` reads; every other key is dropped while parsing. */
-export const AUS_PARAMS: ReadonlySet<string> = new Set(['app', 'appversion', 'channel', 'architecture', 'os', 'osversion', 'percentile', 'format']);
+const AUS_PARAMS: ReadonlySet<string> = new Set(['app', 'appversion', 'channel', 'architecture', 'os', 'osversion', 'percentile', 'format']);
 
 // qs: at most 1000 parameters, array indexes above 20 turn into object keys.
 const PARAMETER_LIMIT = 1000;

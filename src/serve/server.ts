@@ -34,7 +34,7 @@ export interface StoreServerOptions extends SiteOptions {
 }
 
 /** Default of {@link StoreServerOptions.cacheBytes}. */
-export const DEFAULT_CACHE_BYTES = DEFAULT_CACHE_MB * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = DEFAULT_CACHE_MB * 1024 * 1024;
 
 /** A running (or ready to run) store server. */
 export interface StoreServer {

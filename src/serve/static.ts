@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream';
 import { stampOf, type FileCache, type MemoryBody, type MemoryFile } from './file-cache.js';
 import { archiveTypeOf, cacheControlFor, contentTypeOf as typeOf } from '../util/site-headers.js';
 
-export { cacheControlFor };
+;
 
 /** The weak ETag of a file: size and modification time, as sirv and nginx-like servers make it. */
 const etagOf = (st: Stats): string => `W/"${st.size}-${Math.trunc(st.mtimeMs)}"`;
@@ -101,7 +101,7 @@ export function serveMemory(req: http.IncomingMessage, res: http.ServerResponse,
  * no dot-file (the site has none; a build's own temporary names start with a dot), no NUL and no
  * backslash. Anything else is "not found", so no request can name a file outside the site folder.
  */
-export function isSafeSitePath(sitePath: string): boolean {
+function isSafeSitePath(sitePath: string): boolean {
   if (!sitePath.startsWith('/') || sitePath.includes('\0') || sitePath.includes('\\') || sitePath.length > 4096) return false;
   const segments = sitePath.slice(1).split('/');
   // A trailing slash leaves one empty last segment (a folder's index.html).
@@ -110,7 +110,7 @@ export function isSafeSitePath(sitePath: string): boolean {
 }
 
 /** The site paths a request path may name, in order: the file, `<path>.html`, `<path>/index.html`. */
-export const candidatesOf = (sitePath: string): string[] =>
+const candidatesOf = (sitePath: string): string[] =>
   sitePath.endsWith('/') ? [`${sitePath}index.html`] : [sitePath, `${sitePath}.html`, `${sitePath}/index.html`];
 
 // A name ending in .gz or .br asked for by that name is the file itself (an archive such as
@@ -266,7 +266,7 @@ async function openFile(abs: string): Promise<{ fh: FileHandle; st: Stats } | un
  * client goes away. An open file survives the build deleting its folder, so a download that has
  * started always finishes with the bytes it started with.
  */
-export function streamFile(req: http.IncomingMessage, res: http.ServerResponse, fh: FileHandle, st: Stats, headers: Record<string, string>): void {
+function streamFile(req: http.IncomingMessage, res: http.ServerResponse, fh: FileHandle, st: Stats, headers: Record<string, string>): void {
   const etag = etagOf(st);
   const common = { ...headers, 'Last-Modified': st.mtime.toUTCString(), ETag: etag, 'Accept-Ranges': 'bytes' };
   const done = () => void fh.close().catch(() => {});

@@ -17,7 +17,7 @@ export const isRegularMember = (type: string | undefined): boolean => type === u
  * the traversal rule sees them; a leading slash or drive letter is kept out of `parts` and
  * reported by {@link memberProblems}.
  */
-export function normalizeMember(name: string): { key: string; parts: string[] } {
+function normalizeMember(name: string): { key: string; parts: string[] } {
   const parts = name.replace(/\\/g, '/').replace(/^[A-Za-z]:/, '').split('/').filter((p) => p !== '' && p !== '.');
   return { key: parts.join('/'), parts };
 }

@@ -2,7 +2,7 @@ import { constants, createHash, createPrivateKey, createPublicKey, publicDecrypt
 import { diag, Errors, StoreError } from '../errors/index.js';
 
 /** The digest of every appshelf signature: RSA PKCS#1 v1.5 over SHA-512, as `openssl dgst -sha512 -sign`. */
-export const SIGNATURE_DIGEST = 'sha512';
+const SIGNATURE_DIGEST = 'sha512';
 
 /** A PEM block: its label (`CERTIFICATE`, `PRIVATE KEY` …) and the whole armored text. */
 interface PemBlock {
@@ -104,15 +104,6 @@ export const normalizeSerial = (serial: string): string => serial.replace(/[:\s]
 export function signData(data: Uint8Array | string, privateKeyPem: string | KeyObject): string {
   const key = typeof privateKeyPem === 'string' ? loadPrivateKey(privateKeyPem) : privateKeyPem;
   return sign(SIGNATURE_DIGEST, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, key).toString('base64');
-}
-
-/**
- * True when the base64 signature (line breaks allowed) is a valid RSA-SHA512 signature of the
- * bytes by the key of the certificate (or public key). A malformed signature is simply false;
- * a malformed certificate throws a StoreError. Use {@link checkSignature} to learn why.
- */
-export function verifyData(data: Uint8Array | string, signatureBase64: string, certOrPublicKeyPem: string | KeyObject): boolean {
-  return checkSignature(data, signatureBase64, certOrPublicKeyPem).ok;
 }
 
 /** Outcome of {@link checkSignature}: valid, or the exact reason it is not. */

@@ -22,8 +22,8 @@ export interface TrustPaths {
 }
 
 /** Default places of the trust files inside the store folder. */
-export const DEFAULT_CA = 'trust/ca.crt';
-export const DEFAULT_REVOKED = 'trust/revoked.yaml';
+const DEFAULT_CA = 'trust/ca.crt';
+const DEFAULT_REVOKED = 'trust/revoked.yaml';
 
 /** Reads the trust paths of store.yaml (defaults when it names none). */
 export function trustPaths(config: Pick<ResolvedConfig, 'storeDir' | 'storeFile'>): TrustPaths {

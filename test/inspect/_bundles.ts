@@ -53,7 +53,7 @@ export function infoXml(over: Record<string, string> = {}, { id = 'news', versio
   return `<?xml version="1.0"?>\n<info>\n  ${Object.values(el).filter(Boolean).join('\n  ')}\n</info>\n`;
 }
 
-export const changelog = `# Changelog
+const changelog = `# Changelog
 
 ## [Unreleased]
 ### Added

@@ -10,7 +10,7 @@ export interface AppLinks {
 }
 
 /** The platforms (os, arch) an app has files for, plus docker: what install instructions and manifest URLs are given for. */
-export function appPlatforms(doc: AppDoc): { os: string; arch: string }[] {
+function appPlatforms(doc: AppDoc): { os: string; arch: string }[] {
   const seen = new Map<string, { os: string; arch: string }>();
   for (const r of doc.releases) {
     for (const f of r.files) for (const arch of f.architectures) seen.set(`${f.os}/${arch}`, { os: f.os, arch });

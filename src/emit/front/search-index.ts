@@ -5,7 +5,7 @@ import type { FrontCard } from './types.js';
  * The options the index is built with; `assets/search.js` loads it with the same ones
  * (MiniSearch.loadJSON needs them), so they live in the index file too.
  */
-export const SEARCH_OPTIONS = {
+const SEARCH_OPTIONS = {
   idField: 'id',
   fields: ['name', 'summary', 'text', 'categories', 'id'],
 } as const;
