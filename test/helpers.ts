@@ -3,7 +3,6 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
 import { main } from '../src/cli/main.js';
 
 /** The repository root. */
@@ -14,9 +13,20 @@ export const exampleStore = path.join(repoRoot, 'store');
 export const fixture = (name: string): string => path.join(repoRoot, 'test', 'fixtures', name);
 
 const made: string[] = [];
-afterAll(() => {
+const cleanups: (() => unknown)[] = [];
+
+/**
+ * Runs `fn` when the current test file ends. Helpers register their clean-up here rather than
+ * with a module-level afterAll: test files share a worker's modules (vitest `isolate: false`), so
+ * a helper module runs once per worker, while test/setup.ts runs {@link endOfFile} for every file.
+ */
+export const atEndOfFile = (fn: () => unknown): void => void cleanups.push(fn);
+
+/** Runs the clean-ups of the file that ended (newest first), then removes its temporary folders. */
+export async function endOfFile(): Promise<void> {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+}
 
 /** A fresh temporary folder, removed after the test file. */
 export function tmpDir(prefix = 'appshelf-'): string {

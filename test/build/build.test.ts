@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/util/hash.js';
 import { buildStore, checkStore } from '../../src/index.js';
-import { repoRoot, runBin, runCli, tmpStore } from '../helpers.js';
+import { repoRoot, runBin, runCli, tmpDir, tmpStore, type CliRun } from '../helpers.js';
 
 /** Every file of a folder → sha256, to compare whole sites; follows the symlinks to the per-app objects, as readers do. */
 function snapshot(dir: string): Record<string, string> {
@@ -26,11 +27,25 @@ function unlinkedObjects(cwd: string, out = 'dist'): string[] {
 }
 
 describe('appshelf build', () => {
-  it('writes the API and schemas for the example store', async () => {
-    const cwd = tmpStore();
-    const r = await runCli(['build', '--unsigned'], cwd);
-    expect(r.stderr).toMatch(/✓ built dist\/: \d+ files/);
-    expect(r.code).toBe(0);
+  // One build of the example store, shared: tests that only read the site (or put back what they
+  // change) use it, tests that change the store work on a copy of it.
+  let built: string;
+  let first: CliRun;
+  beforeAll(async () => {
+    built = tmpStore();
+    first = await runCli(['build', '--unsigned'], built);
+  });
+  /** A copy of the shared working folder (store, site, objects and cache); `cp -a` keeps the relative links. */
+  const copyOfBuilt = (): string => {
+    const cwd = path.join(tmpDir(), 'work');
+    execFileSync('cp', ['-a', built, cwd]);
+    return cwd;
+  };
+
+  it('writes the API and schemas for the example store', () => {
+    const cwd = built;
+    expect(first.stderr).toMatch(/✓ built dist\/: \d+ files/);
+    expect(first.code).toBe(0);
     const apps = JSON.parse(readFileSync(path.join(cwd, 'dist/api/v1/apps.json'), 'utf8'));
     expect(apps.apps.map((a: { id: string }) => a.id)).toEqual(['cockpit', 'legacy_sync', 'news', 'shelfnotes']);
     expect(existsSync(path.join(cwd, 'dist/api/v1/apps/news.json'))).toBe(true);
@@ -39,63 +54,62 @@ describe('appshelf build', () => {
   });
 
   it('gives byte-identical output for the same store', async () => {
-    const cwd = tmpStore();
-    expect((await runCli(['build', '--unsigned', '--out', 'a'], cwd)).code).toBe(0);
+    const cwd = copyOfBuilt();
+    // dist/ is the first build; b/ a second one, then dist/ is built again over the first.
     expect((await runCli(['build', '--unsigned', '--out', 'b'], cwd)).code).toBe(0);
-    expect((await runCli(['build', '--unsigned', '--out', 'a'], cwd)).code).toBe(0);
-    expect(snapshot(path.join(cwd, 'a'))).toEqual(snapshot(path.join(cwd, 'b')));
+    expect((await runCli(['build', '--unsigned', '--out', 'dist'], cwd)).code).toBe(0);
+    expect(snapshot(path.join(cwd, 'dist'))).toEqual(snapshot(path.join(cwd, 'b')));
   });
 
   it('leaves the previous site untouched when the store has errors', async () => {
-    const cwd = tmpStore();
-    expect((await runCli(['build', '--unsigned'], cwd)).code).toBe(0);
+    const cwd = built;
     const before = snapshot(path.join(cwd, 'dist'));
-    writeFileSync(path.join(cwd, 'store/apps/news/releases/1.1.0.yaml'), 'version: 1.1.0\nchannels: [nope]\n');
-    const r = await runCli(['build', '--unsigned'], cwd);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('dist/ was not changed');
-    expect(snapshot(path.join(cwd, 'dist'))).toEqual(before);
+    const release = path.join(cwd, 'store/apps/news/releases/1.1.0.yaml');
+    const good = readFileSync(release);
+    writeFileSync(release, 'version: 1.1.0\nchannels: [nope]\n');
+    try {
+      const r = await runCli(['build', '--unsigned'], cwd);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('dist/ was not changed');
+      expect(snapshot(path.join(cwd, 'dist'))).toEqual(before);
+    } finally {
+      writeFileSync(release, good);
+    }
   });
 
   it('leaves the previous site untouched when killed halfway, and recovers on the next build', async () => {
-    const cwd = tmpStore();
-    expect((await runCli(['build', '--unsigned'], cwd)).code).toBe(0);
+    const cwd = copyOfBuilt();
     const before = snapshot(path.join(cwd, 'dist'));
-    // A big archive keeps the build busy writing long enough to kill it mid-way.
-    const big = Buffer.alloc(64 * 1024 * 1024, 7);
-    writeFileSync(path.join(cwd, 'store/apps/legacy_sync/files/legacy_sync-2.3.0-linux.deb'), big);
+    // A new archive, so the build has a new object to write; the build kills itself once it has copied it.
+    const archive = 'legacy_sync-2.3.0-linux.deb';
+    const big = Buffer.alloc(256 * 1024, 7);
+    writeFileSync(path.join(cwd, 'store/apps/legacy_sync/files', archive), big);
     const release = path.join(cwd, 'store/apps/legacy_sync/releases/2.3.0.yaml');
     const text = readFileSync(release, 'utf8')
       .replace(/size: 72\n/, `size: ${big.length}\n`)
       .replace('db65949db520d90baca7335cfbdad11556a9bdf708c5b5abfc7593c978f234aa', sha256Hex(big));
     writeFileSync(release, text.replace(/(file: files\/legacy_sync-2\.3\.0-linux\.deb[\s\S]*?)\n\s+signature: .*\n?/, '$1\n'));
     writeFileSync(path.join(cwd, 'store/store.yaml'), readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8').replace('signatures: required', 'signatures: optional'));
-    const child = spawn(process.execPath, [path.join(repoRoot, 'lib/cli/main.js'), 'build', '--unsigned'], { cwd, stdio: 'ignore' });
-    await new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const poll = setInterval(() => {
-        if (readdirSync(cwd).some((n) => n.startsWith('dist.tmp-'))) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
-        } else if (Date.now() - started > 20_000) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          reject(new Error('the build never started writing'));
-        }
-      }, 2);
+    const killer = path.join(repoRoot, 'test/build/_kill-after-copying.mjs');
+    const child = spawn(process.execPath, ['--import', pathToFileURL(killer).href, path.join(repoRoot, 'lib/cli/main.js'), 'build', '--unsigned'], {
+      cwd,
+      stdio: 'ignore',
+      env: { ...process.env, KILL_AFTER_COPYING: archive },
     });
-    await new Promise((r) => child.on('close', r));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    // Killed mid-write: the new site was still a temporary folder.
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(readdirSync(cwd).some((n) => n.startsWith('dist.tmp-'))).toBe(true);
     expect(snapshot(path.join(cwd, 'dist'))).toEqual(before);
     const again = await runBin(['build', '--unsigned'], cwd);
     expect(again.code).toBe(0);
     expect(readdirSync(cwd).filter((n) => n.startsWith('dist.'))).toEqual(['dist.objects']);
     expect(unlinkedObjects(cwd)).toEqual([]);
+    expect(readFileSync(path.join(cwd, 'dist/files/legacy_sync/2.3.0', archive))).toEqual(big);
   });
 
   it('links each app\'s manifests and archives as objects stored once, by relative symlinks that survive moving both folders', async () => {
-    const cwd = tmpStore();
-    expect((await runCli(['build', '--unsigned'], cwd)).code).toBe(0);
+    const cwd = built;
     for (const kind of ['update', 'files']) {
       expect(lstatSync(path.join(cwd, `dist/${kind}/shelfnotes`)).isSymbolicLink()).toBe(true);
       expect(readlinkSync(path.join(cwd, `dist/${kind}/shelfnotes`))).toMatch(/^\.\.\/\.\.\/dist\.objects\/[0-9a-f]{32}$/);

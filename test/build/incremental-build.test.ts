@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSyn
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildStore } from '../../src/index.js';
-import { runBin, tmpDir, tmpStore } from '../helpers.js';
+import { runCli, tmpDir, tmpStore } from '../helpers.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
 const signingKey = readFileSync(new URL('../../demo-keys/manifest-signing.key', import.meta.url), 'utf8');
@@ -137,11 +137,11 @@ describe('incremental builds', () => {
 
   it('says from the command line how many apps were unchanged', async () => {
     const cwd = repo();
-    const first = await runBin(['build'], cwd, env);
+    const first = await runCli(['build'], cwd, env);
     expect(first.code).toBe(0);
     expect(first.stderr).not.toContain('unchanged since the last build');
     widen(cwd, 90);
-    const second = await runBin(['build'], cwd, env);
+    const second = await runCli(['build'], cwd, env);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/1 app checked, 3 unchanged since the last build/);
   });

@@ -4,9 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { create as createTar } from 'tar';
-import { afterAll } from 'vitest';
 import { buildStore } from '../../src/index.js';
-import { tmpDir } from '../helpers.js';
+import { atEndOfFile, tmpDir } from '../helpers.js';
 
 /** A store folder, the static site built from it and a plain node:http server in front of it. */
 export interface TestStore {
@@ -42,10 +41,6 @@ function serveDir(dist: string, log: string[]): Promise<{ server: Server; url: s
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
 }
 
-const servers: Server[] = [];
-afterAll(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
 
 /** Starts a server, then writes a store whose baseUrl is that server (one app, `hello`, no releases yet). */
 export async function makeStore(opts: { signed: boolean }): Promise<TestStore> {
@@ -54,7 +49,7 @@ export async function makeStore(opts: { signed: boolean }): Promise<TestStore> {
   const dist = path.join(work, 'dist');
   const log: string[] = [];
   const { server, url } = await serveDir(dist, log);
-  servers.push(server);
+  atEndOfFile(() => new Promise((r) => server.close(r)));
   const pair = generateKeyPairSync('ed25519');
   const keys = {
     privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

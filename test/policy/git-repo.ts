@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fixture, tmpStore } from '../helpers.js';
+import { atEndOfFile, fixture, tmpDir, tmpStore } from '../helpers.js';
 
 /** The base store of the GitOps tests. */
 export const gitopsStore = fixture('gitops-base/store');
@@ -11,18 +11,29 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Committed base repositories of this test file, by store folder. */
+const templates = new Map<string, string>();
+
 /**
  * A real git repository in a temp folder: the store under `store/` committed on `main` as the
  * base of a pull request, with a local identity (never the machine's global git config).
+ * Made once per test file and store, then copied (`cp -a`): six git processes per test saved.
  */
 export function gitRepo(from: string = gitopsStore): string {
-  const dir = tmpStore({ '.gitignore': '.appshelf-cache/\ndist/\nsummary.md\n' }, from);
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'user.name', 'Store Admin');
-  git(dir, 'config', 'user.email', 'admin@example.com');
-  git(dir, 'config', 'commit.gpgsign', 'false');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'Initial store');
+  let template = templates.get(from);
+  if (!template) {
+    template = tmpStore({ '.gitignore': '.appshelf-cache/\ndist/\nsummary.md\n' }, from);
+    git(template, 'init', '-q', '-b', 'main');
+    git(template, 'config', 'user.name', 'Store Admin');
+    git(template, 'config', 'user.email', 'admin@example.com');
+    git(template, 'config', 'commit.gpgsign', 'false');
+    git(template, 'add', '-A');
+    git(template, 'commit', '-q', '-m', 'Initial store');
+    templates.set(from, template);
+    atEndOfFile(() => templates.delete(from));
+  }
+  const dir = path.join(tmpDir(), 'repo');
+  execFileSync('cp', ['-a', template, dir]);
   return dir;
 }
 

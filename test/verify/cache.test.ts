@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,20 +13,30 @@ const verifyLib = (await import(path.join(repoRoot, 'lib/verify/index.js'))) as 
 
 const N = 120;
 
-/** The example store plus N more signed shelfnotes releases, one small archive each. */
+let bulk: string | undefined;
+
+/**
+ * The example store plus N more signed shelfnotes releases, one small archive each: signed once
+ * per file (N RSA-4096 signatures), then copied for each test (`cp -a`, mtimes kept).
+ */
 function bulkStore(): string {
-  const dir = tmpStore();
-  const key = demoKey('shelfnotes');
-  const app = path.join(dir, 'store/apps/shelfnotes');
-  mkdirSync(path.join(app, 'files'), { recursive: true });
-  for (let i = 0; i < N; i++) {
-    const bytes = Buffer.from(`archive number ${i}\n`.repeat(10 + i));
-    writeFileSync(path.join(app, 'files', `bulk-${i}.tar.gz`), bytes);
-    writeFileSync(path.join(app, 'releases', `9.0.${i}.yaml`), [
-      `version: 9.0.${i}`, 'channels: [beta]', 'entries:', '  - os: linux', '    architectures: [x86-64]', `    file: files/bulk-${i}.tar.gz`,
-      `    size: ${bytes.length}`, `    sha256: ${sha256Hex(bytes)}`, `    signature: ${verifyLib.signData(bytes, key)}`, '',
-    ].join('\n'));
+  if (!bulk) {
+    const dir = tmpStore();
+    const key = demoKey('shelfnotes');
+    const app = path.join(dir, 'store/apps/shelfnotes');
+    mkdirSync(path.join(app, 'files'), { recursive: true });
+    for (let i = 0; i < N; i++) {
+      const bytes = Buffer.from(`archive number ${i}\n`.repeat(10 + i));
+      writeFileSync(path.join(app, 'files', `bulk-${i}.tar.gz`), bytes);
+      writeFileSync(path.join(app, 'releases', `9.0.${i}.yaml`), [
+        `version: 9.0.${i}`, 'channels: [beta]', 'entries:', '  - os: linux', '    architectures: [x86-64]', `    file: files/bulk-${i}.tar.gz`,
+        `    size: ${bytes.length}`, `    sha256: ${sha256Hex(bytes)}`, `    signature: ${verifyLib.signData(bytes, key)}`, '',
+      ].join('\n'));
+    }
+    bulk = dir;
   }
+  const dir = path.join(tmpDir(), 'bulk');
+  execFileSync('cp', ['-a', bulk, dir]);
   return dir;
 }
 
