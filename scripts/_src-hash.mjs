@@ -17,7 +17,11 @@ function files(dir) {
 /** SHA-256 over the names and bytes of src/, tsconfig*.json and package.json. */
 export function srcHash() {
   const hash = createHash('sha256');
-  for (const f of [...files('src'), 'tsconfig.json', 'tsconfig.build.json', 'package.json']) hash.update(`${f}\0`).update(readFileSync(path.join(root, f))).update('\0');
+  for (const f of [...files('src'), 'tsconfig.json', 'tsconfig.build.json', 'package.json'])
+    hash
+      .update(`${f}\0`)
+      .update(readFileSync(path.join(root, f)))
+      .update('\0');
   return hash.digest('hex');
 }
 

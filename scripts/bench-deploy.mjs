@@ -10,7 +10,20 @@
 // store), signing.key and .appshelf-cache/ (as the build bench leaves it; only read, never changed).
 // Usage: npm run bench -- deploy   (needs lib/: npm run build:lib)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -50,11 +63,22 @@ try {
   // A clone of the store (a release is committed to it) with a copy of the parse/verify caches.
   execFileSync('git', ['clone', '-q', big, path.join(work, 'repo')]);
   const dir = path.join(work, 'repo');
-  if (existsSync(path.join(big, '.appshelf-cache'))) cpSync(path.join(big, '.appshelf-cache'), path.join(dir, '.appshelf-cache'), { recursive: true });
-  for (const [name, text] of [['build.mjs', buildScript], ['deploy.mjs', deployScript], ['s3.mjs', s3Script]]) writeFileSync(path.join(work, name), text);
+  if (existsSync(path.join(big, '.appshelf-cache')))
+    cpSync(path.join(big, '.appshelf-cache'), path.join(dir, '.appshelf-cache'), { recursive: true });
+  for (const [name, text] of [
+    ['build.mjs', buildScript],
+    ['deploy.mjs', deployScript],
+    ['s3.mjs', s3Script],
+  ])
+    writeFileSync(path.join(work, name), text);
   const env = { ...process.env, ...creds, APPSHELF_SIGNING_KEY_FILE: path.join(big, 'signing.key') };
   const timed = (label, args, opts) => {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26, ...opts });
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], {
+      encoding: 'utf8',
+      env,
+      maxBuffer: 1 << 26,
+      ...opts,
+    });
     if (r.status !== 0) throw new Error(`${label} failed:\n${r.stderr.slice(-3000)}`);
     const [wall, rssKb] = r.stderr.trim().split('\n').pop().split(' ');
     return { out: JSON.parse(r.stdout.trim().split('\n').pop()), wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024) };
@@ -67,14 +91,17 @@ try {
   };
 
   // s3rver 3.7.1 makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node ≥ 17) has only in its legacy provider.
-  const s3 = spawn(process.execPath, ['--openssl-legacy-provider', path.join(work, 's3.mjs'), path.join(work, 's3')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const s3 = spawn(process.execPath, ['--openssl-legacy-provider', path.join(work, 's3.mjs'), path.join(work, 's3')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   server = s3;
   const port = await new Promise((resolve, reject) => {
     s3.stdout.once('data', (d) => resolve(Number(String(d).trim())));
     s3.once('exit', () => reject(new Error('s3rver did not start')));
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const deploy = (label, site, to, dry) => timed(`${label} deploy`, [path.join(work, 'deploy.mjs'), site, to, endpoint, dry ? 'dry' : 'real']);
+  const deploy = (label, site, to, dry) =>
+    timed(`${label} deploy`, [path.join(work, 'deploy.mjs'), site, to, endpoint, dry ? 'dry' : 'real']);
 
   // The slice: every real file of the site, the links of the first apps; objects shared through a link.
   const slice = () => {
@@ -102,20 +129,33 @@ try {
   const { scanSite, hashFile } = await import(path.join(repo, 'lib/deploy/_site.js'));
   const { serializeInventory, INVENTORY_KEY } = await import(path.join(repo, 'lib/deploy/inventory.js'));
   const { S3Client, PutObjectCommand } = await import(path.join(repo, 'node_modules/@aws-sdk/client-s3/dist-cjs/index.js'));
-  const client = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   const markDeployed = async (prefix) => {
     const site = await scanSite(path.join(dir, 'dist'));
     const files = {};
     for (const f of site.files) files[f.path] = await hashFile(f.abs, f.size, 'sha256');
     const links = Object.fromEntries(site.links.map((l) => [l.path, l.target]));
-    await client.send(new PutObjectCommand({ Bucket: 'bench', Key: `${prefix}/${INVENTORY_KEY}`, Body: serializeInventory({ format: 1, files, links, unreferenced: {} }) }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'bench',
+        Key: `${prefix}/${INVENTORY_KEY}`,
+        Body: serializeInventory({ format: 1, files, links, unreferenced: {} }),
+      }),
+    );
   };
 
   const rows = [];
   const row = (label, b, sliced, whole) => {
     rows.push({ label, build: b?.wall, sliced, whole });
     const r = sliced.out;
-    console.error(`${label}: slice ${r.uploaded.objects} objects ${r.uploaded.bytes} B in ${sliced.wall} s; whole site ${whole.out.uploaded.objects} objects (plan ${whole.wall} s)`);
+    console.error(
+      `${label}: slice ${r.uploaded.objects} objects ${r.uploaded.bytes} B in ${sliced.wall} s; whole site ${whole.out.uploaded.objects} objects (plan ${whole.wall} s)`,
+    );
   };
 
   const cold = build('cold');
@@ -129,29 +169,51 @@ try {
 
   // One release of the first app that has a staged rollout widens, as `appshelf rollout` would do.
   const rollout = /rollout:\n {2}(\w+): (\d+)/;
-  const [app, rel] = readdirSync(path.join(dir, 'dist/update')).sort().slice(0, sliceApps).flatMap((a) => {
-    const folder = path.join(dir, 'store/apps', a, 'releases');
-    const file = readdirSync(folder).find((f) => rollout.test(readFileSync(path.join(folder, f), 'utf8')));
-    return file ? [[a, path.join(folder, file)]] : [];
-  })[0];
-  writeFileSync(rel, readFileSync(rel, 'utf8').replace(rollout, (_, ch, p) => `rollout:\n  ${ch}: ${Number(p) === 61 ? 62 : 61}`));
+  const [app, rel] = readdirSync(path.join(dir, 'dist/update'))
+    .sort()
+    .slice(0, sliceApps)
+    .flatMap((a) => {
+      const folder = path.join(dir, 'store/apps', a, 'releases');
+      const file = readdirSync(folder).find((f) => rollout.test(readFileSync(path.join(folder, f), 'utf8')));
+      return file ? [[a, path.join(folder, file)]] : [];
+    })[0];
+  writeFileSync(
+    rel,
+    readFileSync(rel, 'utf8').replace(rollout, (_, ch, p) => `rollout:\n  ${ch}: ${Number(p) === 61 ? 62 : 61}`),
+  );
   execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@e', 'commit', '-qam', `Widen a rollout of ${app}`], { cwd: dir });
   const one = build('one release changed');
-  row('one release changed', one, deploy('one release', slice(), 's3://bench/slice'), deploy('one release (whole)', path.join(dir, 'dist'), 's3://bench/whole', true));
+  row(
+    'one release changed',
+    one,
+    deploy('one release', slice(), 's3://bench/slice'),
+    deploy('one release (whole)', path.join(dir, 'dist'), 's3://bench/whole', true),
+  );
   await markDeployed('whole');
 
   const nextDay = build('next day', new Date(Date.now() + 86_400_000).toISOString());
-  row('next day', nextDay, deploy('next day', slice(), 's3://bench/slice'), deploy('next day (whole)', path.join(dir, 'dist'), 's3://bench/whole', true));
+  row(
+    'next day',
+    nextDay,
+    deploy('next day', slice(), 's3://bench/slice'),
+    deploy('next day (whole)', path.join(dir, 'dist'), 's3://bench/whole', true),
+  );
   client.destroy();
 
   const mb = (n) => (n / 1e6).toFixed(1);
-  console.log(`\nStore: BENCH_STORE_DIR (${readdirSync(path.join(dir, 'dist/update')).length} apps), slice of ${sliceApps} apps, ${os.cpus().length} cores, Node ${process.version}, s3rver 3.7.1 in its own process, concurrency 16\n`);
-  console.log('| case | build s | slice: objects uploaded | slice: MB | slice: unchanged (files + links + already there) | slice: deploy wall s | slice: peak RSS MB | whole site: objects to upload | whole site: MB | whole site: plan wall s |');
+  console.log(
+    `\nStore: BENCH_STORE_DIR (${readdirSync(path.join(dir, 'dist/update')).length} apps), slice of ${sliceApps} apps, ${os.cpus().length} cores, Node ${process.version}, s3rver 3.7.1 in its own process, concurrency 16\n`,
+  );
+  console.log(
+    '| case | build s | slice: objects uploaded | slice: MB | slice: unchanged (files + links + already there) | slice: deploy wall s | slice: peak RSS MB | whole site: objects to upload | whole site: MB | whole site: plan wall s |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const s = r.sliced.out;
     const w = r.whole.out;
-    console.log(`| ${r.label} | ${r.build ?? '–'} | ${s.uploaded.objects} | ${mb(s.uploaded.bytes)} | ${s.unchanged.files} + ${s.unchanged.links} + ${s.alreadyThere} | ${r.sliced.wall} | ${r.sliced.rssMb} | ${w.uploaded.objects} | ${mb(w.uploaded.bytes)} | ${r.whole.wall} |`);
+    console.log(
+      `| ${r.label} | ${r.build ?? '–'} | ${s.uploaded.objects} | ${mb(s.uploaded.bytes)} | ${s.unchanged.files} + ${s.unchanged.links} + ${s.alreadyThere} | ${r.sliced.wall} | ${r.sliced.rssMb} | ${w.uploaded.objects} | ${mb(w.uploaded.bytes)} | ${r.whole.wall} |`,
+    );
   }
 } finally {
   server?.kill();

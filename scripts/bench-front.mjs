@@ -24,21 +24,35 @@ console.log(JSON.stringify({ written: r.written, reused: r.reused.length }));
 try {
   execFileSync(process.execPath, [path.join(repo, 'scripts/gen-large-store.mjs'), dir, apps, releases], { stdio: 'inherit' });
   writeFileSync(path.join(dir, 'build.mjs'), buildScript);
-  const git = (...args) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@e', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@e' } });
+  const git = (...args) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@e', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@e' },
+    });
   const build = (label) => {
     execFileSync('sync');
     const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, 'build.mjs'], { cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${label} build failed:\n${r.stderr}`);
     const [wall, rssKb] = r.stderr.trim().split('\n').pop().split(' ');
     const { written, reused } = JSON.parse(r.stdout);
-    return { label, wall: Number(wall), rssMb: Math.round(Number(rssKb) / 1024), reused, written: written.written, objects: written.objects };
+    return {
+      label,
+      wall: Number(wall),
+      rssMb: Math.round(Number(rssKb) / 1024),
+      reused,
+      written: written.written,
+      objects: written.objects,
+    };
   };
   const header = () => {
     console.log(`\nStore: ${apps} apps × ${releases} releases, ${os.cpus().length} cores, Node ${process.version}\n`);
     console.log('| build | wall s | peak RSS MB | apps from records | files written | objects made / reused / removed |');
     console.log('|---|---|---|---|---|---|');
   };
-  const row = (r) => console.log(`| ${r.label} | ${r.wall} | ${r.rssMb} | ${r.reused} | ${r.written} | ${r.objects.created} / ${r.objects.reused} / ${r.objects.removed} |`);
+  const row = (r) =>
+    console.log(
+      `| ${r.label} | ${r.wall} | ${r.rssMb} | ${r.reused} | ${r.written} | ${r.objects.created} / ${r.objects.reused} / ${r.objects.removed} |`,
+    );
   header();
   const rows = [build('cold')];
   row(rows[0]);
@@ -49,7 +63,14 @@ try {
   row(rows[1]);
 
   const site = path.join(dir, 'dist');
-  const types = { html: 'text/html; charset=utf-8', css: 'text/css', js: 'text/javascript', json: 'application/json', png: 'image/png', atom: 'application/atom+xml' };
+  const types = {
+    html: 'text/html; charset=utf-8',
+    css: 'text/css',
+    js: 'text/javascript',
+    json: 'application/json',
+    png: 'image/png',
+    atom: 'application/atom+xml',
+  };
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/\/$/, '/index.html').slice(1);
     if (rel.includes('..') || !existsSync(path.join(site, rel))) return res.writeHead(404).end();
@@ -62,14 +83,34 @@ try {
   const { port } = server.address();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const weigh = async (url) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`http://127.0.0.1:${port}${url}`, { waitUntil: 'networkidle' });
-    const sizes = await page.evaluate(() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({ name: e.name, transfer: e.transferSize, body: e.decodedBodySize })));
+    const sizes = await page.evaluate(() =>
+      [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({
+        name: e.name,
+        transfer: e.transferSize,
+        body: e.decodedBodySize,
+      })),
+    );
     await page.close();
-    return { url, requests: sizes.length, transferKb: sizes.reduce((n, s) => n + s.transfer, 0) / 1024, decodedKb: sizes.reduce((n, s) => n + s.body, 0) / 1024 };
+    return {
+      url,
+      requests: sizes.length,
+      transferKb: sizes.reduce((n, s) => n + s.transfer, 0) / 1024,
+      decodedKb: sizes.reduce((n, s) => n + s.body, 0) / 1024,
+    };
   };
   const pages = [await weigh('/'), await weigh('/apps/app_0001/'), await weigh('/search.html?q=photos')];
   await browser.close();
@@ -79,7 +120,9 @@ try {
   console.log('\n| page (before any user action) | requests | transferred KB | decoded KB |');
   console.log('|---|---|---|---|');
   for (const p of pages) console.log(`| ${p.url} | ${p.requests} | ${p.transferKb.toFixed(1)} | ${p.decodedKb.toFixed(1)} |`);
-  console.log(`\nOn disk: index.html ${kb('index.html')} KB (${kb('index.html.br')} KB brotli), search-index.json ${kb('search-index.json')} KB (${kb('search-index.json.br')} KB brotli)`);
+  console.log(
+    `\nOn disk: index.html ${kb('index.html')} KB (${kb('index.html.br')} KB brotli), search-index.json ${kb('search-index.json')} KB (${kb('search-index.json.br')} KB brotli)`,
+  );
 } finally {
   // Retried: a background `git gc` of the store may still be writing into .git.
   rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });

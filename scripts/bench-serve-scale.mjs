@@ -26,36 +26,55 @@ const APPS = 1000;
 const RELEASES = 20;
 const HOT_MANIFEST = '/update/app_0000/stable/osx/arm64/50.json';
 const HOT_QUERY = '/update.json?app=app_0000&os=osx&architecture=arm64&osversion=14.1&channel=stable&percentile=50';
-const PLATFORMS = [['windows', 'x86-64', 'zip'], ['osx', 'arm64', 'gz'], ['linux', 'x86-64', 'gz'], ['linux', 'arm64', 'gz']];
+const PLATFORMS = [
+  ['windows', 'x86-64', 'zip'],
+  ['osx', 'arm64', 'gz'],
+  ['linux', 'x86-64', 'gz'],
+  ['linux', 'arm64', 'gz'],
+];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
-
-
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
 
 /** Builds `dir/store` into `dir/dist` in a child process (what `appshelf build` does); returns wall seconds. */
 function build(dir) {
   const started = performance.now();
   const r = spawnSync(process.execPath, [path.join(repo, 'lib/cli/main.js'), 'build', '--store', 'store', '--out', 'dist'], {
-    cwd: dir, env: { ...process.env, APPSHELF_SIGNING_KEY_FILE: path.join(dir, 'signing.key') }, encoding: 'utf8',
+    cwd: dir,
+    env: { ...process.env, APPSHELF_SIGNING_KEY_FILE: path.join(dir, 'signing.key') },
+    encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
   return (performance.now() - started) / 1000;
 }
 
 function makeStore(dir) {
-  execFileSync(process.execPath, [path.join(repo, 'scripts/gen-large-store.mjs'), dir, String(APPS), String(RELEASES)], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repo, 'scripts/gen-large-store.mjs'), dir, String(APPS), String(RELEASES)], {
+    stdio: 'inherit',
+  });
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const pem = (k, type) => k.export({ type, format: 'pem' });
-  appendFileSync(path.join(dir, 'store/store.yaml'), `signing:\n  publicKey: |\n${pem(publicKey, 'spki').trim().split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  appendFileSync(
+    path.join(dir, 'store/store.yaml'),
+    `signing:\n  publicKey: |\n${pem(publicKey, 'spki')
+      .trim()
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`,
+  );
   writeFileSync(path.join(dir, 'signing.key'), pem(privateKey, 'pkcs8'));
   execFileSync('git', ['-c', 'gc.auto=0', 'commit', '-qam', 'Signing key'], { cwd: dir, env: gitEnv });
   console.error('cold build of the 1,000-app store …');
   return build(dir);
 }
-
 
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
 function cpuSeconds(pid) {
@@ -64,12 +83,15 @@ function cpuSeconds(pid) {
 }
 
 /** GET on a fresh connection (a kept-alive one may have been closed by the server meanwhile): status and body. */
-const get = (url) => new Promise((resolve) => {
-  http.get(url, { agent: false }, (res) => {
-    const chunks = [];
-    res.on('data', (c) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-  }).on('error', () => resolve({ status: 0, body: Buffer.alloc(0) }));
-});
+const get = (url) =>
+  new Promise((resolve) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      })
+      .on('error', () => resolve({ status: 0, body: Buffer.alloc(0) }));
+  });
 
 /** Resident memory of a process in MB (from /proc). */
 function rssMb(pid) {
@@ -80,7 +102,9 @@ function rssMb(pid) {
 /** Starts `appshelf serve --watch`; resolves when /healthz, a manifest and an /update.json query all answered 200. */
 async function startAppshelf(dist, port) {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(repo, 'lib/cli/main.js'), 'serve', '--dir', dist, '--port', String(port), '--watch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repo, 'lib/cli/main.js'), 'serve', '--dir', dist, '--port', String(port), '--watch'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.log = '';
   child.stderr.on('data', (d) => (child.log += d));
   const base = `http://127.0.0.1:${port}`;
@@ -128,7 +152,9 @@ function wrk(url, { connections = 64, duration = seconds, script, background = f
  * installed version, always answered 200), 15 % the app's API document.
  */
 function zipfScript(file) {
-  writeFileSync(file, `local n = ${APPS}
+  writeFileSync(
+    file,
+    `local n = ${APPS}
 local cdf, total = {}, 0
 for k = 1, n do total = total + 1 / k; cdf[k] = total end
 local platforms = { ${PLATFORMS.map(([o, a, f]) => `{ "${o}", "${a}", "${f}" }`).join(', ')} }
@@ -150,7 +176,8 @@ request = function()
   end
   return wrk.format("GET", "/api/v1/apps/" .. id .. ".json")
 end
-`);
+`,
+  );
 }
 
 /** Samples the RSS of `pid` every 200 ms until `stop()`; returns the peak. */
@@ -177,7 +204,8 @@ async function main() {
   try {
     const coldS = given && existsSync(path.join(dir, 'dist')) ? undefined : makeStore(dir);
     const dist = path.join(dir, 'dist');
-    const siteMb = Number(execFileSync('du', ['-skL', '--apparent-size', path.join(dist, 'api')], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+    const siteMb =
+      Number(execFileSync('du', ['-skL', '--apparent-size', path.join(dist, 'api')], { encoding: 'utf8' }).split('\t')[0]) / 1024;
 
     const nginxPort = await freePort();
     const appPort = await freePort();
@@ -190,10 +218,15 @@ async function main() {
     await sleep(500);
     const rssStart = rssMb(server.pid);
     // The worker answers; the master only starts it.
-    const nginxWorker = Number(execFileSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const nginxWorker = Number(
+      execFileSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' })
+        .trim()
+        .split('\n')[0],
+    );
     const nginxUrl = `http://127.0.0.1:${nginxPort}`;
     const appUrl = `http://127.0.0.1:${appPort}`;
-    if (!(await get(`${nginxUrl}${HOT_MANIFEST}`)).body.equals((await get(`${appUrl}${HOT_MANIFEST}`)).body)) throw new Error('nginx and appshelf serve other bytes');
+    if (!(await get(`${nginxUrl}${HOT_MANIFEST}`)).body.equals((await get(`${appUrl}${HOT_MANIFEST}`)).body))
+      throw new Error('nginx and appshelf serve other bytes');
 
     // 30 s of Zipf-like load over all apps.
     const zipf = path.join(tmp, 'zipf.lua');
@@ -218,7 +251,12 @@ async function main() {
       runs.manifest.push(measured(server.pid, `${appUrl}${HOT_MANIFEST}`));
       runs.query.push(measured(server.pid, `${appUrl}${HOT_QUERY}`));
     }
-    const pick = (k) => ({ rps: median(runs[k].map((x) => x.rps)), p99: median(runs[k].map((x) => x.p99)), cpuUs: median(runs[k].map((x) => x.cpuUs)), errors: runs[k].reduce((a, x) => a + x.errors, 0) });
+    const pick = (k) => ({
+      rps: median(runs[k].map((x) => x.rps)),
+      p99: median(runs[k].map((x) => x.p99)),
+      cpuUs: median(runs[k].map((x) => x.cpuUs)),
+      errors: runs[k].reduce((a, x) => a + x.errors, 0),
+    });
     const hot = { nginx: pick('nginx'), manifest: pick('manifest'), query: pick('query') };
     const ratios = runs.manifest.map((m, i) => m.rps / runs.nginx[i].rps);
 
@@ -231,7 +269,12 @@ async function main() {
     const rel = path.join(dir, 'store/apps/app_0001/releases', `1.${RELEASES - 1}.0.yaml`);
     const text = readFileSync(rel, 'utf8');
     const widened = /rollout:\n {2}(\w+): (\d+)/.exec(text);
-    writeFileSync(rel, widened ? text.replace(widened[0], `rollout:\n  ${widened[1]}: ${Number(widened[2]) === 99 ? 98 : 99}`) : text.replace('entries:', `rollout:\n  beta: 50\nentries:`));
+    writeFileSync(
+      rel,
+      widened
+        ? text.replace(widened[0], `rollout:\n  ${widened[1]}: ${Number(widened[2]) === 99 ? 98 : 99}`)
+        : text.replace('entries:', `rollout:\n  beta: 50\nentries:`),
+    );
     execFileSync('git', ['-c', 'gc.auto=0', 'commit', '-qam', 'Widen a rollout'], { cwd: dir, env: gitEnv });
     const incrementalS = build(dir);
     const builtAt = performance.now();
@@ -249,23 +292,46 @@ async function main() {
     const rssReloadPeak = stop();
 
     const nginxVersion = spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '');
-    const loadavg = os.loadavg().map((x) => x.toFixed(1)).join(', ');
-    console.log(`Command: \`npm run bench -- serve-scale\`. Store: ${APPS} apps × ${RELEASES} releases × 4 platforms × 3 channels (scripts/gen-large-store.mjs)` +
-      `${coldS ? `, cold build ${fmt(coldS, 1)} s` : ' (built by an earlier run)'}; api/ of the site ${fmt(siteMb)} MB. ${os.cpus().length} cores shared by wrk, nginx, node and`);
-    console.log(`other work (load average at the end: ${loadavg}); Node ${process.version}, ${nginxVersion} (1 worker, sendfile, no access log); wrk -t2 -c64; loopback.`);
+    const loadavg = os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(', ');
+    console.log(
+      `Command: \`npm run bench -- serve-scale\`. Store: ${APPS} apps × ${RELEASES} releases × 4 platforms × 3 channels (scripts/gen-large-store.mjs)` +
+        `${coldS ? `, cold build ${fmt(coldS, 1)} s` : ' (built by an earlier run)'}; api/ of the site ${fmt(siteMb)} MB. ${os.cpus().length} cores shared by wrk, nginx, node and`,
+    );
+    console.log(
+      `other work (load average at the end: ${loadavg}); Node ${process.version}, ${nginxVersion} (1 worker, sendfile, no access log); wrk -t2 -c64; loopback.`,
+    );
     console.log('');
     console.log('| what | value |');
     console.log('|---|---:|');
-    console.log(`| time to ready (spawn → /healthz, a manifest and an /update.json query answered) | **${fmt(readyS, 2)} s** (CPU time of the process by then: ${fmt(readyCpuS, 2)} s) |`);
+    console.log(
+      `| time to ready (spawn → /healthz, a manifest and an /update.json query answered) | **${fmt(readyS, 2)} s** (CPU time of the process by then: ${fmt(readyCpuS, 2)} s) |`,
+    );
     console.log(`| RSS after start | **${fmt(rssStart)} MB** |`);
-    console.log(`| Zipf-like load over all ${APPS} apps, ${loadSeconds} s (60 % manifests, 25 % /update.json, 15 % API documents) | ${fmt(load.rps)} req/s, p99 ${fmt(load.p99, 1)} ms, ${load.errors} errors |`);
+    console.log(
+      `| Zipf-like load over all ${APPS} apps, ${loadSeconds} s (60 % manifests, 25 % /update.json, 15 % API documents) | ${fmt(load.rps)} req/s, p99 ${fmt(load.p99, 1)} ms, ${load.errors} errors |`,
+    );
     console.log(`| RSS during that load (peak) / after it | **${fmt(rssLoadPeak)} MB** / ${fmt(rssAfterLoad)} MB |`);
-    console.log(`| cache after it: files / bytes (limit) | ${fmt(health.cache.files)} / ${fmt(health.cache.bytes / 1048576, 1)} MB (${fmt(health.cache.limit / 1048576)} MB) |`);
-    console.log(`| hot manifest \`${HOT_MANIFEST}\`, nginx | ${fmt(hot.nginx.rps)} req/s, p99 ${fmt(hot.nginx.p99, 2)} ms, ${fmt(hot.nginx.cpuUs, 1)} µs CPU/request |`);
-    console.log(`| the same, appshelf serve | ${fmt(hot.manifest.rps)} req/s, p99 ${fmt(hot.manifest.p99, 2)} ms, ${fmt(hot.manifest.cpuUs, 1)} µs CPU/request: **${fmt(hot.manifest.rps / hot.nginx.rps, 2)} × nginx** (rounds: ${ratios.map((x) => fmt(x, 2)).join(', ')}) |`);
-    console.log(`| hot \`${HOT_QUERY}\` | ${fmt(hot.query.rps)} req/s, p99 ${fmt(hot.query.p99, 2)} ms, ${fmt(hot.query.cpuUs, 1)} µs CPU/request: **${fmt(hot.query.rps / hot.manifest.rps, 2)} × the manifest** (rounds: ${runs.query.map((q, i) => fmt(q.rps / runs.manifest[i].rps, 2)).join(', ')}) |`);
-    console.log(`| reload under the Zipf load (20 s): incremental build ${fmt(incrementalS, 1)} s, then new build answering after | ${fmt(reloadedS, 2)} s |`);
-    console.log(`| requests during the reload run / **errors** (socket errors + non-2xx/3xx) | ${fmt(reload.requests)} / **${reload.errors}** |`);
+    console.log(
+      `| cache after it: files / bytes (limit) | ${fmt(health.cache.files)} / ${fmt(health.cache.bytes / 1048576, 1)} MB (${fmt(health.cache.limit / 1048576)} MB) |`,
+    );
+    console.log(
+      `| hot manifest \`${HOT_MANIFEST}\`, nginx | ${fmt(hot.nginx.rps)} req/s, p99 ${fmt(hot.nginx.p99, 2)} ms, ${fmt(hot.nginx.cpuUs, 1)} µs CPU/request |`,
+    );
+    console.log(
+      `| the same, appshelf serve | ${fmt(hot.manifest.rps)} req/s, p99 ${fmt(hot.manifest.p99, 2)} ms, ${fmt(hot.manifest.cpuUs, 1)} µs CPU/request: **${fmt(hot.manifest.rps / hot.nginx.rps, 2)} × nginx** (rounds: ${ratios.map((x) => fmt(x, 2)).join(', ')}) |`,
+    );
+    console.log(
+      `| hot \`${HOT_QUERY}\` | ${fmt(hot.query.rps)} req/s, p99 ${fmt(hot.query.p99, 2)} ms, ${fmt(hot.query.cpuUs, 1)} µs CPU/request: **${fmt(hot.query.rps / hot.manifest.rps, 2)} × the manifest** (rounds: ${runs.query.map((q, i) => fmt(q.rps / runs.manifest[i].rps, 2)).join(', ')}) |`,
+    );
+    console.log(
+      `| reload under the Zipf load (20 s): incremental build ${fmt(incrementalS, 1)} s, then new build answering after | ${fmt(reloadedS, 2)} s |`,
+    );
+    console.log(
+      `| requests during the reload run / **errors** (socket errors + non-2xx/3xx) | ${fmt(reload.requests)} / **${reload.errors}** |`,
+    );
     console.log(`| RSS peak during the reload run | ${fmt(rssReloadPeak)} MB |`);
     const errors = load.errors + reload.errors + hot.nginx.errors + hot.manifest.errors + hot.query.errors;
     if (errors || Number.isNaN(reloadedS)) {

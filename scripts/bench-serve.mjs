@@ -20,18 +20,22 @@ const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const MANIFEST = '/update/shelfnotes/stable/osx/x86-64/10.json';
 const QUERY = '/update.json?app=shelfnotes&os=osx&osversion=14.1&channel=stable&percentile=10';
 
-
-
-
 async function waitFor(port) {
   for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((r) => net.connect(port, '127.0.0.1').on('connect', function () { this.destroy(); r(true); }).on('error', () => r(false)));
+    const ok = await new Promise((r) =>
+      net
+        .connect(port, '127.0.0.1')
+        .on('connect', function () {
+          this.destroy();
+          r(true);
+        })
+        .on('error', () => r(false)),
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`nothing listens on ${port}`);
 }
-
 
 function startAppshelf(dist, port) {
   return spawn(process.execPath, [path.join(repo, 'lib/cli/main.js'), 'serve', '--dir', dist, '--port', String(port)], { stdio: 'ignore' });
@@ -81,16 +85,24 @@ async function main() {
       return Buffer.from(await r.arrayBuffer());
     };
     const expected = readFileSync(path.join(dist, MANIFEST));
-    for (const u of [nginxUrl, appUrl]) if (!(await fetchBody(`${u}${MANIFEST}`)).equals(expected)) throw new Error(`${u} serves other bytes`);
+    for (const u of [nginxUrl, appUrl])
+      if (!(await fetchBody(`${u}${MANIFEST}`)).equals(expected)) throw new Error(`${u} serves other bytes`);
     const queryBytes = (await fetchBody(`${appUrl}${QUERY}`)).byteLength;
     for (const u of [nginxUrl, appUrl]) wrk(`${u}${MANIFEST}`, { duration: 2 }); // warm-up
 
     // (b) again with a new query string every time: no remembered answer, the full match runs.
     const unique = path.join(tmp, 'unique.lua');
-    writeFileSync(unique, `local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", ${JSON.stringify(QUERY)} .. "&n=" .. i)\nend\n`);
+    writeFileSync(
+      unique,
+      `local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", ${JSON.stringify(QUERY)} .. "&n=" .. i)\nend\n`,
+    );
     // CPU time of the serving process per request (from /proc: the nginx worker, the node process),
     // which the noise of a shared machine hardly touches, next to the req/s it does.
-    const nginxWorker = Number(execFileSync('pgrep', ['-P', String(nginxMaster.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const nginxWorker = Number(
+      execFileSync('pgrep', ['-P', String(nginxMaster.pid)], { encoding: 'utf8' })
+        .trim()
+        .split('\n')[0],
+    );
     const cpu = (pid) => {
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(f[11]) + Number(f[12])) / 100;
@@ -107,7 +119,12 @@ async function main() {
       runs.update.push(measured(app.pid, `${appUrl}${QUERY}`));
       runs.fresh.push(measured(app.pid, appUrl, { script: unique }));
     }
-    const pick = (k) => ({ rps: median(runs[k].map((x) => x.rps)), p99: median(runs[k].map((x) => x.p99)), cpuUs: median(runs[k].map((x) => x.cpuUs)), errors: runs[k].reduce((a, x) => a + x.errors, 0) });
+    const pick = (k) => ({
+      rps: median(runs[k].map((x) => x.rps)),
+      p99: median(runs[k].map((x) => x.p99)),
+      cpuUs: median(runs[k].map((x) => x.cpuUs)),
+      errors: runs[k].reduce((a, x) => a + x.errors, 0),
+    });
     const rounded = (k, base) => runs[k].map((x, i) => fmt(x.rps / runs[base][i].rps, 2)).join(', ');
     const nginx = pick('nginx');
     const stat = pick('static');
@@ -117,25 +134,44 @@ async function main() {
     // 200 connections over a mix of routes (manifest, API, /update.json, archive, /healthz).
     const lua = path.join(tmp, 'mix.lua');
     const paths = [MANIFEST, '/api/v1/apps.json', QUERY, '/files/shelfnotes/1.5.0/shelfnotes-1.5.0-osx.tar.gz', '/healthz'];
-    writeFileSync(lua, `local paths = { ${paths.map((p) => JSON.stringify(p)).join(', ')} }\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n`);
+    writeFileSync(
+      lua,
+      `local paths = { ${paths.map((p) => JSON.stringify(p)).join(', ')} }\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n`,
+    );
     const mix = wrk(appUrl, { connections: 200, duration: loadSeconds, script: lua });
 
     const nginxVersion = spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '');
-    console.log(`Command: \`npm run bench -- serve\` (wrk -t2 -c64 -d${seconds}s --latency, median of ${rounds} interleaved rounds; loopback;`);
-    console.log(`${os.cpus().length} cores shared by wrk, nginx and node; Node ${process.version}, ${nginxVersion} with 1 worker, sendfile, access_log off).`);
+    console.log(
+      `Command: \`npm run bench -- serve\` (wrk -t2 -c64 -d${seconds}s --latency, median of ${rounds} interleaved rounds; loopback;`,
+    );
+    console.log(
+      `${os.cpus().length} cores shared by wrk, nginx and node; Node ${process.version}, ${nginxVersion} with 1 worker, sendfile, access_log off).`,
+    );
     console.log('');
     console.log('| what | server | req/s | p99 | CPU/request | ratio (req/s; per round) |');
     console.log('|---|---|---:|---:|---:|---|');
-    console.log(`| (a) static manifest \`${MANIFEST}\` (${manifestBytes} B) | nginx | ${fmt(nginx.rps)} | ${fmt(nginx.p99, 2)} ms | ${fmt(nginx.cpuUs, 1)} µs | 1.00 |`);
-    console.log(`| (a) the same manifest | appshelf serve | ${fmt(stat.rps)} | ${fmt(stat.p99, 2)} ms | ${fmt(stat.cpuUs, 1)} µs | **${fmt(stat.rps / nginx.rps, 2)} × nginx** (aim ≥ 0.9; ${rounded('static', 'nginx')}) |`);
-    console.log(`| (b) \`${QUERY}\` (${queryBytes} B) | appshelf serve | ${fmt(update.rps)} | ${fmt(update.p99, 2)} ms | ${fmt(update.cpuUs, 1)} µs | **${fmt(update.rps / stat.rps, 2)} × (a)** (aim ≥ 0.9; ${rounded('update', 'static')}), ${fmt(update.rps / nginx.rps, 2)} × nginx |`);
-    console.log(`| (b) the same query made unique (\`&n=<counter>\`), so never answered from the remembered answers | appshelf serve | ${fmt(fresh.rps)} | ${fmt(fresh.p99, 2)} ms | ${fmt(fresh.cpuUs, 1)} µs | ${fmt(fresh.rps / stat.rps, 2)} × (a) |`);
+    console.log(
+      `| (a) static manifest \`${MANIFEST}\` (${manifestBytes} B) | nginx | ${fmt(nginx.rps)} | ${fmt(nginx.p99, 2)} ms | ${fmt(nginx.cpuUs, 1)} µs | 1.00 |`,
+    );
+    console.log(
+      `| (a) the same manifest | appshelf serve | ${fmt(stat.rps)} | ${fmt(stat.p99, 2)} ms | ${fmt(stat.cpuUs, 1)} µs | **${fmt(stat.rps / nginx.rps, 2)} × nginx** (aim ≥ 0.9; ${rounded('static', 'nginx')}) |`,
+    );
+    console.log(
+      `| (b) \`${QUERY}\` (${queryBytes} B) | appshelf serve | ${fmt(update.rps)} | ${fmt(update.p99, 2)} ms | ${fmt(update.cpuUs, 1)} µs | **${fmt(update.rps / stat.rps, 2)} × (a)** (aim ≥ 0.9; ${rounded('update', 'static')}), ${fmt(update.rps / nginx.rps, 2)} × nginx |`,
+    );
+    console.log(
+      `| (b) the same query made unique (\`&n=<counter>\`), so never answered from the remembered answers | appshelf serve | ${fmt(fresh.rps)} | ${fmt(fresh.p99, 2)} ms | ${fmt(fresh.cpuUs, 1)} µs | ${fmt(fresh.rps / stat.rps, 2)} × (a) |`,
+    );
     console.log('');
-    console.log(`Load: 200 connections for ${loadSeconds} s over ${paths.length} routes (manifest, API, /update.json, archive, /healthz): ` +
-      `${fmt(mix.requests)} requests, ${fmt(mix.rps)} req/s, p99 ${fmt(mix.p99, 2)} ms, **${mix.errors} errors** (socket errors + non-2xx/3xx).`);
+    console.log(
+      `Load: 200 connections for ${loadSeconds} s over ${paths.length} routes (manifest, API, /update.json, archive, /healthz): ` +
+        `${fmt(mix.requests)} requests, ${fmt(mix.rps)} req/s, p99 ${fmt(mix.p99, 2)} ms, **${mix.errors} errors** (socket errors + non-2xx/3xx).`,
+    );
     const errs = nginx.errors + stat.errors + update.errors + fresh.errors + mix.errors;
     if (errs) {
-      console.error(`${errs} errors during the runs (nginx ${nginx.errors}, manifest ${stat.errors}, /update.json ${update.errors}, load ${mix.errors})`);
+      console.error(
+        `${errs} errors during the runs (nginx ${nginx.errors}, manifest ${stat.errors}, /update.json ${update.errors}, load ${mix.errors})`,
+      );
       process.exitCode = 1;
     }
   } finally {

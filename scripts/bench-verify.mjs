@@ -39,11 +39,20 @@ async function signAll(keyPem) {
     }
     parentPort.postMessage(out);`;
   const per = Math.ceil(TOTAL / threads);
-  const parts = await Promise.all(Array.from({ length: threads }, (_, t) => new Promise((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: { key: keyPem, from: t * per, to: Math.min(TOTAL, (t + 1) * per) } });
-    w.once('message', (m) => { resolve(m); void w.terminate(); });
-    w.once('error', reject);
-  })));
+  const parts = await Promise.all(
+    Array.from(
+      { length: threads },
+      (_, t) =>
+        new Promise((resolve, reject) => {
+          const w = new Worker(code, { eval: true, workerData: { key: keyPem, from: t * per, to: Math.min(TOTAL, (t + 1) * per) } });
+          w.once('message', (m) => {
+            resolve(m);
+            void w.terminate();
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
   return parts.flat();
 }
 
@@ -58,7 +67,10 @@ async function makeFixture() {
   mkdirSync(path.join(app, 'releases'), { recursive: true });
   const caCert = createCaCertificate(ca, { cn: 'bench CA', days: 3650 });
   writeFileSync(path.join(store, 'trust', 'ca.crt'), caCert);
-  writeFileSync(path.join(app, 'bench.crt'), issueCertificate(readCsr(createCsr('bench', key), 'bench.csr'), { caCertPem: caCert, caKeyPem: ca, days: 3650 }));
+  writeFileSync(
+    path.join(app, 'bench.crt'),
+    issueCertificate(readCsr(createCsr('bench', key), 'bench.csr'), { caCertPem: caCert, caKeyPem: ca, days: 3650 }),
+  );
   writeFileSync(path.join(store, 'store.yaml'), 'name: bench\nchannels:\n  - name: stable\ntrust:\n  ca: trust/ca.crt\n');
   writeFileSync(path.join(app, 'app.yaml'), `id: bench\nname: Bench\ncertificate: bench.crt\nsignature: ${signData('bench', key)}\n`);
   const signatures = await signAll(key);
@@ -68,8 +80,14 @@ async function makeFixture() {
       const i = r * PER_RELEASE + e;
       const bytes = archiveBytes(i);
       writeFileSync(path.join(app, 'files', `a${i}.tar.gz`), bytes);
-      lines.push('  - os: linux', `    architectures: [a${e}]`, `    file: files/a${i}.tar.gz`, `    size: ${bytes.length}`,
-        `    sha256: ${createHash('sha256').update(bytes).digest('hex')}`, `    signature: ${signatures[i]}`);
+      lines.push(
+        '  - os: linux',
+        `    architectures: [a${e}]`,
+        `    file: files/a${i}.tar.gz`,
+        `    size: ${bytes.length}`,
+        `    sha256: ${createHash('sha256').update(bytes).digest('hex')}`,
+        `    signature: ${signatures[i]}`,
+      );
     }
     writeFileSync(path.join(app, 'releases', `1.0.${r}.yaml`), lines.join('\n') + '\n');
   }

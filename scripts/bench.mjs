@@ -6,7 +6,9 @@ import { readdirSync } from 'node:fs';
 
 const dir = new URL('./', import.meta.url);
 const wanted = process.argv.slice(2);
-const all = readdirSync(dir).filter((f) => /^bench-.+\.mjs$/.test(f)).sort();
+const all = readdirSync(dir)
+  .filter((f) => /^bench-.+\.mjs$/.test(f))
+  .sort();
 const run = wanted.length ? all.filter((f) => wanted.some((w) => f === `bench-${w}.mjs`)) : all;
 if (!run.length) {
   console.error(`No benchmark matches ${wanted.join(', ')}; available: ${all.map((f) => f.slice(6, -4)).join(', ')}`);

@@ -19,12 +19,24 @@ try {
   const port = await server.listen(0, '127.0.0.1');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     for (const scheme of ['light', 'dark']) {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, colorScheme: scheme });
-      for (const [name, url] of [['home', '/'], ['app', '/apps/shelfnotes/']]) {
+      for (const [name, url] of [
+        ['home', '/'],
+        ['app', '/apps/shelfnotes/'],
+      ]) {
         await page.goto(`http://127.0.0.1:${port}${url}`);
         const file = path.join(root, 'docs', `store-front-${name}${scheme === 'dark' ? '-dark' : ''}.png`);
         await page.screenshot({ path: file });

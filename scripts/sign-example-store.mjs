@@ -12,7 +12,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMap, parseDocument } from 'yaml';
 import {
-  createCaCertificate, createCsr, generateRsaKey, issueCertificate, loadPrivateKey, parseCertificates, readCsr, signData,
+  createCaCertificate,
+  createCsr,
+  generateRsaKey,
+  issueCertificate,
+  loadPrivateKey,
+  parseCertificates,
+  readCsr,
+  signData,
 } from '../lib/verify/index.js';
 
 const { values } = parseArgs({ options: { store: { type: 'string', default: 'store' }, keys: { type: 'string', default: 'demo-keys' } } });
@@ -67,7 +74,10 @@ if (!caFits) write(caFile, createCaCertificate(caKey, { cn: 'appshelf example st
 const caPem = readFileSync(caFile, 'utf8');
 const revokedFile = path.join(store, 'trust', 'revoked.yaml');
 if (!existsSync(revokedFile)) {
-  write(revokedFile, '# yaml-language-server: $schema=../../public/schemas/revoked.schema.json\n# Revoked app certificates (`appshelf ca revoke`). A release signed with a revoked certificate fails the check.\nrevoked: []\n');
+  write(
+    revokedFile,
+    '# yaml-language-server: $schema=../../public/schemas/revoked.schema.json\n# Revoked app certificates (`appshelf ca revoke`). A release signed with a revoked certificate fails the check.\nrevoked: []\n',
+  );
 }
 
 // Every app: key, certificate, registration signature, release signatures.
@@ -80,7 +90,11 @@ for (const id of readdirSync(path.join(store, 'apps')).sort()) {
   }
   editYaml(path.join(dir, 'app.yaml'), (doc) => setAfter(doc.contents, 'signature', signData(id, key), 'certificate'));
   const releases = path.join(dir, 'releases');
-  for (const name of existsSync(releases) ? readdirSync(releases).filter((f) => /\.ya?ml$/.test(f)).sort() : []) {
+  for (const name of existsSync(releases)
+    ? readdirSync(releases)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : []) {
     editYaml(path.join(releases, name), (doc) => {
       for (const entry of doc.get('entries')?.items ?? []) {
         const file = isMap(entry) && entry.get('file');

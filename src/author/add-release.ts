@@ -76,7 +76,10 @@ export function addRelease(config: Pick<ResolvedConfig, 'root'>, input: AddRelea
   const { app: id, version, channels, date, archive } = input;
   if (semver.valid(version) !== version) throw new StoreError(diag(Errors.InvalidSemver, [version, semver.valid(version) ?? undefined]));
   if (date !== undefined && (!DATE.test(date) || Number.isNaN(Date.parse(date)))) throw new StoreError(diag(Errors.InvalidDate, [date]));
-  for (const [field, range] of [['osversion', archive?.osversion], ['appversion', archive?.appversion]] as const) {
+  for (const [field, range] of [
+    ['osversion', archive?.osversion],
+    ['appversion', archive?.appversion],
+  ] as const) {
     if (range !== undefined && semver.validRange(range) === null) throw new StoreError(diag(Errors.InvalidRange, [field, range]));
   }
 
@@ -86,9 +89,12 @@ export function addRelease(config: Pick<ResolvedConfig, 'root'>, input: AddRelea
   for (const os of archive?.oses ?? []) requirePlatform(ctx, 'os', os);
   for (const arch of archive?.archs ?? []) requirePlatform(ctx, 'arch', arch);
   if (archive && !archive.key && ctx.store.trust.signaturesRequired) {
-    throw new StoreError(diag(Errors.AuthorSignatureRequired, [id, version], { file: ctx.loaded.store?.file ?? `${ctx.display}/${ctx.store.storeFile}` }));
+    throw new StoreError(
+      diag(Errors.AuthorSignatureRequired, [id, version], { file: ctx.loaded.store?.file ?? `${ctx.display}/${ctx.store.storeFile}` }),
+    );
   }
-  if (target.app.locked) throw new StoreError(diag(Errors.AppLocked, [id, version], { file: target.source.file, ...positionOf(target.source, ['locked']) }));
+  if (target.app.locked)
+    throw new StoreError(diag(Errors.AppLocked, [id, version], { file: target.source.file, ...positionOf(target.source, ['locked']) }));
   const loadedApp = ctx.loaded.apps.find((a) => a.folder === id)!;
   const existing = target.app.releases.find((r) => semver.eq(r.semver, version));
   const existingSource = existing && loadedApp.releases.find((r) => r.rel === existing.rel);
@@ -97,14 +103,20 @@ export function addRelease(config: Pick<ResolvedConfig, 'root'>, input: AddRelea
   if (!existing && !channels.length) throw new UsageError('--channel is required for a new release.');
   const image = input.dockerImage;
   if (image && target.app.docker && target.app.docker.image !== image) {
-    throw new StoreError(diag(Errors.AuthorDockerImage, [image, target.app.docker.image], { file: target.source.file, ...positionOf(target.source, ['docker', 'image']) }));
+    throw new StoreError(
+      diag(Errors.AuthorDockerImage, [image, target.app.docker.image], {
+        file: target.source.file,
+        ...positionOf(target.source, ['docker', 'image']),
+      }),
+    );
   }
 
   let changelog: string | undefined;
   if (input.notes) changelog = Buffer.from(input.notes.bytes).toString('utf8').trim() || undefined;
   if (input.changelog) {
     changelog = changelogSection(Buffer.from(input.changelog.bytes).toString('utf8'), version);
-    if (!changelog) throw new StoreError(diag(Errors.AuthorChangelogSection, [input.changelog.path, version], { file: input.changelog.path }));
+    if (!changelog)
+      throw new StoreError(diag(Errors.AuthorChangelogSection, [input.changelog.path, version], { file: input.changelog.path }));
   }
 
   const appDir = path.join(ctx.loaded.root, 'apps', id);
@@ -121,13 +133,23 @@ export function addRelease(config: Pick<ResolvedConfig, 'root'>, input: AddRelea
     const sha256 = sha256Hex(bytes);
     if (path.resolve(archive.file.path) !== dest) {
       if (existsSync(dest)) {
-        if (sha256Hex(readFileSync(dest)) !== sha256) throw new StoreError(diag(Errors.AuthorFileExists, [displayPath(dest)], { file: displayPath(dest) }));
+        if (sha256Hex(readFileSync(dest)) !== sha256)
+          throw new StoreError(diag(Errors.AuthorFileExists, [displayPath(dest)], { file: displayPath(dest) }));
       } else copy = { path: dest, file: displayPath(dest), copyFrom: archive.file.path };
     }
     for (const os of archive.oses) {
       entries.push({
-        os, architectures: archive.archs, osversion: archive.osversion, appversion: archive.appversion, format: archive.format,
-        file: `files/${name}`, size: bytes.length, sha256, signature, edSignature, minisign,
+        os,
+        architectures: archive.archs,
+        osversion: archive.osversion,
+        appversion: archive.appversion,
+        format: archive.format,
+        file: `files/${name}`,
+        size: bytes.length,
+        sha256,
+        signature,
+        edSignature,
+        minisign,
       });
     }
   }
@@ -147,12 +169,19 @@ export function addRelease(config: Pick<ResolvedConfig, 'root'>, input: AddRelea
   }
   const edits: FileEdit[] = [
     ...(copy ? [copy] : []),
-    ...(image && !target.app.docker ? [{ path: target.source.abs, file: target.source.file, text: setDockerImage(target.source, image) }] : []),
+    ...(image && !target.app.docker
+      ? [{ path: target.source.abs, file: target.source.file, text: setDockerImage(target.source, image) }]
+      : []),
     { path: releaseFile, file: displayPath(releaseFile), text },
   ];
   return {
     edits,
-    result: { updated: !!existingSource, releaseFile: displayPath(releaseFile), copiedTo: copy?.file, platforms: entries.map((e) => `${e.os} ${e.architectures.join('+')}`) },
+    result: {
+      updated: !!existingSource,
+      releaseFile: displayPath(releaseFile),
+      copiedTo: copy?.file,
+      platforms: entries.map((e) => `${e.os} ${e.architectures.join('+')}`),
+    },
   };
 }
 
@@ -168,22 +197,36 @@ export interface RegisterAppInput {
 }
 
 /** `app register`: the certificate beside app.yaml and `certificate` + `signature` in it (a new app.yaml when the app is new). */
-export function registerAppFiles(config: Pick<ResolvedConfig, 'root'>, input: RegisterAppInput): StoreEdit<{ first: boolean; appFile: string; certificate: string; isNew: boolean }> {
+export function registerAppFiles(
+  config: Pick<ResolvedConfig, 'root'>,
+  input: RegisterAppInput,
+): StoreEdit<{ first: boolean; appFile: string; certificate: string; isNew: boolean }> {
   const { app: id } = input;
   parseCertificates(Buffer.from(input.certificate.bytes).toString('utf8'), input.certificate.path);
-  const signature = 'key' in input.signature
-    ? signData(id, loadPrivateKey(Buffer.from(input.signature.key.bytes).toString('utf8'), input.signature.key.path))
-    : input.signature.base64.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/=]+$/.test(signature)) throw new UsageError('--signature must be a file holding base64 text, or the base64 text itself.');
+  const signature =
+    'key' in input.signature
+      ? signData(id, loadPrivateKey(Buffer.from(input.signature.key.bytes).toString('utf8'), input.signature.key.path))
+      : input.signature.base64.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/=]+$/.test(signature))
+    throw new UsageError('--signature must be a file holding base64 text, or the base64 text itself.');
   const ctx = openStore(config);
   const appDir = path.join(ctx.loaded.root, 'apps', id);
   const existing = ctx.loaded.apps.find((a) => a.folder === id)?.app;
   const sibling = ctx.loaded.apps.find((a) => a.app)?.app?.text;
-  const text = registerApp(existing, { id, name: input.name, certificate: `${id}.crt`, signature, owners: input.owners, header: schemaHeader(sibling) });
+  const text = registerApp(existing, {
+    id,
+    name: input.name,
+    certificate: `${id}.crt`,
+    signature,
+    owners: input.owners,
+    header: schemaHeader(sibling),
+  });
   const certDest = path.join(appDir, `${id}.crt`);
   const appFile = existing?.abs ?? path.join(appDir, 'app.yaml');
   const edits: FileEdit[] = [
-    ...(path.resolve(input.certificate.path) !== certDest ? [{ path: certDest, file: displayPath(certDest), copyFrom: input.certificate.path }] : []),
+    ...(path.resolve(input.certificate.path) !== certDest
+      ? [{ path: certDest, file: displayPath(certDest), copyFrom: input.certificate.path }]
+      : []),
     { path: appFile, file: displayPath(appFile), text },
   ];
   // An app.yaml written by hand before its first registration has no signature yet: that is still the first.

@@ -48,7 +48,11 @@ export function requireApp(ctx: AuthorContext, id: string): AppTarget {
   const app = ctx.store.apps.find((a) => a.id === id);
   if (!loaded?.app) {
     const ids = ctx.store.apps.map((a) => a.id);
-    throw new StoreError(diag(Errors.AuthorAppUnknown, [id, ids.join(', ') || 'none', closest(id, ids)], { file: path.posix.join(ctx.display, 'apps', id, 'app.yaml') }));
+    throw new StoreError(
+      diag(Errors.AuthorAppUnknown, [id, ids.join(', ') || 'none', closest(id, ids)], {
+        file: path.posix.join(ctx.display, 'apps', id, 'app.yaml'),
+      }),
+    );
   }
   if (!app) throw new StoreError(problemsOf(ctx, loaded.app.file));
   return { app, source: loaded.app };
@@ -75,5 +79,10 @@ export function requireChannel(ctx: AuthorContext, channel: string): void {
   if (ctx.store.channels.some((c) => c.name === channel)) return;
   const names = ctx.store.channels.map((c) => c.name);
   const source = ctx.loaded.store!;
-  throw new StoreError(diag(Errors.UnknownChannel, [channel, names.join(', '), closest(channel, names)], { file: source.file, ...positionOf(source, ['channels']) }));
+  throw new StoreError(
+    diag(Errors.UnknownChannel, [channel, names.join(', '), closest(channel, names)], {
+      file: source.file,
+      ...positionOf(source, ['channels']),
+    }),
+  );
 }

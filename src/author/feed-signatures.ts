@@ -17,7 +17,9 @@ export function minisignField(sigFile: Uint8Array, source: string): string {
   // The Tauri signer writes the .sig already base64-encoded; a plain minisign file is encoded here.
   const decoded = /^[A-Za-z0-9+/=\s]+$/.test(text) ? Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8') : text;
   if (!decoded.startsWith('untrusted comment:') || !decoded.includes('\ntrusted comment:')) {
-    throw new StoreError(diag(Errors.MinisignSignature, [source, 'it is not a minisign signature (no "untrusted comment:" and "trusted comment:" lines)']));
+    throw new StoreError(
+      diag(Errors.MinisignSignature, [source, 'it is not a minisign signature (no "untrusted comment:" and "trusted comment:" lines)']),
+    );
   }
   return Buffer.from(decoded, 'utf8').toString('base64');
 }

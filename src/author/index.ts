@@ -1,14 +1,19 @@
 // Authoring: pure edits of the store's YAML (yaml's Document API keeps comments and layout).
 // The CLI commands read and write the files; everything here takes and returns text.
-;
-export { registerApp, pinChannel, unpinChannel, setLocked,   } from './app.js';
-export { createRelease, addToRelease, setRollout,   promoteRelease,    } from './release.js';
+export { registerApp, pinChannel, unpinChannel, setLocked } from './app.js';
+export { createRelease, addToRelease, setRollout, promoteRelease } from './release.js';
 export { changelogSection } from './changelog.js';
-;
-;
-;
-export { generateSigningKey, setSigningPublicKey, repositoryOf,  } from './keys.js';
-export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow,  ACTIONS, WORKFLOW_NODE,   } from './init-files.js';
+export { generateSigningKey, setSigningPublicKey, repositoryOf } from './keys.js';
+export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE } from './init-files.js';
 export { writeEdits, type FileEdit, type StoreEdit } from './store-edits.js';
-export { openStore, pinVersion, unpinVersion, setAppLocked, setYanked, setReleaseRollout, promoteVersion, type RolloutTarget } from './verbs.js';
-export { addRelease, registerAppFiles,  type AddReleaseInput,  type GivenFile, type RegisterAppInput } from './add-release.js';
+export {
+  openStore,
+  pinVersion,
+  unpinVersion,
+  setAppLocked,
+  setYanked,
+  setReleaseRollout,
+  promoteVersion,
+  type RolloutTarget,
+} from './verbs.js';
+export { addRelease, registerAppFiles, type AddReleaseInput, type GivenFile, type RegisterAppInput } from './add-release.js';

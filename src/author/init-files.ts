@@ -331,7 +331,9 @@ jobs:
 export function initFiles(input: InitInput): Map<string, string> {
   const owners = input.admins.length ? input.admins.map((a) => `@${a}`).join(' ') : '@ADMIN-GITHUB-NAME';
   const files = new Map<string, string>();
-  files.set('store/store.yaml', `# yaml-language-server: $schema=../node_modules/appshelf/public/schemas/store.schema.json
+  files.set(
+    'store/store.yaml',
+    `# yaml-language-server: $schema=../node_modules/appshelf/public/schemas/store.schema.json
 # The store's settings: only store admins change this file (CODEOWNERS). Every field: the
 # store-format page of appshelf's documentation.
 name: ${JSON.stringify(input.name)}
@@ -352,19 +354,25 @@ trust:
   ca: trust/ca.crt
   revoked: trust/revoked.yaml
   signatures: required
-`);
+`,
+  );
   files.set('store/apps/.gitkeep', '');
   files.set('package.json', packageJson(input));
-  files.set('.gitignore', `node_modules/
+  files.set(
+    '.gitignore',
+    `node_modules/
 .appshelf-cache/
 dist*
 # Private keys live outside the repository (~/.appshelf/); this is a second guard.
 *.key
-`);
+`,
+  );
   files.set('.github/workflows/check.yml', checkWorkflow({ repo: true }));
   const publish = input.deploy === 's3' ? publishS3Workflow : publishWorkflow;
   files.set('.github/workflows/publish.yml', publish({ repo: true, published: input.baseUrl }));
-  files.set('.github/CODEOWNERS', `# Admin-only files: a pull request that changes them needs a store admin's review
+  files.set(
+    '.github/CODEOWNERS',
+    `# Admin-only files: a pull request that changes them needs a store admin's review
 # (turn on "Require review from Code Owners" for main). The check reports them as admin-only.
 /.github/ ${owners}
 /package.json ${owners}
@@ -372,7 +380,8 @@ dist*
 /.gitignore ${owners}
 /store/store.yaml ${owners}
 /store/trust/ ${owners}
-`);
+`,
+  );
   files.set('README.md', readme(input));
   return files;
 }
@@ -387,8 +396,14 @@ export function appshelfSpecOf(packageJsonText: string): string | undefined {
 
 /** A new package.json, or the existing one with the store's scripts added and appshelf pinned (its other fields kept). */
 function packageJson(input: InitInput): string {
-  const pkg = (input.existingPackageJson ? JSON.parse(input.existingPackageJson) : { name: input.packageName, private: true, description: `The ${input.name} app store (appshelf).` }) as Record<string, unknown> & {
-    scripts?: Record<string, string>; devDependencies?: Record<string, string>; dependencies?: Record<string, string>;
+  const pkg = (
+    input.existingPackageJson
+      ? JSON.parse(input.existingPackageJson)
+      : { name: input.packageName, private: true, description: `The ${input.name} app store (appshelf).` }
+  ) as Record<string, unknown> & {
+    scripts?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+    dependencies?: Record<string, string>;
   };
   pkg.scripts = { check: 'appshelf check', build: 'appshelf build', start: 'appshelf build --unsigned && appshelf serve', ...pkg.scripts };
   if (input.appshelf) {

@@ -161,21 +161,60 @@ export interface RolloutPlatform {
 export function setPlatformRollout(f: YamlFile, version: string, channel: string, percent: number, platform: RolloutPlatform): string {
   requireInRelease(f, version, channel);
   const { doc, at } = openYaml(f);
-  const data = doc.toJS() as { rollout?: Record<string, number>; platformRollout?: { channel: string; os: string; architecture?: string; format?: string; osversion?: string; appversion?: string; percent: number }[]; entries?: { os?: string; architectures?: string[]; format?: string; osversion?: string; appversion?: string; file?: string; url?: string }[] };
+  const data = doc.toJS() as {
+    rollout?: Record<string, number>;
+    platformRollout?: {
+      channel: string;
+      os: string;
+      architecture?: string;
+      format?: string;
+      osversion?: string;
+      appversion?: string;
+      percent: number;
+    }[];
+    entries?: {
+      os?: string;
+      architectures?: string[];
+      format?: string;
+      osversion?: string;
+      appversion?: string;
+      file?: string;
+      url?: string;
+    }[];
+  };
   const what = overrideLabel(platform);
-  const hasFile = (data.entries ?? []).some((e) => e.os === platform.os && (platform.arch === undefined || e.architectures?.includes(platform.arch)) && (platform.format === undefined || entryFormat({ format: e.format, file: e.file ?? e.url ?? '' }) === platform.format)
-    && rangesFit(platform, { osversion: e.osversion ?? '*', appversion: e.appversion ?? '*' }));
+  const hasFile = (data.entries ?? []).some(
+    (e) =>
+      e.os === platform.os &&
+      (platform.arch === undefined || e.architectures?.includes(platform.arch)) &&
+      (platform.format === undefined || entryFormat({ format: e.format, file: e.file ?? e.url ?? '' }) === platform.format) &&
+      rangesFit(platform, { osversion: e.osversion ?? '*', appversion: e.appversion ?? '*' }),
+  );
   if (!hasFile) throw new StoreError(diag(Errors.RolloutNoFile, [what], at(['entries'])));
   const list = data.platformRollout ?? [];
   // An override of one file (by its ranges) covers only that file.
-  const same = (o: (typeof list)[number]) => o.channel === channel && o.os === platform.os && o.architecture === platform.arch && o.format === platform.format && o.osversion === platform.osversion && o.appversion === platform.appversion;
-  const rank = (arch?: string, format?: string, ranged?: boolean) => (ranged ? 4 : 0) + (arch !== undefined ? 2 : 0) + (format !== undefined ? 1 : 0);
+  const same = (o: (typeof list)[number]) =>
+    o.channel === channel &&
+    o.os === platform.os &&
+    o.architecture === platform.arch &&
+    o.format === platform.format &&
+    o.osversion === platform.osversion &&
+    o.appversion === platform.appversion;
+  const rank = (arch?: string, format?: string, ranged?: boolean) =>
+    (ranged ? 4 : 0) + (arch !== undefined ? 2 : 0) + (format !== undefined ? 1 : 0);
   const mine = rank(platform.arch, platform.format, platform.osversion !== undefined || platform.appversion !== undefined);
   let fallback: { percent: number; rank: number } | undefined;
   for (const o of list) {
     const r = rank(o.architecture, o.format, o.osversion !== undefined || o.appversion !== undefined);
-    const fileFits = (o.osversion === undefined || o.osversion === platform.osversion) && (o.appversion === undefined || o.appversion === platform.appversion);
-    const covers = fileFits && o.channel === channel && o.os === platform.os && (o.architecture === undefined || o.architecture === platform.arch) && (o.format === undefined || o.format === platform.format);
+    const fileFits =
+      (o.osversion === undefined || o.osversion === platform.osversion) &&
+      (o.appversion === undefined || o.appversion === platform.appversion);
+    const covers =
+      fileFits &&
+      o.channel === channel &&
+      o.os === platform.os &&
+      (o.architecture === undefined || o.architecture === platform.arch) &&
+      (o.format === undefined || o.format === platform.format);
     if (covers && r < mine && (!fallback || r > fallback.rank)) fallback = { percent: o.percent, rank: r };
   }
   const inherited = fallback?.percent ?? data.rollout?.[channel] ?? 100;
@@ -188,7 +227,15 @@ export function setPlatformRollout(f: YamlFile, version: string, channel: string
   }
   if (index >= 0) doc.setIn(['platformRollout', index, 'percent'], percent);
   else {
-    const item = { channel, os: platform.os, ...(platform.arch !== undefined && { architecture: platform.arch }), ...(platform.format !== undefined && { format: platform.format }), ...(platform.osversion !== undefined && { osversion: platform.osversion }), ...(platform.appversion !== undefined && { appversion: platform.appversion }), percent };
+    const item = {
+      channel,
+      os: platform.os,
+      ...(platform.arch !== undefined && { architecture: platform.arch }),
+      ...(platform.format !== undefined && { format: platform.format }),
+      ...(platform.osversion !== undefined && { osversion: platform.osversion }),
+      ...(platform.appversion !== undefined && { appversion: platform.appversion }),
+      percent,
+    };
     const seq = doc.get('platformRollout', true);
     if (isSeq(seq)) seq.add(doc.createNode(item));
     else setTopLevel(doc, 'platformRollout', doc.createNode([item]), ['changelog', 'entries']);

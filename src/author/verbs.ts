@@ -20,15 +20,21 @@ export function openStore(config: Pick<ResolvedConfig, 'root'>): AuthorContext {
 const edit = (source: { abs: string; file: string }, text: string): FileEdit => ({ path: source.abs, file: source.file, text });
 
 /** `pin`: the channel serves exactly this version (docs/manifests.md, pins). */
-export function pinVersion(config: Pick<ResolvedConfig, 'root'>, input: { app: string; channel: string; version: string }): StoreEdit<{ version: string; was?: string; file: string }> {
+export function pinVersion(
+  config: Pick<ResolvedConfig, 'root'>,
+  input: { app: string; channel: string; version: string },
+): StoreEdit<{ version: string; was?: string; file: string }> {
   const ctx = openStore(config);
   const app = requireApp(ctx, input.app);
   requireChannel(ctx, input.channel);
   const { release, source } = requireRelease(ctx, app, input.version);
   if (!release.channels.includes(input.channel)) {
-    throw new StoreError(diag(Errors.PinNotInChannel, [input.channel, release.version], { file: source.file, ...positionOf(source, ['channels']) }));
+    throw new StoreError(
+      diag(Errors.PinNotInChannel, [input.channel, release.version], { file: source.file, ...positionOf(source, ['channels']) }),
+    );
   }
-  if (release.yanked) throw new StoreError(diag(Errors.AuthorPinYanked, [release.version], { file: source.file, ...positionOf(source, ['yanked']) }));
+  if (release.yanked)
+    throw new StoreError(diag(Errors.AuthorPinYanked, [release.version], { file: source.file, ...positionOf(source, ['yanked']) }));
   return {
     edits: [edit(app.source, pinChannel(app.source, input.channel, release.version))],
     result: { version: release.version, was: app.app.pins[input.channel], file: app.source.file },
@@ -36,7 +42,10 @@ export function pinVersion(config: Pick<ResolvedConfig, 'root'>, input: { app: s
 }
 
 /** `unpin`: the channel follows its releases and rollouts again. No edits when it was not pinned. */
-export function unpinVersion(config: Pick<ResolvedConfig, 'root'>, input: { app: string; channel: string }): StoreEdit<{ was?: string; file: string }> {
+export function unpinVersion(
+  config: Pick<ResolvedConfig, 'root'>,
+  input: { app: string; channel: string },
+): StoreEdit<{ was?: string; file: string }> {
   const ctx = openStore(config);
   const app = requireApp(ctx, input.app);
   requireChannel(ctx, input.channel);
@@ -52,7 +61,10 @@ export function setAppLocked(config: Pick<ResolvedConfig, 'root'>, input: { app:
 }
 
 /** `yank` (with a reason) / `unyank` (without): withdraw a version or serve it again. No edits when nothing changes. */
-export function setYanked(config: Pick<ResolvedConfig, 'root'>, input: { app: string; version: string; reason?: string }): StoreEdit<{ version: string; file: string }> {
+export function setYanked(
+  config: Pick<ResolvedConfig, 'root'>,
+  input: { app: string; version: string; reason?: string },
+): StoreEdit<{ version: string; file: string }> {
   const ctx = openStore(config);
   const app = requireApp(ctx, input.app);
   const { release, source } = requireRelease(ctx, app, input.version);
@@ -83,14 +95,27 @@ export function setReleaseRollout(
   const p = input.platform;
   const stillApply = p
     ? (release.platformRollout ?? [])
-      .filter((o) => o.channel === input.channel && o.os === p.os && (p.arch === undefined || o.arch === p.arch) && (p.format === undefined || o.format === p.format) && specificity(o) > specificity(p))
-      .map((o) => ({ label: overrideLabel(o), percent: o.percent }))
+        .filter(
+          (o) =>
+            o.channel === input.channel &&
+            o.os === p.os &&
+            (p.arch === undefined || o.arch === p.arch) &&
+            (p.format === undefined || o.format === p.format) &&
+            specificity(o) > specificity(p),
+        )
+        .map((o) => ({ label: overrideLabel(o), percent: o.percent }))
     : [];
-  return { edits: [edit(source, text)], result: { version: release.version, was: p ? undefined : release.rollout[input.channel], file: source.file, stillApply } };
+  return {
+    edits: [edit(source, text)],
+    result: { version: release.version, was: p ? undefined : release.rollout[input.channel], file: source.file, stillApply },
+  };
 }
 
 /** `promote`: add a release to a (more mature) channel, optionally staged. No edits when it is there already. */
-export function promoteVersion(config: Pick<ResolvedConfig, 'root'>, input: { app: string; version: string; channel: string; percent?: number }): StoreEdit<{ version: string; file: string }> {
+export function promoteVersion(
+  config: Pick<ResolvedConfig, 'root'>,
+  input: { app: string; version: string; channel: string; percent?: number },
+): StoreEdit<{ version: string; file: string }> {
   const ctx = openStore(config);
   const app = requireApp(ctx, input.app);
   requireChannel(ctx, input.channel);

@@ -23,7 +23,9 @@ const STRINGIFY = { flowCollectionPadding: false, lineWidth: 0 } as const;
 export function openYaml(f: YamlFile): Editing {
   const parsed = parseSource(f.text);
   if (!parsed.doc) {
-    throw new StoreError(parsed.problems.map((p) => diag(Errors.YamlSyntax, [p.message], { file: f.file, line: p.line, column: p.column })));
+    throw new StoreError(
+      parsed.problems.map((p) => diag(Errors.YamlSyntax, [p.message], { file: f.file, line: p.line, column: p.column })),
+    );
   }
   const source = { doc: parsed.doc, lineCounter: parsed.lineCounter };
   return { doc: parsed.doc, at: (path = []) => ({ file: f.file, ...positionOf(source, path) }) };

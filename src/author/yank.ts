@@ -10,7 +10,9 @@ import { deletePruning, openYaml, setTopLevel, yamlText, type YamlFile } from '.
  */
 export function yankRelease(f: YamlFile, app: ResolvedApp, release: ResolvedRelease, reason: string): string {
   if (!reason.trim()) throw new StoreError(diag(Errors.YankReasonRequired, []));
-  const pinned = Object.entries(app.pins).filter(([, v]) => v === release.version).map(([c]) => c);
+  const pinned = Object.entries(app.pins)
+    .filter(([, v]) => v === release.version)
+    .map(([c]) => c);
   const { doc, at } = openYaml(f);
   if (pinned.length) throw new StoreError(diag(Errors.YankPinned, [release.version, pinned.join(', ')], at(['version'])));
   if (doc.get('yanked') === true && doc.get('yankReason') === reason) return f.text;

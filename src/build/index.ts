@@ -6,7 +6,7 @@ import { assertSafeOutDir } from '../emit/write-output.js';
 import { readStoreHistoryInBackground } from '../load/git-history.js';
 import type { BuildOptions, BuildResult } from './pipeline.js';
 
-export type { BuildOptions, BuildResult,   } from './pipeline.js';
+export type { BuildOptions, BuildResult } from './pipeline.js';
 
 /**
  * Checks the store and, when it has no errors, emits the static site and writes it atomically.

@@ -13,7 +13,12 @@ const PAGES_MAX_BYTES = 1_000_000_000;
 const PAGES_MAX_FILES = 100_000;
 
 /** The W_SITE_EXCEEDS_PAGES warning when the site at `outDir` is too large for GitHub Pages. */
-export function checkPagesLimit(outDir: string, cache: Cache, files: number, limits = { bytes: PAGES_MAX_BYTES, files: PAGES_MAX_FILES }): Diagnostic | undefined {
+export function checkPagesLimit(
+  outDir: string,
+  cache: Cache,
+  files: number,
+  limits = { bytes: PAGES_MAX_BYTES, files: PAGES_MAX_FILES },
+): Diagnostic | undefined {
   // Past the file limit the bytes do not matter, and stat-ing a large store's 1.3 M names took 43 s.
   if (files > limits.files) return diag(Errors.PagesLimit, [null, files]);
   const bytes = siteBytes(outDir, cache);

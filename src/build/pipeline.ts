@@ -3,9 +3,38 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diag, Errors, hasErrors, sortDiagnostics, type Diagnostic } from '../errors/index.js';
 import {
-  apiPart, archiveObject, emitCatalog, emitNextcloud, feedObject, nextcloudPart, type NextcloudPart, emitPublic, emitSchemas, emitUpdateIndex, hasObject, objectFiles, loadManifestSigning, manifestFreshness, manifestObject, materialize,
-  once, precompress, siteFilesOf, updateIndexPart, UPDATE_INDEX_PATH, writeOutput, freshFile, freshPath, freshPins,
-  type Freshness, type ManifestContext, type ManifestSigning, type SiteFiles, type SiteObject, type UpdateIndexPart, type WriteReport,
+  apiPart,
+  archiveObject,
+  emitCatalog,
+  emitNextcloud,
+  feedObject,
+  nextcloudPart,
+  type NextcloudPart,
+  emitPublic,
+  emitSchemas,
+  emitUpdateIndex,
+  hasObject,
+  objectFiles,
+  loadManifestSigning,
+  manifestFreshness,
+  manifestObject,
+  materialize,
+  once,
+  precompress,
+  siteFilesOf,
+  updateIndexPart,
+  UPDATE_INDEX_PATH,
+  writeOutput,
+  freshFile,
+  freshPath,
+  freshPins,
+  type Freshness,
+  type ManifestContext,
+  type ManifestSigning,
+  type SiteFiles,
+  type SiteObject,
+  type UpdateIndexPart,
+  type WriteReport,
 } from '../emit/index.js';
 import { emitFront, frontPart, frontStore, storeKeys, type AppDoc, type FrontCard } from '../emit/front/index.js';
 import { fetchRemoteArchives, inspectMedia, inspectStore, type AppMedia, type InspectReport } from '../inspect/index.js';
@@ -15,13 +44,33 @@ import { Cache } from '../cache/index.js';
 import { resolveConfig, withConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
 import { checkPagesLimit } from './pages-limit.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
-import { checkServing, releaseDatesOf, releaseLandings, releaseLog, resolveStore, withLandingDates, type ResolvedApp, type ResolvedEntry, type ResolvedStore } from '../resolve/index.js';
+import {
+  checkServing,
+  releaseDatesOf,
+  releaseLandings,
+  releaseLog,
+  resolveStore,
+  withLandingDates,
+  type ResolvedApp,
+  type ResolvedEntry,
+  type ResolvedStore,
+} from '../resolve/index.js';
 import { codeHash } from '../util/code-hash.js';
 import { sha256Hex } from '../util/hash.js';
 import { displayPath, isInside } from '../util/paths.js';
 import { validateDocs } from '../validate/index.js';
 import { verifyStore, type TrustReport } from '../verify/index.js';
-import { depsUnchanged, fileDigest, folderStamp, storeFileDigest, indexPartReader, readRecords, writeIndexParts, writeRecords, type AppRecord } from './records.js';
+import {
+  depsUnchanged,
+  fileDigest,
+  folderStamp,
+  storeFileDigest,
+  indexPartReader,
+  readRecords,
+  writeIndexParts,
+  writeRecords,
+  type AppRecord,
+} from './records.js';
 
 /** Options shared by {@link checkStore} and {@link buildStore}: the run's settings, or a config resolved already. */
 export interface CheckOptions extends ConfigInput {
@@ -80,7 +129,6 @@ export interface BuildResult extends CheckResult {
 /** The public/ folder shipped with appshelf (the web catalog and the schemas). */
 export const defaultPublicDir = fileURLToPath(new URL('../../public/', import.meta.url));
 
-
 /** A function giving the milliseconds since it was last called (or made). */
 function stopwatch(): () => number {
   let last = performance.now();
@@ -121,7 +169,11 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
 }
 
 /** `buildStore` (src/build/index.ts) once it has started reading the history. */
-export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, keyof ConfigInput | 'config'>, reading: Promise<StoreHistory>): Promise<BuildResult> {
+export async function runBuild(
+  config: ResolvedConfig,
+  opts: Omit<BuildOptions, keyof ConfigInput | 'config'>,
+  reading: Promise<StoreHistory>,
+): Promise<BuildResult> {
   const { root, outDir, now } = config;
   const cache = new Cache(config.cacheDir);
   const write = opts.write !== false;
@@ -133,12 +185,19 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   const stamps = plan && !plan.keyOf && !insideGit(root) ? stampFolders(root, plan.folders) : undefined;
   const planned = lap();
   // A build downloads remote archives not yet in the cache.
-  const checked = await checkStore({ config: withConfig(config, { fetch: true }), apps: plan?.check, onStage: opts.onStage, onProgress: opts.onProgress, cache });
+  const checked = await checkStore({
+    config: withConfig(config, { fetch: true }),
+    apps: plan?.check,
+    onStage: opts.onStage,
+    onProgress: opts.onProgress,
+    cache,
+  });
   checked.timings = { plan: planned, ...checked.timings };
   const files: SiteFiles = new Map();
   const reused = [...(plan?.reuse.keys() ?? [])];
   const fromRecords = [...(plan?.reuse.values() ?? [])].flatMap((r) => r.diagnostics);
-  if (!checked.ok || !checked.store) return { ...checked, diagnostics: sortDiagnostics([...checked.diagnostics, ...fromRecords]), files, reused };
+  if (!checked.ok || !checked.store)
+    return { ...checked, diagnostics: sortDiagnostics([...checked.diagnostics, ...fromRecords]), files, reused };
   const { trust, inspect } = checked;
   let store = checked.store;
   const signing = plan?.signing ?? loadManifestSigning(store, config);
@@ -158,10 +217,20 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
     diagnostics.push(...(await comparePublished(config.published, state.serial, now, store.signing.expiresDays)));
     if (hasErrors(diagnostics)) return { ...checked, diagnostics: sortDiagnostics(diagnostics), ok: false, files, reused };
   }
-  const manifests: ManifestContext = { facts, signer: signing.signer, ...freshness, releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0 };
+  const manifests: ManifestContext = {
+    facts,
+    signer: signing.signer,
+    ...freshness,
+    releaseNumber: (app: string, v: string) => landings.get(app)?.get(v)?.number ?? 0,
+  };
   const apiHistory = { landings: (a: ResolvedApp) => landings.get(a.id)!, log: (a: ResolvedApp) => releaseLog(a, history) };
-  const keyOf = plan ? plan.keyOf ?? recordKeys(config, store, signing, history, freshness, stamps) : undefined;
-  const feeds = { facts, landings: apiHistory.landings, sha512: (app: string, v: string, entry: number) => trust?.sha512(app, v, entry), certificate: (app: string) => trust?.certificate(app) };
+  const keyOf = plan ? (plan.keyOf ?? recordKeys(config, store, signing, history, freshness, stamps)) : undefined;
+  const feeds = {
+    facts,
+    landings: apiHistory.landings,
+    sha512: (app: string, v: string, entry: number) => trust?.sha512(app, v, entry),
+    certificate: (app: string) => trust?.certificate(app),
+  };
   const nextcloud: { id: string; part: NextcloudPart }[] = [];
 
   // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
@@ -171,8 +240,14 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   const objects: SiteObject[] = [];
   // Each app's `fresh/<app>.json`, signed anew when its serial or expiry moves, from pins found without loading the app.
   const fresh = freshPins(outDir);
-  const freshDoc = (id: string, manifestKey: string) => signing.signer
-    && files.set(freshPath(id), freshFile(id, manifestKey, { serial: freshness.freshSerial(id), expires: freshness.expires, signer: signing.signer }, () => fresh.of(id, manifestKey)));
+  const freshDoc = (id: string, manifestKey: string) =>
+    signing.signer &&
+    files.set(
+      freshPath(id),
+      freshFile(id, manifestKey, { serial: freshness.freshSerial(id), expires: freshness.expires, signer: signing.signer }, () =>
+        fresh.of(id, manifestKey),
+      ),
+    );
   for (const app of store.apps) {
     const filesKey = checked.sourceKeys?.get(app.id);
     // Dates taken from git are not in the files: they join the key of what shows them.
@@ -185,25 +260,33 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
     const front = frontPart(pages, app, api.doc() as unknown as AppDoc, api.key, checked.media?.get(app.id));
     const update = fresh.capture(app.id, manifestObject(store, app, manifests, sourceKey));
     freshDoc(app.id, update.key);
-    const own = [update, archiveObject(app, (rel) => path.join(store.root, rel)), feedObject(store, app, feeds, sourceKey), front.object].filter((o) => o !== undefined);
+    const own = [
+      update,
+      archiveObject(app, (rel) => path.join(store.root, rel)),
+      feedObject(store, app, feeds, sourceKey),
+      front.object,
+    ].filter((o) => o !== undefined);
     objects.push(...own);
     const nc = nextcloudPart(store, app, feeds, sourceKey);
     if (nc) nextcloud.push({ id: app.id, part: nc });
     parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index, card: front.card });
     const key = keyOf?.(app.id);
     if (key) {
-      made.set(app.id, { index: index.json(), record: {
-        key,
-        id: app.id,
-        diagnostics: checked.diagnostics.filter((d) => d.file?.startsWith(`${displayPath(path.join(root, 'apps', app.id))}/`)),
-        until: trust?.changesAt(app.id),
-        deps: depsOf(store, app, trust),
-        api: { key: api.key, catalog: api.catalog },
-        index: { key: index.key },
-        front: { card: front.card },
-        objects: own.map((o) => ({ path: o.path, key: o.key, links: o.links })),
-        nextcloud: nc,
-      } });
+      made.set(app.id, {
+        index: index.json(),
+        record: {
+          key,
+          id: app.id,
+          diagnostics: checked.diagnostics.filter((d) => d.file?.startsWith(`${displayPath(path.join(root, 'apps', app.id))}/`)),
+          until: trust?.changesAt(app.id),
+          deps: depsOf(store, app, trust),
+          api: { key: api.key, catalog: api.catalog },
+          index: { key: index.key },
+          front: { card: front.card },
+          objects: own.map((o) => ({ path: o.path, key: o.key, links: o.links })),
+          nextcloud: nc,
+        },
+      });
     }
   }
   const previousPart = indexPartReader(cache, path.join(outDir, UPDATE_INDEX_PATH));
@@ -213,7 +296,12 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
     parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: once(() => previousPart(folder)) }, card: r.front.card });
     if (r.nextcloud) nextcloud.push({ id: r.id, part: r.nextcloud as NextcloudPart });
     for (const o of r.objects) {
-      objects.push({ ...o, emit: () => { throw new Error(`object ${o.key} of ${folder} vanished during the build`); } });
+      objects.push({
+        ...o,
+        emit: () => {
+          throw new Error(`object ${o.key} of ${folder} vanished during the build`);
+        },
+      });
     }
     const update = r.objects.find((o) => o.path === `update/${r.id}`);
     if (r.pins) fresh.known(r.id, r.pins);
@@ -222,11 +310,28 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   // The order resolveStore gives the apps.
   parts.sort((a, b) => a.id.localeCompare(b.id));
   emitSchemas(files);
-  emitCatalog(store, parts.map((p) => ({ id: p.id, ...p.api })), files);
-  emitNextcloud(nextcloud.sort((a, b) => a.id.localeCompare(b.id)).map((n) => n.part), files);
+  emitCatalog(
+    store,
+    parts.map((p) => ({ id: p.id, ...p.api })),
+    files,
+  );
+  emitNextcloud(
+    nextcloud.sort((a, b) => a.id.localeCompare(b.id)).map((n) => n.part),
+    files,
+  );
   let indexMade = false;
-  emitUpdateIndex(store, parts.map((p) => ({ key: p.index.key, json: () => ((indexMade = true), p.index.json()) })), files);
-  emitFront(pages, parts.map((p) => p.card), storeKeys(store), store.channels, files);
+  emitUpdateIndex(
+    store,
+    parts.map((p) => ({ key: p.index.key, json: () => ((indexMade = true), p.index.json()) })),
+    files,
+  );
+  emitFront(
+    pages,
+    parts.map((p) => p.card),
+    storeKeys(store),
+    store.channels,
+    files,
+  );
   emitPublic(opts.publicDir ?? defaultPublicDir, files);
   if (state) files.set(SIGNING_STATE_PATH, encodeSigningState(state));
   precompress(files);
@@ -250,7 +355,12 @@ export async function runBuild(config: ResolvedConfig, opts: Omit<BuildOptions, 
   }
   writeRecords(cache, made, plan?.folders ?? []);
   // Made again in this build (else the file and where its parts sit are as the last build left them).
-  if (indexMade) writeIndexParts(cache, path.join(outDir, UPDATE_INDEX_PATH), parts.map((p) => ({ folder: p.id, length: p.index.json().byteLength })));
+  if (indexMade)
+    writeIndexParts(
+      cache,
+      path.join(outDir, UPDATE_INDEX_PATH),
+      parts.map((p) => ({ folder: p.id, length: p.index.json().byteLength })),
+    );
   timings.records = lap();
   return { ...checked, diagnostics, files, written, reused };
 }
@@ -296,7 +406,14 @@ async function planReuse(config: ResolvedConfig, cache: Cache, reading: Promise<
   const signing = loadManifestSigning(head, config);
   if (hasErrors(signing.diagnostics)) return { ...none, signing };
   const history = await reading;
-  const keyOf = recordKeys(config, head, signing, history, manifestFreshness(now, head.signing.expiresDays, history, config.serialFloor), history.git ? undefined : stampFolders(root, folders));
+  const keyOf = recordKeys(
+    config,
+    head,
+    signing,
+    history,
+    manifestFreshness(now, head.signing.expiresDays, history, config.serialFloor),
+    history.git ? undefined : stampFolders(root, folders),
+  );
   const site = siteFilesOf(outDir);
   const reuse = new Map<string, AppRecord>();
   for (const folder of folders) {
@@ -316,19 +433,28 @@ async function planReuse(config: ResolvedConfig, cache: Cache, reading: Promise<
  * (in git, the commit it is exactly at; outside git, its file stamps) and its serial. Undefined
  * for a folder that must be checked every time.
  */
-function recordKeys(config: ResolvedConfig, store: ResolvedStore, signing: ManifestSigning, history: StoreHistory, freshness: Freshness, stamps?: ReadonlyMap<string, string | undefined>): (folder: string) => string | undefined {
+function recordKeys(
+  config: ResolvedConfig,
+  store: ResolvedStore,
+  signing: ManifestSigning,
+  history: StoreHistory,
+  freshness: Freshness,
+  stamps?: ReadonlyMap<string, string | undefined>,
+): (folder: string) => string | undefined {
   const { root, storeFile } = config;
-  const global = sha256Hex(JSON.stringify({
-    format: RECORD_FORMAT,
-    code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
-    store: fileDigest(path.join(root, storeFile)),
-    baseUrl: store.baseUrl ?? null,
-    ca: storeFileDigest(root, store.trust.ca),
-    revoked: storeFileDigest(root, store.trust.revoked),
-    signer: signing.signer?.keyid ?? null,
-    // Kept warnings name files relative to the working folder.
-    cwd: process.cwd(),
-  }));
+  const global = sha256Hex(
+    JSON.stringify({
+      format: RECORD_FORMAT,
+      code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
+      store: fileDigest(path.join(root, storeFile)),
+      baseUrl: store.baseUrl ?? null,
+      ca: storeFileDigest(root, store.trust.ca),
+      revoked: storeFileDigest(root, store.trust.revoked),
+      signer: signing.signer?.keyid ?? null,
+      // Kept warnings name files relative to the working folder.
+      cwd: process.cwd(),
+    }),
+  );
   const keys = new Map<string, string | undefined>();
   return (folder) => {
     if (keys.has(folder)) return keys.get(folder);

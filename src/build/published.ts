@@ -45,11 +45,16 @@ export async function readPublishedSigning(where: string): Promise<SigningState 
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return { problem: err.code === 'ENOENT' ? 'no such file' : (err.cause as Error | undefined)?.message ?? err.message };
+    return { problem: err.code === 'ENOENT' ? 'no such file' : ((err.cause as Error | undefined)?.message ?? err.message) };
   }
   try {
     const s = JSON.parse(text) as SigningState;
-    if (typeof s !== 'object' || !s || (s.serial !== null && !Number.isSafeInteger(s.serial)) || (s.expires !== null && Number.isNaN(Date.parse(s.expires)))) {
+    if (
+      typeof s !== 'object' ||
+      !s ||
+      (s.serial !== null && !Number.isSafeInteger(s.serial)) ||
+      (s.expires !== null && Number.isNaN(Date.parse(s.expires)))
+    ) {
       return { problem: 'not a signing state' };
     }
     return s;

@@ -58,7 +58,11 @@ export function readRecords(cache: Cache): Map<string, AppRecord> {
  * Writes the records of the apps this build checked and removes those of folders that are gone.
  * A record that cannot be written only costs time on the next build.
  */
-export function writeRecords(cache: Cache, made: ReadonlyMap<string, { record: AppRecord; index: Uint8Array }>, folders: readonly string[]): void {
+export function writeRecords(
+  cache: Cache,
+  made: ReadonlyMap<string, { record: AppRecord; index: Uint8Array }>,
+  folders: readonly string[],
+): void {
   const area = cache.area('build-records');
   for (const [folder, { record, index }] of made) {
     // The part first: a record is never there without the part it names.
@@ -103,7 +107,8 @@ const stampOf = (abs: string): string | undefined => {
  */
 export function indexPartReader(cache: Cache, indexFile: string): (folder: string) => Uint8Array {
   let known = cache.area('build-records').readJson<IndexParts>(INDEX_PARTS);
-  if (known && (known.version !== VERSION || known.file !== path.resolve(indexFile) || known.stamp !== stampOf(indexFile))) known = undefined;
+  if (known && (known.version !== VERSION || known.file !== path.resolve(indexFile) || known.stamp !== stampOf(indexFile)))
+    known = undefined;
   let whole: Buffer | undefined;
   return (folder) => {
     const at = known?.parts[folder];
@@ -127,7 +132,9 @@ export function writeIndexParts(cache: Cache, indexFile: string, order: readonly
     at += length + 1;
   }
   // Not kept: the next build reads the part files instead.
-  cache.area('build-records').write(INDEX_PARTS, JSON.stringify({ version: VERSION, file: path.resolve(indexFile), stamp, parts } satisfies IndexParts));
+  cache
+    .area('build-records')
+    .write(INDEX_PARTS, JSON.stringify({ version: VERSION, file: path.resolve(indexFile), stamp, parts } satisfies IndexParts));
 }
 
 /**
@@ -171,4 +178,5 @@ export function storeFileDigest(root: string, value: string | undefined): string
 }
 
 /** Whether the files outside the folder an app's check read are still what they were. */
-export const depsUnchanged = (deps: Readonly<Record<string, string>>): boolean => Object.entries(deps).every(([abs, digest]) => fileDigest(abs) === digest);
+export const depsUnchanged = (deps: Readonly<Record<string, string>>): boolean =>
+  Object.entries(deps).every(([abs, digest]) => fileDigest(abs) === digest);

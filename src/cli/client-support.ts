@@ -35,7 +35,11 @@ export const quietHelp = `  --quiet            no download progress line on a te
  * Runs a client library call with a progress line for its downloads (on a terminal, not with
  * --quiet or --json); gives its result and ` in 1.2 s` for the summary line.
  */
-export async function withProgress<T>(args: CommandArgs, label: string, body: (shown: Progress) => Promise<T>): Promise<{ result: T; took: string }> {
+export async function withProgress<T>(
+  args: CommandArgs,
+  label: string,
+  body: (shown: Progress) => Promise<T>,
+): Promise<{ result: T; took: string }> {
   const shown = progress(args.io, label, { quiet: args.values.quiet === true || args.values.json === true });
   try {
     const result = await body(shown);

@@ -53,7 +53,9 @@ function parse(cmd: Command, rest: string[], io: Io) {
     const types: Record<string, { type: string }> = options;
     const bad = tokens.find((t) => t.kind === 'option' && (types[t.name]?.type === 'string') === (t.value === undefined));
     if (bad?.kind === 'option') {
-      throw new UsageError(bad.value === undefined ? `Option --${bad.name} needs a value.` : `Option --${bad.name} takes no value (got "${bad.value}").`);
+      throw new UsageError(
+        bad.value === undefined ? `Option --${bad.name} needs a value.` : `Option --${bad.name} takes no value (got "${bad.value}").`,
+      );
     }
     throw new UsageError((e as Error).message.split('. ')[0]!.replaceAll("'", '') + '.');
   }
@@ -76,8 +78,20 @@ function parse(cmd: Command, rest: string[], io: Io) {
 /** The nearest command to a mistyped one: two words (`ca sing`) before one (`chek`). */
 function suggestCommand(argv: readonly string[]): string | undefined {
   const names = Object.keys(commands);
-  const two = argv[1] && !argv[1].startsWith('-') ? closest(argv.slice(0, 2).join(' '), names.filter((n) => n.includes(' '))) : undefined;
-  return two ?? closest(argv[0]!, names.filter((n) => !n.includes(' ')));
+  const two =
+    argv[1] && !argv[1].startsWith('-')
+      ? closest(
+          argv.slice(0, 2).join(' '),
+          names.filter((n) => n.includes(' ')),
+        )
+      : undefined;
+  return (
+    two ??
+    closest(
+      argv[0]!,
+      names.filter((n) => !n.includes(' ')),
+    )
+  );
 }
 
 /**
@@ -98,7 +112,11 @@ export async function main(argv: string[] = process.argv.slice(2), io: Io = proc
     const group = Object.keys(commands).filter((n) => n.startsWith(`${argv[0]} `));
     const near = suggestCommand(argv);
     const shown = (group.length || near?.includes(' ')) && argv[1] && !argv[1].startsWith('-') ? argv.slice(0, 2).join(' ') : argv[0];
-    const tail = near ? ` Did you mean \`appshelf ${near}\`?` : group.length ? ` It takes one of: ${group.join(', ')}.` : ' Run `appshelf --help` for the commands.';
+    const tail = near
+      ? ` Did you mean \`appshelf ${near}\`?`
+      : group.length
+        ? ` It takes one of: ${group.join(', ')}.`
+        : ' Run `appshelf --help` for the commands.';
     io.err(`Unknown command "${shown}".${tail}\n`);
     return 2;
   }

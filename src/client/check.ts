@@ -54,7 +54,11 @@ export interface LoadedManifest {
 
 /** Why the client refused or could not read a manifest. */
 export class UpdateError extends Error {
-  constructor(readonly problem: ManifestProblem | 'not-found', message: string, readonly url: string) {
+  constructor(
+    readonly problem: ManifestProblem | 'not-found',
+    message: string,
+    readonly url: string,
+  ) {
     super(message);
     this.name = 'UpdateError';
   }
@@ -110,7 +114,8 @@ export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {
   const freshPath = freshDocPath(target.app);
   const freshUrl = storeFileUrl(target.storeUrl, freshPath);
   const [bytes, freshBytes] = await Promise.all([fetch(url), key ? fetch(freshUrl) : undefined]);
-  if (!bytes) throw new UpdateError('not-found', `${url}: no manifest for ${target.app} ${target.channel} ${target.os}/${target.arch}`, url);
+  if (!bytes)
+    throw new UpdateError('not-found', `${url}: no manifest for ${target.app} ${target.channel} ${target.os}/${target.arch}`, url);
   const serials = opts.serials ?? memory;
   let fresh: LoadedManifest['fresh'];
   if (key && freshBytes) {
@@ -133,7 +138,8 @@ export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {
   if (!read.ok) throw new UpdateError(read.problem, `${url}: ${read.detail}`, url);
   // Remembered only once both documents were accepted.
   if (fresh) await serials.set(serialKey(target.storeUrl, freshPath), fresh.doc.serial);
-  else if (key && read.doc.serial !== undefined && read.doc.serial !== lastSerial) await serials.set(serialKey(target.storeUrl, path), read.doc.serial);
+  else if (key && read.doc.serial !== undefined && read.doc.serial !== lastSerial)
+    await serials.set(serialKey(target.storeUrl, path), read.doc.serial);
   return { manifest: read.doc, url, path, verified: key !== undefined, ...(fresh && { fresh }) };
 }
 
@@ -143,16 +149,34 @@ export async function loadManifest(target: ManifestTarget, opts: LoadOptions = {
  * version the channel is pinned back to (`update.rollback`; not with `downgrade: false`).
  * Without `appversion` (a fresh install) the newest fitting release.
  */
-export async function checkForUpdate(target: ManifestTarget & { appversion?: string; osversion?: string; format?: string; downgrade?: boolean }, opts: LoadOptions = {}): Promise<UpdateCheck> {
+export async function checkForUpdate(
+  target: ManifestTarget & { appversion?: string; osversion?: string; format?: string; downgrade?: boolean },
+  opts: LoadOptions = {},
+): Promise<UpdateCheck> {
   const loaded = await loadManifest(target, opts);
   const { candidates } = loaded.manifest;
   // A fresh install takes any release: appversion ranges only limit which installed versions may update.
-  const pick = target.appversion !== undefined
-    ? pickUpdate(loaded.manifest, { appversion: target.appversion, osversion: target.osversion, format: target.format, downgrade: target.downgrade })
-    : pickFresh(candidates, { osVersion: target.osversion, format: target.format });
+  const pick =
+    target.appversion !== undefined
+      ? pickUpdate(loaded.manifest, {
+          appversion: target.appversion,
+          osversion: target.osversion,
+          format: target.format,
+          downgrade: target.downgrade,
+        })
+      : pickFresh(candidates, { osVersion: target.osversion, format: target.format });
   if (!pick) return loaded;
   const rollback = pick.rollback ? { rollback: true as const } : {};
-  return { ...loaded, update: { version: pick.candidate.version, candidate: pick.candidate, file: pick.file, url: storeFileUrl(target.storeUrl, pick.file.url), ...rollback } };
+  return {
+    ...loaded,
+    update: {
+      version: pick.candidate.version,
+      candidate: pick.candidate,
+      file: pick.file,
+      url: storeFileUrl(target.storeUrl, pick.file.url),
+      ...rollback,
+    },
+  };
 }
 
 /** Whether bytes are the file the manifest announced: its exact size and SHA-256. */
@@ -164,7 +188,8 @@ export async function verifyArchive(bytes: Uint8Array, file: Pick<DownloadableFi
 export async function downloadUpdate(update: Update, opts: Pick<LoadOptions, 'fetchBytes'> = {}): Promise<Uint8Array> {
   const bytes = await (opts.fetchBytes ?? ((url) => fetchBytes(url, update.file.size)))(update.url);
   if (!bytes) throw new Error(`${update.url}: not found`);
-  if (!(await verifyArchive(bytes, update.file))) throw new Error(`${update.url}: the download does not have the size and SHA-256 the manifest announced`);
+  if (!(await verifyArchive(bytes, update.file)))
+    throw new Error(`${update.url}: the download does not have the size and SHA-256 the manifest announced`);
   return bytes;
 }
 

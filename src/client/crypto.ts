@@ -31,7 +31,9 @@ export async function importEd25519(pem: string): Promise<Ed25519Key> {
 /** Hex SHA-256 of bytes. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
-  const digest = subtle ? new Uint8Array(await subtle.digest('SHA-256', bytes)) : (await loadNodeCrypto()).createHash('sha256').update(bytes).digest();
+  const digest = subtle
+    ? new Uint8Array(await subtle.digest('SHA-256', bytes))
+    : (await loadNodeCrypto()).createHash('sha256').update(bytes).digest();
   return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 

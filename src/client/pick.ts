@@ -64,7 +64,10 @@ export type PickedUpdate = { candidate: ManifestCandidate; file: DownloadableFil
  * the channel is pinned back below `appversion` ({@link pickRollback}), the pinned release, marked
  * `rollback: true`, unless `downgrade: false`.
  */
-export function pickUpdate(manifest: UpdateManifest, client: { appversion: string; osversion?: string; format?: string; downgrade?: boolean }): PickedUpdate | undefined {
+export function pickUpdate(
+  manifest: UpdateManifest,
+  client: { appversion: string; osversion?: string; format?: string; downgrade?: boolean },
+): PickedUpdate | undefined {
   const installed = parseVersion(client.appversion);
   const newer = manifest.candidates.filter((c) => {
     const v = parseVersion(c.version);
@@ -81,7 +84,10 @@ export function pickUpdate(manifest: UpdateManifest, client: { appversion: strin
  * the client's format for its OS version. Appversion ranges are not applied: they say which
  * installed versions may move forward to a file, and going back to the pin is the store's call.
  */
-export function pickRollback(manifest: UpdateManifest, client: { appversion: string; osversion?: string; format?: string }): PickedUpdate | undefined {
+export function pickRollback(
+  manifest: UpdateManifest,
+  client: { appversion: string; osversion?: string; format?: string },
+): PickedUpdate | undefined {
   const pinned = manifest.candidates.find((c) => c.rollback);
   const installed = parseVersion(client.appversion);
   const v = pinned && parseVersion(pinned.version);
@@ -97,9 +103,12 @@ function fileProblem(file: OfferFile, req: SelectRequest): string | undefined {
     return file.ref ? `a docker image (${file.ref}), not installed by this client` : 'no downloadable file';
   }
   if (req.format !== undefined && file.format !== req.format) return `format ${file.format}, not ${req.format}`;
-  if (req.osVersion !== undefined && !admits(coerceVersion(req.osVersion), file.osversion)) return `needs OS ${file.osversion} (this is ${req.osVersion})`;
-  if (req.installed !== undefined && !admits(coerceVersion(req.installed), file.appversion)) return `updates only ${file.appversion} (installed: ${req.installed})`;
+  if (req.osVersion !== undefined && !admits(coerceVersion(req.osVersion), file.osversion))
+    return `needs OS ${file.osversion} (this is ${req.osVersion})`;
+  if (req.installed !== undefined && !admits(coerceVersion(req.installed), file.appversion))
+    return `updates only ${file.appversion} (installed: ${req.installed})`;
   return undefined;
 }
 
-const admits = (v: ReturnType<typeof coerceVersion>, range: string): boolean => range.trim() === '*' || (v !== undefined && satisfies(v, range));
+const admits = (v: ReturnType<typeof coerceVersion>, range: string): boolean =>
+  range.trim() === '*' || (v !== undefined && satisfies(v, range));

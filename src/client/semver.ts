@@ -95,11 +95,15 @@ function comparators(text: string): Comparator[] | undefined {
     const op = m[1]!;
     if (op === '^') out.push(...caret(p));
     else if (op.startsWith('~')) out.push(...tilde(p));
-    else if (op === '' || op === '=') out.push(...(p.n === 3 ? [['=', floor(p)] as Comparator] : p.n ? [['>=', floor(p)] as Comparator, ...upper(p, false)] : []));
+    else if (op === '' || op === '=')
+      out.push(...(p.n === 3 ? [['=', floor(p)] as Comparator] : p.n ? [['>=', floor(p)] as Comparator, ...upper(p, false)] : []));
     else if (op === '>=') out.push(...(p.n ? [['>=', floor(p)] as Comparator] : []));
     else if (op === '<') out.push(p.n ? ['<', floor(p)] : ['<', { major: 0, minor: 0, patch: 0, pre: [0] }]);
-    else if (op === '>') { if (p.n === 3) out.push(['>', floor(p)]); else if (p.n) out.push(['>=', next(p)]); else return undefined; }
-    else if (op === '<=') out.push(...(p.n === 3 ? [['<=', floor(p)] as Comparator] : p.n ? [['<', next(p)] as Comparator] : []));
+    else if (op === '>') {
+      if (p.n === 3) out.push(['>', floor(p)]);
+      else if (p.n) out.push(['>=', next(p)]);
+      else return undefined;
+    } else if (op === '<=') out.push(...(p.n === 3 ? [['<=', floor(p)] as Comparator] : p.n ? [['<', next(p)] as Comparator] : []));
   }
   return out;
 }
@@ -138,13 +142,19 @@ function caret(p: Partial): Comparator[] {
   if (p.n === 0) return [];
   const [a, b, c] = p.parts;
   const hi = a > 0 || p.n === 1 ? v(a + 1, 0, 0) : b > 0 || p.n === 2 ? v(a, b + 1, 0) : v(a, b, c + 1);
-  return [['>=', floor(p)], ['<', hi]];
+  return [
+    ['>=', floor(p)],
+    ['<', hi],
+  ];
 }
 
 function tilde(p: Partial): Comparator[] {
   if (p.n === 0) return [];
   const [a, b] = p.parts;
-  return [['>=', floor(p)], ['<', p.n === 1 ? v(a + 1, 0, 0) : v(a, b + 1, 0)]];
+  return [
+    ['>=', floor(p)],
+    ['<', p.n === 1 ? v(a + 1, 0, 0) : v(a, b + 1, 0)],
+  ];
 }
 
 // Upper bounds carry the lowest pre-release, so "<2.0.0" from "^1.2" also excludes 2.0.0-beta.

@@ -43,10 +43,7 @@ export interface ConfigInput {
 }
 
 /** Where the manifest signing key comes from (its text is read only by the build that signs). */
-type SigningKeySource =
-  | { kind: 'pem'; pem: string; label: string }
-  | { kind: 'file'; file: string; label: string }
-  | { kind: 'none' };
+type SigningKeySource = { kind: 'pem'; pem: string; label: string } | { kind: 'file'; file: string; label: string } | { kind: 'none' };
 
 /** The settings of one run, resolved once and frozen. Paths are absolute. */
 export interface ResolvedConfig {
@@ -117,7 +114,8 @@ export function resolveConfig(input: ConfigInput | ResolvedConfig = {}): Resolve
     serve: Object.freeze({
       port: wholeNumber(given.port ?? 8080, 65_535, '--port must be a port number from 0 to 65535'),
       host: given.host ?? '127.0.0.1',
-      cacheBytes: wholeNumber(given.cacheMb ?? DEFAULT_CACHE_MB, 1024 * 1024, '--cache-mb must be a whole number of megabytes') * 1024 * 1024,
+      cacheBytes:
+        wholeNumber(given.cacheMb ?? DEFAULT_CACHE_MB, 1024 * 1024, '--cache-mb must be a whole number of megabytes') * 1024 * 1024,
     }),
     deploy: Object.freeze(deploySettings(given.deploy ?? {}, env)),
     serialFloor: typeof floor === 'number' ? floor : 0,
@@ -149,7 +147,8 @@ export function parseBaseUrl(value: string): string {
   } catch {
     url = undefined;
   }
-  if (!url || !/^https?:$/.test(url.protocol)) throw new UsageError(`--base-url must be an absolute http or https URL (got "${value.slice(0, 200)}").`);
+  if (!url || !/^https?:$/.test(url.protocol))
+    throw new UsageError(`--base-url must be an absolute http or https URL (got "${value.slice(0, 200)}").`);
   return url.href;
 }
 
@@ -165,10 +164,12 @@ function deploySettings(given: NonNullable<ConfigInput['deploy']>, env: NodeJS.P
   const number = (v: string | number | undefined, name: string, min: number, fallback: number, whole = false): number => {
     if (v === undefined) return fallback;
     const n = typeof v === 'number' ? v : /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
-    if (!(n >= min) || (whole && !Number.isInteger(n))) throw new UsageError(`${name} must be a ${whole ? 'whole ' : ''}number of at least ${min} (got "${String(v).slice(0, 200)}").`);
+    if (!(n >= min) || (whole && !Number.isInteger(n)))
+      throw new UsageError(`${name} must be a ${whole ? 'whole ' : ''}number of at least ${min} (got "${String(v).slice(0, 200)}").`);
     return n;
   };
-  if (given.endpoint !== undefined && !/^https?:\/\/[^/]/.test(given.endpoint)) throw new UsageError(`--endpoint must be an http(s) URL (got "${given.endpoint.slice(0, 200)}").`);
+  if (given.endpoint !== undefined && !/^https?:\/\/[^/]/.test(given.endpoint))
+    throw new UsageError(`--endpoint must be an http(s) URL (got "${given.endpoint.slice(0, 200)}").`);
   // The SDK reads AWS_REGION itself; AWS_DEFAULT_REGION is the AWS CLI's spelling, honoured too.
   const region = given.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
   return {

@@ -61,7 +61,10 @@ export class Bucket {
   readonly #client: S3Client;
   readonly #opts: S3Options;
 
-  constructor(readonly target: S3Target, opts: S3Options) {
+  constructor(
+    readonly target: S3Target,
+    opts: S3Options,
+  ) {
     this.#opts = opts;
     // The SDK warns on Node < 22 about its future releases; the version we pin supports Node 20.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -95,7 +98,9 @@ export class Bucket {
   async putText(key: string, text: string, contentType: string): Promise<void> {
     const body = Buffer.from(text);
     await this.#retry(`write s3://${this.target.bucket}/${key}`, () =>
-      this.#client.send(new PutObjectCommand({ Bucket: this.target.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: 'no-store' })),
+      this.#client.send(
+        new PutObjectCommand({ Bucket: this.target.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: 'no-store' }),
+      ),
     );
   }
 
@@ -105,8 +110,13 @@ export class Bucket {
       const body = u.size <= SMALL_FILE ? await readFile(u.abs) : createReadStream(u.abs);
       await this.#client.send(
         new PutObjectCommand({
-          Bucket: this.target.bucket, Key: u.key, Body: body, ContentLength: u.size,
-          ContentType: u.contentType, CacheControl: u.cacheControl, ...(u.contentEncoding ? { ContentEncoding: u.contentEncoding } : {}),
+          Bucket: this.target.bucket,
+          Key: u.key,
+          Body: body,
+          ContentLength: u.size,
+          ContentType: u.contentType,
+          CacheControl: u.cacheControl,
+          ...(u.contentEncoding ? { ContentEncoding: u.contentEncoding } : {}),
         }),
       );
     });
@@ -131,10 +141,15 @@ export class Bucket {
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
       const r = await this.#retry(`delete ${batch.length} objects in s3://${this.target.bucket}`, () =>
-        this.#client.send(new DeleteObjectsCommand({ Bucket: this.target.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
+        this.#client.send(
+          new DeleteObjectsCommand({ Bucket: this.target.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        ),
       );
       const failed = r.Errors?.[0];
-      if (failed) throw new StoreError(diag(Errors.DeployFailed, [`delete s3://${this.target.bucket}/${failed.Key}`, failed.Message ?? failed.Code ?? 'refused']));
+      if (failed)
+        throw new StoreError(
+          diag(Errors.DeployFailed, [`delete s3://${this.target.bucket}/${failed.Key}`, failed.Message ?? failed.Code ?? 'refused']),
+        );
     }
   }
 
@@ -183,7 +198,8 @@ function knownError(e: unknown, bucket: string, what: string): StoreError | unde
   if (err.name === 'AccessDenied' || err.name === 'InvalidAccessKeyId' || err.name === 'SignatureDoesNotMatch' || status === 403) {
     return new StoreError(diag(Errors.DeployAccessDenied, [bucket, `${err.name ?? 'HTTP 403'} on ${what.split(' ')[0]}`]));
   }
-  if (/Region is missing/i.test(err.message ?? '')) return new StoreError(diag(Errors.DeployFailed, [what, 'no region is set (--region, AWS_REGION or the profile\'s region)']));
+  if (/Region is missing/i.test(err.message ?? ''))
+    return new StoreError(diag(Errors.DeployFailed, [what, "no region is set (--region, AWS_REGION or the profile's region)"]));
   return undefined;
 }
 
@@ -200,5 +216,9 @@ function reasonOf(e: unknown): string {
   const status = err.$metadata?.httpStatusCode;
   const code = err.code ?? cause?.code;
   const message = err.message?.replace(/\.+$/, '');
-  return [status ? `HTTP ${status}` : undefined, err.name && err.name !== 'Error' ? err.name : undefined, code, message].filter(Boolean).join(': ') || String(e);
+  return (
+    [status ? `HTTP ${status}` : undefined, err.name && err.name !== 'Error' ? err.name : undefined, code, message]
+      .filter(Boolean)
+      .join(': ') || String(e)
+  );
 }

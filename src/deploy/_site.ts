@@ -81,7 +81,8 @@ export async function linkFiles(link: SiteLink, roots: readonly string[]): Promi
       else if (e.isSymbolicLink()) {
         // Objects hold no links today; one that leads out of the build's folders is refused, not followed.
         const resolved = await realpath(childAbs).catch(() => undefined);
-        if (!resolved || !roots.some((r) => resolved.startsWith(r + path.sep))) throw new StoreError(diag(Errors.DeployLinkOutside, [childAbs]));
+        if (!resolved || !roots.some((r) => resolved.startsWith(r + path.sep)))
+          throw new StoreError(diag(Errors.DeployLinkOutside, [childAbs]));
         const st = await stat(resolved);
         if (st.isDirectory()) await walk(resolved, childRel);
         else out.push({ path: childRel, abs: resolved, size: st.size });
@@ -101,7 +102,10 @@ export async function siteRoots(dir: string): Promise<string[]> {
 
 /** Hex digest of a file (`sha256` or `md5`), read whole when small, streamed otherwise. */
 export async function hashFile(abs: string, size: number, algorithm: 'sha256' | 'md5'): Promise<string> {
-  if (size <= SMALL_FILE) return createHash(algorithm).update(await readFile(abs)).digest('hex');
+  if (size <= SMALL_FILE)
+    return createHash(algorithm)
+      .update(await readFile(abs))
+      .digest('hex');
   const h = createHash(algorithm);
   for await (const chunk of createReadStream(abs)) h.update(chunk as Buffer);
   return h.digest('hex');

@@ -81,7 +81,13 @@ export async function deploySite(opts: DeployOptions): Promise<DeployResult> {
   const concurrency = Math.max(1, opts.concurrency ?? DEPLOY_DEFAULTS.concurrency);
   const graceMs = (opts.graceHours ?? DEPLOY_DEFAULTS.graceHours) * 3600_000;
   const attempts = Math.max(1, opts.attempts ?? DEPLOY_DEFAULTS.attempts);
-  const bucket = new Bucket(target, { endpoint: opts.endpoint, region: opts.region, concurrency, attempts, backoffMs: opts.backoffMs ?? DEPLOY_DEFAULTS.backoffMs });
+  const bucket = new Bucket(target, {
+    endpoint: opts.endpoint,
+    region: opts.region,
+    concurrency,
+    attempts,
+    backoffMs: opts.backoffMs ?? DEPLOY_DEFAULTS.backoffMs,
+  });
   const report = (p: Omit<DeployProgress, 'bytesTotal' | 'total'> & Partial<DeployProgress>) =>
     opts.onProgress?.({ total: 0, bytesTotal: 0, ...p });
   try {
@@ -91,7 +97,9 @@ export async function deploySite(opts: DeployOptions): Promise<DeployResult> {
     const inventory = parseInventory(await bucket.getText(target.prefix + INVENTORY_KEY));
     const plan = await planDeploy(opts.dir, site, inventory, bucket, concurrency);
     const at = now();
-    const due = Object.entries(plan.inventory.unreferenced).filter(([, since]) => at.getTime() - Date.parse(since) >= graceMs).map(([k]) => k);
+    const due = Object.entries(plan.inventory.unreferenced)
+      .filter(([, since]) => at.getTime() - Date.parse(since) >= graceMs)
+      .map(([k]) => k);
     const result: DeployResult = {
       dryRun: opts.dryRun === true,
       uploaded: { objects: plan.uploads.length, bytes: plan.uploads.reduce((n, u) => n + u.size, 0) },
@@ -176,7 +184,12 @@ function headersOf(sitePath: string, siblings: ReadonlySet<string>): Pick<Upload
 async function planDeploy(dir: string, site: ScannedSite, previous: Inventory, bucket: Bucket, concurrency: number): Promise<Plan> {
   const prefix = bucket.target.prefix;
   const roots = await siteRoots(dir);
-  const inventory: Inventory = { format: 1, files: { ...previous.files }, links: { ...previous.links }, unreferenced: { ...previous.unreferenced } };
+  const inventory: Inventory = {
+    format: 1,
+    files: { ...previous.files },
+    links: { ...previous.links },
+    unreferenced: { ...previous.unreferenced },
+  };
   const plan: Plan = { inventory, uploads: [], entries: [], unchanged: { files: 0, links: 0 }, alreadyThere: 0, prefix, staleCopies: [] };
   const referenced = new Set<string>();
   const siteFiles = new Set(site.files.map((f) => f.path));

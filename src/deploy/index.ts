@@ -1,2 +1,1 @@
-export { deploySite,  type DeployOptions, type DeployProgress, type DeployResult } from './deploy.js';
-;
+export { deploySite, type DeployOptions, type DeployProgress, type DeployResult } from './deploy.js';

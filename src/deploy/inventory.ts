@@ -24,8 +24,10 @@ export function parseInventory(text: string | undefined): Inventory {
   if (text === undefined) return emptyInventory();
   try {
     const v = JSON.parse(text) as Partial<Inventory>;
-    const isMap = (m: unknown): m is Record<string, string> => typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).every((s) => typeof s === 'string');
-    if (v.format === 1 && isMap(v.files) && isMap(v.links) && isMap(v.unreferenced)) return { format: 1, files: v.files, links: v.links, unreferenced: v.unreferenced };
+    const isMap = (m: unknown): m is Record<string, string> =>
+      typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).every((s) => typeof s === 'string');
+    if (v.format === 1 && isMap(v.files) && isMap(v.links) && isMap(v.unreferenced))
+      return { format: 1, files: v.files, links: v.links, unreferenced: v.unreferenced };
   } catch {
     // written by something else, or cut short: start over
   }

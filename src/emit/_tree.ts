@@ -1,4 +1,15 @@
-import { closeSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, writeFileSync, writevSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  writeFileSync,
+  writevSync,
+} from 'node:fs';
 import path from 'node:path';
 import { compiledWorker, worthThreads, WorkerPool } from '../util/worker-pool.js';
 

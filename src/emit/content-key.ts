@@ -12,7 +12,10 @@ const OUTPUT_FORMAT = 1;
  * them into files: equal keys mean equal output, so output made from a key can be reused.
  */
 export function contentKey(kind: string, inputs: unknown): string {
-  return createHash('sha256').update(`appshelf-output ${OUTPUT_FORMAT} ${kind} ${codeId()}\n`).update(JSON.stringify(inputs, replacer)).digest('hex');
+  return createHash('sha256')
+    .update(`appshelf-output ${OUTPUT_FORMAT} ${kind} ${codeId()}\n`)
+    .update(JSON.stringify(inputs, replacer))
+    .digest('hex');
 }
 
 // --- internal ---

@@ -1,4 +1,11 @@
-import { admittedReleases, type ReleaseLanding, type ReleaseLogEntry, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
+import {
+  admittedReleases,
+  type ReleaseLanding,
+  type ReleaseLogEntry,
+  type ResolvedApp,
+  type ResolvedRelease,
+  type ResolvedStore,
+} from '../resolve/index.js';
 import type { ApiApp } from '../schema/index.js';
 import { stableJson } from '../util/stable-json.js';
 import { contentKey } from './content-key.js';
@@ -27,11 +34,20 @@ export interface ApiHistory {
 
 /** Without history: numbered by version order, dated by the release files. */
 const versionOrderHistory: ApiHistory = {
-  landings: (app) => new Map([...app.releases].reverse().map((r, i) => [r.version, { number: i + 1, createdAt: r.date ?? null, updatedAt: r.date ?? null }])),
+  landings: (app) =>
+    new Map(
+      [...app.releases].reverse().map((r, i) => [r.version, { number: i + 1, createdAt: r.date ?? null, updatedAt: r.date ?? null }]),
+    ),
   log: (app) => [...app.releases].reverse().map((r) => ({ kind: 'released', version: r.version, date: r.date ?? null })),
 };
 
-function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease, facts: ReleaseFacts | undefined, landing: ReleaseLanding | undefined) {
+function releaseJson(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  r: ResolvedRelease,
+  facts: ReleaseFacts | undefined,
+  landing: ReleaseLanding | undefined,
+) {
   return {
     version: r.version,
     name: `v${r.version}`,
@@ -44,14 +60,25 @@ function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease,
     live: store.channels.filter((c) => liveOn(store, app, c.name) === r.version).map((c) => c.name),
     channels: [...r.channels],
     rollout: r.rollout,
-    platformRollout: r.platformRollout?.map((o) => ({ channel: o.channel, os: o.os, architecture: o.arch, format: o.format, osversion: o.osversion, appversion: o.appversion, percent: o.percent })),
+    platformRollout: r.platformRollout?.map((o) => ({
+      channel: o.channel,
+      os: o.os,
+      architecture: o.arch,
+      format: o.format,
+      osversion: o.osversion,
+      appversion: o.appversion,
+      percent: o.percent,
+    })),
     date: r.date ?? null,
     changelog: r.changelog ?? facts?.changelog ?? '',
     nightly: r.nightly,
     yanked: r.yanked,
     yankReason: r.yankReason,
     signed: facts?.signed ?? null,
-    docker: r.docker && app.docker ? { image: app.docker.image, tag: r.docker.tag, digest: r.docker.digest, ref: `${app.docker.image}:${r.docker.tag}` } : undefined,
+    docker:
+      r.docker && app.docker
+        ? { image: app.docker.image, tag: r.docker.tag, digest: r.docker.digest, ref: `${app.docker.image}:${r.docker.tag}` }
+        : undefined,
     info: facts?.info,
     files: r.entries.map((e) => ({
       os: e.os,
@@ -84,7 +111,10 @@ function liveOn(store: ResolvedStore, app: ResolvedApp, channel: string): string
 }
 
 function appSummary(store: ResolvedStore, app: ResolvedApp, landings: ReadonlyMap<string, ReleaseLanding>) {
-  const dates = [...landings.values()].flatMap((l) => [l.createdAt, l.updatedAt]).filter((d): d is string => d !== null).sort();
+  const dates = [...landings.values()]
+    .flatMap((l) => [l.createdAt, l.updatedAt])
+    .filter((d): d is string => d !== null)
+    .sort();
   return {
     id: app.id,
     name: app.name,
@@ -120,15 +150,28 @@ export interface ApiPart {
 }
 
 /** The store-level inputs of the API documents (part of every key). */
-const apiStoreInputs = (store: ResolvedStore) => ({ name: store.name, description: store.description, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature });
+const apiStoreInputs = (store: ResolvedStore) => ({
+  name: store.name,
+  description: store.description,
+  baseUrl: store.baseUrl,
+  channels: store.channels,
+  includeMoreMature: store.includeMoreMature,
+});
 
-const apiChannels = (store: ResolvedStore) => store.channels.map((c) => ({ name: c.name, maturity: c.maturity, description: c.description, nightly: c.nightly, order: c.order }));
+const apiChannels = (store: ResolvedStore) =>
+  store.channels.map((c) => ({ name: c.name, maturity: c.maturity, description: c.description, nightly: c.nightly, order: c.order }));
 
 /**
  * `api/v1/apps/<id>.json` of one app and its catalog entry. `sourceKey` (a hash of the files the
  * app was resolved from) spares hashing the resolved app itself.
  */
-export function apiPart(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, history: ApiHistory = versionOrderHistory, sourceKey?: string): ApiPart {
+export function apiPart(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  facts: FactsLookup,
+  history: ApiHistory = versionOrderHistory,
+  sourceKey?: string,
+): ApiPart {
   const landings = history.landings(app);
   const log = history.log(app);
   const appFacts = app.releases.map((r) => facts(app.id, r.version) ?? null);
@@ -146,15 +189,25 @@ export function emitCatalog(store: ResolvedStore, parts: readonly Pick<ApiPart, 
   const storeInputs = apiStoreInputs(store);
   files.set('api/v1/apps.json', {
     key: contentKey('api-catalog', { store: storeInputs, apps: parts.map((p) => p.key) }),
-    make: () => utf8(stableJson({
-      store: { name: store.name, description: store.description, baseUrl: store.baseUrl },
-      channels: apiChannels(store),
-      apps: parts.map((p) => p.catalog),
-    })),
+    make: () =>
+      utf8(
+        stableJson({
+          store: { name: store.name, description: store.description, baseUrl: store.baseUrl },
+          channels: apiChannels(store),
+          apps: parts.map((p) => p.catalog),
+        }),
+      ),
   });
 }
 
-function appDocument(store: ResolvedStore, app: ResolvedApp, facts: FactsLookup, landings: ReadonlyMap<string, ReleaseLanding>, log: readonly ReleaseLogEntry[], channels: ApiApp['channels']): ApiApp {
+function appDocument(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  facts: FactsLookup,
+  landings: ReadonlyMap<string, ReleaseLanding>,
+  log: readonly ReleaseLogEntry[],
+  channels: ApiApp['channels'],
+): ApiApp {
   return {
     ...appSummary(store, app, landings),
     description: app.description ?? '',

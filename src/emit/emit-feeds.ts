@@ -1,8 +1,18 @@
 import semver from 'semver';
 import { Scalar, stringify as yamlStringify } from 'yaml';
 import {
-  admittedReleases, appPlatforms, breakpoints, candidatesAt, filesFor,
-  type Platform, type ReleaseLanding, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore,
+  admittedReleases,
+  appPlatforms,
+  breakpoints,
+  candidatesAt,
+  filesFor,
+  type Platform,
+  type ReleaseLanding,
+  type ResolvedApp,
+  type ResolvedChannel,
+  type ResolvedEntry,
+  type ResolvedRelease,
+  type ResolvedStore,
 } from '../resolve/index.js';
 import type { TauriFeed } from '../schema/feeds.js';
 import { stableJson } from '../util/stable-json.js';
@@ -57,7 +67,7 @@ export function feedObject(store: ResolvedStore, app: ResolvedApp, ctx: FeedCont
     releases: used.map((r) => ({
       v: r.version,
       date: landings.get(r.version)?.createdAt ?? null,
-      changelog: r.changelog === undefined ? ctx.facts(app.id, r.version)?.changelog ?? null : null,
+      changelog: r.changelog === undefined ? (ctx.facts(app.id, r.version)?.changelog ?? null) : null,
       sha512: r.entries.map((e) => ctx.sha512(app.id, r.version, e.index) ?? null),
     })),
   };
@@ -78,7 +88,8 @@ export function feedUrls(store: ResolvedStore, app: ResolvedApp): FeedUrls {
   const plan = planFeeds(store, app);
   const url = (rel: string) => siteUrl(store.baseUrl, rel);
   const out: FeedUrls = {};
-  if (plan.electron.length) out.electron = { url: url(`feeds/electron/${app.id}/`), files: [...new Set(plan.electron.map((f) => f.name))].sort() };
+  if (plan.electron.length)
+    out.electron = { url: url(`feeds/electron/${app.id}/`), files: [...new Set(plan.electron.map((f) => f.name))].sort() };
   if (plan.sparkle.length) out.sparkle = url(`feeds/sparkle/${app.id}.xml`);
   if (plan.tauri.length) out.tauri = Object.fromEntries(plan.tauri.map((t) => [t.channel, url(`feeds/tauri/${app.id}/${t.channel}.json`)]));
   if (hasNextcloudReleases(app)) out.nextcloud = url('feeds/nextcloud');
@@ -156,7 +167,11 @@ function planFeeds(store: ResolvedStore, app: ResolvedApp): FeedPlan {
   plan = { electron: [], sparkle: [], tauri: [], releases: new Set() };
   if (desktop.length) {
     plan.electron = planElectron(store, app, desktop);
-    plan.sparkle = planSparkle(store, app, desktop.filter((p) => p.os === 'osx'));
+    plan.sparkle = planSparkle(
+      store,
+      app,
+      desktop.filter((p) => p.os === 'osx'),
+    );
     plan.tauri = planTauri(store, app, desktop);
   }
   for (const f of plan.electron) plan.releases.add(f.release);
@@ -199,8 +214,18 @@ function planElectron(store: ResolvedStore, app: ResolvedApp, desktop: Platform[
  * The percentile from which a channel no longer serves the release on any of `platforms` (the
  * ones a feed file answers; their per-platform rollout counts), 100 when every client gets it.
  */
-function reachOf(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, release: ResolvedRelease, platforms: readonly Platform[]): number {
-  return breakpoints(app).find((p) => p > 0 && !platforms.some((platform) => admittedReleases(store, app, channel, p, platform).includes(release))) ?? 100;
+function reachOf(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  channel: ResolvedChannel,
+  release: ResolvedRelease,
+  platforms: readonly Platform[],
+): number {
+  return (
+    breakpoints(app).find(
+      (p) => p > 0 && !platforms.some((platform) => admittedReleases(store, app, channel, p, platform).includes(release)),
+    ) ?? 100
+  );
 }
 
 /**
@@ -304,8 +329,12 @@ function emitFeeds(store: ResolvedStore, app: ResolvedApp, ctx: FeedContext, pla
 }
 
 function sparkleXml(
-  store: ResolvedStore, app: ResolvedApp, items: readonly SparkleItem[],
-  date: (r: ResolvedRelease) => string | null, notes: (r: ResolvedRelease) => string, url: (r: ResolvedRelease, e: ResolvedEntry) => string,
+  store: ResolvedStore,
+  app: ResolvedApp,
+  items: readonly SparkleItem[],
+  date: (r: ResolvedRelease) => string | null,
+  notes: (r: ResolvedRelease) => string,
+  url: (r: ResolvedRelease, e: ResolvedEntry) => string,
 ): string {
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -321,7 +350,10 @@ function sparkleXml(
     const min = minimumVersion(e.osversion);
     lines.push('    <item>', `      <title>${esc(`${app.name} ${r.version}`)}</title>`);
     if (when) lines.push(`      <pubDate>${new Date(when).toUTCString()}</pubDate>`);
-    lines.push(`      <sparkle:version>${esc(r.version)}</sparkle:version>`, `      <sparkle:shortVersionString>${esc(r.version)}</sparkle:shortVersionString>`);
+    lines.push(
+      `      <sparkle:version>${esc(r.version)}</sparkle:version>`,
+      `      <sparkle:shortVersionString>${esc(r.version)}</sparkle:shortVersionString>`,
+    );
     if (channel) lines.push(`      <sparkle:channel>${esc(channel)}</sparkle:channel>`);
     if (min) lines.push(`      <sparkle:minimumSystemVersion>${min}</sparkle:minimumSystemVersion>`);
     if (r.critical) lines.push('      <sparkle:criticalUpdate/>');
@@ -361,5 +393,11 @@ function isoDate(d: string | undefined): string | null {
 }
 
 // XML 1.0 has no escape for most control characters: a changelog carrying one would make the feed unreadable.
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const esc = (s: string): string => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string =>
+  s
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');

@@ -35,10 +35,14 @@ function pinsOf(files: Iterable<readonly [string, OutputContent]>): FreshPlatfor
 /** {@link pinsOf} an object already on disk (`<out>.objects/<key>/`), reading only its index files. */
 function readObjectPins(dir: string): FreshPlatform[] {
   const out: FreshPlatform[] = [];
-  const sub = (d: string) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const sub = (d: string) =>
+    readdirSync(d, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   for (const channel of sub(dir)) {
     for (const os of sub(path.join(dir, channel))) {
-      for (const arch of sub(path.join(dir, channel, os))) out.push(platformPin(channel, os, arch, readFileSync(path.join(dir, channel, os, arch, 'index.json'))));
+      for (const arch of sub(path.join(dir, channel, os)))
+        out.push(platformPin(channel, os, arch, readFileSync(path.join(dir, channel, os, arch, 'index.json'))));
     }
   }
   return sortPins(out);
@@ -95,7 +99,14 @@ export function freshPins(outDir: string): FreshPins {
 
 /** The signed bytes of an app's fresh document. */
 function encodeFreshDoc(app: string, platforms: readonly FreshPlatform[], ctx: FreshContext): Uint8Array {
-  const doc: FreshDoc = { type: 'appshelf-fresh', specVersion: 1, app, serial: ctx.serial, expires: ctx.expires, platforms: [...platforms] };
+  const doc: FreshDoc = {
+    type: 'appshelf-fresh',
+    specVersion: 1,
+    app,
+    serial: ctx.serial,
+    expires: ctx.expires,
+    platforms: [...platforms],
+  };
   return encodeEnvelope(doc, ctx.signer);
 }
 
@@ -104,13 +115,18 @@ function encodeFreshDoc(app: string, platforms: readonly FreshPlatform[], ctx: F
 const INDEX = /^([^/]+)\/([^/]+)\/([^/]+)\/index\.json$/;
 
 function platformPin(channel: string, os: string, arch: string, bytes: Uint8Array): FreshPlatform {
-  const index = JSON.parse(Buffer.from(bytes).toString('utf8')) as { signed: { bands: { from: number; to: number; sha256: string; length: number }[] } };
+  const index = JSON.parse(Buffer.from(bytes).toString('utf8')) as {
+    signed: { bands: { from: number; to: number; sha256: string; length: number }[] };
+  };
   return {
-    channel, os, arch,
+    channel,
+    os,
+    arch,
     index: { sha256: sha256Hex(bytes), length: bytes.byteLength },
     bands: index.signed.bands.map(({ from, to, sha256, length }) => ({ from, to, sha256, length })),
   };
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sortPins = (pins: FreshPlatform[]) => pins.sort((a, b) => byName(a.channel, b.channel) || byName(a.os, b.os) || byName(a.arch, b.arch));
+const sortPins = (pins: FreshPlatform[]) =>
+  pins.sort((a, b) => byName(a.channel, b.channel) || byName(a.os, b.os) || byName(a.arch, b.arch));

@@ -1,4 +1,11 @@
-import { candidateBands, type Candidate, type CandidateFile, type ResolvedApp, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
+import {
+  candidateBands,
+  type Candidate,
+  type CandidateFile,
+  type ResolvedApp,
+  type ResolvedRelease,
+  type ResolvedStore,
+} from '../resolve/index.js';
 import type { ManifestCandidate, PlatformIndex, UpdateManifest } from '../schema/manifest.js';
 import { sha256Hex } from '../util/hash.js';
 import { encodeEnvelope, type Signer } from '../util/signed-json.js';
@@ -44,7 +51,13 @@ export function emitManifests(store: ResolvedStore, app: ResolvedApp, ctx: Manif
     for (let p = band.from; p <= band.to; p++) files.set(`${dir}/${p}.json`, bytes);
     let index = byPlatform.get(dir);
     if (!index) byPlatform.set(dir, (index = { type: 'appshelf-update-index', specVersion: 1, ...where, ...freshness, bands: [] }));
-    index.bands.push({ from: band.from, to: band.to, version: band.candidates[0]?.release.version ?? null, sha256: sha256Hex(bytes), length: bytes.byteLength });
+    index.bands.push({
+      from: band.from,
+      to: band.to,
+      version: band.candidates[0]?.release.version ?? null,
+      sha256: sha256Hex(bytes),
+      length: bytes.byteLength,
+    });
   }
   for (const [dir, index] of byPlatform) files.set(`${dir}/index.json`, encodeEnvelope(index, ctx.signer));
 }
@@ -52,7 +65,13 @@ export function emitManifests(store: ResolvedStore, app: ResolvedApp, ctx: Manif
 // --- internal ---
 
 // `pin` is the version the band's channel is pinned to, if it is: clients above it roll back to it.
-function candidateJson(store: ResolvedStore, app: ResolvedApp, c: Candidate, ctx: ManifestContext, pin: string | undefined): ManifestCandidate {
+function candidateJson(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  c: Candidate,
+  ctx: ManifestContext,
+  pin: string | undefined,
+): ManifestCandidate {
   const r = c.release;
   return {
     version: r.version,

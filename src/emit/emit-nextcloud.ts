@@ -1,4 +1,12 @@
-import { admittedReleases, appPlatforms, type ReleaseLanding, type ResolvedApp, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../resolve/index.js';
+import {
+  admittedReleases,
+  appPlatforms,
+  type ReleaseLanding,
+  type ResolvedApp,
+  type ResolvedEntry,
+  type ResolvedRelease,
+  type ResolvedStore,
+} from '../resolve/index.js';
 import type { NextcloudApp } from '../schema/feeds.js';
 import type { InfoXml } from '../schema/info-xml.js';
 import { stableJson } from '../util/stable-json.js';
@@ -23,8 +31,6 @@ export interface NextcloudPart {
   entry: NextcloudApp;
 }
 
-;
-
 /** Where the Nextcloud feed is published: a Nextcloud server's `appstoreurl` is this folder's URL. */
 const NEXTCLOUD_DIR = 'feeds/nextcloud';
 
@@ -35,7 +41,12 @@ const NEXTCLOUD_DIR = 'feeds/nextcloud';
  * a pinned channel), and the one served nightly: the Nextcloud server itself offers pre-releases
  * only on its beta channel and nightlies only on daily.
  */
-export function nextcloudPart(store: ResolvedStore, app: ResolvedApp, ctx: NextcloudContext, sourceKey?: string): NextcloudPart | undefined {
+export function nextcloudPart(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  ctx: NextcloudContext,
+  sourceKey?: string,
+): NextcloudPart | undefined {
   if (!hasNextcloudReleases(app)) return undefined;
   const landings = ctx.landings(app);
   // Per Nextcloud platform, so a per-platform halt of the bundles keeps them out of the feed.
@@ -44,14 +55,25 @@ export function nextcloudPart(store: ResolvedStore, app: ResolvedApp, ctx: Nextc
   const releases = app.releases.filter((r) => served.has(r) && r.entries.some(isBundle));
   const facts = releases.map((r) => ctx.facts(app.id, r.version) ?? null);
   const certificate = ctx.certificate(app.id) ?? '';
-  const key = contentKey('nextcloud-app', { baseUrl: store.baseUrl ?? null, app: sourceKey ?? app, landings: [...landings], facts, certificate, served: releases.map((r) => r.version) });
+  const key = contentKey('nextcloud-app', {
+    baseUrl: store.baseUrl ?? null,
+    app: sourceKey ?? app,
+    landings: [...landings],
+    facts,
+    certificate,
+    served: releases.map((r) => r.version),
+  });
   const info = (r: ResolvedRelease) => ctx.facts(app.id, r.version)?.info as InfoXml | undefined;
   const newest = releases.map(info).find((i) => i !== undefined);
-  const dates = releases.flatMap((r) => [landings.get(r.version)?.createdAt, landings.get(r.version)?.updatedAt, r.date]).flatMap((d) => (d ? [iso(d)] : [])).filter((d): d is string => d !== null).sort();
+  const dates = releases
+    .flatMap((r) => [landings.get(r.version)?.createdAt, landings.get(r.version)?.updatedAt, r.date])
+    .flatMap((d) => (d ? [iso(d)] : []))
+    .filter((d): d is string => d !== null)
+    .sort();
   const docs = newest?.documentation;
   const entry: NextcloudApp = {
     id: app.id,
-    categories: [...(app.categories.length ? app.categories : newest?.category ?? ['tools'])],
+    categories: [...(app.categories.length ? app.categories : (newest?.category ?? ['tools']))],
     userDocs: docs?.user ?? '',
     adminDocs: docs?.admin ?? '',
     developerDocs: docs?.developer ?? '',
@@ -61,7 +83,11 @@ export function nextcloudPart(store: ResolvedStore, app: ResolvedApp, ctx: Nextc
     created: dates[0] ?? null,
     lastModified: dates[dates.length - 1] ?? null,
     isFeatured: false,
-    authors: (newest?.author ?? app.authors.map((a) => ({ name: a.name, mail: a.email, homepage: a.homepage }))).map((a) => ({ name: a.name, mail: a.mail ?? '', homepage: a.homepage ?? '' })),
+    authors: (newest?.author ?? app.authors.map((a) => ({ name: a.name, mail: a.email, homepage: a.homepage }))).map((a) => ({
+      name: a.name,
+      mail: a.mail ?? '',
+      homepage: a.homepage ?? '',
+    })),
     ratingRecent: 0.5,
     ratingOverall: 0.5,
     ratingNumRecent: 0,
@@ -80,7 +106,10 @@ export function nextcloudPart(store: ResolvedStore, app: ResolvedApp, ctx: Nextc
  */
 export function emitNextcloud(parts: readonly NextcloudPart[], files: SiteFiles): void {
   if (!parts.length) return;
-  const key = contentKey('nextcloud', parts.map((p) => p.key));
+  const key = contentKey(
+    'nextcloud',
+    parts.map((p) => p.key),
+  );
   files.set(`${NEXTCLOUD_DIR}/apps.json`, { key, make: () => utf8(JSON.stringify(parts.map((p) => p.entry))) });
   const ids = [...new Set(parts.flatMap((p) => p.entry.categories))].sort();
   files.set(`${NEXTCLOUD_DIR}/categories.json`, {
@@ -103,7 +132,14 @@ export function versionSpecs(min?: string, max?: string): { spec: string; raw: s
 
 const isBundle = (e: ResolvedEntry) => e.os === 'nextcloud';
 
-function releaseJson(store: ResolvedStore, app: ResolvedApp, r: ResolvedRelease, info: InfoXml | undefined, landing: ReleaseLanding | undefined, ctx: NextcloudContext): NextcloudApp['releases'][number] {
+function releaseJson(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  r: ResolvedRelease,
+  info: InfoXml | undefined,
+  landing: ReleaseLanding | undefined,
+  ctx: NextcloudContext,
+): NextcloudApp['releases'][number] {
   const e = r.entries.find(isBundle)!;
   const deps = info?.dependencies;
   const platform = versionSpecs(deps?.nextcloud?.['min-version'], deps?.nextcloud?.['max-version']);
@@ -138,7 +174,12 @@ function specPair(min?: string, max?: string) {
 
 function translations(app: ResolvedApp, info: InfoXml | undefined): Record<string, { name: string; summary: string; description: string }> {
   const out: Record<string, { name: string; summary: string; description: string }> = {};
-  const langs = new Set(['en', ...Object.keys(info?.name ?? {}), ...Object.keys(info?.summary ?? {}), ...Object.keys(info?.description ?? {})]);
+  const langs = new Set([
+    'en',
+    ...Object.keys(info?.name ?? {}),
+    ...Object.keys(info?.summary ?? {}),
+    ...Object.keys(info?.description ?? {}),
+  ]);
   const pick = (m: Record<string, string> | undefined, lang: string) => m?.[lang] ?? m?.en;
   for (const lang of [...langs].sort()) {
     out[lang] = {
@@ -165,4 +206,8 @@ function iso(d: string): string | null {
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
-const titleOf = (id: string): string => id.split(/[-_]/).map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(' ');
+const titleOf = (id: string): string =>
+  id
+    .split(/[-_]/)
+    .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
+    .join(' ');

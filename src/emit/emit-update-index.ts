@@ -4,7 +4,7 @@ import { contentKey } from './content-key.js';
 import { once, utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 
-export { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry,  };
+export { UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry };
 
 // Every object below is built with its keys in sorted order (and rollout/pins sorted), so that
 // JSON.stringify already gives the canonical bytes: canonicalJson's generic deep sort took ~1 s for
@@ -25,7 +25,8 @@ function indexEntry(store: ResolvedStore, r: ResolvedRelease, e: ResolvedEntry):
   };
 }
 
-const sortedRecord = <T>(o: Readonly<Record<string, T>>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortedRecord = <T>(o: Readonly<Record<string, T>>): Record<string, T> =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 const isoDate = (date: string | undefined): string | undefined => {
   const t = date === undefined ? NaN : Date.parse(date);
@@ -44,7 +45,15 @@ export function updateIndexApp(store: ResolvedStore, app: ResolvedApp): UpdateIn
         channels: [...r.channels],
         date: isoDate(r.date),
         entries: r.entries.map((e) => indexEntry(store, r, e)),
-        platformRollout: r.platformRollout?.map((o) => ({ appversion: o.appversion, arch: o.arch, channel: o.channel, format: o.format, os: o.os, osversion: o.osversion, percent: o.percent })),
+        platformRollout: r.platformRollout?.map((o) => ({
+          appversion: o.appversion,
+          arch: o.arch,
+          channel: o.channel,
+          format: o.format,
+          os: o.os,
+          osversion: o.osversion,
+          percent: o.percent,
+        })),
         rollout: sortedRecord(r.rollout),
         updateVersion: r.updateVersion,
         version: r.version,
@@ -72,7 +81,13 @@ export function updateIndexPart(store: ResolvedStore, app: ResolvedApp, sourceKe
  * The canonical JSON of the update index (sorted keys, no spaces): the same as
  * `canonicalJson(updateIndexOf(store))`.
  */
-export const updateIndexJson = (store: ResolvedStore): string => Buffer.concat(updateIndexChunks(store, store.apps.map((a) => utf8(JSON.stringify(updateIndexApp(store, a)))))).toString('utf8');
+export const updateIndexJson = (store: ResolvedStore): string =>
+  Buffer.concat(
+    updateIndexChunks(
+      store,
+      store.apps.map((a) => utf8(JSON.stringify(updateIndexApp(store, a)))),
+    ),
+  ).toString('utf8');
 
 /**
  * The update index's bytes from the parts of every app in store order, as pieces: a 30 MB index
@@ -97,7 +112,12 @@ export function emitUpdateIndex(store: ResolvedStore, parts: readonly UpdateInde
     store: { name: store.name, baseUrl: store.baseUrl, channels: store.channels, includeMoreMature: store.includeMoreMature },
     apps: parts.map((p) => p.key),
   };
-  const chunks = once(() => updateIndexChunks(store, parts.map((p) => p.json())));
+  const chunks = once(() =>
+    updateIndexChunks(
+      store,
+      parts.map((p) => p.json()),
+    ),
+  );
   files.set(UPDATE_INDEX_PATH, { key: contentKey('update-index', inputs), make: () => Buffer.concat(chunks()), chunks });
 }
 

@@ -37,7 +37,9 @@ export function loadManifestSigning(store: ResolvedStore, config: Pick<ResolvedC
   if (config.unsigned) return { diagnostics: [...diagnostics, diag(Errors.SitePreviewUnsigned, [])], unsigned: true };
   const given = config.signingKey;
   if (given.kind === 'none') {
-    diagnostics.push(store.signing.publicKey !== undefined ? diag(Errors.SigningKeyRequired, [], storeFile) : diag(Errors.ManifestsUnsigned, []));
+    diagnostics.push(
+      store.signing.publicKey !== undefined ? diag(Errors.SigningKeyRequired, [], storeFile) : diag(Errors.ManifestsUnsigned, []),
+    );
     return { diagnostics };
   }
   const source = given.label;

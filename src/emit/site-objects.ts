@@ -42,7 +42,7 @@ export function manifestObject(store: ResolvedStore, app: ResolvedApp, ctx: Mani
     signer: ctx.signer?.keyid ?? null,
     freshness: ctx.signer ? { serial: ctx.serial(app.id) } : null,
     numbers: app.releases.map((r) => ctx.releaseNumber(app.id, r.version)),
-    changelogs: app.releases.map((r) => (r.changelog === undefined ? ctx.facts(app.id, r.version)?.changelog ?? null : null)),
+    changelogs: app.releases.map((r) => (r.changelog === undefined ? (ctx.facts(app.id, r.version)?.changelog ?? null) : null)),
     app: sourceKey ?? app,
   };
   return {
@@ -65,13 +65,17 @@ export function archiveObject(app: ResolvedApp, abs: (rel: string) => string): S
   const list: { rel: string; from: string; size: number; sha256: string }[] = [];
   const prefix = `files/${app.id}/`;
   for (const r of app.releases) {
-    for (const e of r.entries) if (e.file) list.push({ rel: archivePath(r, e).slice(prefix.length), from: e.file, size: e.size, sha256: e.sha256 });
+    for (const e of r.entries)
+      if (e.file) list.push({ rel: archivePath(r, e).slice(prefix.length), from: e.file, size: e.size, sha256: e.sha256 });
   }
   if (!list.length) return undefined;
   list.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return {
     path: `files/${app.id}`,
-    key: contentKey('files', list.map(({ rel, size, sha256 }) => [rel, size, sha256])).slice(0, 32),
+    key: contentKey(
+      'files',
+      list.map(({ rel, size, sha256 }) => [rel, size, sha256]),
+    ).slice(0, 32),
     emit: () => new Map(list.map((f) => [f.rel, { copyFrom: abs(f.from), sha256: f.sha256 }])),
   };
 }

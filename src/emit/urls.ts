@@ -6,7 +6,11 @@ export function archivePath(release: Pick<ResolvedRelease, 'app' | 'version'>, e
 }
 
 /** The URL a client downloads an entry from: the remote URL, or the published path under baseUrl. */
-export function entryUrl(baseUrl: string | undefined, release: Pick<ResolvedRelease, 'app' | 'version'>, entry: Pick<ResolvedEntry, 'fileName' | 'url'>): string {
+export function entryUrl(
+  baseUrl: string | undefined,
+  release: Pick<ResolvedRelease, 'app' | 'version'>,
+  entry: Pick<ResolvedEntry, 'fileName' | 'url'>,
+): string {
   if (entry.url) return entry.url;
   const rel = archivePath(release, entry).split('/').map(encodeURIComponent).join('/');
   return baseUrl ? new URL(rel, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href : `/${rel}`;

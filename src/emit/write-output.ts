@@ -1,4 +1,15 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import path from 'node:path';
 import { diag, Errors, StoreError } from '../errors/index.js';
 import { displayPath, isInside } from '../util/paths.js';
@@ -32,11 +43,16 @@ export const objectsDirOf = (outDir: string): string => `${path.resolve(outDir)}
 export function assertSafeOutDir(outDir: string, storeDir: string): void {
   const out = path.resolve(outDir);
   const store = path.resolve(storeDir);
-  const why = out === path.parse(out).root ? 'it is the file-system root'
-    : isInside(out, store) ? 'it contains the store'
-    : isInside(store, out) ? 'it is inside the store'
-    : out === process.cwd() ? 'it is the working directory'
-    : undefined;
+  const why =
+    out === path.parse(out).root
+      ? 'it is the file-system root'
+      : isInside(out, store)
+        ? 'it contains the store'
+        : isInside(store, out)
+          ? 'it is inside the store'
+          : out === process.cwd()
+            ? 'it is the working directory'
+            : undefined;
   if (why) throw new StoreError(diag(Errors.OutDirUnsafe, [displayPath(out), why]));
 }
 
@@ -71,9 +87,11 @@ export async function writeOutput(outDir: string, files: SiteFiles, objects: rea
   try {
     const taken = new Set([...files.keys()].map((rel) => rel.split('/').slice(0, 2).join('/')));
     for (const o of objects) {
-      if (!/^[^/]+\/[^/]+$/.test(o.path) || (!o.links && taken.has(o.path))) throw new Error(`object path ${o.path} must be two segments and hold no other file`);
+      if (!/^[^/]+\/[^/]+$/.test(o.path) || (!o.links && taken.has(o.path)))
+        throw new Error(`object path ${o.path} must be two segments and hold no other file`);
       for (const [at, inside] of Object.entries(o.links ?? {})) {
-        if (files.has(at) || !/^[^/.][^/]*(\/[^/.][^/]*)+$/.test(at) || inside.split('/').some((s) => s === '..' || s === '')) throw new Error(`object link ${at} -> ${inside} is not a plain site path`);
+        if (files.has(at) || !/^[^/.][^/]*(\/[^/.][^/]*)+$/.test(at) || inside.split('/').some((s) => s === '..' || s === ''))
+          throw new Error(`object link ${at} -> ${inside} is not a plain site path`);
       }
     }
     unlock = await lockObjects(store);
@@ -204,7 +222,7 @@ function planObject(store: string, out: string, o: SiteObject): TreeJob | undefi
   if (!files.size) return undefined;
   // Archives already in the object linked now (same name, same sha256) are hardlinked, not copied again.
   const current = currentObject(out, o.path);
-  const known = current ? readRecord(current)?.sha256 ?? {} : {};
+  const known = current ? (readRecord(current)?.sha256 ?? {}) : {};
   const job = planTree(`${dir}.tmp-${process.pid}-${++sequence}`, files, (rel, content) => {
     if (current && isCopy(content) && content.sha256 && known[rel] === content.sha256) return { reuse: path.join(current, rel) };
     const made = isLazy(content) ? content.make() : content;
@@ -335,7 +353,10 @@ async function recoverInterruptedBuilds(out: string): Promise<void> {
   const leftovers = readdirSync(dir)
     .map((name) => ({ name, m: name.slice(base.length).match(/^\.(tmp|old)-(\d+)-\d+$/) }))
     .filter((x) => x.name.startsWith(base) && x.m && !isRunning(Number(x.m[2])));
-  const olds = leftovers.filter((x) => x.m![1] === 'old').map((x) => x.name).sort();
+  const olds = leftovers
+    .filter((x) => x.m![1] === 'old')
+    .map((x) => x.name)
+    .sort();
   if (!existsSync(out) && olds.length) renameSync(path.join(dir, olds.pop()!), out);
   for (const x of leftovers) if (existsSync(path.join(dir, x.name))) rmSync(path.join(dir, x.name), { recursive: true, force: true });
 }

@@ -26,7 +26,8 @@ export const archiveErrors = {
   },
   ArchiveNotGzip: {
     code: 'E_ARCHIVE_NOT_GZIP',
-    message: (archive: string, what: string) => `${archive} is not gzip-compressed (it looks like ${what}); app bundles must be .tar.gz archives.`,
+    message: (archive: string, what: string) =>
+      `${archive} is not gzip-compressed (it looks like ${what}); app bundles must be .tar.gz archives.`,
     hint: makeBundle(),
   },
   ArchiveTruncated: {
@@ -63,17 +64,20 @@ export const archiveErrors = {
   },
   Symlink: {
     code: 'E_ARCHIVE_SYMLINK',
-    message: (archive: string, member: string, target: string) => `${archive} has a symbolic link, which app bundles may not contain: ${member} → ${target}.`,
+    message: (archive: string, member: string, target: string) =>
+      `${archive} has a symbolic link, which app bundles may not contain: ${member} → ${target}.`,
     hint: 'Replace the link by a copy of the file it points to (`tar -h` follows links), then build the bundle again.',
   },
   Hardlink: {
     code: 'E_ARCHIVE_HARDLINK',
-    message: (archive: string, member: string, target: string) => `${archive} has a hard link, which app bundles may not contain: ${member} → ${target}.`,
+    message: (archive: string, member: string, target: string) =>
+      `${archive} has a hard link, which app bundles may not contain: ${member} → ${target}.`,
     hint: 'Store the file itself: GNU tar writes hard links as links unless given `--hard-dereference`.',
   },
   SpecialFile: {
     code: 'E_ARCHIVE_SPECIAL_FILE',
-    message: (archive: string, member: string, type: string) => `${archive} has a member of type ${type}, which app bundles may not contain: ${member}.`,
+    message: (archive: string, member: string, type: string) =>
+      `${archive} has a member of type ${type}, which app bundles may not contain: ${member}.`,
     hint: 'App bundles hold only regular files and folders.',
   },
   GitFolder: {
@@ -83,7 +87,8 @@ export const archiveErrors = {
   },
   DuplicateMember: {
     code: 'E_ARCHIVE_DUPLICATE_MEMBER',
-    message: (archive: string, member: string) => `${archive} holds ${member} more than once; which copy is used would depend on the unpacking tool.`,
+    message: (archive: string, member: string) =>
+      `${archive} holds ${member} more than once; which copy is used would depend on the unpacking tool.`,
     hint: makeBundle(),
   },
   // --- app bundle layout ---
@@ -96,8 +101,7 @@ export const archiveErrors = {
     code: 'E_BUNDLE_TOP_LEVEL_FILE',
     message: (archive: string, member: string, id: string) =>
       `${archive} has a file at the top level: ${member}; everything must be inside the folder "${id}/".`,
-    hint: (_archive: string, _member: string, id: string) =>
-      `${makeBundle(id)} macOS adds "._*" files unless COPYFILE_DISABLE=1 is set.`,
+    hint: (_archive: string, _member: string, id: string) => `${makeBundle(id)} macOS adds "._*" files unless COPYFILE_DISABLE=1 is set.`,
   },
   ExtraFolder: {
     code: 'E_BUNDLE_EXTRA_FOLDER',
@@ -130,28 +134,32 @@ export const archiveErrors = {
   },
   InfoXmlEntities: {
     code: 'E_INFO_XML_ENTITIES',
-    message: (archive: string, member: string, what: string) => `${archive}: ${member} contains ${what}; info.xml may not declare a DOCTYPE or entities.`,
+    message: (archive: string, member: string, what: string) =>
+      `${archive}: ${member} contains ${what}; info.xml may not declare a DOCTYPE or entities.`,
     hint: 'Remove the <!DOCTYPE …> block and write the text out; only &amp; &lt; &gt; &quot; &apos; and &#…; references are allowed.',
   },
   InfoXmlMalformed: {
     code: 'E_INFO_XML_MALFORMED',
-    message: (archive: string, member: string, line: number, reason: string) => `${archive}: ${member} is not well-formed XML (line ${line}): ${reason}`,
+    message: (archive: string, member: string, line: number, reason: string) =>
+      `${archive}: ${member} is not well-formed XML (line ${line}): ${reason}`,
     hint: 'Check the file with an XML validator, e.g. `xmllint --noout appinfo/info.xml`.',
   },
   InfoXmlInvalid: {
     code: 'E_INFO_XML_INVALID',
     message: (archive: string, member: string, element: string, detail: string) => `${archive}: ${member}: info.xml ${element} ${detail}.`,
-    hint: 'info.xml follows Nextcloud\'s info.xsd; see docs/archives.md for the elements appshelf checks.',
+    hint: "info.xml follows Nextcloud's info.xsd; see docs/archives.md for the elements appshelf checks.",
   },
   InfoXmlNoEnglish: {
     code: 'E_INFO_XML_NO_ENGLISH',
     message: (archive: string, member: string, element: string) =>
       `${archive}: ${member}: info.xml has no English ${element} (lang="en" or no lang attribute).`,
-    hint: (_archive: string, _member: string, element: string) => `Add ${element.replace('>', ' lang="en">')}…${element.replace('<', '</')} beside the translations.`,
+    hint: (_archive: string, _member: string, element: string) =>
+      `Add ${element.replace('>', ' lang="en">')}…${element.replace('<', '</')} beside the translations.`,
   },
   InfoXmlId: {
     code: 'E_INFO_XML_ID',
-    message: (archive: string, member: string, value: string, id: string) => `${archive}: ${member}: info.xml <id> is "${value}", but the app id is "${id}".`,
+    message: (archive: string, member: string, value: string, id: string) =>
+      `${archive}: ${member}: info.xml <id> is "${value}", but the app id is "${id}".`,
     hint: 'The bundle folder, info.xml <id> and the app id in app.yaml must be the same.',
   },
   InfoXmlVersion: {
@@ -179,7 +187,8 @@ export const archiveErrors = {
   },
   FetchBadUrl: {
     code: 'E_FETCH_BAD_URL',
-    message: (name: string) => `${name} could not be downloaded: the URL cannot be used (it carries a user name or password, or has no host).`,
+    message: (name: string) =>
+      `${name} could not be downloaded: the URL cannot be used (it carries a user name or password, or has no host).`,
     hint: 'Give a plain https://host/path URL without user name or password.',
   },
   FetchBlockedAddress: {
@@ -205,12 +214,14 @@ export const archiveErrors = {
   },
   FetchSizeMismatch: {
     code: 'E_FETCH_SIZE',
-    message: (name: string, actual: string, expected: number) => `${name} was downloaded, but it is ${actual} bytes and the release says ${expected}.`,
+    message: (name: string, actual: string, expected: number) =>
+      `${name} was downloaded, but it is ${actual} bytes and the release says ${expected}.`,
     hint: 'The file at the URL is not the released one; point the URL at the released file, or fix size, sha256 and signature together.',
   },
   FetchSha256Mismatch: {
     code: 'E_FETCH_SHA256',
-    message: (name: string, actual: string, expected: string) => `${name} was downloaded, but its sha256 is ${actual} and the release says ${expected}.`,
+    message: (name: string, actual: string, expected: string) =>
+      `${name} was downloaded, but its sha256 is ${actual} and the release says ${expected}.`,
     hint: 'The file at the URL is not the released one; point the URL at the released file, or fix sha256 and signature.',
   },
 } as const satisfies Record<string, ErrorSpec>;

@@ -34,7 +34,8 @@ export const deployErrors = {
   },
   DeployFailed: {
     code: 'E_DEPLOY_FAILED',
-    message: (what: string, why: string) => `Could not ${what}: ${why}. The deploy stopped; what it uploaded so far leaves the published site usable.`,
+    message: (what: string, why: string) =>
+      `Could not ${what}: ${why}. The deploy stopped; what it uploaded so far leaves the published site usable.`,
     hint: 'Run the same command again: it goes on from the last step it finished.',
   },
   DeployObjectTooLarge: {

@@ -5,7 +5,8 @@ export const exportErrors = {
   ExportRemoteArchive: {
     code: 'W_EXPORT_REMOTE_ARCHIVE',
     severity: 'warning',
-    message: (version: string, url: string) => `Not exported: this ${version} file lives at ${url}; auto-update-server serves only files inside its updates/ folder.`,
+    message: (version: string, url: string) =>
+      `Not exported: this ${version} file lives at ${url}; auto-update-server serves only files inside its updates/ folder.`,
     hint: 'Commit the archive into the store (file: instead of url:) to export it, or add it to the exported folder by hand.',
   },
   ExportMissingArchive: {

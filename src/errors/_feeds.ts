@@ -5,7 +5,7 @@ export const feedErrors = {
   SparkleKey: {
     code: 'E_SPARKLE_KEY',
     message: (source: string, why: string) => `The Sparkle key ${source} cannot be used: ${why}.`,
-    hint: 'Give the EdDSA private key Sparkle\'s `generate_keys -x FILE` exports (base64), or an Ed25519 private key in PEM.',
+    hint: "Give the EdDSA private key Sparkle's `generate_keys -x FILE` exports (base64), or an Ed25519 private key in PEM.",
   },
   MinisignSignature: {
     code: 'E_MINISIGN_SIGNATURE',

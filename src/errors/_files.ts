@@ -32,7 +32,8 @@ export const fileErrors = {
   },
   FileTooLarge: {
     code: 'E_FILE_TOO_LARGE',
-    message: (file: string, size: number, limit: number, what: string) => `${file} is ${size} bytes, over the ${limit}-byte limit for ${what}.`,
+    message: (file: string, size: number, limit: number, what: string) =>
+      `${file} is ${size} bytes, over the ${limit}-byte limit for ${what}.`,
     hint: (_file: string, _size: number, _limit: number, what: string) =>
       what === 'a store file'
         ? 'Store files are small YAML; split long text, or raise limits.storeFileSize in store.yaml when this one really must be larger.'

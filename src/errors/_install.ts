@@ -5,8 +5,11 @@ export const installErrors = {
   // --- configuration ---
   InstallNoStoreUrl: {
     code: 'E_INSTALL_NO_STORE_URL',
-    message: (stores: readonly string[]) => 'No store URL: neither --store-url nor APPSHELF_STORE_URL is set, and '
-      + (stores.length ? `the installed apps come from ${stores.length} stores (${stores.join(', ')}), so none is the default.` : 'no app is installed yet whose store could be the default.'),
+    message: (stores: readonly string[]) =>
+      'No store URL: neither --store-url nor APPSHELF_STORE_URL is set, and ' +
+      (stores.length
+        ? `the installed apps come from ${stores.length} stores (${stores.join(', ')}), so none is the default.`
+        : 'no app is installed yet whose store could be the default.'),
     hint: 'Pass the URL of the published store, e.g. `appshelf install APP --store-url https://apps.example.com/`.',
   },
   InstallStoreUrl: {
@@ -22,7 +25,7 @@ export const installErrors = {
   InstallPublicKey: {
     code: 'E_INSTALL_PUBLIC_KEY',
     message: (source: string, why: string) => `The manifest public key from ${source} cannot be used: ${why}.`,
-    hint: 'Pass the store\'s signing.publicKey (an Ed25519 public key in PEM) as text or as the path of a .pem file.',
+    hint: "Pass the store's signing.publicKey (an Ed25519 public key in PEM) as text or as the path of a .pem file.",
   },
   InstallStateInvalid: {
     code: 'E_INSTALL_STATE_INVALID',
@@ -52,7 +55,8 @@ export const installErrors = {
   },
   InstallUnknownApp: {
     code: 'E_INSTALL_UNKNOWN_APP',
-    message: (app: string, store: string, suggestion?: string) => `The store ${store} has no app "${app}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
+    message: (app: string, store: string, suggestion?: string) =>
+      `The store ${store} has no app "${app}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
     hint: 'See the apps it offers with `appshelf list --available`.',
   },
   InstallUnknownChannel: {
@@ -64,8 +68,8 @@ export const installErrors = {
   InstallNoManifest: {
     code: 'E_INSTALL_NO_MANIFEST',
     message: (app: string, channel: string, platform: string, offered?: string) =>
-      `The store has no update manifest for ${app} on channel ${channel} for ${platform}: the app is not published for this platform`
-      + (offered ? ` (its releases have files for ${offered}).` : '.'),
+      `The store has no update manifest for ${app} on channel ${channel} for ${platform}: the app is not published for this platform` +
+      (offered ? ` (its releases have files for ${offered}).` : '.'),
     hint: 'Pick another channel with --channel, or another platform with --os/--arch if this machine can run it.',
   },
   // --- manifest verification ---
@@ -73,7 +77,7 @@ export const installErrors = {
     code: 'W_INSTALL_UNVERIFIED',
     severity: 'warning',
     message: (url: string) => `${url} was used WITHOUT signature verification: this client has no manifest public key.`,
-    hint: 'Pass the store\'s public key once with --public-key; it is kept in the state for later runs.',
+    hint: "Pass the store's public key once with --public-key; it is kept in the state for later runs.",
   },
   InstallManifestUnsigned: {
     code: 'E_INSTALL_MANIFEST_UNSIGNED',
@@ -88,12 +92,13 @@ export const installErrors = {
   InstallManifestExpired: {
     code: 'E_INSTALL_MANIFEST_EXPIRED',
     message: (url: string, expires: string) => `${url} expired at ${expires}; a frozen or replayed feed is refused.`,
-    hint: 'The store must be rebuilt (and re-signed) at least every signing.expiresDays days; check this machine\'s clock too.',
+    hint: "The store must be rebuilt (and re-signed) at least every signing.expiresDays days; check this machine's clock too.",
   },
   InstallManifestRollback: {
     code: 'E_INSTALL_MANIFEST_ROLLBACK',
-    message: (url: string, serial: number, seen: number) => `${url} has serial ${serial}, older than serial ${seen} this client already saw: a rollback to an old manifest is refused.`,
-    hint: 'A mirror or cache may be serving an old copy; try again later or use the store\'s own URL.',
+    message: (url: string, serial: number, seen: number) =>
+      `${url} has serial ${serial}, older than serial ${seen} this client already saw: a rollback to an old manifest is refused.`,
+    hint: "A mirror or cache may be serving an old copy; try again later or use the store's own URL.",
   },
   InstallManifestMismatch: {
     code: 'E_INSTALL_MANIFEST_MISMATCH',
@@ -109,16 +114,18 @@ export const installErrors = {
   InstallVersionNotFound: {
     code: 'E_INSTALL_VERSION_NOT_FOUND',
     message: (app: string, version: string, where: string) => `${app} has no release ${version} for ${where}.`,
-    hint: 'See the versions of the app in the store\'s api/v1/apps/<app>.json, or leave out --version to get the newest.',
+    hint: "See the versions of the app in the store's api/v1/apps/<app>.json, or leave out --version to get the newest.",
   },
   InstallVersionUnverifiable: {
     code: 'E_INSTALL_VERSION_UNVERIFIABLE',
-    message: (app: string, version: string) => `${app} ${version} is not in the signed manifest of this channel, so its checksum cannot be verified.`,
+    message: (app: string, version: string) =>
+      `${app} ${version} is not in the signed manifest of this channel, so its checksum cannot be verified.`,
     hint: 'Install a version the channel serves (leave out --version), or install from a client without a public key at your own risk.',
   },
   InstallVersionYanked: {
     code: 'E_INSTALL_VERSION_YANKED',
-    message: (app: string, version: string, reason: string) => `${app} ${version} was yanked from the store${reason ? ` (${reason})` : ''}.`,
+    message: (app: string, version: string, reason: string) =>
+      `${app} ${version} was yanked from the store${reason ? ` (${reason})` : ''}.`,
     hint: 'Install another version.',
   },
   // --- download and unpack ---
@@ -134,12 +141,14 @@ export const installErrors = {
   },
   InstallSizeMismatch: {
     code: 'E_INSTALL_SIZE_MISMATCH',
-    message: (url: string, expected: number, got: number) => `${url} has ${got} bytes, but the manifest announces ${expected}; it was refused.`,
+    message: (url: string, expected: number, got: number) =>
+      `${url} has ${got} bytes, but the manifest announces ${expected}; it was refused.`,
     hint: 'The download was cut short or the file was replaced; run the command again. Nothing was changed.',
   },
   InstallSha256Mismatch: {
     code: 'E_INSTALL_SHA256_MISMATCH',
-    message: (url: string, expected: string, got: string) => `${url} has SHA-256 ${got}, but the manifest says ${expected}; the archive was refused.`,
+    message: (url: string, expected: string, got: string) =>
+      `${url} has SHA-256 ${got}, but the manifest says ${expected}; the archive was refused.`,
     hint: 'The archive was changed or damaged on the way; nothing was installed and the previous install is untouched.',
   },
   InstallUnsafeArchive: {

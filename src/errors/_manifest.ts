@@ -5,7 +5,8 @@ export const manifestErrors = {
   ManifestsUnsigned: {
     code: 'W_MANIFEST_UNSIGNED',
     severity: 'warning',
-    message: () => 'The update manifests are NOT signed: neither APPSHELF_SIGNING_KEY nor APPSHELF_SIGNING_KEY_FILE is set, so clients cannot detect tampering, rollback or a frozen feed.',
+    message: () =>
+      'The update manifests are NOT signed: neither APPSHELF_SIGNING_KEY nor APPSHELF_SIGNING_KEY_FILE is set, so clients cannot detect tampering, rollback or a frozen feed.',
     hint: 'Set APPSHELF_SIGNING_KEY to the Ed25519 private key (PEM) whose public key is signing.publicKey in store.yaml.',
   },
   SigningKeyInvalid: {
@@ -20,7 +21,8 @@ export const manifestErrors = {
   },
   SigningKeyMismatch: {
     code: 'E_SIGNING_KEY_MISMATCH',
-    message: (source: string) => `The manifest signing key from ${source} does not belong to signing.publicKey in store.yaml; clients would reject every manifest.`,
+    message: (source: string) =>
+      `The manifest signing key from ${source} does not belong to signing.publicKey in store.yaml; clients would reject every manifest.`,
     hint: 'Use the private key of the published public key, or publish the new public key (a key rotation every client must learn).',
   },
   SigningPublicKeyMissing: {
@@ -31,7 +33,8 @@ export const manifestErrors = {
   },
   PinYanked: {
     code: 'E_PIN_YANKED',
-    message: (channel: string, version: string) => `Channel "${channel}" is pinned to ${version}, which is yanked: a yanked release is served to no one.`,
+    message: (channel: string, version: string) =>
+      `Channel "${channel}" is pinned to ${version}, which is yanked: a yanked release is served to no one.`,
     hint: 'Pin the channel to a release that is not yanked, or remove the pin.',
   },
 } as const satisfies Record<string, ErrorSpec>;

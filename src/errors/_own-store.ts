@@ -4,8 +4,9 @@ import type { ErrorSpec } from './diagnostic.js';
 export const ownStoreErrors = {
   SigningKeyRequired: {
     code: 'E_SIGNING_KEY_REQUIRED',
-    message: () => 'store.yaml publishes signing.publicKey, so clients refuse unsigned manifests, but neither APPSHELF_SIGNING_KEY nor APPSHELF_SIGNING_KEY_FILE is set.',
-    hint: 'Give the build the private key (APPSHELF_SIGNING_KEY in CI, from the deployment environment\'s secret), or pass --unsigned for a local preview that is marked as such.',
+    message: () =>
+      'store.yaml publishes signing.publicKey, so clients refuse unsigned manifests, but neither APPSHELF_SIGNING_KEY nor APPSHELF_SIGNING_KEY_FILE is set.',
+    hint: "Give the build the private key (APPSHELF_SIGNING_KEY in CI, from the deployment environment's secret), or pass --unsigned for a local preview that is marked as such.",
   },
   SitePreviewUnsigned: {
     code: 'W_SITE_UNSIGNED_PREVIEW',
@@ -17,12 +18,14 @@ export const ownStoreErrors = {
     code: 'E_SERIAL_WENT_DOWN',
     message: (published: number, built: number, where: string) =>
       `The published site (${where}) has serial ${published}, but this build's highest serial is ${built}: clients that saw the published feed would refuse the new one.`,
-    hint: (published: number) => `This happens after a rewrite of the main branch's history. Build once with APPSHELF_SERIAL_FLOOR=${published + 1} (every serial at least that).`,
+    hint: (published: number) =>
+      `This happens after a rewrite of the main branch's history. Build once with APPSHELF_SERIAL_FLOOR=${published + 1} (every serial at least that).`,
   },
   PublishedUnreadable: {
     code: 'W_PUBLISHED_UNREADABLE',
     severity: 'warning',
-    message: (where: string, why: string) => `Could not read the published site's api/v1/signing.json from ${where} (${why}); serial and expiry were not compared with it.`,
+    message: (where: string, why: string) =>
+      `Could not read the published site's api/v1/signing.json from ${where} (${why}); serial and expiry were not compared with it.`,
     hint: 'On the first publish this is expected. Otherwise check the URL given with --published.',
   },
   PublishedExpiresSoon: {
@@ -54,7 +57,8 @@ export const ownStoreErrors = {
   },
   YankPinned: {
     code: 'E_AUTHOR_YANK_PINNED',
-    message: (version: string, channels: string) => `${version} is pinned on ${channels}; a yanked release cannot be served, so the pin would break.`,
+    message: (version: string, channels: string) =>
+      `${version} is pinned on ${channels}; a yanked release cannot be served, so the pin would break.`,
     hint: 'Unpin the channel first (`appshelf unpin APP --channel CHANNEL`) or pin it to another version.',
   },
   YankReasonRequired: {
@@ -65,7 +69,8 @@ export const ownStoreErrors = {
   AdminFilesChanged: {
     code: 'W_POLICY_ADMIN_FILES',
     severity: 'warning',
-    message: (files: string) => `This change edits admin-only files: ${files}. The check judging it is the base branch's; these files take effect only once merged.`,
+    message: (files: string) =>
+      `This change edits admin-only files: ${files}. The check judging it is the base branch's; these files take effect only once merged.`,
     hint: 'A store admin must review them (CODEOWNERS); workflows, dependencies, store.yaml and trust/ decide what every later check trusts.',
   },
 } as const satisfies Record<string, ErrorSpec>;

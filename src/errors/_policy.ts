@@ -1,6 +1,7 @@
 import type { ErrorSpec } from './diagnostic.js';
 
-const immutable = 'Released versions are immutable. To withdraw one, set `yanked: true` with a `yankReason`; to ship a fix, add a new version.';
+const immutable =
+  'Released versions are immutable. To withdraw one, set `yanked: true` with a `yankReason`; to ship a fix, add a new version.';
 
 /** The pull-request policy of `check --base`, and the authoring commands that edit the store. */
 export const policyErrors = {
@@ -27,12 +28,14 @@ export const policyErrors = {
   },
   ArchiveChanged: {
     code: 'E_POLICY_ARCHIVE_CHANGED',
-    message: (app: string, version: string, file: string) => `The archive ${file} of released version ${version} of "${app}" was changed in place.`,
+    message: (app: string, version: string, file: string) =>
+      `The archive ${file} of released version ${version} of "${app}" was changed in place.`,
     hint: `Restore the original bytes. ${immutable}`,
   },
   VersionExists: {
     code: 'E_POLICY_VERSION_EXISTS',
-    message: (app: string, version: string, existing: string) => `Version ${version} of "${app}" already exists (${existing}); a version cannot be added again.`,
+    message: (app: string, version: string, existing: string) =>
+      `Version ${version} of "${app}" already exists (${existing}); a version cannot be added again.`,
     hint: 'Release the change under a new version number.',
   },
   AppLocked: {
@@ -42,7 +45,8 @@ export const policyErrors = {
   },
   NotOwner: {
     code: 'E_POLICY_NOT_OWNER',
-    message: (actor: string, app: string, owners: string) => `${actor} changes app "${app}" but is neither one of its owners (${owners}) nor a store admin.`,
+    message: (actor: string, app: string, owners: string) =>
+      `${actor} changes app "${app}" but is neither one of its owners (${owners}) nor a store admin.`,
     hint: 'Ask an owner of the app to open the pull request, or a store admin to add you to `owners` in app.yaml.',
   },
   AdminOnly: {
@@ -53,7 +57,7 @@ export const policyErrors = {
   UnlockAdminOnly: {
     code: 'E_POLICY_UNLOCK_ADMIN',
     message: (actor: string, app: string, admins: string) => `${actor} unlocks app "${app}", which only store admins (${admins}) may do.`,
-    hint: 'Locking is the store\'s decision: ask a store admin to open the unlock pull request.',
+    hint: "Locking is the store's decision: ask a store admin to open the unlock pull request.",
   },
   CertificateNotResigned: {
     code: 'E_POLICY_CERT_NOT_RESIGNED',
@@ -74,7 +78,8 @@ export const policyErrors = {
   },
   AuthorChannelNotInRelease: {
     code: 'E_AUTHOR_CHANNEL_NOT_IN_RELEASE',
-    message: (version: string, channel: string, channels: string) => `Release ${version} is not in channel "${channel}" (its channels: ${channels}).`,
+    message: (version: string, channel: string, channels: string) =>
+      `Release ${version} is not in channel "${channel}" (its channels: ${channels}).`,
     hint: (version: string, channel: string) => `Promote it first: \`appshelf promote APP ${version} --channel ${channel}\`.`,
   },
   AuthorEntryExists: {
@@ -89,8 +94,9 @@ export const policyErrors = {
   },
   AuthorSignatureRequired: {
     code: 'E_AUTHOR_SIGNATURE_REQUIRED',
-    message: (app: string, version: string) => `The store requires signed releases, but no --key was given to sign the file of ${app} ${version}.`,
-    hint: 'Pass --key APP.key (the app\'s private key, from `appshelf cert request`); the store.yaml setting trust.signatures: required makes unsigned entries an error.',
+    message: (app: string, version: string) =>
+      `The store requires signed releases, but no --key was given to sign the file of ${app} ${version}.`,
+    hint: "Pass --key APP.key (the app's private key, from `appshelf cert request`); the store.yaml setting trust.signatures: required makes unsigned entries an error.",
   },
   AuthorChangelogSection: {
     code: 'E_AUTHOR_CHANGELOG_SECTION',

@@ -5,7 +5,7 @@ export const rolloutErrors = {
   RolloutNoFile: {
     code: 'E_ROLLOUT_PLATFORM',
     message: (platform: string) => `Rollout override for ${platform}, for which the release has no file.`,
-    hint: 'Name an os (and architecture, format) one of the release\'s `entries` has, or remove the override.',
+    hint: "Name an os (and architecture, format) one of the release's `entries` has, or remove the override.",
   },
   RolloutOverrideChannel: {
     code: 'E_ROLLOUT_OVERRIDE_CHANNEL',

@@ -32,12 +32,14 @@ export const serveErrors = {
   // --- /update and /update.json queries (answered as 400 with this message) ---
   AusInvalidAppversion: {
     code: 'E_AUS_INVALID_APPVERSION',
-    message: (value: string) => `Query parameter appversion=${value} is not a version (expected major.minor.patch such as 1.4.2; "1" and "1.4" are completed).`,
+    message: (value: string) =>
+      `Query parameter appversion=${value} is not a version (expected major.minor.patch such as 1.4.2; "1" and "1.4" are completed).`,
     hint: 'Send the installed version as major.minor.patch, e.g. appversion=1.4.2.',
   },
   AusInvalidOsversion: {
     code: 'E_AUS_INVALID_OSVERSION',
-    message: (value: string) => `Query parameter osversion=${value} is not a version (expected major.minor.patch such as 10.15.7; "10" and "10.15" are completed).`,
+    message: (value: string) =>
+      `Query parameter osversion=${value} is not a version (expected major.minor.patch such as 10.15.7; "10" and "10.15" are completed).`,
     hint: 'Send the OS version as major.minor.patch, e.g. osversion=10.15.7.',
   },
   AusMissingOsversion: {
@@ -87,13 +89,15 @@ export const serveErrors = {
   AusMissingField: {
     code: 'W_AUS_MISSING_FIELD',
     severity: 'warning',
-    message: (field: string, effect: string) => `Skipped ${field === 'entry' ? 'an entry' : 'the update'}: \`${field}\` is missing or not ${field === 'channels' || field === 'architectures' ? 'a list' : 'text'} (${effect}).`,
+    message: (field: string, effect: string) =>
+      `Skipped ${field === 'entry' ? 'an entry' : 'the update'}: \`${field}\` is missing or not ${field === 'channels' || field === 'architectures' ? 'a list' : 'text'} (${effect}).`,
     hint: 'Add the field to the update file and import again, or add the release afterwards with `appshelf release add`.',
   },
   AusInvalidVersion: {
     code: 'W_AUS_INVALID_VERSION',
     severity: 'warning',
-    message: (version: string) => `Skipped: version "${version}" is not a semantic version (auto-update-server answers 500 to every request for this app).`,
+    message: (version: string) =>
+      `Skipped: version "${version}" is not a semantic version (auto-update-server answers 500 to every request for this app).`,
     hint: 'Use major.minor.patch, optionally with a -prerelease or +build suffix, e.g. 1.5.0-300.',
   },
   AusNeverMatches: {
@@ -112,7 +116,8 @@ export const serveErrors = {
   AusUnsupportedValue: {
     code: 'W_AUS_UNSUPPORTED_VALUE',
     severity: 'warning',
-    message: (entry: number, field: string, value: string, rule: string) => `Skipped entry ${entry}: ${field} "${value}" cannot be stored in appshelf (${rule}).`,
+    message: (entry: number, field: string, value: string, rule: string) =>
+      `Skipped entry ${entry}: ${field} "${value}" cannot be stored in appshelf (${rule}).`,
     hint: 'Correct the value in the update file and import again, or add the entry afterwards with `appshelf release add`.',
   },
   AusStringList: {

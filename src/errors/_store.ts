@@ -48,9 +48,10 @@ export const storeErrors = {
   SchemaType: {
     code: 'E_SCHEMA_TYPE',
     message: (where: string, expected: string, _unquotedNumber?: boolean) => `${where} must be ${expected}.`,
-    hint: (_where: string, expected: string, unquotedNumber?: boolean) => unquotedNumber
-      ? 'YAML reads an unquoted 1.0 or 10 as a number: put the value in quotes ("1.0.0"); a version is a full semantic version, MAJOR.MINOR.PATCH.'
-      : `Write ${expected} here; the published JSON Schemas (public/schemas/) describe each key.`,
+    hint: (_where: string, expected: string, unquotedNumber?: boolean) =>
+      unquotedNumber
+        ? 'YAML reads an unquoted 1.0 or 10 as a number: put the value in quotes ("1.0.0"); a version is a full semantic version, MAJOR.MINOR.PATCH.'
+        : `Write ${expected} here; the published JSON Schemas (public/schemas/) describe each key.`,
   },
   SchemaValue: {
     code: 'E_SCHEMA_VALUE',
@@ -70,9 +71,10 @@ export const storeErrors = {
   InvalidSemver: {
     code: 'E_SEMVER',
     message: (version: string, _canonical?: string) => `"${version}" is not a valid semantic version.`,
-    hint: (_version: string, canonical?: string) => canonical
-      ? `Write ${canonical} (semver has no "v" or "=" prefix), and name the file releases/${canonical}.yaml.`
-      : 'Use MAJOR.MINOR.PATCH with an optional -prerelease and +build suffix, e.g. 1.5.0 or 1.5.0-300.',
+    hint: (_version: string, canonical?: string) =>
+      canonical
+        ? `Write ${canonical} (semver has no "v" or "=" prefix), and name the file releases/${canonical}.yaml.`
+        : 'Use MAJOR.MINOR.PATCH with an optional -prerelease and +build suffix, e.g. 1.5.0 or 1.5.0-300.',
   },
   InvalidRange: {
     code: 'E_RANGE',
@@ -102,7 +104,8 @@ export const storeErrors = {
   },
   PinNotInChannel: {
     code: 'E_PIN_CHANNEL',
-    message: (channel: string, version: string) => `Channel "${channel}" is pinned to ${version}, but that release is not in channel "${channel}".`,
+    message: (channel: string, version: string) =>
+      `Channel "${channel}" is pinned to ${version}, but that release is not in channel "${channel}".`,
     hint: 'Add the channel to the release, or pin a release of that channel.',
   },
   RolloutUnknownChannel: {
@@ -117,13 +120,15 @@ export const storeErrors = {
   },
   PlatformAlias: {
     code: 'E_PLATFORM_ALIAS',
-    message: (field: string, name: string, canonical: string) => `${field} "${name}" is another tool's name for "${canonical}"; clients ask for "${canonical}", so no client would receive this file.`,
+    message: (field: string, name: string, canonical: string) =>
+      `${field} "${name}" is another tool's name for "${canonical}"; clients ask for "${canonical}", so no client would receive this file.`,
     hint: (_field: string, _name: string, canonical: string) => `Write "${canonical}" (the names are listed in docs/store-format.md).`,
   },
   PlatformUnknown: {
     code: 'E_PLATFORM_UNKNOWN',
     message: (field: string, name: string, known: string) => `${field} "${name}" is not a name this store knows (known: ${known}).`,
-    hint: (field: string) => `Use one of the known names, or declare the name in store.yaml under platforms.${field === 'os' ? 'os' : 'architectures'} if clients really send it.`,
+    hint: (field: string) =>
+      `Use one of the known names, or declare the name in store.yaml under platforms.${field === 'os' ? 'os' : 'architectures'} if clients really send it.`,
   },
   DuplicateEntry: {
     code: 'E_ENTRY_DUPLICATE',

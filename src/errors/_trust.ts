@@ -1,6 +1,7 @@
 import type { ErrorSpec } from './diagnostic.js';
 
-const resign = 'Sign the exact bytes again with the key of the app certificate: `appshelf sign FILE --key APP.key` (or `openssl dgst -sha512 -sign APP.key FILE | openssl base64`).';
+const resign =
+  'Sign the exact bytes again with the key of the app certificate: `appshelf sign FILE --key APP.key` (or `openssl dgst -sha512 -sign APP.key FILE | openssl base64`).';
 
 /** Certificates, registration and release signatures. */
 export const trustErrors = {
@@ -54,18 +55,21 @@ export const trustErrors = {
   },
   CertSelfSigned: {
     code: 'E_CERT_SELF_SIGNED',
-    message: (app: string, subject: string) => `The certificate of "${app}" (${subject}) is self-signed; app certificates must be issued by the store CA.`,
-    hint: (app: string) => `Send the CSR (\`appshelf cert request ${app}\`) to the store admin, who issues the certificate with \`appshelf ca sign\`.`,
+    message: (app: string, subject: string) =>
+      `The certificate of "${app}" (${subject}) is self-signed; app certificates must be issued by the store CA.`,
+    hint: (app: string) =>
+      `Send the CSR (\`appshelf cert request ${app}\`) to the store admin, who issues the certificate with \`appshelf ca sign\`.`,
   },
   CertUntrusted: {
     code: 'E_CERT_UNTRUSTED',
     message: (app: string, issuer: string, ca: string) =>
       `The certificate of "${app}" was issued by "${issuer}", not by the store CA "${ca}" (the CA's key does not verify it).`,
-    hint: 'Ask the store admin for a certificate issued by this store\'s CA (`appshelf ca sign`).',
+    hint: "Ask the store admin for a certificate issued by this store's CA (`appshelf ca sign`).",
   },
   CertCnMismatch: {
     code: 'E_CERT_CN_MISMATCH',
-    message: (app: string, cn: string) => `The certificate's CN is "${cn}", but the app id is "${app}"; it must have exactly one CN, equal to the id.`,
+    message: (app: string, cn: string) =>
+      `The certificate's CN is "${cn}", but the app id is "${app}"; it must have exactly one CN, equal to the id.`,
     hint: (app: string) => `Request a certificate for this app id: \`appshelf cert request ${app}\` (CN=${app}).`,
   },
   CertRevoked: {
@@ -126,8 +130,7 @@ export const trustErrors = {
   },
   CertChanged: {
     code: 'E_CERT_CHANGED',
-    message: (app: string, versions: string) =>
-      `Releases of "${app}" do not verify with its current certificate: ${versions}.`,
+    message: (app: string, versions: string) => `Releases of "${app}" do not verify with its current certificate: ${versions}.`,
     hint: (app: string) =>
       `The certificate of "${app}" changed (re-registration with a new key): re-sign these releases with the new key (same bytes, new signature) using \`appshelf sign\`, in the same change. A release that cannot be re-signed is withdrawn with \`yanked: true\` (released versions are never deleted).`,
   },

@@ -39,5 +39,19 @@ export const Errors = {
 
 /** Every catalog entry, for docs and the uniqueness test. */
 export const allErrorSpecs: readonly ErrorSpec[] = [
-  storeErrors, trustErrors, archiveErrors, manifestErrors, policyErrors, serveErrors, installErrors, fileErrors, feedErrors, ownStoreErrors, frontErrors, rolloutErrors, exportErrors, freshErrors, deployErrors,
+  storeErrors,
+  trustErrors,
+  archiveErrors,
+  manifestErrors,
+  policyErrors,
+  serveErrors,
+  installErrors,
+  fileErrors,
+  feedErrors,
+  ownStoreErrors,
+  frontErrors,
+  rolloutErrors,
+  exportErrors,
+  freshErrors,
+  deployErrors,
 ].flatMap((area) => Object.values(area) as ErrorSpec[]);

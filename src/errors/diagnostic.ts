@@ -76,7 +76,10 @@ export class StoreError extends Error {
 
 /** Thrown for wrong command-line usage (exit code 2). */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage?: string) {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -48,7 +48,16 @@ const setKey = (channels: readonly string[]): string => channels.join('+');
  * channels, pins); architectures and channels that share a percentage stay together, and every
  * distinct set of channels gets a file of its own. Halted platforms (0) are left out.
  */
-function releaseFiles(store: ResolvedStore, app: ReturnType<typeof updateIndexApp>, r: ResolvedRelease, index: ReturnType<typeof updateIndexApp>['releases'][number], archive: ArchiveCheck, report: (d: Diagnostic) => void, prefix: string, files: Map<string, ExportFileContent>): number {
+function releaseFiles(
+  store: ResolvedStore,
+  app: ReturnType<typeof updateIndexApp>,
+  r: ResolvedRelease,
+  index: ReturnType<typeof updateIndexApp>['releases'][number],
+  archive: ArchiveCheck,
+  report: (d: Diagnostic) => void,
+  prefix: string,
+  files: Map<string, ExportFileContent>,
+): number {
   const order = store.channels.map((c) => c.name);
   const head = { channels: order, includeMoreMature: store.includeMoreMature };
   // The release's own channels in its order, then the ones it reaches through (more mature
@@ -147,7 +156,9 @@ export function exportAusFiles(store: ResolvedStore, archive: ArchiveCheck, vers
     });
     // Releases are newest first: a later one equal on M.m.p loses to the earlier one here.
     exported.forEach((r, i) => {
-      const winner = exported.slice(0, i).find((o) => o.semver.major === r.semver.major && o.semver.minor === r.semver.minor && o.semver.patch === r.semver.patch);
+      const winner = exported
+        .slice(0, i)
+        .find((o) => o.semver.major === r.semver.major && o.semver.minor === r.semver.minor && o.semver.patch === r.semver.patch);
       if (winner) report(diag(Errors.ExportVersionTie, [r.version, winner.version], versionAt(r)));
     });
     if (exported.length) apps++;

@@ -11,8 +11,6 @@ import { isStoreFileProblem, readStoreFile, statStoreFile, type FolderMemo } fro
 import { validateDocs } from '../validate/index.js';
 import { exportAusFiles, type ExportFileContent } from './aus.js';
 
-;
-
 /** What {@link exportAus} did. */
 export interface ExportReport {
   /** The store's errors (nothing is written then), and what could not be expressed, as warnings. */
@@ -72,7 +70,8 @@ async function writeFolder(out: string, files: ReadonlyMap<string, ExportFileCon
  */
 export async function exportAus(storeDir: string, outDir: string): Promise<ExportReport> {
   const out = path.resolve(outDir);
-  if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length)) throw new StoreError(diag(Errors.ExportTargetExists, [displayPath(out)]));
+  if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length))
+    throw new StoreError(diag(Errors.ExportTargetExists, [displayPath(out)]));
   const { store, diagnostics } = resolveStore(validateDocs(loadStore(storeDir)));
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!store || hasErrors(errors)) return { diagnostics: errors, apps: 0, releases: 0, entries: 0 };

@@ -42,7 +42,10 @@ function channelOrder(a: string, b: string): number {
 
 /** An app id for an auto-update-server app name: lower case, `_` for anything else, a letter first. */
 export function appIdFor(name: string): string {
-  let id = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  let id = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!/^[a-z]/.test(id)) id = `app_${id}`;
   return id.slice(0, 60).replace(/_+$/, '') || 'app';
 }
@@ -86,11 +89,23 @@ interface OverrideDraft {
  * range) the one file by its osversion and appversion ranges. So every entry keeps the percentage
  * it was served with, on exactly its channels.
  */
-function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; archs: readonly string[] }[]): { rollout: Record<string, number>; platformRollout: OverrideDraft[] } {
+function rolloutsOf(
+  channels: readonly string[],
+  kept: readonly { e: AusEntry; archs: readonly string[] }[],
+): { rollout: Record<string, number>; platformRollout: OverrideDraft[] } {
   const rollout: Record<string, number> = {};
   const platformRollout: OverrideDraft[] = [];
   for (const c of channels) {
-    const units = kept.flatMap(({ e, archs }) => archs.map((arch) => ({ os: e.os, arch, format: e.format, osversion: e.osversion, appversion: e.appversion, pct: e.channels.includes(c) ? e.percentage : 0 })));
+    const units = kept.flatMap(({ e, archs }) =>
+      archs.map((arch) => ({
+        os: e.os,
+        arch,
+        format: e.format,
+        osversion: e.osversion,
+        appversion: e.appversion,
+        pct: e.channels.includes(c) ? e.percentage : 0,
+      })),
+    );
     const counts = new Map<number, number>();
     for (const u of units) counts.set(u.pct, (counts.get(u.pct) ?? 0) + 1);
     const base = [...counts].sort(([pa, na], [pb, nb]) => nb - na || pb - pa)[0]![0];
@@ -121,7 +136,17 @@ function rolloutsOf(channels: readonly string[], kept: readonly { e: AusEntry; a
             continue;
           }
           // Several files of this format, told apart by range: an override per file.
-          for (const u of ofFormat) if (u.pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format, osversion: u.osversion, appversion: u.appversion, percent: u.pct });
+          for (const u of ofFormat)
+            if (u.pct !== base)
+              platformRollout.push({
+                channel: c,
+                os,
+                architecture: arch,
+                format,
+                osversion: u.osversion,
+                appversion: u.appversion,
+                percent: u.pct,
+              });
         }
       }
     }
@@ -143,7 +168,14 @@ interface ReleaseDraft {
   entries: AusEntry[];
 }
 
-function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMap<string, ArchiveFacts>, files: Map<string, StoreFileContent>, platforms: Platforms, report: (d: Diagnostic) => void) {
+function convertRelease(
+  appId: string,
+  draft: ReleaseDraft,
+  archives: ReadonlyMap<string, ArchiveFacts>,
+  files: Map<string, StoreFileContent>,
+  platforms: Platforms,
+  report: (d: Diagnostic) => void,
+) {
   const { version } = draft;
   const channels: string[] = [];
   for (const e of draft.entries) for (const c of e.channels) if (!channels.includes(c)) channels.push(c);
@@ -199,15 +231,18 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
   // A store version is exact semver; the spelling auto-update-server clients were answered with is kept.
   const exact = semver.parse(version)!;
   const canonical = `${exact.version}${exact.build.length ? `+${exact.build.join('.')}` : ''}`;
-  files.set(`apps/${appId}/releases/${canonical}.yaml`, yamlText(`# Imported from auto-update-server: ${sources}`, {
-    version: canonical,
-    ...(canonical !== version ? { updateVersion: version } : {}),
-    channels,
-    date,
-    ...(Object.keys(partial).length ? { rollout: partial } : {}),
-    ...(platformRollout.length ? { platformRollout } : {}),
-    entries: out,
-  }));
+  files.set(
+    `apps/${appId}/releases/${canonical}.yaml`,
+    yamlText(`# Imported from auto-update-server: ${sources}`, {
+      version: canonical,
+      ...(canonical !== version ? { updateVersion: version } : {}),
+      channels,
+      date,
+      ...(Object.keys(partial).length ? { rollout: partial } : {}),
+      ...(platformRollout.length ? { platformRollout } : {}),
+      entries: out,
+    }),
+  );
   return out.length;
 }
 
@@ -218,7 +253,11 @@ function convertRelease(appId: string, draft: ReleaseDraft, archives: ReadonlyMa
  * per-channel rollouts, and a store.yaml with the channels, `includeMoreMature: false` and optional
  * signatures. Entries whose archive is missing are reported and left out. Pure.
  */
-export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<string, ArchiveFacts>, opts: ConvertOptions = {}): ConvertResult {
+export function convertAus(
+  entries: readonly AusEntry[],
+  archives: ReadonlyMap<string, ArchiveFacts>,
+  opts: ConvertOptions = {},
+): ConvertResult {
   const diagnostics: Diagnostic[] = [];
   const report = (d: Diagnostic) => void diagnostics.push(d);
   const files = new Map<string, StoreFileContent>();
@@ -245,7 +284,18 @@ export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<s
       const twin = drafts.find((d) => semver.eq(d.version, e.version));
       if (!twin) drafts.push({ version: e.version, entries: [e] });
       else {
-        if (twin.version !== e.version && !merged.has(e.version) && merged.add(e.version)) report(diag(Errors.AusMerged, [name, e.version, `equals ${twin.version} apart from build metadata (the two tied in auto-update-server); imported as ${twin.version}`], { file: e.file }));
+        if (twin.version !== e.version && !merged.has(e.version) && merged.add(e.version))
+          report(
+            diag(
+              Errors.AusMerged,
+              [
+                name,
+                e.version,
+                `equals ${twin.version} apart from build metadata (the two tied in auto-update-server); imported as ${twin.version}`,
+              ],
+              { file: e.file },
+            ),
+          );
         twin.entries.push(e);
       }
     }
@@ -261,21 +311,27 @@ export function convertAus(entries: readonly AusEntry[], archives: ReadonlyMap<s
     ids.add(id);
     apps++;
     releases += appReleases;
-    files.set(`apps/${id}/app.yaml`, yamlText('# Imported from auto-update-server.', {
-      id,
-      name,
-      ...(name !== id ? { updateName: name } : {}),
-      summary: `${name}, imported from auto-update-server.`,
-    }));
+    files.set(
+      `apps/${id}/app.yaml`,
+      yamlText('# Imported from auto-update-server.', {
+        id,
+        name,
+        ...(name !== id ? { updateName: name } : {}),
+        summary: `${name}, imported from auto-update-server.`,
+      }),
+    );
   }
-  files.set('store.yaml', yamlText('# Imported from auto-update-server by `appshelf import aus`. See docs/server.md.', {
-    name: opts.name ?? 'Imported from auto-update-server',
-    ...(opts.source ? { description: `Imported from ${opts.source}.` } : {}),
-    channels: [...channels].sort(channelOrder).map((c) => ({ name: c })),
-    // auto-update-server offers a release only on the channels it lists.
-    includeMoreMature: false,
-    trust: { signatures: 'optional' },
-    ...storePlatforms(platforms),
-  }));
+  files.set(
+    'store.yaml',
+    yamlText('# Imported from auto-update-server by `appshelf import aus`. See docs/server.md.', {
+      name: opts.name ?? 'Imported from auto-update-server',
+      ...(opts.source ? { description: `Imported from ${opts.source}.` } : {}),
+      channels: [...channels].sort(channelOrder).map((c) => ({ name: c })),
+      // auto-update-server offers a release only on the channels it lists.
+      includeMoreMature: false,
+      trust: { signatures: 'optional' },
+      ...storePlatforms(platforms),
+    }),
+  );
   return { files, diagnostics, apps, releases, entries: written };
 }

@@ -76,7 +76,8 @@ function listField(value: unknown): string[] | undefined {
  */
 function widenTexts(entries: readonly AusEntry[], report: (d: Diagnostic) => void): void {
   const known: Record<TextField, Set<string>> = { channels: new Set(['release']), architectures: new Set(['x86', 'x86-64']) };
-  for (const e of entries) for (const f of ['channels', 'architectures'] as const) if (e.texts?.[f] === undefined) e[f].forEach((n) => known[f].add(n));
+  for (const e of entries)
+    for (const f of ['channels', 'architectures'] as const) if (e.texts?.[f] === undefined) e[f].forEach((n) => known[f].add(n));
   for (const e of entries) {
     for (const f of ['channels', 'architectures'] as const) {
       const text = e.texts?.[f];
@@ -102,23 +103,31 @@ function parseEntry(raw: Json, top: Json, src: AusSourceFile, n: number, report:
   const channels = listField(rawChannels);
   if (!channels) return skip(diag(Errors.AusMissingField, ['channels', 'auto-update-server answers 500 to requests that reach it'], at));
   const badChannel = channels.find((c) => !isChannel(c));
-  if (badChannel !== undefined) return skip(diag(Errors.AusUnsupportedValue, [n, 'channel', badChannel, 'channel names are lower-case letters, digits, - and _'], at));
+  if (badChannel !== undefined)
+    return skip(diag(Errors.AusUnsupportedValue, [n, 'channel', badChannel, 'channel names are lower-case letters, digits, - and _'], at));
   if (typeof raw.os !== 'string') return skip(diag(Errors.AusMissingField, ['os', 'no request can match it'], at));
-  if (!isOs(raw.os)) return skip(diag(Errors.AusUnsupportedValue, [n, 'os', raw.os, 'os names are lower-case letters, digits, ., - and _'], at));
+  if (!isOs(raw.os))
+    return skip(diag(Errors.AusUnsupportedValue, [n, 'os', raw.os, 'os names are lower-case letters, digits, ., - and _'], at));
   const architectures = listField(raw.architectures);
-  if (!architectures) return skip(diag(Errors.AusMissingField, ['architectures', 'auto-update-server answers 500 to requests that reach it'], at));
+  if (!architectures)
+    return skip(diag(Errors.AusMissingField, ['architectures', 'auto-update-server answers 500 to requests that reach it'], at));
   if (!architectures.length) return skip(diag(Errors.AusUnsupportedValue, [n, 'architectures', '[]', 'an empty list matches nothing'], at));
   const badArch = architectures.find((a) => !isArch(a));
-  if (badArch !== undefined) return skip(diag(Errors.AusUnsupportedValue, [n, 'architecture', badArch, 'architecture names are lower-case letters, digits, ., - and _'], at));
+  if (badArch !== undefined)
+    return skip(
+      diag(Errors.AusUnsupportedValue, [n, 'architecture', badArch, 'architecture names are lower-case letters, digits, ., - and _'], at),
+    );
   const ranges: Record<string, string> = {};
   for (const field of ['osversion', 'appversion'] as const) {
     const r = raw[field];
-    if (typeof r !== 'string' || semver.validRange(r) === null) return skip(diag(Errors.AusNeverMatches, [n, field, typeof r === 'string' ? r : ''], at));
+    if (typeof r !== 'string' || semver.validRange(r) === null)
+      return skip(diag(Errors.AusNeverMatches, [n, field, typeof r === 'string' ? r : ''], at));
     // An empty range is "any version" to semver; release files spell it "*".
     ranges[field] = r === '' ? '*' : r;
   }
   const format = raw.format ? String(raw.format) : path.extname(raw.path).slice(1);
-  if (!FORMAT.test(format)) return skip(diag(Errors.AusUnsupportedValue, [n, 'format', format, 'formats are letters, digits and dots, as zip or AppImage'], at));
+  if (!FORMAT.test(format))
+    return skip(diag(Errors.AusUnsupportedValue, [n, 'format', format, 'formats are letters, digits and dots, as zip or AppImage'], at));
   const asked = parseFloat(String(raw.percentage)) || 100;
   const percentage = Math.min(100, Math.max(0, asked));
   if (percentage !== asked) report(diag(Errors.AusPercentage, [n, asked, percentage], at));
@@ -137,7 +146,12 @@ function parseEntry(raw: Json, top: Json, src: AusSourceFile, n: number, report:
     entry: n,
     mtime: src.mtime,
     ...(typeof rawChannels === 'string' || typeof raw.architectures === 'string'
-      ? { texts: { ...(typeof rawChannels === 'string' ? { channels: rawChannels } : {}), ...(typeof raw.architectures === 'string' ? { architectures: raw.architectures } : {}) } }
+      ? {
+          texts: {
+            ...(typeof rawChannels === 'string' ? { channels: rawChannels } : {}),
+            ...(typeof raw.architectures === 'string' ? { architectures: raw.architectures } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -8,8 +8,8 @@ import { displayPath } from '../util/paths.js';
 import { convertAus, type ArchiveFacts, type StoreFileContent } from './aus-convert.js';
 import { parseAusFiles, type AusSourceFile } from './aus-parse.js';
 
-export { parseAusFiles,   type AusSourceFile,  } from './aus-parse.js';
-export { convertAus, appIdFor,     } from './aus-convert.js';
+export { parseAusFiles, type AusSourceFile } from './aus-parse.js';
+export { convertAus, appIdFor } from './aus-convert.js';
 
 /** What {@link importAus} did. */
 export interface ImportReport {
@@ -82,7 +82,8 @@ export async function importAus(updatesDir: string, storeDir: string, opts: { na
   const src = path.resolve(updatesDir);
   const out = path.resolve(storeDir);
   if (!statSync(src, { throwIfNoEntry: false })?.isDirectory()) throw new StoreError(diag(Errors.AusDirMissing, [displayPath(src)]));
-  if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length)) throw new StoreError(diag(Errors.AusTargetExists, [displayPath(out)]));
+  if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length))
+    throw new StoreError(diag(Errors.AusTargetExists, [displayPath(out)]));
   const diagnostics: Diagnostic[] = [];
   const sources = readAusFolder(src, (d) => diagnostics.push(d));
   const parsed = parseAusFiles(sources);

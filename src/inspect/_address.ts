@@ -42,7 +42,15 @@ function addIpv4(list: BlockList, address: string, prefix: number): void {
 
 /** Not a real destination anywhere: refused even in tests. */
 const never = new BlockList();
-for (const [a, p] of [['0.0.0.0', 8], ['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) addIpv4(never, a, p);
+for (const [a, p] of [
+  ['0.0.0.0', 8],
+  ['192.0.2.0', 24],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  addIpv4(never, a, p);
 never.addAddress('::', 'ipv6');
 never.addSubnet('2001:db8::', 32, 'ipv6');
 never.addSubnet('ff00::', 8, 'ipv6');
@@ -50,9 +58,16 @@ never.addSubnet('ff00::', 8, 'ipv6');
 /** Loopback, private, link-local and shared ranges (RFC 1918, 6598, 3927, 4193, 4291): allowed only with fetch.allowLoopback. */
 const local = new BlockList();
 for (const [a, p] of [
-  ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-] as const) addIpv4(local, a, p);
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+] as const)
+  addIpv4(local, a, p);
 local.addAddress('::1', 'ipv6');
 local.addSubnet('fc00::', 7, 'ipv6');
 local.addSubnet('fe80::', 10, 'ipv6');

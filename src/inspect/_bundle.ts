@@ -67,7 +67,12 @@ interface ScanState {
   result: (complete: boolean, folder?: string) => BundleContents;
 }
 
-async function scanBundle(fh: FileHandle, tar: typeof import('tar'), ctx: BundleContext, { add, diagnostics, metadata, result }: ScanState): Promise<BundleContents> {
+async function scanBundle(
+  fh: FileHandle,
+  tar: typeof import('tar'),
+  ctx: BundleContext,
+  { add, diagnostics, metadata, result }: ScanState,
+): Promise<BundleContents> {
   const { archive, limits } = ctx;
   const head = await readHead(fh);
   if (head.size > limits.archiveSize) {
@@ -103,7 +108,8 @@ async function scanBundle(fh: FileHandle, tar: typeof import('tar'), ctx: Bundle
     if (!scan.stopped) scan.parser.end();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) scan.fail(diag(Errors.ArchiveTruncated, [archive], ctx.at));
+    if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message))
+      scan.fail(diag(Errors.ArchiveTruncated, [archive], ctx.at));
     else scan.fail(diag(Errors.ArchiveCorrupt, [archive, gzipReason(err)], ctx.at));
   } finally {
     input.destroy();
@@ -169,12 +175,18 @@ function gzipReason(err: Error): string {
 
 function memberDiagnostic(problem: MemberProblem, archive: string, member: string, e: ReadEntry, at: Position): Diagnostic {
   switch (problem) {
-    case 'absolute': return diag(Errors.AbsolutePath, [archive, member], at);
-    case 'traversal': return diag(Errors.PathTraversal, [archive, member], at);
-    case 'symlink': return diag(Errors.Symlink, [archive, member, e.linkpath ?? ''], at);
-    case 'hardlink': return diag(Errors.Hardlink, [archive, member, e.linkpath ?? ''], at);
-    case 'special': return diag(Errors.SpecialFile, [archive, member, e.type], at);
-    case 'duplicate': return diag(Errors.DuplicateMember, [archive, member], at);
+    case 'absolute':
+      return diag(Errors.AbsolutePath, [archive, member], at);
+    case 'traversal':
+      return diag(Errors.PathTraversal, [archive, member], at);
+    case 'symlink':
+      return diag(Errors.Symlink, [archive, member, e.linkpath ?? ''], at);
+    case 'hardlink':
+      return diag(Errors.Hardlink, [archive, member, e.linkpath ?? ''], at);
+    case 'special':
+      return diag(Errors.SpecialFile, [archive, member, e.type], at);
+    case 'duplicate':
+      return diag(Errors.DuplicateMember, [archive, member], at);
   }
 }
 
@@ -206,7 +218,8 @@ class TarScan {
     this.parser.on('error', (err: Error & { tarCode?: string }) => {
       const { archive, at } = this.#ctx;
       if (/Truncated input/.test(err.message)) this.fail(diag(Errors.ArchiveTruncated, [archive], at));
-      else if (/Unrecognized archive format/.test(err.message) && this.#entries === 0) this.fail(diag(Errors.ArchiveCorrupt, [archive, 'the gzip data does not hold a tar archive'], at));
+      else if (/Unrecognized archive format/.test(err.message) && this.#entries === 0)
+        this.fail(diag(Errors.ArchiveCorrupt, [archive, 'the gzip data does not hold a tar archive'], at));
       else this.fail(diag(Errors.ArchiveCorrupt, [archive, `invalid tar data (${err.message.replace(/^TAR_[A-Z_]+: /, '')})`], at));
     });
   }

@@ -39,7 +39,15 @@ export function parseInfoXml(text: string): InfoXmlResult {
   const roots = Object.keys(doc);
   const info = doc.info as XmlNode[] | undefined;
   if (roots.length !== 1 || !info || info.length !== 1) {
-    return { problems: [{ kind: 'malformed', line: 1, reason: `the document must have exactly one root element <info> (found ${roots.map((r) => `<${r}>`).join(', ') || 'none'}).` }] };
+    return {
+      problems: [
+        {
+          kind: 'malformed',
+          line: 1,
+          reason: `the document must have exactly one root element <info> (found ${roots.map((r) => `<${r}>`).join(', ') || 'none'}).`,
+        },
+      ],
+    };
   }
   const problems: InfoXmlProblem[] = [];
   const data = toData(info[0]!, problems);
@@ -53,7 +61,8 @@ export function parseInfoXml(text: string): InfoXmlResult {
     }
   }
   const named = new Set(problems.map((p) => ('element' in p ? p.element : '')));
-  const field = (name: 'id' | 'version') => (typeof data[name] === 'string' && !named.has(`<${name}>`) ? (data[name] as string) : undefined);
+  const field = (name: 'id' | 'version') =>
+    typeof data[name] === 'string' && !named.has(`<${name}>`) ? (data[name] as string) : undefined;
   const result: InfoXmlResult = { problems, id: field('id'), version: field('version') };
   if (!problems.length) result.info = data as InfoXml;
   return result;
@@ -99,11 +108,14 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
 
 /** The five predefined XML entities and character references, the only ones a DOCTYPE-free document has. */
 function decode(s: string): string {
-  return s.replace(/&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g, (all, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name) return PREDEFINED[name]!;
-    const code = hex ? parseInt(hex, 16) : Number(dec);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
-  });
+  return s.replace(
+    /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g,
+    (all, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+      if (name) return PREDEFINED[name]!;
+      const code = hex ? parseInt(hex, 16) : Number(dec);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    },
+  );
 }
 
 const textOf = (n: XmlNode): string => decode(n['#text'] ?? '');
@@ -239,11 +251,18 @@ function elementOf(segments: string[]): string {
 }
 
 function describe(e: ErrorObject): InfoXmlProblem | undefined {
-  const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   // A bad language code fails `propertyNames`; ajv reports the inner error with the name, then a summary.
   const propertyName = (e as { propertyName?: string }).propertyName;
   if (propertyName !== undefined) {
-    return { kind: 'invalid', element: `<${path[0]} lang="${propertyName}">`, detail: 'has a lang attribute that is not a language code such as en, de or pt-br' };
+    return {
+      kind: 'invalid',
+      element: `<${path[0]} lang="${propertyName}">`,
+      detail: 'has a lang attribute that is not a language code such as en, de or pt-br',
+    };
   }
   if (e.keyword === 'propertyNames') return undefined;
   const value = typeof e.data === 'string' ? `"${e.data}"` : JSON.stringify(e.data);
@@ -255,7 +274,11 @@ function describe(e: ErrorObject): InfoXmlProblem | undefined {
       return { kind: 'invalid', element: elementOf([...path, missing]), detail: 'is missing' };
     }
     case 'enum':
-      return { kind: 'invalid', element: elementOf(path), detail: `is ${value}; allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+      return {
+        kind: 'invalid',
+        element: elementOf(path),
+        detail: `is ${value}; allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
+      };
     case 'pattern':
     case 'format':
       return { kind: 'invalid', element: elementOf(path), detail: `is ${value}, which is not ${explain ?? 'in the expected form'}` };

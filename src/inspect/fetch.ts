@@ -57,8 +57,10 @@ export async function fetchRemoteArchives(store: ResolvedStore, opts: FetchOptio
     downloaded.set(url, outcome.file);
     // Several entries may name one URL; each must describe the same bytes.
     for (const other of entries.slice(1)) {
-      if (other.size !== first.size) diagnostics.push(diag(Errors.FetchSizeMismatch, [other.fileName, String(first.size), other.size], other.at));
-      else if (other.sha256 !== first.sha256) diagnostics.push(diag(Errors.FetchSha256Mismatch, [other.fileName, first.sha256, other.sha256], other.at));
+      if (other.size !== first.size)
+        diagnostics.push(diag(Errors.FetchSizeMismatch, [other.fileName, String(first.size), other.size], other.at));
+      else if (other.sha256 !== first.sha256)
+        diagnostics.push(diag(Errors.FetchSha256Mismatch, [other.fileName, first.sha256, other.sha256], other.at));
     }
   });
   return { diagnostics, downloaded };
@@ -190,7 +192,11 @@ async function get(url: URL, addresses: readonly Address[], signal: AbortSignal)
       agent: false,
       // Connect to the checked address, whatever a second DNS answer would say (no rebinding).
       lookup: (_host, options, callback) => {
-        if (options.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+        if (options.all)
+          callback(
+            null,
+            addresses.map((a) => ({ address: a.address, family: a.family })),
+          );
         else callback(null, addresses[0]!.address, addresses[0]!.family);
       },
     });
@@ -200,12 +206,18 @@ async function get(url: URL, addresses: readonly Address[], signal: AbortSignal)
   });
 }
 
-async function saveBody(res: IncomingMessage, file: string, maxSize: number, expectedSize: number): Promise<{ size: number; sha256: string }> {
+async function saveBody(
+  res: IncomingMessage,
+  file: string,
+  maxSize: number,
+  expectedSize: number,
+): Promise<{ size: number; sha256: string }> {
   try {
     return await writeMetered(res, file, { maxSize, expectedSize });
   } catch (e) {
     // More bytes than the release says: the file is not the released one, reading stopped there.
-    if (e instanceof MeterExceeded) throw new Refused(e.limit === 'limit' ? { kind: 'too-large' } : { kind: 'size', actual: `more than ${expectedSize}` });
+    if (e instanceof MeterExceeded)
+      throw new Refused(e.limit === 'limit' ? { kind: 'too-large' } : { kind: 'size', actual: `more than ${expectedSize}` });
     throw e;
   }
 }

@@ -28,8 +28,7 @@ export interface InspectOptions {
   archivePath: (entry: ResolvedEntry) => string | undefined;
 }
 
-export { fetchRemoteArchives,   } from './fetch.js';
-;
+export { fetchRemoteArchives } from './fetch.js';
 export { parseInfoXml } from './_info-xml.js';
 
 /**
@@ -78,7 +77,13 @@ interface EntryResult extends BundleFacts {
   diagnostics: Diagnostic[];
 }
 
-async function inspectEntry(store: ResolvedStore, app: ResolvedApp, release: ResolvedRelease, entry: ResolvedEntry, file: string): Promise<EntryResult> {
+async function inspectEntry(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  release: ResolvedRelease,
+  entry: ResolvedEntry,
+  file: string,
+): Promise<EntryResult> {
   const archive = entry.fileName;
   const at = entry.at;
   let read;
@@ -97,11 +102,11 @@ async function inspectEntry(store: ResolvedStore, app: ResolvedApp, release: Res
   const infoBytes = read.metadata.get(infoMember);
   if (infoBytes) {
     const text = decodeUtf8(infoBytes);
-    const parsed: InfoXmlResult = text === undefined
-      ? { problems: [{ kind: 'malformed', line: 1, reason: 'the file is not UTF-8 text.' }] }
-      : parseInfoXml(text);
+    const parsed: InfoXmlResult =
+      text === undefined ? { problems: [{ kind: 'malformed', line: 1, reason: 'the file is not UTF-8 text.' }] } : parseInfoXml(text);
     for (const p of parsed.problems) diagnostics.push(infoXmlDiagnostic(p, archive, infoMember, at));
-    if (parsed.id !== undefined && parsed.id !== app.id) diagnostics.push(diag(Errors.InfoXmlId, [archive, infoMember, parsed.id, app.id], at));
+    if (parsed.id !== undefined && parsed.id !== app.id)
+      diagnostics.push(diag(Errors.InfoXmlId, [archive, infoMember, parsed.id, app.id], at));
     // info.xml versions carry no build metadata, so the release version is compared without it.
     if (parsed.version !== undefined && parsed.version !== release.semver.version) {
       diagnostics.push(diag(Errors.InfoXmlVersion, [archive, infoMember, parsed.version, release.version], at));
@@ -115,7 +120,9 @@ async function inspectEntry(store: ResolvedStore, app: ResolvedApp, release: Res
     if (bytes) {
       const section = changelogSection(bytes.toString('utf8'), release.version, release.nightly);
       if (section === undefined) {
-        diagnostics.push(diag(Errors.ChangelogNoSection, [archive, member, `## ${changelogHeading(release.version, release.nightly)}`], at));
+        diagnostics.push(
+          diag(Errors.ChangelogNoSection, [archive, member, `## ${changelogHeading(release.version, release.nightly)}`], at),
+        );
       } else {
         result.changelog = section;
       }
@@ -144,4 +151,4 @@ function decodeUtf8(bytes: Buffer): string | undefined {
     return undefined;
   }
 }
-export { inspectMedia,  type AppMedia,  } from './media.js';
+export { inspectMedia, type AppMedia } from './media.js';

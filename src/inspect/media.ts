@@ -45,7 +45,9 @@ export function inspectMedia(store: ResolvedStore): { diagnostics: Diagnostic[];
       return { ...problem, name: `${name}${path.extname(rel).toLowerCase().replace('.jpeg', '.jpg')}`, caption };
     };
     const icon = app.icon === undefined ? undefined : check(app.icon, MEDIA_LIMITS.icon, 'icon');
-    const screenshots = (app.screenshots ?? []).flatMap((s, i) => check(s.file, MEDIA_LIMITS.screenshot, `screenshot-${i + 1}`, s.caption) ?? []);
+    const screenshots = (app.screenshots ?? []).flatMap(
+      (s, i) => check(s.file, MEDIA_LIMITS.screenshot, `screenshot-${i + 1}`, s.caption) ?? [],
+    );
     if (icon || screenshots.length) media.set(app.id, { icon, screenshots });
   }
   return { diagnostics, media };

@@ -105,7 +105,15 @@ export function apiOffers(details: AppDetails, os: string, arch: string): Offer[
       version: r.version,
       files: r.files
         .filter((f) => f.os === os && f.architectures.includes(arch))
-        .map((f) => ({ format: f.format, osversion: f.osversion, appversion: f.appversion, url: f.url, size: f.size, sha256: f.sha256, signature: f.signature })),
+        .map((f) => ({
+          format: f.format,
+          osversion: f.osversion,
+          appversion: f.appversion,
+          url: f.url,
+          size: f.size,
+          sha256: f.sha256,
+          signature: f.signature,
+        })),
     }));
 }
 

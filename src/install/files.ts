@@ -102,11 +102,21 @@ export async function unpackTarGz(archive: string, dest: string, url: string): P
   // tar is loaded on the first unpack, not at import: list and uninstall never need it.
   const { extract } = await import('tar');
   try {
-    await extract({ file: archive, cwd: dest, strict: true, filter, preservePaths: false, preserveOwner: false, noChmod: false, gzip: true });
+    await extract({
+      file: archive,
+      cwd: dest,
+      strict: true,
+      filter,
+      preservePaths: false,
+      preserveOwner: false,
+      noChmod: false,
+      gzip: true,
+    });
   } catch (e) {
     if (unsafe) throw new StoreError(diag(Errors.InstallUnsafeArchive, [url, unsafe.entry, unsafe.why]));
     const err = e as NodeJS.ErrnoException;
-    if (err.code && /^E[A-Z]+$/.test(err.code) && err.code !== 'EOF') throw new StoreError(diag(Errors.InstallDisk, ['unpack into', dest, err.message]));
+    if (err.code && /^E[A-Z]+$/.test(err.code) && err.code !== 'EOF')
+      throw new StoreError(diag(Errors.InstallDisk, ['unpack into', dest, err.message]));
     throw new StoreError(diag(Errors.InstallArchiveCorrupt, [url, err.message.replace(/^TAR_[A-Z_]+: /, '')]));
   }
   if (unsafe) throw new StoreError(diag(Errors.InstallUnsafeArchive, [url, unsafe.entry, unsafe.why]));

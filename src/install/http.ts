@@ -55,7 +55,13 @@ export interface ExpectedFile {
  * and the SHA-256. On any failure the partial file may remain; the caller owns `dest`'s folder
  * and throws it away.
  */
-export async function downloadFile(url: string, dest: string, expected: ExpectedFile, limits: FetchLimits = downloadLimits, onBytes?: (received: number) => void): Promise<void> {
+export async function downloadFile(
+  url: string,
+  dest: string,
+  expected: ExpectedFile,
+  limits: FetchLimits = downloadLimits,
+  onBytes?: (received: number) => void,
+): Promise<void> {
   const res = await request(url, limits);
   if (!res.ok) {
     await res.body?.cancel();
@@ -75,7 +81,8 @@ export async function downloadFile(url: string, dest: string, expected: Expected
     throw asNetworkError(url, e);
   }
   if (got.size !== expected.size) throw new StoreError(diag(Errors.InstallSizeMismatch, [url, expected.size, got.size]));
-  if (got.sha256 !== expected.sha256.toLowerCase()) throw new StoreError(diag(Errors.InstallSha256Mismatch, [url, expected.sha256, got.sha256]));
+  if (got.sha256 !== expected.sha256.toLowerCase())
+    throw new StoreError(diag(Errors.InstallSha256Mismatch, [url, expected.sha256, got.sha256]));
 }
 
 /** Runs a file-system step; turns its failure into E_INSTALL_DISK naming the file and the reason. */
@@ -92,7 +99,11 @@ export async function diskOp<T>(action: string, file: string, run: () => Promise
 
 async function request(url: string, limits: FetchLimits): Promise<Response> {
   try {
-    return await fetch(url, { signal: AbortSignal.timeout(limits.timeoutMs), redirect: 'follow', headers: { accept: 'application/json, */*' } });
+    return await fetch(url, {
+      signal: AbortSignal.timeout(limits.timeoutMs),
+      redirect: 'follow',
+      headers: { accept: 'application/json, */*' },
+    });
   } catch (e) {
     throw asNetworkError(url, e);
   }

@@ -5,7 +5,18 @@ import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import { closest } from '../util/suggest.js';
 import { apiOffers, defaultChannel, fetchAppDetails, fetchCatalog, type StoreCatalog } from './catalog.js';
 import type { ClientConfig } from './config.js';
-import { layout, makeStaging, placeVersion, readState, removeQuietly, switchCurrent, trash, unpackTarGz, withLock, writeState } from './files.js';
+import {
+  layout,
+  makeStaging,
+  placeVersion,
+  readState,
+  removeQuietly,
+  switchCurrent,
+  trash,
+  unpackTarGz,
+  withLock,
+  writeState,
+} from './files.js';
 import { diskOp, downloadFile } from './http.js';
 import { fetchManifest, loadPublicKey, storeFileUrl, type FetchedManifest } from './manifest.js';
 import { isNewer, pickRollback, selectRelease, type Selection } from './select.js';
@@ -97,14 +108,25 @@ export async function installApp(ctx: ClientContext, app: string, opts: { versio
       const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, version: opts.version, format });
       selection = picked.selected ?? (await fromApi(ctx, storeUrl, app, opts.version, key !== undefined, where));
     } else {
-      const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, installed: installed?.version, format: format ?? installed?.format });
+      const picked = selectRelease(fetched.manifest.candidates, {
+        osVersion: ctx.config.osVersion,
+        installed: installed?.version,
+        format: format ?? installed?.format,
+      });
       if (installed && (!picked.selected || !isNewer(picked.selected.version, installed.version))) {
-        const back = await followPin(ctx, state, installed, { app, storeUrl, channel, ...platform, fetched, key }, format ?? installed.format);
+        const back = await followPin(
+          ctx,
+          state,
+          installed,
+          { app, storeUrl, channel, ...platform, fetched, key },
+          format ?? installed.format,
+        );
         if (back) return back;
       }
       if (!picked.selected) throw new StoreError(noCandidate(app, where, fetched, picked.reasons, state.percentile));
       selection = picked.selected;
-      if (installed && !isNewer(selection.version, installed.version)) return unchanged(app, installed, state, root, fetched, key, storeUrl);
+      if (installed && !isNewer(selection.version, installed.version))
+        return unchanged(app, installed, state, root, fetched, key, storeUrl);
     }
     return commitInstall(ctx, state, { app, storeUrl, channel, ...platform, selection, fetched, key });
   });
@@ -142,7 +164,10 @@ export async function updateApps(ctx: ClientContext, only?: string): Promise<Upd
  * `appshelf uninstall APP`: drops the app from the state (the commit point), then moves its
  * folder to the trash and deletes it. Gives the uid the app was installed under.
  */
-export async function uninstallApp(ctx: Pick<ClientContext, 'config'>, app: string): Promise<{ app: string; uid: string; version: string }> {
+export async function uninstallApp(
+  ctx: Pick<ClientContext, 'config'>,
+  app: string,
+): Promise<{ app: string; uid: string; version: string }> {
   const { root } = ctx.config;
   return withLock(root, async () => {
     const state = (await readState(root)) ?? newState();
@@ -198,10 +223,12 @@ function onlyStore(state: ClientState): string | undefined {
 
 function checkChannel(catalog: StoreCatalog, channel: string): void {
   const names = catalog.channels.map((c) => c.name);
-  if (!names.includes(channel)) throw new StoreError(diag(Errors.InstallUnknownChannel, [channel, names.join(', '), closest(channel, names)]));
+  if (!names.includes(channel))
+    throw new StoreError(diag(Errors.InstallUnknownChannel, [channel, names.join(', '), closest(channel, names)]));
 }
 
-const notInstalled = (app: string, state: ClientState) => diag(Errors.InstallNotInstalled, [app, Object.keys(state.apps).sort().join(', ')]);
+const notInstalled = (app: string, state: ClientState) =>
+  diag(Errors.InstallNotInstalled, [app, Object.keys(state.apps).sort().join(', ')]);
 
 /** The key manifests of a store must be signed with: `--public-key`, else the one kept in the state. */
 function trustKey(ctx: ClientContext, state: ClientState, storeUrl: string): { key: KeyObject; pem: string } | undefined {
@@ -212,7 +239,12 @@ function trustKey(ctx: ClientContext, state: ClientState, storeUrl: string): { k
 
 type Target = Parameters<typeof fetchManifest>[0];
 
-async function readManifest(ctx: ClientContext, state: ClientState, key: { key: KeyObject } | undefined, target: Target): Promise<FetchedManifest> {
+async function readManifest(
+  ctx: ClientContext,
+  state: ClientState,
+  key: { key: KeyObject } | undefined,
+  target: Target,
+): Promise<FetchedManifest> {
   const serials = state.stores[target.storeUrl]?.serials;
   try {
     return await fetchManifest(target, { publicKey: key?.key, serials, now: ctx.now() }, ctx.warn);
@@ -226,7 +258,9 @@ async function readManifest(ctx: ClientContext, state: ClientState, key: { key: 
 /** The platforms the app's releases have files for (`linux/x86-64, windows/x86`), or undefined when the API does not say. */
 async function platformsOf(storeUrl: string, app: string): Promise<string | undefined> {
   const details = await fetchAppDetails(storeUrl, app).catch(() => undefined);
-  const platforms = new Set(details?.releases.filter((r) => !r.yanked).flatMap((r) => r.files.flatMap((f) => f.architectures.map((a) => `${f.os}/${a}`))));
+  const platforms = new Set(
+    details?.releases.filter((r) => !r.yanked).flatMap((r) => r.files.flatMap((f) => f.architectures.map((a) => `${f.os}/${a}`))),
+  );
   return platforms.size ? [...platforms].sort().join(', ') : undefined;
 }
 
@@ -243,7 +277,13 @@ function recordTrust(state: ClientState, storeUrl: string, fetched: FetchedManif
 }
 
 async function unchanged(
-  app: string, installed: InstalledApp, state: ClientState, root: string, fetched: FetchedManifest, key: { pem: string } | undefined, storeUrl: string,
+  app: string,
+  installed: InstalledApp,
+  state: ClientState,
+  root: string,
+  fetched: FetchedManifest,
+  key: { pem: string } | undefined,
+  storeUrl: string,
 ): Promise<InstallOutcome> {
   if (recordTrust(state, storeUrl, fetched, key)) await writeState(root, state);
   return { app, uid: installed.uid, version: installed.version, channel: installed.channel, from: installed.version, changed: false };
@@ -260,11 +300,22 @@ function noCandidate(app: string, where: string, fetched: FetchedManifest, reaso
  * A `--version` the signed manifest does not list (an older release): taken from the API, which
  * is not signed, so only a client without a public key may use it.
  */
-async function fromApi(ctx: ClientContext, storeUrl: string, app: string, version: string, verifying: boolean, where: string): Promise<Selection> {
+async function fromApi(
+  ctx: ClientContext,
+  storeUrl: string,
+  app: string,
+  version: string,
+  verifying: boolean,
+  where: string,
+): Promise<Selection> {
   const details = await fetchAppDetails(storeUrl, app);
   const release = details.releases.find((r) => r.version === version);
   if (release?.yanked) throw new StoreError(diag(Errors.InstallVersionYanked, [app, version, release.yankReason ?? '']));
-  const picked = selectRelease(apiOffers(details, ctx.config.os, ctx.config.arch), { osVersion: ctx.config.osVersion, version, format: ctx.config.format });
+  const picked = selectRelease(apiOffers(details, ctx.config.os, ctx.config.arch), {
+    osVersion: ctx.config.osVersion,
+    version,
+    format: ctx.config.format,
+  });
   if (!picked.selected) {
     const why = picked.reasons[0] ? ` (${picked.reasons[0]})` : '';
     throw new StoreError(diag(Errors.InstallVersionNotFound, [app, version, `${where}${why}`]));
@@ -276,14 +327,37 @@ async function fromApi(ctx: ClientContext, storeUrl: string, app: string, versio
 async function updateOne(ctx: ClientContext, state: ClientState, app: string): Promise<UpdateOutcome> {
   const installed = state.apps[app]!;
   const key = trustKey(ctx, state, installed.store);
-  const target = { storeUrl: installed.store, app, channel: installed.channel, os: installed.os, arch: installed.arch, percentile: state.percentile };
+  const target = {
+    storeUrl: installed.store,
+    app,
+    channel: installed.channel,
+    os: installed.os,
+    arch: installed.arch,
+    percentile: state.percentile,
+  };
   const fetched = await readManifest(ctx, state, key, target);
-  const picked = selectRelease(fetched.manifest.candidates, { osVersion: ctx.config.osVersion, installed: installed.version, format: installed.format });
+  const picked = selectRelease(fetched.manifest.candidates, {
+    osVersion: ctx.config.osVersion,
+    installed: installed.version,
+    format: installed.format,
+  });
   if (!picked.selected || !isNewer(picked.selected.version, installed.version)) {
     const plan = { app, storeUrl: installed.store, channel: installed.channel, os: installed.os, arch: installed.arch, fetched, key };
-    return (await followPin(ctx, state, installed, plan, installed.format)) ?? unchanged(app, installed, state, ctx.config.root, fetched, key, installed.store);
+    return (
+      (await followPin(ctx, state, installed, plan, installed.format)) ??
+      unchanged(app, installed, state, ctx.config.root, fetched, key, installed.store)
+    );
   }
-  return commitInstall(ctx, state, { app, storeUrl: installed.store, channel: installed.channel, os: installed.os, arch: installed.arch, selection: picked.selected, fetched, key });
+  return commitInstall(ctx, state, {
+    app,
+    storeUrl: installed.store,
+    channel: installed.channel,
+    os: installed.os,
+    arch: installed.arch,
+    selection: picked.selected,
+    fetched,
+    key,
+  });
 }
 
 interface Plan {
@@ -304,11 +378,20 @@ interface Plan {
  * version (the manifest marks the pin `rollback`), installs the pin, or with `ctx.downgrade`
  * false only reports it. Undefined when the manifest offers no rollback.
  */
-async function followPin(ctx: ClientContext, state: ClientState, installed: InstalledApp, plan: Omit<Plan, 'selection'>, format: string): Promise<InstallOutcome | undefined> {
+async function followPin(
+  ctx: ClientContext,
+  state: ClientState,
+  installed: InstalledApp,
+  plan: Omit<Plan, 'selection'>,
+  format: string,
+): Promise<InstallOutcome | undefined> {
   const back = pickRollback(plan.fetched.manifest, { appversion: installed.version, osversion: ctx.config.osVersion, format });
   if (!back) return undefined;
   if (ctx.downgrade === false) {
-    return { ...(await unchanged(plan.app, installed, state, ctx.config.root, plan.fetched, plan.key, plan.storeUrl)), pinnedBack: back.candidate.version };
+    return {
+      ...(await unchanged(plan.app, installed, state, ctx.config.root, plan.fetched, plan.key, plan.storeUrl)),
+      pinnedBack: back.candidate.version,
+    };
   }
   return commitInstall(ctx, state, { ...plan, selection: { version: back.candidate.version, file: back.file }, rollback: true });
 }
@@ -325,14 +408,25 @@ async function commitInstall(ctx: ClientContext, state: ClientState, plan: Plan)
   const url = archiveUrl(plan.storeUrl, selection.file.url);
   if (ctx.checkOnly) {
     const before = state.apps[app];
-    return { app, uid: before?.uid ?? '', version: selection.version, channel: plan.channel, from: before?.version, changed: false, available: true, ...(plan.rollback ? { rollback: true } : {}) };
+    return {
+      app,
+      uid: before?.uid ?? '',
+      version: selection.version,
+      channel: plan.channel,
+      from: before?.version,
+      changed: false,
+      available: true,
+      ...(plan.rollback ? { rollback: true } : {}),
+    };
   }
   const staging = await makeStaging(root);
   try {
     const archive = path.join(staging, 'download');
     ctx.progress?.stage(`downloading ${app} ${selection.version}`);
     const size = selection.file.size;
-    await downloadFile(url, archive, { size, sha256: selection.file.sha256 }, undefined, (received) => ctx.progress?.count(received, size, 'bytes'));
+    await downloadFile(url, archive, { size, sha256: selection.file.sha256 }, undefined, (received) =>
+      ctx.progress?.count(received, size, 'bytes'),
+    );
     ctx.progress?.stage(`installing ${app} ${selection.version}`);
     const tree = path.join(staging, 'tree');
     await diskOp('create', tree, () => mkdir(tree));
@@ -368,8 +462,17 @@ async function commitInstall(ctx: ClientContext, state: ClientState, plan: Plan)
     await writeState(root, state);
     // Only the version just replaced is kept for rollback; the one kept before it goes now.
     const dropped = before?.previous;
-    if (dropped !== undefined && dropped !== selection.version && dropped !== previous) await removeQuietly(layout.version(root, app, dropped));
-    return { app, uid: state.apps[app]!.uid, version: selection.version, channel: plan.channel, from: before?.version, changed: true, ...(plan.rollback ? { rollback: true } : {}) };
+    if (dropped !== undefined && dropped !== selection.version && dropped !== previous)
+      await removeQuietly(layout.version(root, app, dropped));
+    return {
+      app,
+      uid: state.apps[app]!.uid,
+      version: selection.version,
+      channel: plan.channel,
+      from: before?.version,
+      changed: true,
+      ...(plan.rollback ? { rollback: true } : {}),
+    };
   } finally {
     await removeQuietly(staging);
   }
@@ -387,7 +490,8 @@ function archiveUrl(storeUrl: string, ref: string): string {
 }
 
 /** A gzip-compressed tar: the `gz` format (as the example store names it) or a .tar.gz/.tgz file. */
-const isTarball = (format: string, url: string): boolean => ['gz', 'tgz', 'tar.gz'].includes(format) || /\.(tar\.gz|tgz)$/i.test(new URL(url).pathname);
+const isTarball = (format: string, url: string): boolean =>
+  ['gz', 'tgz', 'tar.gz'].includes(format) || /\.(tar\.gz|tgz)$/i.test(new URL(url).pathname);
 
 /** The name an opaque archive keeps: the last part of its URL, or `<app>-<version>.<format>`. */
 function fileNameOf(url: string, app: string, version: string, format: string): string {

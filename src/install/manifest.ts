@@ -1,5 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { freshDocPath, loadManifest, storeFileUrl as fileUrl, UpdateError, type LoadedManifest, type ManifestProblem } from '../client/index.js';
+import {
+  freshDocPath,
+  loadManifest,
+  storeFileUrl as fileUrl,
+  UpdateError,
+  type LoadedManifest,
+  type ManifestProblem,
+} from '../client/index.js';
 import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
 import type { UpdateManifest } from '../schema/manifest.js';
 import { ed25519PublicKey, keyProblem, pemTextOrFile } from '../util/ed25519.js';
@@ -21,7 +28,7 @@ export interface FetchedManifest {
   fresh?: LoadedManifest['fresh'];
 }
 
-export {  storeFileUrl } from '../client/index.js';
+export { storeFileUrl } from '../client/index.js';
 
 /** A public key given as PEM text or as the path of a PEM file, checked to be Ed25519. */
 export function loadPublicKey(value: string, source: string): { key: KeyObject; pem: string } {
@@ -61,7 +68,8 @@ export async function fetchManifest(
     return loaded;
   } catch (e) {
     if (!(e instanceof UpdateError)) throw e;
-    if (e.problem === 'not-found') throw new StoreError(diag(Errors.InstallNoManifest, [target.app, target.channel, `${target.os}/${target.arch}`]));
+    if (e.problem === 'not-found')
+      throw new StoreError(diag(Errors.InstallNoManifest, [target.app, target.channel, `${target.os}/${target.arch}`]));
     const freshUrl = fileUrl(target.storeUrl, freshDocPath(target.app));
     if (e.problem === 'not-pinned') throw new StoreError(diag(Errors.InstallManifestNotPinned, [e.url, freshUrl]));
     if (e.problem === 'no-freshness' && !fetched.get(freshUrl)) throw new StoreError(diag(Errors.InstallFreshMissing, [e.url, freshUrl]));
@@ -72,7 +80,13 @@ export async function fetchManifest(
 
 // --- internal ---
 
-function problemDiagnostic(url: string, bytes: Uint8Array, problem: ManifestProblem, detail: string, lastSerial: number | undefined): Diagnostic {
+function problemDiagnostic(
+  url: string,
+  bytes: Uint8Array,
+  problem: ManifestProblem,
+  detail: string,
+  lastSerial: number | undefined,
+): Diagnostic {
   switch (problem) {
     case 'not-json':
     case 'schema':

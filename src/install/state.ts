@@ -22,7 +22,10 @@ const installedApp = {
     installedAt: { type: 'string', description: 'When the app was first installed (ISO 8601).' },
     updatedAt: { type: 'string', description: 'When `version` was installed (ISO 8601).' },
     previous: { type: 'string', description: 'The version kept for rollback until the next successful update.' },
-    rolledBackFrom: { type: 'string', description: 'Set when `version` came from a rollback (the channel pinned back): the version it replaced.' },
+    rolledBackFrom: {
+      type: 'string',
+      description: 'Set when `version` came from a rollback (the channel pinned back): the version it replaced.',
+    },
   },
 } as const;
 
@@ -50,7 +53,7 @@ const clientStateSchema = {
   required: ['specVersion', 'percentile', 'stores', 'apps'],
   properties: {
     specVersion: { const: 1 },
-    percentile: { type: 'integer', minimum: 0, maximum: 99, description: 'This installation\'s stable rollout cohort.' },
+    percentile: { type: 'integer', minimum: 0, maximum: 99, description: "This installation's stable rollout cohort." },
     stores: { type: 'object', additionalProperties: storeTrust, description: 'Trust per store URL.' },
     apps: { type: 'object', additionalProperties: installedApp, description: 'Installed apps by id.' },
   },

@@ -21,10 +21,11 @@ export interface Parsed {
  * (the worker's answer is taken with receiveMessageOnPort), so loading stays a plain function.
  */
 export function parseInParallel(items: readonly [string, boolean][]): Parsed[] {
-  const parseHere = (list: readonly [string, boolean][]) => list.map(([text, json]) => {
-    const { data, problems } = parseSource(text, json);
-    return { data, problems };
-  });
+  const parseHere = (list: readonly [string, boolean][]) =>
+    list.map(([text, json]) => {
+      const { data, problems } = parseSource(text, json);
+      return { data, problems };
+    });
   if (!workerFile || !worthThreads(items.length, MIN_FOR_WORKER)) return parseHere(items);
   // The worker starts (~50 ms) while this thread parses, so it gets a little less than half.
   const split = Math.floor(items.length * 0.55);

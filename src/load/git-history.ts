@@ -19,14 +19,15 @@ type HistoryCommit = Readonly<{
 
 /** What a commit did to an app, as the release log shows it. */
 export type HistoryEvent = Readonly<
-  HistoryCommit & (
-    | { kind: 'released'; version: string }
-    | { kind: 'rollout'; version: string; from: Readonly<Record<string, number>>; to: Readonly<Record<string, number>> }
-    | { kind: 'yanked' | 'unyanked'; version: string; reason?: string }
-    | { kind: 'pinned'; channel: string; version: string }
-    | { kind: 'unpinned'; channel: string }
-    | { kind: 'locked' | 'unlocked' }
-  )
+  HistoryCommit &
+    (
+      | { kind: 'released'; version: string }
+      | { kind: 'rollout'; version: string; from: Readonly<Record<string, number>>; to: Readonly<Record<string, number>> }
+      | { kind: 'yanked' | 'unyanked'; version: string; reason?: string }
+      | { kind: 'pinned'; channel: string; version: string }
+      | { kind: 'unpinned'; channel: string }
+      | { kind: 'locked' | 'unlocked' }
+    )
 >;
 
 /** The store's history from git, or `git: false` when the store is not in a git checkout. */
@@ -54,7 +55,15 @@ export type StoreHistory = Readonly<{
 }>;
 
 /** The history of a store that is not a git checkout: everything falls back to version order. */
-const noHistory: StoreHistory = { git: false, added: new Map(), events: new Map(), appChangedAt: new Map(), appCommit: new Map(), storeChangedAt: 0, dirty: new Set() };
+const noHistory: StoreHistory = {
+  git: false,
+  added: new Map(),
+  events: new Map(),
+  appChangedAt: new Map(),
+  appCommit: new Map(),
+  storeChangedAt: 0,
+  dirty: new Set(),
+};
 
 /** Options of {@link readStoreHistory}. */
 export interface HistoryOptions {
@@ -151,7 +160,8 @@ export async function readStoreHistory(storeRoot: string, opts: HistoryOptions =
  * would cost more) or when the compiled worker is not there (TypeScript sources run directly).
  */
 export function readStoreHistoryInBackground(storeRoot: string, opts: HistoryOptions = {}): Promise<StoreHistory> {
-  if (!historyWorker || (opts.cacheDir && existsSync(new Cache(opts.cacheDir).area('history').path(HISTORY_FILE)!))) return readStoreHistory(storeRoot, opts);
+  if (!historyWorker || (opts.cacheDir && existsSync(new Cache(opts.cacheDir).area('history').path(HISTORY_FILE)!)))
+    return readStoreHistory(storeRoot, opts);
   return new Promise((resolve) => {
     const worker = startWorker(historyWorker, { workerData: { storeRoot, opts } });
     let done = false;
@@ -290,7 +300,17 @@ const emptyState = (): LogState => ({ commits: [], apps: {}, appChanged: {}, clo
 async function logState(git: GitRun, head: string, prefix: string, cacheFile: CacheArea | undefined): Promise<LogState> {
   const cached = cacheFile ? readCache(cacheFile, prefix) : undefined;
   if (cached?.head === head) return cached.state;
-  const args = ['log', '--first-parent', '--diff-merges=first-parent', '--reverse', '--relative', '--raw', '--no-abbrev', '--no-renames', '--format=%x00%H%x09%P%x09%ct%x09%an%x09%s'];
+  const args = [
+    'log',
+    '--first-parent',
+    '--diff-merges=first-parent',
+    '--reverse',
+    '--relative',
+    '--raw',
+    '--no-abbrev',
+    '--no-renames',
+    '--format=%x00%H%x09%P%x09%ct%x09%an%x09%s',
+  ];
   let state = emptyState();
   let changes: LoggedCommit[] | undefined;
   if (cached) {
@@ -307,11 +327,16 @@ async function logState(git: GitRun, head: string, prefix: string, cacheFile: Ca
     if (log.status !== 0) return state;
     changes = parseLog(log.stdout);
   }
-  const blobs = await readBlobs(changes.flatMap((c) => c.files.filter((f) => f.status === 'M' && isDataFile(f.path)).flatMap((f) => [f.from, f.to])), git);
+  const blobs = await readBlobs(
+    changes.flatMap((c) => c.files.filter((f) => f.status === 'M' && isDataFile(f.path)).flatMap((f) => [f.from, f.to])),
+    git,
+  );
   fold(state, changes, blobs);
   if (cacheFile) {
     // Logs not looked at are written back as the very text they were read as.
-    const apps = Object.fromEntries(Object.entries(state.apps).map(([app, log]) => [app, typeof log === 'string' ? log : JSON.stringify(log)]));
+    const apps = Object.fromEntries(
+      Object.entries(state.apps).map(([app, log]) => [app, typeof log === 'string' ? log : JSON.stringify(log)]),
+    );
     writeCache(cacheFile, { version: CACHE_VERSION, prefix, head, state: { ...state, apps } });
   }
   return state;
@@ -415,7 +440,9 @@ async function readBlobs(ids: string[], git: GitRun): Promise<Map<string, unknow
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 
-type ReleaseEvent = { kind: 'rollout'; version: string; from: Record<string, number>; to: Record<string, number> } | { kind: 'yanked' | 'unyanked'; version: string; reason?: string };
+type ReleaseEvent =
+  | { kind: 'rollout'; version: string; from: Record<string, number>; to: Record<string, number> }
+  | { kind: 'yanked' | 'unyanked'; version: string; reason?: string };
 
 function releaseEvents(version: string, before: unknown, after: unknown): ReleaseEvent[] {
   const a = asObj(before);
@@ -436,12 +463,17 @@ function releaseEvents(version: string, before: unknown, after: unknown): Releas
   const [ra, rb] = [rollout(a), rollout(b)];
   if (JSON.stringify(ra) !== JSON.stringify(rb)) out.push({ kind: 'rollout', version, from: ra, to: rb });
   if (Boolean(a.yanked) !== Boolean(b.yanked)) {
-    out.push(b.yanked ? { kind: 'yanked', version, reason: typeof b.yankReason === 'string' ? b.yankReason : undefined } : { kind: 'unyanked', version });
+    out.push(
+      b.yanked
+        ? { kind: 'yanked', version, reason: typeof b.yankReason === 'string' ? b.yankReason : undefined }
+        : { kind: 'unyanked', version },
+    );
   }
   return out;
 }
 
-type AppEvent = { kind: 'pinned'; channel: string; version: string } | { kind: 'unpinned'; channel: string } | { kind: 'locked' | 'unlocked' };
+type AppEvent =
+  { kind: 'pinned'; channel: string; version: string } | { kind: 'unpinned'; channel: string } | { kind: 'locked' | 'unlocked' };
 
 function appEvents(before: unknown, after: unknown): AppEvent[] {
   const a = asObj(before);

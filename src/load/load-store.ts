@@ -42,7 +42,6 @@ export interface LoadOptions {
   apps?: ReadonlySet<string>;
 }
 
-;
 const APP_FILES = new Set(['app.yaml', 'app.yml', 'app.json']);
 const DATA_EXT = /\.(ya?ml|json)$/;
 
@@ -58,7 +57,15 @@ interface ReadFile {
   known?: { data: unknown };
 }
 
-function readText(root: string, rel: string, kind: SourceKind, limit: number, cache: ParseCache, diagnostics: Diagnostic[], folders?: FolderMemo): ReadFile | undefined {
+function readText(
+  root: string,
+  rel: string,
+  kind: SourceKind,
+  limit: number,
+  cache: ParseCache,
+  diagnostics: Diagnostic[],
+  folders?: FolderMemo,
+): ReadFile | undefined {
   const abs = path.join(root, rel);
   const text = readStoreText(root, rel, limit, diagnostics, { folders });
   if (text === undefined) return undefined;
@@ -81,9 +88,10 @@ function parseFiles(files: readonly ReadFile[], cache: ParseCache, diagnostics: 
     if (!problems.length) cache.set(ParseCache.shardOf(f.rel), f.key, data);
     f.known = { data: problems.length ? undefined : data };
   });
-  return files.map(({ kind, file, rel, abs, text, json, key, known }) => lazySource({ kind, file, rel, abs, text, hash: key, data: known!.data }, json));
+  return files.map(({ kind, file, rel, abs, text, json, key, known }) =>
+    lazySource({ kind, file, rel, abs, text, hash: key, data: known!.data }, json),
+  );
 }
-
 
 /**
  * A content key per app folder: a hash of store.yaml and of every file of the folder (app file
@@ -107,7 +115,10 @@ export function appSourceKeys(loaded: LoadedStore): Map<string, string> {
  * [] when there are none.
  */
 export function listAppFolders(storeDir: string): string[] {
-  return listDir(path.join(path.resolve(storeDir), 'apps')).filter((e) => !e.name.startsWith('.') && e.isDirectory()).map((e) => e.name).sort();
+  return listDir(path.join(path.resolve(storeDir), 'apps'))
+    .filter((e) => !e.name.startsWith('.') && e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
@@ -170,7 +181,6 @@ function storeFileLimit(data: unknown): number {
   return Number.isSafeInteger(set) && (set as number) > 0 ? (set as number) : defaultLimits.storeFileSize;
 }
 
-
 function listDir(abs: string): Dirent[] {
   try {
     return readdirSync(abs, { withFileTypes: true });
@@ -225,7 +235,8 @@ function appFiles(root: string, folder: string, out: Diagnostic[]): string[] {
       if (isStoreFile(root, rel, e, out)) files.push(rel);
     } else if (e.name === 'releases') {
       if (e.isSymbolicLink()) reportLink(root, rel, out);
-      else if (!e.isDirectory()) out.push(diag(Errors.NotAFolder, [displayPath(path.join(root, rel))], { file: displayPath(path.join(root, rel)) }));
+      else if (!e.isDirectory())
+        out.push(diag(Errors.NotAFolder, [displayPath(path.join(root, rel))], { file: displayPath(path.join(root, rel)) }));
       else files.push(...releaseFiles(root, rel, out));
     } else {
       walkForLinks(root, rel, e, out);

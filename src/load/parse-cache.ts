@@ -37,7 +37,10 @@ export class ParseCache {
 
   /** Content key of a text and the way it is parsed (JSON sources are parsed differently). */
   static keyOf(text: string, json: boolean): string {
-    return createHash('sha1').update(json ? 'json\n' : 'yaml\n').update(text).digest('hex');
+    return createHash('sha1')
+      .update(json ? 'json\n' : 'yaml\n')
+      .update(text)
+      .digest('hex');
   }
 
   /** The shard of a store file (path relative to the store): its app folder's, or {@link STORE_SHARD}. */

@@ -43,7 +43,11 @@ export function lazySource(fields: Omit<SourceDoc, 'doc' | 'lineCounter'>, json 
  * to everything they make without re-parsing a file whose data came from the parse cache; only
  * a position a diagnostic reads costs a parse.
  */
-export function lazyPosition(source: SourceDoc, pointer: string | readonly (string | number)[] = '', key = false): { file: string; line?: number; column?: number } {
+export function lazyPosition(
+  source: SourceDoc,
+  pointer: string | readonly (string | number)[] = '',
+  key = false,
+): { file: string; line?: number; column?: number } {
   let found: { line: number; column: number } | undefined | null = null;
   const find = () => (found === null ? (found = positionOf(source, pointer, key)) : found);
   const at = { file: source.file } as { file: string; line?: number; column?: number };
@@ -72,17 +76,26 @@ export const MAX_DEPTH = 64;
  * Parses YAML or JSON (JSON through the YAML parser, so positions work the same way).
  * `allText` reads every scalar as text (for files of hex serials and the like).
  */
-export function parseSource(text: string, json = false, opts: { allText?: boolean } = {}): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
+export function parseSource(
+  text: string,
+  json = false,
+  opts: { allText?: boolean } = {},
+): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
   try {
     return parseUnguarded(text, json, opts.allText ?? false);
   } catch (e) {
     // The parser recurses per nesting level: runaway nesting overflows the stack before any limit applies.
-    if (e instanceof RangeError) return { data: undefined, lineCounter: new LineCounter(), problems: [{ message: e.message, kind: 'too-deep', line: 1, column: 1 }] };
+    if (e instanceof RangeError)
+      return { data: undefined, lineCounter: new LineCounter(), problems: [{ message: e.message, kind: 'too-deep', line: 1, column: 1 }] };
     throw e;
   }
 }
 
-function parseUnguarded(text: string, json: boolean, allText: boolean): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
+function parseUnguarded(
+  text: string,
+  json: boolean,
+  allText: boolean,
+): { data: unknown; doc?: Document; lineCounter: LineCounter; problems: ParseProblem[] } {
   const lineCounter = new LineCounter();
   if (json) {
     // JSON.parse names the JSON mistake precisely; the YAML parser below only adds positions.
@@ -98,7 +111,12 @@ function parseUnguarded(text: string, json: boolean, allText: boolean): { data: 
   }
   // allText (YAML's failsafe schema): every scalar is the text as written, so a hex serial such as
   // 1234 or 12e4 is not read as a number (and never loses digits as a float).
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, ...(allText ? { schema: 'failsafe' as const } : {}) });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: true,
+    uniqueKeys: true,
+    ...(allText ? { schema: 'failsafe' as const } : {}),
+  });
   if (doc.errors.length) {
     // Later errors are nearly always consequences of the first one.
     const problems = doc.errors.slice(0, 1).map((e) => {
@@ -122,7 +140,11 @@ function parseUnguarded(text: string, json: boolean, allText: boolean): { data: 
   const deep = tooDeepAt(data);
   if (deep) {
     const pos = positionOf({ doc, lineCounter }, deep);
-    return { data: undefined, lineCounter, problems: [{ message: `nested deeper than ${MAX_DEPTH}`, kind: 'too-deep', line: pos?.line ?? 1, column: pos?.column ?? 1 }] };
+    return {
+      data: undefined,
+      lineCounter,
+      problems: [{ message: `nested deeper than ${MAX_DEPTH}`, kind: 'too-deep', line: pos?.line ?? 1, column: pos?.column ?? 1 }],
+    };
   }
   return { data, doc, lineCounter, problems: [] };
 }
@@ -147,19 +169,30 @@ function firstAlias(text: string, lineCounter: LineCounter): { line: number; col
 }
 
 /** Line and column (1-based) of the value at a JSON-pointer-like path, or of the closest parent that exists. */
-export function positionOf(source: Pick<SourceDoc, 'doc' | 'lineCounter'>, pointer: string | readonly (string | number)[], key = false): { line: number; column: number } | undefined {
+export function positionOf(
+  source: Pick<SourceDoc, 'doc' | 'lineCounter'>,
+  pointer: string | readonly (string | number)[],
+  key = false,
+): { line: number; column: number } | undefined {
   const { doc, lineCounter } = source;
   if (!doc || !lineCounter) return undefined;
-  let segments: (string | number)[] = typeof pointer === 'string'
-    ? pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s))
-    : [...pointer];
+  let segments: (string | number)[] =
+    typeof pointer === 'string'
+      ? pointer
+          .split('/')
+          .slice(1)
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+          .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+      : [...pointer];
   while (true) {
     let node: unknown;
     if (key && segments.length) {
       // Point at the key itself (for unknown keys), not at its value.
       const parent = segments.length > 1 ? doc.getIn(segments.slice(0, -1), true) : doc.contents;
       const last = segments[segments.length - 1];
-      const pair = (parent as { items?: { key: unknown }[] } | null)?.items?.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === last);
+      const pair = (parent as { items?: { key: unknown }[] } | null)?.items?.find(
+        (p) => isNode(p.key) && (p.key as { value?: unknown }).value === last,
+      );
       node = pair?.key;
     } else {
       node = segments.length ? doc.getIn(segments, true) : doc.contents;

@@ -9,16 +9,30 @@ import { decodeStoreText, isStoreFileProblem, readStoreFile, type FolderMemo, ty
  * path the store itself wrote (or the link inside the store): nothing about what a link points
  * at. `missing` gives the caller's own code for a file that is not there.
  */
-export function storeFileDiagnostic(problem: StoreFileProblem, root: string, rel: string, at: Position, what: string, missing?: () => Diagnostic): Diagnostic {
+export function storeFileDiagnostic(
+  problem: StoreFileProblem,
+  root: string,
+  rel: string,
+  at: Position,
+  what: string,
+  missing?: () => Diagnostic,
+): Diagnostic {
   const shown = displayPath(path.join(root, rel));
   switch (problem.kind) {
-    case 'outside': return diag(Errors.PathOutsideStore, [what, rel], at);
-    case 'symlink': return diag(Errors.StoreSymlink, [problem.at ? displayPath(path.join(root, problem.at)) : shown], at);
-    case 'directory': return diag(Errors.NotAFile, [problem.at ? displayPath(path.join(root, problem.at)) : shown], at);
-    case 'special': return diag(Errors.StoreSpecialFile, [shown], at);
-    case 'too-large': return diag(Errors.FileTooLarge, [shown, problem.size, problem.limit, what], at);
-    case 'unreadable': return diag(Errors.ReadFailed, [shown, problem.code], at);
-    case 'missing': return missing ? missing() : diag(Errors.ReadFailed, [shown, 'ENOENT'], at);
+    case 'outside':
+      return diag(Errors.PathOutsideStore, [what, rel], at);
+    case 'symlink':
+      return diag(Errors.StoreSymlink, [problem.at ? displayPath(path.join(root, problem.at)) : shown], at);
+    case 'directory':
+      return diag(Errors.NotAFile, [problem.at ? displayPath(path.join(root, problem.at)) : shown], at);
+    case 'special':
+      return diag(Errors.StoreSpecialFile, [shown], at);
+    case 'too-large':
+      return diag(Errors.FileTooLarge, [shown, problem.size, problem.limit, what], at);
+    case 'unreadable':
+      return diag(Errors.ReadFailed, [shown, problem.code], at);
+    case 'missing':
+      return missing ? missing() : diag(Errors.ReadFailed, [shown, 'ENOENT'], at);
   }
 }
 
@@ -28,7 +42,13 @@ export function storeFileDiagnostic(problem: StoreFileProblem, root: string, rel
  * `limit` bytes and text that is not UTF-8 each become their own diagnostic, pushed to `out`.
  * `at` is where the path was written (for a path named in another file), else the file itself.
  */
-export function readStoreText(root: string, rel: string, limit: number, out: Diagnostic[], opts: { at?: Position; what?: string; missing?: () => Diagnostic; folders?: FolderMemo } = {}): string | undefined {
+export function readStoreText(
+  root: string,
+  rel: string,
+  limit: number,
+  out: Diagnostic[],
+  opts: { at?: Position; what?: string; missing?: () => Diagnostic; folders?: FolderMemo } = {},
+): string | undefined {
   const file = displayPath(path.join(root, rel));
   const at = opts.at ?? { file };
   const read = readStoreFile(root, rel, limit, opts.folders);

@@ -55,7 +55,10 @@ export async function readStoreAt(loc: StoreLocation, ref: string): Promise<Stor
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'appshelf-base-'));
   const cleanup = () => rmSync(tmp, { recursive: true, force: true });
   const spec = loc.storeRel || '.';
-  const exists = await run('git', ['cat-file', '-e', `${commit}:${loc.storeRel}`], { cwd: loc.root }).then(() => true, () => false);
+  const exists = await run('git', ['cat-file', '-e', `${commit}:${loc.storeRel}`], { cwd: loc.root }).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return { ref, commit, cleanup };
   try {
     // tar is loaded here, not at import: `appshelf check` without --base never needs it.

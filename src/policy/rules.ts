@@ -46,7 +46,14 @@ function certificateChanged(input: PolicyInput, id: string): boolean {
   return before !== undefined && after !== undefined && !sameCert(before, after);
 }
 
-function compareEntries(input: PolicyInput, app: ResolvedApp, br: ResolvedRelease, hr: ResolvedRelease, head: Locator, report: Report): void {
+function compareEntries(
+  input: PolicyInput,
+  app: ResolvedApp,
+  br: ResolvedRelease,
+  hr: ResolvedRelease,
+  head: Locator,
+  report: Report,
+): void {
   const changed = (field: string, was: unknown, now: unknown, pointer: (string | number)[]) =>
     report(diag(Errors.ReleaseChanged, [app.id, br.version, field, show(was), show(now)], head.at(hr.rel, pointer)));
   if (br.entries.length !== hr.entries.length) {
@@ -71,13 +78,22 @@ function compareEntries(input: PolicyInput, app: ResolvedApp, br: ResolvedReleas
       const before = input.base.archives.get(be.file);
       const after = input.head.archives.get(be.file);
       if (before !== undefined && after !== undefined && before !== after) {
-        report(diag(Errors.ArchiveChanged, [app.id, br.version, path.posix.join(input.head.display, be.file)], head.at(hr.rel, ptr('file'))));
+        report(
+          diag(Errors.ArchiveChanged, [app.id, br.version, path.posix.join(input.head.display, be.file)], head.at(hr.rel, ptr('file'))),
+        );
       }
     }
   });
 }
 
-function compareRelease(input: PolicyInput, app: ResolvedApp, br: ResolvedRelease, hr: ResolvedRelease, head: Locator, report: Report): void {
+function compareRelease(
+  input: PolicyInput,
+  app: ResolvedApp,
+  br: ResolvedRelease,
+  hr: ResolvedRelease,
+  head: Locator,
+  report: Report,
+): void {
   const changed = (field: string, was: unknown, now: unknown, pointer: (string | number)[]) =>
     report(diag(Errors.ReleaseChanged, [app.id, br.version, field, show(was), show(now)], head.at(hr.rel, pointer)));
   if (br.rel !== hr.rel) {
@@ -100,7 +116,11 @@ function releasedAreImmutable(input: PolicyInput, head: Locator, report: Report)
       // A folder whose app.yaml no longer validates is reported by the check itself, not as a deletion.
       const folderKept = input.head.loaded.apps.some((a) => a.folder === baseApp.id);
       if (!folderKept && baseApp.releases.length) {
-        report(diag(Errors.AppDeleted, [baseApp.id, baseApp.releases.map((r) => r.version).join(', ')], { file: path.posix.join(input.head.display, baseApp.rel) }));
+        report(
+          diag(Errors.AppDeleted, [baseApp.id, baseApp.releases.map((r) => r.version).join(', ')], {
+            file: path.posix.join(input.head.display, baseApp.rel),
+          }),
+        );
       }
       continue;
     }
@@ -108,7 +128,9 @@ function releasedAreImmutable(input: PolicyInput, head: Locator, report: Report)
       const hr = headApp.releases.find((r) => semver.eq(r.semver, br.semver));
       if (hr) compareRelease(input, headApp, br, hr, head, report);
       else if (!head.has(br.rel)) {
-        report(diag(Errors.ReleaseDeleted, [baseApp.id, br.version, path.posix.join(input.head.display, br.rel)], head.at(headApp.rel, ['id'])));
+        report(
+          diag(Errors.ReleaseDeleted, [baseApp.id, br.version, path.posix.join(input.head.display, br.rel)], head.at(headApp.rel, ['id'])),
+        );
       }
     }
   }
@@ -137,7 +159,9 @@ function certificateChangeResigns(input: PolicyInput, head: Locator, report: Rep
       return hr?.entries.some((he) => he.signature !== undefined && br.entries.some((be) => be.signature === he.signature));
     });
     if (stale.length) {
-      report(diag(Errors.CertificateNotResigned, [headApp.id, stale.map((r) => r.version).join(', ')], head.at(headApp.rel, ['certificate'])));
+      report(
+        diag(Errors.CertificateNotResigned, [headApp.id, stale.map((r) => r.version).join(', ')], head.at(headApp.rel, ['certificate'])),
+      );
     }
   }
 }

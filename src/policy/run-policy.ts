@@ -51,7 +51,10 @@ function readCertificates(store: ResolvedStore | undefined): Map<string, string>
 }
 
 /** Loads and resolves one side of a pull request (the archive hashes are added by {@link hashArchives}). */
-export function snapshotStore(storeDir: string | undefined, display: string): StoreSnapshot & { archives: Map<string, string | undefined> } {
+export function snapshotStore(
+  storeDir: string | undefined,
+  display: string,
+): StoreSnapshot & { archives: Map<string, string | undefined> } {
   if (!storeDir) return { display, loaded: { root: '', apps: [], diagnostics: [] }, certificates: new Map(), archives: new Map() };
   const loaded = loadStore(storeDir);
   // The base's own problems are not the pull request's; only its resolved data is compared.
@@ -85,7 +88,9 @@ export async function runPolicy(opts: PolicyOptions): Promise<PolicyResult> {
     const touched = changed.filter((p) => released.has(p));
     hashArchives(base, touched);
     hashArchives(head, touched);
-    const outside = (await changedOutside(loc, opts.base)).filter((p) => opts.repo || isAdminFile(p)).map((p) => displayPath(path.join(loc.root, p)));
+    const outside = (await changedOutside(loc, opts.base))
+      .filter((p) => opts.repo || isAdminFile(p))
+      .map((p) => displayPath(path.join(loc.root, p)));
     // Links among the changed files are E_SYMLINK from loading the head: nothing is read through them.
     const diagnostics = [...checkPolicy({ base, head, changed, actor: opts.actor, outside })];
     return { diagnostics, base, head, changed, baseCommit: atRef.commit };

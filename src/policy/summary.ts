@@ -46,16 +46,20 @@ function location(d: Diagnostic): string {
 }
 
 function problems(list: readonly Diagnostic[]): string[] {
-  return list.map((d) => `- ${d.severity === 'error' ? '❌' : '⚠️'} ${location(d)}**${d.code}** ${d.message}${d.hint ? `<br>_${d.hint}_` : ''}`);
+  return list.map(
+    (d) => `- ${d.severity === 'error' ? '❌' : '⚠️'} ${location(d)}**${d.code}** ${d.message}${d.hint ? `<br>_${d.hint}_` : ''}`,
+  );
 }
 
 function channelsText(r: ResolvedRelease): string {
-  return r.channels.map((c) => {
-    const parts = (r.rollout[c] ?? 100) < 100 ? [`rollout ${r.rollout[c]}%`] : [];
-    // Per-platform overrides, so a reviewer sees a platform halt next to the channel's own rollout.
-    for (const o of r.platformRollout ?? []) if (o.channel === c) parts.push(`${overrideLabel(o)} ${o.percent}%`);
-    return parts.length ? `${c} (${parts.join('; ')})` : c;
-  }).join(', ');
+  return r.channels
+    .map((c) => {
+      const parts = (r.rollout[c] ?? 100) < 100 ? [`rollout ${r.rollout[c]}%`] : [];
+      // Per-platform overrides, so a reviewer sees a platform halt next to the channel's own rollout.
+      for (const o of r.platformRollout ?? []) if (o.channel === c) parts.push(`${overrideLabel(o)} ${o.percent}%`);
+      return parts.length ? `${c} (${parts.join('; ')})` : c;
+    })
+    .join(', ');
 }
 
 function signatureText(input: SummaryInput, r: ResolvedRelease): string {
@@ -67,17 +71,30 @@ function signatureText(input: SummaryInput, r: ResolvedRelease): string {
 }
 
 function releaseDetails(input: SummaryInput, app: ResolvedApp, r: ResolvedRelease): string[] {
-  const out = [`**New release ${r.version}** · channels: ${channelsText(r)} · signature: ${signatureText(input, r)}${r.nightly ? ' · nightly' : ''}${r.date ? ` · date: ${r.date}` : ''}`];
-  if (r.docker) out.push('', `Docker: \`${app.docker?.image ?? '(no image in app.yaml)'}:${r.docker.tag}\`${r.docker.digest ? ` (${r.docker.digest})` : ''}`);
+  const out = [
+    `**New release ${r.version}** · channels: ${channelsText(r)} · signature: ${signatureText(input, r)}${r.nightly ? ' · nightly' : ''}${r.date ? ` · date: ${r.date}` : ''}`,
+  ];
+  if (r.docker)
+    out.push(
+      '',
+      `Docker: \`${app.docker?.image ?? '(no image in app.yaml)'}:${r.docker.tag}\`${r.docker.digest ? ` (${r.docker.digest})` : ''}`,
+    );
   if (r.entries.length) {
-    out.push('', '| os | architectures | format | osversion | appversion | file | size | sha256 | signed |', '|---|---|---|---|---|---|---|---|---|');
+    out.push(
+      '',
+      '| os | architectures | format | osversion | appversion | file | size | sha256 | signed |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
     for (const e of r.entries) {
-      out.push(`| ${[e.os, e.architectures.join(', '), e.format, e.osversion, e.appversion, e.file ?? e.url ?? '', size(e.size)].map(cell).join(' | ')} | \`${e.sha256}\` | ${e.signature ? 'yes' : 'no'} |`);
+      out.push(
+        `| ${[e.os, e.architectures.join(', '), e.format, e.osversion, e.appversion, e.file ?? e.url ?? '', size(e.size)].map(cell).join(' | ')} | \`${e.sha256}\` | ${e.signature ? 'yes' : 'no'} |`,
+      );
     }
   }
   const facts = input.facts?.(app.id, r.version);
   const info = facts?.info as { id?: unknown; version?: unknown } | undefined;
-  if (info && typeof info === 'object') out.push('', `Archive: \`appinfo/info.xml\` declares id \`${String(info.id ?? '?')}\`, version \`${String(info.version ?? '?')}\`.`);
+  if (info && typeof info === 'object')
+    out.push('', `Archive: \`appinfo/info.xml\` declares id \`${String(info.id ?? '?')}\`, version \`${String(info.version ?? '?')}\`.`);
   const changelog = r.changelog ?? facts?.changelog;
   if (changelog) out.push('', '<details><summary>Changelog</summary>', '', changelog.trim(), '', '</details>');
   return out;
@@ -85,7 +102,8 @@ function releaseDetails(input: SummaryInput, app: ResolvedApp, r: ResolvedReleas
 
 function releaseChanges(before: ResolvedRelease, after: ResolvedRelease): string[] {
   const out: string[] = [];
-  if (channelsText(before) !== channelsText(after)) out.push(`channels ${channelsText(before) || '(none)'} → ${channelsText(after) || '(none)'}`);
+  if (channelsText(before) !== channelsText(after))
+    out.push(`channels ${channelsText(before) || '(none)'} → ${channelsText(after) || '(none)'}`);
   if (before.yanked !== after.yanked) out.push(after.yanked ? `yanked: ${after.yankReason ?? ''}` : 'un-yanked');
   if ((before.changelog ?? '') !== (after.changelog ?? '')) out.push('changelog edited');
   before.entries.forEach((be, i) => {
@@ -93,7 +111,10 @@ function releaseChanges(before: ResolvedRelease, after: ResolvedRelease): string
     if (!ae) return;
     if (be.osversion !== ae.osversion) out.push(`${ae.os} osversion ${be.osversion} → ${ae.osversion}`);
     if (be.appversion !== ae.appversion) out.push(`${ae.os} appversion ${be.appversion} → ${ae.appversion}`);
-    if (be.signature !== ae.signature) out.push(`${ae.os} ${ae.format} ${be.signature === undefined ? 'signed' : ae.signature === undefined ? 'signature removed' : 're-signed'}`);
+    if (be.signature !== ae.signature)
+      out.push(
+        `${ae.os} ${ae.format} ${be.signature === undefined ? 'signed' : ae.signature === undefined ? 'signature removed' : 're-signed'}`,
+      );
   });
   return out;
 }
@@ -101,17 +122,24 @@ function releaseChanges(before: ResolvedRelease, after: ResolvedRelease): string
 function appChanges(before: ResolvedApp | undefined, after: ResolvedApp, changed: readonly string[]): string[] {
   const out: string[] = [];
   if (!before) return ['**New app** registered.'];
-  if (before.locked !== after.locked) out.push(after.locked ? '**Locked**: accepts no new releases.' : '**Unlocked**: accepts new releases again.');
+  if (before.locked !== after.locked)
+    out.push(after.locked ? '**Locked**: accepts no new releases.' : '**Unlocked**: accepts new releases again.');
   const channels = new Set([...Object.keys(before.pins), ...Object.keys(after.pins)]);
   for (const c of [...channels].sort()) {
     const was = before.pins[c];
     const now = after.pins[c];
-    if (was !== now) out.push(now ? `**Pin** ${c} → ${now}${was ? ` (was ${was})` : ''}: the channel serves ${now} even when newer releases exist.` : `**Unpin** ${c} (was ${was}): the channel follows its newest release again.`);
+    if (was !== now)
+      out.push(
+        now
+          ? `**Pin** ${c} → ${now}${was ? ` (was ${was})` : ''}: the channel serves ${now} even when newer releases exist.`
+          : `**Unpin** ${c} (was ${was}): the channel follows its newest release again.`,
+      );
   }
   const certFile = after.certificate && !after.certificate.includes('-----BEGIN') ? `apps/${after.id}/${after.certificate}` : undefined;
   if (before.certificate !== after.certificate || (certFile && changed.includes(certFile))) out.push('**Certificate** changed.');
   if (before.signature !== after.signature) out.push(`**Registration signature** ${before.signature ? 'changed' : 'added'}.`);
-  if (JSON.stringify(before.owners) !== JSON.stringify(after.owners)) out.push(`**Owners** ${before.owners.join(', ') || '(none)'} → ${after.owners.join(', ') || '(none)'}`);
+  if (JSON.stringify(before.owners) !== JSON.stringify(after.owners))
+    out.push(`**Owners** ${before.owners.join(', ') || '(none)'} → ${after.owners.join(', ') || '(none)'}`);
   return out;
 }
 
@@ -169,7 +197,8 @@ function appSection(input: SummaryInput, id: string): string[] {
   const before = input.base?.apps.find((a) => a.id === id);
   const after = input.head?.apps.find((a) => a.id === id);
   const out = [`### ${id}${after && after.name !== id ? ` — ${after.name}` : ''}`, ''];
-  if (!after) return [...out, before ? '**App removed** (see the problems above).' : 'The app\'s files do not load; see the problems above.', ''];
+  if (!after)
+    return [...out, before ? '**App removed** (see the problems above).' : "The app's files do not load; see the problems above.", ''];
   for (const line of appChanges(before, after, input.changed)) out.push(`- ${line}`);
   const added = after.releases.filter((r) => !before?.releases.some((x) => semver.eq(x.semver, r.semver)));
   for (const r of [...added].reverse()) out.push('', ...releaseDetails(input, after, r));
@@ -179,7 +208,8 @@ function appSection(input: SummaryInput, id: string): string[] {
     if (changes.length) out.push('', `**Changed release ${r.version}**: ${changes.join('; ')}`);
   }
   for (const r of before?.releases ?? []) {
-    if (!after.releases.some((x) => semver.eq(x.semver, r.semver))) out.push('', `**Release ${r.version} removed** (see the problems above).`);
+    if (!after.releases.some((x) => semver.eq(x.semver, r.semver)))
+      out.push('', `**Release ${r.version} removed** (see the problems above).`);
   }
   out.push('', '#### Who gets what after the merge', '', ...bandTable(input, before, after), '');
   return out;
@@ -208,5 +238,10 @@ export function renderSummary(input: SummaryInput): string {
   if (storeFiles.length) out.push(`Store files changed: ${storeFiles.map((p) => `\`${p}\``).join(', ')}.`, '');
   if (!apps.length && input.baseLabel) out.push('No app changes.', '');
   for (const id of apps) out.push(...appSection(input, id));
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }

@@ -23,4 +23,5 @@ export function withLandingDates(store: ResolvedStore, history: StoreHistory): R
 }
 
 /** The dates of an app's releases (as written or from git), one line each: part of its cache keys. */
-export const releaseDatesOf = (app: ResolvedStore['apps'][number]): string => app.releases.map((r) => `${r.version}=${r.date ?? ''}`).join('\n');
+export const releaseDatesOf = (app: ResolvedStore['apps'][number]): string =>
+  app.releases.map((r) => `${r.version}=${r.date ?? ''}`).join('\n');

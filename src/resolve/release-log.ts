@@ -13,7 +13,9 @@ export type ReleaseLanding = Readonly<{
 }>;
 
 /** One line of an app's release log. */
-export type ReleaseLogEntry = Readonly<{ kind: HistoryEvent['kind'] | 'released'; date: string | null; sha?: string; pr?: number; author?: string } & Record<string, unknown>>;
+export type ReleaseLogEntry = Readonly<
+  { kind: HistoryEvent['kind'] | 'released'; date: string | null; sha?: string; pr?: number; author?: string } & Record<string, unknown>
+>;
 
 /**
  * Numbers the releases of an app 1, 2, 3 … in the order they landed on the main line: by the
@@ -29,7 +31,8 @@ export function releaseLandings(app: ResolvedApp, history: StoreHistory): Map<st
     return semver.compare(a.r.semver, b.r.semver);
   });
   const updates = new Map<string, string>();
-  for (const e of history.events.get(app.id) ?? []) if ('version' in e && e.kind !== 'released' && e.kind !== 'pinned') updates.set(e.version, e.date);
+  for (const e of history.events.get(app.id) ?? [])
+    if ('version' in e && e.kind !== 'released' && e.kind !== 'pinned') updates.set(e.version, e.date);
   const out = new Map<string, ReleaseLanding>();
   landed.forEach(({ r, c }, i) => {
     const createdAt = c?.date ?? r.date ?? null;

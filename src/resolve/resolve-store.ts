@@ -7,7 +7,15 @@ import { lazyPosition, type SourceDoc } from '../load/index.js';
 import { ARCH_NAMES, OS_NAMES, platformName, type ReleaseFile, type StoreFile } from '../schema/index.js';
 import type { Checked, CheckedApp, ValidatedStore } from '../validate/index.js';
 import { overrideLabel, rangesFit } from './rollout.js';
-import { defaultLimits, type PlatformRollout, type ResolvedApp, type ResolvedChannel, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from './types.js';
+import {
+  defaultLimits,
+  type PlatformRollout,
+  type ResolvedApp,
+  type ResolvedChannel,
+  type ResolvedEntry,
+  type ResolvedRelease,
+  type ResolvedStore,
+} from './types.js';
 
 /** What the resolve stage gives back: the store (when store.yaml itself is usable) and its problems. */
 export interface ResolveResult {
@@ -32,7 +40,13 @@ function resolveChannels(store: Checked<StoreFile>, report: (d: Diagnostic) => v
       return;
     }
     seen.add(c.name);
-    out.push({ name: c.name, maturity: c.maturity ?? c.name, description: c.description, nightly: c.nightly ?? c.name === 'nightly', order: out.length });
+    out.push({
+      name: c.name,
+      maturity: c.maturity ?? c.name,
+      description: c.description,
+      nightly: c.nightly ?? c.name === 'nightly',
+      order: out.length,
+    });
   });
   return out;
 }
@@ -57,13 +71,24 @@ export function platformProblem(kind: 'os' | 'arch', name: string, vocabulary: V
 }
 
 /** Reports an os or architecture name outside the vocabulary; true when it is known. */
-function knownPlatform(kind: 'os' | 'arch', name: string, vocabulary: Vocabulary, where: () => Position, report: (d: Diagnostic) => void): boolean {
+function knownPlatform(
+  kind: 'os' | 'arch',
+  name: string,
+  vocabulary: Vocabulary,
+  where: () => Position,
+  report: (d: Diagnostic) => void,
+): boolean {
   const problem = platformProblem(kind, name, vocabulary, where);
   if (problem) report(problem);
   return !problem;
 }
 
-function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedEntry[] {
+function resolveEntries(
+  appFolder: string,
+  rel: Checked<ReleaseFile>,
+  vocabulary: Vocabulary,
+  report: (d: Diagnostic) => void,
+): ResolvedEntry[] {
   const entries: ResolvedEntry[] = [];
   // Several files of one format per platform are fine when no client fits two of them.
   const seen = new Map<string, { index: number; osversion: string; appversion: string }[]>();
@@ -110,7 +135,9 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
         break;
       }
     }
-    if (ok) for (const arch of e.architectures) seen.set(`${e.os}/${arch}/${format}`, [...(seen.get(`${e.os}/${arch}/${format}`) ?? []), { index, osversion, appversion }]);
+    if (ok)
+      for (const arch of e.architectures)
+        seen.set(`${e.os}/${arch}/${format}`, [...(seen.get(`${e.os}/${arch}/${format}`) ?? []), { index, osversion, appversion }]);
     if (!ok) return;
     entries.push({
       os: e.os,
@@ -128,7 +155,11 @@ function resolveEntries(appFolder: string, rel: Checked<ReleaseFile>, vocabulary
       minisign: e.minisign === undefined ? undefined : normalizeBase64(e.minisign),
       index,
       at: here,
-      fieldAt: { size: at(rel.source, [...ptr, 'size']), sha256: at(rel.source, [...ptr, 'sha256']), signature: at(rel.source, [...ptr, 'signature']) },
+      fieldAt: {
+        size: at(rel.source, [...ptr, 'size']),
+        sha256: at(rel.source, [...ptr, 'sha256']),
+        signature: at(rel.source, [...ptr, 'signature']),
+      },
     });
   });
   return entries;
@@ -144,7 +175,13 @@ function overlaps(a: string, b: string): boolean {
   }
 }
 
-function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedRelease | undefined {
+function resolveRelease(
+  app: CheckedApp,
+  rel: Checked<ReleaseFile>,
+  channels: Map<string, ResolvedChannel>,
+  vocabulary: Vocabulary,
+  report: (d: Diagnostic) => void,
+): ResolvedRelease | undefined {
   const { data, source } = rel;
   // semver.parse forgives a "v" prefix and spaces; a store version must be written exactly as it is published.
   const parsed = semver.parse(data.version);
@@ -155,7 +192,8 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
     return undefined;
   }
   const stem = path.posix.basename(source.rel).replace(/\.(ya?ml|json)$/, '');
-  if (stem !== data.version) report(diag(Errors.VersionFileMismatch, [data.version, path.posix.basename(source.rel)], at(source, '/version')));
+  if (stem !== data.version)
+    report(diag(Errors.VersionFileMismatch, [data.version, path.posix.basename(source.rel)], at(source, '/version')));
   const known = [...channels.keys()].join(', ');
   const nightly = data.nightly ?? false;
   data.channels.forEach((c, i) => {
@@ -200,7 +238,11 @@ function resolveRelease(app: CheckedApp, rel: Checked<ReleaseFile>, channels: Ma
  * architecture, + format) one of its files is for; one override per channel × platform × format.
  * Absent when there are none, so releases without overrides resolve as before.
  */
-function resolvePlatformRollout(rel: Checked<ReleaseFile>, entries: readonly ResolvedEntry[], report: (d: Diagnostic) => void): PlatformRollout[] | undefined {
+function resolvePlatformRollout(
+  rel: Checked<ReleaseFile>,
+  entries: readonly ResolvedEntry[],
+  report: (d: Diagnostic) => void,
+): PlatformRollout[] | undefined {
   const list = rel.data.platformRollout;
   if (!list?.length) return undefined;
   const out: PlatformRollout[] = [];
@@ -212,7 +254,13 @@ function resolvePlatformRollout(rel: Checked<ReleaseFile>, entries: readonly Res
       return;
     }
     const what = overrideLabel({ os: o.os, arch: o.architecture, format: o.format, osversion: o.osversion, appversion: o.appversion });
-    const hasFile = entries.some((e) => e.os === o.os && (o.architecture === undefined || e.architectures.includes(o.architecture)) && (o.format === undefined || e.format === o.format) && rangesFit(o, e));
+    const hasFile = entries.some(
+      (e) =>
+        e.os === o.os &&
+        (o.architecture === undefined || e.architectures.includes(o.architecture)) &&
+        (o.format === undefined || e.format === o.format) &&
+        rangesFit(o, e),
+    );
     if (!hasFile) {
       report(diag(Errors.RolloutNoFile, [what], here));
       return;
@@ -224,12 +272,25 @@ function resolvePlatformRollout(rel: Checked<ReleaseFile>, entries: readonly Res
       return;
     }
     seen.set(key, i);
-    out.push({ channel: o.channel, os: o.os, arch: o.architecture, format: o.format, ...(o.osversion !== undefined && { osversion: o.osversion }), ...(o.appversion !== undefined && { appversion: o.appversion }), percent: o.percent });
+    out.push({
+      channel: o.channel,
+      os: o.os,
+      arch: o.architecture,
+      format: o.format,
+      ...(o.osversion !== undefined && { osversion: o.osversion }),
+      ...(o.appversion !== undefined && { appversion: o.appversion }),
+      percent: o.percent,
+    });
   });
   return out.length ? out : undefined;
 }
 
-function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, report: (d: Diagnostic) => void): ResolvedRelease[] {
+function resolveReleases(
+  app: CheckedApp,
+  channels: Map<string, ResolvedChannel>,
+  vocabulary: Vocabulary,
+  report: (d: Diagnostic) => void,
+): ResolvedRelease[] {
   const releases: ResolvedRelease[] = [];
   for (const r of app.releases) {
     const resolved = resolveRelease(app, r, channels, vocabulary, report);
@@ -246,7 +307,13 @@ function resolveReleases(app: CheckedApp, channels: Map<string, ResolvedChannel>
   return releases;
 }
 
-function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, vocabulary: Vocabulary, categories: ReadonlySet<string>, report: (d: Diagnostic) => void): ResolvedApp | undefined {
+function resolveApp(
+  app: CheckedApp,
+  channels: Map<string, ResolvedChannel>,
+  vocabulary: Vocabulary,
+  categories: ReadonlySet<string>,
+  report: (d: Diagnostic) => void,
+): ResolvedApp | undefined {
   // Releases are checked even when app.yaml is broken, so one run reports every problem.
   const releases = resolveReleases(app, channels, vocabulary, report);
   if (!app.app) return undefined;
@@ -257,7 +324,8 @@ function resolveApp(app: CheckedApp, channels: Map<string, ResolvedChannel>, voc
   for (const [channel, version] of Object.entries(data.pins ?? {})) {
     const pos = at(source, ['pins', channel]);
     const target = releases.find((r) => r.version === version || semver.eq(r.semver, semver.parse(version) ?? '0.0.0-invalid'));
-    if (!channels.has(channel)) report(diag(Errors.UnknownChannel, [channel, known, closest(channel, [...channels.keys()])], at(source, ['pins', channel], true)));
+    if (!channels.has(channel))
+      report(diag(Errors.UnknownChannel, [channel, known, closest(channel, [...channels.keys()])], at(source, ['pins', channel], true)));
     else if (!target) report(diag(Errors.PinUnknownVersion, [channel, version], pos));
     else if (!target.channels.includes(channel)) report(diag(Errors.PinNotInChannel, [channel, version], pos));
     else pins[channel] = target.version;
@@ -309,7 +377,9 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
   const byName = new Map(channels.map((c) => [c.name, c]));
   const vocabulary: Vocabulary = { os: s.platforms?.os ?? [], architectures: s.platforms?.architectures ?? [] };
   const categories = new Set((s.categories ?? []).map((c) => c.id));
-  const apps = validated.apps.flatMap((a) => resolveApp(a, byName, vocabulary, categories, report) ?? []).sort((a, b) => a.id.localeCompare(b.id));
+  const apps = validated.apps
+    .flatMap((a) => resolveApp(a, byName, vocabulary, categories, report) ?? [])
+    .sort((a, b) => a.id.localeCompare(b.id));
   const limits = { ...defaultLimits, ...s.limits };
   const store: ResolvedStore = {
     root: validated.root,
@@ -336,5 +406,3 @@ export function resolveStore(validated: ValidatedStore): ResolveResult {
   };
   return { store, diagnostics };
 }
-
-;

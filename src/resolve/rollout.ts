@@ -79,12 +79,26 @@ export type FileRanges = Readonly<{ osversion: string; appversion: string }>;
  */
 export function rangesFit(o: Readonly<{ osversion?: string; appversion?: string }>, file: FileRanges | undefined): boolean {
   if (o.osversion === undefined && o.appversion === undefined) return true;
-  return file !== undefined && (o.osversion === undefined || o.osversion === file.osversion) && (o.appversion === undefined || o.appversion === file.appversion);
+  return (
+    file !== undefined &&
+    (o.osversion === undefined || o.osversion === file.osversion) &&
+    (o.appversion === undefined || o.appversion === file.appversion)
+  );
 }
 
 /** "windows x86-64 zip osversion <6.1": how summaries and messages name an override's platform. */
-export function overrideLabel(o: Readonly<{ os: string; arch?: string; format?: string; osversion?: string; appversion?: string }>): string {
-  return [o.os, o.arch, o.format, o.osversion !== undefined ? `osversion ${o.osversion}` : undefined, o.appversion !== undefined ? `appversion ${o.appversion}` : undefined].filter((x) => x !== undefined).join(' ');
+export function overrideLabel(
+  o: Readonly<{ os: string; arch?: string; format?: string; osversion?: string; appversion?: string }>,
+): string {
+  return [
+    o.os,
+    o.arch,
+    o.format,
+    o.osversion !== undefined ? `osversion ${o.osversion}` : undefined,
+    o.appversion !== undefined ? `appversion ${o.appversion}` : undefined,
+  ]
+    .filter((x) => x !== undefined)
+    .join(' ');
 }
 
 /**
@@ -94,12 +108,27 @@ export function overrideLabel(o: Readonly<{ os: string; arch?: string; format?: 
  * format, then the architecture, then the os and the format, then the os alone; without one,
  * the channel's `rollout` (100 unless set).
  */
-export function rolloutFor(r: Pick<ResolvedRelease, 'rollout' | 'platformRollout'>, channel: string, os: string, arch: string, format: string, file?: FileRanges): number {
+export function rolloutFor(
+  r: Pick<ResolvedRelease, 'rollout' | 'platformRollout'>,
+  channel: string,
+  os: string,
+  arch: string,
+  format: string,
+  file?: FileRanges,
+): number {
   let best: PlatformRollout | undefined;
   let rank = -1;
   for (const o of r.platformRollout ?? []) {
-    if (o.channel !== channel || o.os !== os || (o.arch !== undefined && o.arch !== arch) || (o.format !== undefined && o.format !== format) || !rangesFit(o, file)) continue;
-    const k = (o.osversion !== undefined || o.appversion !== undefined ? 4 : 0) + (o.arch !== undefined ? 2 : 0) + (o.format !== undefined ? 1 : 0);
+    if (
+      o.channel !== channel ||
+      o.os !== os ||
+      (o.arch !== undefined && o.arch !== arch) ||
+      (o.format !== undefined && o.format !== format) ||
+      !rangesFit(o, file)
+    )
+      continue;
+    const k =
+      (o.osversion !== undefined || o.appversion !== undefined ? 4 : 0) + (o.arch !== undefined ? 2 : 0) + (o.format !== undefined ? 1 : 0);
     if (k > rank) [best, rank] = [o, k];
   }
   return best?.percent ?? r.rollout[channel] ?? 100;
@@ -124,7 +153,13 @@ function platformRolloutFor(app: ResolvedApp, r: ResolvedRelease, channel: strin
  * reaches this one through (the channel itself, and with `includeMoreMature` the more mature
  * ones). 0 when it reaches it through none.
  */
-function reach(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, r: ResolvedRelease, pct: (channel: string) => number): number {
+function reach(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  channel: ResolvedChannel,
+  r: ResolvedRelease,
+  pct: (channel: string) => number,
+): number {
   const pinned = app.pins[channel.name];
   if (pinned !== undefined) return r.version === pinned ? PERCENTILES : 0;
   let best = 0;
@@ -148,11 +183,19 @@ function reach(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel,
  *   when they list it themselves).
  * With `platform`, the rollout is the one of that platform ({@link platformRolloutFor}).
  */
-export function admittedReleases(store: ResolvedStore, app: ResolvedApp, channel: ResolvedChannel, p: number, platform?: Platform): ResolvedRelease[] {
+export function admittedReleases(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  channel: ResolvedChannel,
+  p: number,
+  platform?: Platform,
+): ResolvedRelease[] {
   const nightly = servedNightly(app);
   const pinned = app.pins[channel.name] !== undefined;
   const ok = (r: ResolvedRelease) => !r.yanked && (pinned || !r.nightly || (channel.nightly && r === nightly));
-  return app.releases.filter((r) => ok(r) && p < reach(store, app, channel, r, (c) => (platform ? platformRolloutFor(app, r, c, platform) : r.rollout[c] ?? 100)));
+  return app.releases.filter(
+    (r) => ok(r) && p < reach(store, app, channel, r, (c) => (platform ? platformRolloutFor(app, r, c, platform) : (r.rollout[c] ?? 100))),
+  );
 }
 
 /**
@@ -168,7 +211,9 @@ export function candidatesAt(store: ResolvedStore, app: ResolvedApp, channel: Re
   for (const release of admittedReleases(store, app, channel, p, platform)) {
     let files = filesFor(app, release, platform);
     if (release.platformRollout?.length) {
-      files = files.filter((f) => p < reach(store, app, channel, release, (c) => rolloutFor(release, c, platform.os, platform.arch, f.format, f)));
+      files = files.filter(
+        (f) => p < reach(store, app, channel, release, (c) => rolloutFor(release, c, platform.os, platform.arch, f.format, f)),
+      );
     }
     if (!files.length || files.every((f) => newer.some((g) => shadows(g, f)))) continue;
     out.push({ release, files });
@@ -201,7 +246,13 @@ export function breakpoints(app: ResolvedApp): number[] {
 }
 
 /** Runs of percentiles with the same candidates, per channel × platform, computed once per run. */
-export type CandidateBand = Readonly<{ channel: ResolvedChannel; platform: Platform; from: number; to: number; candidates: readonly Candidate[] }>;
+export type CandidateBand = Readonly<{
+  channel: ResolvedChannel;
+  platform: Platform;
+  from: number;
+  to: number;
+  candidates: readonly Candidate[];
+}>;
 
 /** Every channel × platform of the app split into runs of percentiles with the same candidates. */
 export function candidateBands(store: ResolvedStore, app: ResolvedApp): CandidateBand[] {
@@ -263,5 +314,11 @@ function hasDocker(app: ResolvedApp, r: ResolvedRelease): boolean {
 
 function sameCandidates(a: readonly Candidate[], b: readonly Candidate[]): boolean {
   // Same releases with the same files: a per-format override changes the files, not the release.
-  return a.length === b.length && a.every((c, i) => c.release === b[i]!.release && c.files.length === b[i]!.files.length && c.files.every((f, j) => f.entry === b[i]!.files[j]!.entry));
+  return (
+    a.length === b.length &&
+    a.every(
+      (c, i) =>
+        c.release === b[i]!.release && c.files.length === b[i]!.files.length && c.files.every((f, j) => f.entry === b[i]!.files[j]!.entry),
+    )
+  );
 }

@@ -29,7 +29,11 @@ export const percent = { type: 'number', minimum: 0, maximum: 100 } as const;
 export const httpsUrl = { type: 'string', format: 'uri', pattern: '^https?://' } as const;
 
 /** A file inside the app folder (relative, forward slashes, no `..`): icons and screenshots. */
-export const mediaFile = { type: 'string', pattern: '^(?!.*(^|/)\\.\\.?(/|$))[A-Za-z0-9_][A-Za-z0-9._/-]*\\.(png|jpe?g|webp)$', maxLength: 200 } as const;
+export const mediaFile = {
+  type: 'string',
+  pattern: '^(?!.*(^|/)\\.\\.?(/|$))[A-Za-z0-9_][A-Za-z0-9._/-]*\\.(png|jpe?g|webp)$',
+  maxLength: 200,
+} as const;
 
 export const stringList = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true } as const;
 

@@ -79,5 +79,3 @@ export function compileValidator<T>(schema: object): ValidateFunction<T> {
 export const validateStoreFile = compileValidator<StoreFile>(storeSchema);
 export const validateAppFile = compileValidator<AppFile>(appSchema);
 export const validateReleaseFile = compileValidator<ReleaseFile>(releaseSchema);
-
-

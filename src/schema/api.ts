@@ -34,12 +34,31 @@ const appSummaryProperties = {
   dockerImage: str,
   locked: { type: 'boolean' },
   pins: { type: 'object', description: 'Channel → the one version it serves.', additionalProperties: version },
-  live: { type: 'object', description: 'Channel → what every client of it gets (percentile 99), or null.', additionalProperties: { type: ['string', 'null'] } },
+  live: {
+    type: 'object',
+    description: 'Channel → what every client of it gets (percentile 99), or null.',
+    additionalProperties: { type: ['string', 'null'] },
+  },
   latest: { ...strOrNull, description: 'The newest release that is not yanked.' },
   releases: { type: 'integer', minimum: 0, description: 'How many releases the app has (yanked ones included).' },
 } as const;
 
-const appSummaryRequired = ['id', 'name', 'summary', 'author', 'createdAt', 'updatedAt', 'authors', 'owners', 'categories', 'locked', 'pins', 'live', 'latest', 'releases'] as const;
+const appSummaryRequired = [
+  'id',
+  'name',
+  'summary',
+  'author',
+  'createdAt',
+  'updatedAt',
+  'authors',
+  'owners',
+  'categories',
+  'locked',
+  'pins',
+  'live',
+  'latest',
+  'releases',
+] as const;
 
 /** `api/v1/apps.json`: the store and every app's summary. */
 export const apiCatalogSchema = {
@@ -80,7 +99,22 @@ const file = {
 const release = {
   type: 'object',
   additionalProperties: false,
-  required: ['version', 'name', 'release', 'createdAt', 'updatedAt', 'live', 'channels', 'rollout', 'date', 'changelog', 'nightly', 'yanked', 'signed', 'files'],
+  required: [
+    'version',
+    'name',
+    'release',
+    'createdAt',
+    'updatedAt',
+    'live',
+    'channels',
+    'rollout',
+    'date',
+    'changelog',
+    'nightly',
+    'yanked',
+    'signed',
+    'files',
+  ],
   properties: {
     version,
     name: { type: 'string', description: '`v` + the version.' },
@@ -99,7 +133,15 @@ const release = {
         type: 'object',
         additionalProperties: false,
         required: ['channel', 'os', 'percent'],
-        properties: { channel: channelName, os: osName, architecture: archName, format: str, osversion: range, appversion: range, percent: { type: 'number' } },
+        properties: {
+          channel: channelName,
+          os: osName,
+          architecture: archName,
+          format: str,
+          osversion: range,
+          appversion: range,
+          percent: { type: 'number' },
+        },
       },
     },
     date: dateOrNull,
@@ -143,7 +185,12 @@ export const apiAppSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        electron: { type: 'object', additionalProperties: false, required: ['url', 'files'], properties: { url: str, files: { type: 'array', items: str } } },
+        electron: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'files'],
+          properties: { url: str, files: { type: 'array', items: str } },
+        },
         sparkle: str,
         tauri: { type: 'object', additionalProperties: str },
         nextcloud: str,
@@ -155,7 +202,11 @@ export const apiAppSchema = {
 } as const;
 
 /** Read-only all the way down: what the emitter builds from the (read-only) resolved store fits it. */
-type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** `api/v1/apps.json` as published. */
 export type ApiCatalog = DeepReadonly<FromSchema<typeof apiCatalogSchema>>;

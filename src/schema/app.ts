@@ -14,8 +14,11 @@ export const appSchema = {
     id: { ...appId, description: 'The app id; must equal the folder name and the certificate CN.' },
     name: { type: 'string', minLength: 1, maxLength: 128 },
     updateName: {
-      type: 'string', minLength: 1, maxLength: 128,
-      description: 'The app name `/update` and `/update.json` clients send as `app=` when it is not the id (kept by `appshelf import aus`, e.g. "MyApp"). Compared exactly, as auto-update-server does.',
+      type: 'string',
+      minLength: 1,
+      maxLength: 128,
+      description:
+        'The app name `/update` and `/update.json` clients send as `app=` when it is not the id (kept by `appshelf import aus`, e.g. "MyApp"). Compared exactly, as auto-update-server does.',
     },
     summary: { type: 'string', maxLength: 256 },
     description: { type: 'string', description: 'Markdown.' },
@@ -59,8 +62,11 @@ export const appSchema = {
       required: ['image'],
       properties: { image: { type: 'string', pattern: '^[a-z0-9][a-z0-9._/:-]*$', description: 'Docker image name, e.g. sicon/view.' } },
     },
-    certificate: { type: 'string', description: 'The app certificate issued by the store CA: a PEM file name relative to the app folder, or the PEM text.' },
-    signature: { ...base64, description: 'Registration signature: base64 RSA-SHA512 over the app id, by the certificate\'s key.' },
+    certificate: {
+      type: 'string',
+      description: 'The app certificate issued by the store CA: a PEM file name relative to the app folder, or the PEM text.',
+    },
+    signature: { ...base64, description: "Registration signature: base64 RSA-SHA512 over the app id, by the certificate's key." },
     bundle: {
       type: 'boolean',
       description: 'Releases are app bundles (a .tar.gz holding <id>/appinfo/info.xml, as Nextcloud apps): inspected by the bundle rules.',

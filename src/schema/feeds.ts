@@ -2,7 +2,10 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { schemaBase } from './_fragments.js';
 
 const str = { type: 'string' } as const;
-const spec = { type: 'string', description: 'A version spec: `*`, `>=30.0.0`, `<33.0.0` or `>=30.0.0 <33.0.0` (raw: as info.xml gives it, `>=30 <=32`).' } as const;
+const spec = {
+  type: 'string',
+  description: 'A version spec: `*`, `>=30.0.0`, `<33.0.0` or `>=30.0.0 <33.0.0` (raw: as info.xml gives it, `>=30 <=32`).',
+} as const;
 const versionRequirement = {
   type: 'object',
   additionalProperties: false,
@@ -24,7 +27,8 @@ export const tauriFeedSchema = {
     pub_date: { type: 'string', format: 'date-time' },
     platforms: {
       type: 'object',
-      description: 'By Tauri target `<os>-<arch>` (darwin-aarch64, windows-x86_64 …), optionally `-<installer>` (msi, nsis, appimage, deb, rpm).',
+      description:
+        'By Tauri target `<os>-<arch>` (darwin-aarch64, windows-x86_64 …), optionally `-<installer>` (msi, nsis, appimage, deb, rpm).',
       propertyNames: { type: 'string', pattern: '^(windows|darwin|linux)-(x86_64|aarch64|i686|armv7)(-[a-z]+)?$' },
       additionalProperties: {
         type: 'object',
@@ -43,8 +47,23 @@ const nextcloudRelease = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'version', 'phpExtensions', 'databases', 'shellCommands', 'phpVersionSpec', 'platformVersionSpec', 'minIntSize', 'download', 'created',
-    'licenses', 'lastModified', 'isNightly', 'rawPhpVersionSpec', 'rawPlatformVersionSpec', 'signature', 'signatureDigest', 'translations',
+    'version',
+    'phpExtensions',
+    'databases',
+    'shellCommands',
+    'phpVersionSpec',
+    'platformVersionSpec',
+    'minIntSize',
+    'download',
+    'created',
+    'licenses',
+    'lastModified',
+    'isNightly',
+    'rawPhpVersionSpec',
+    'rawPlatformVersionSpec',
+    'signature',
+    'signatureDigest',
+    'translations',
   ],
   properties: {
     version: str,
@@ -80,8 +99,26 @@ export const nextcloudAppsSchema = {
     type: 'object',
     additionalProperties: false,
     required: [
-      'id', 'categories', 'userDocs', 'adminDocs', 'developerDocs', 'issueTracker', 'website', 'discussion', 'created', 'lastModified', 'isFeatured',
-      'authors', 'ratingRecent', 'ratingOverall', 'ratingNumRecent', 'ratingNumOverall', 'certificate', 'translations', 'screenshots', 'releases',
+      'id',
+      'categories',
+      'userDocs',
+      'adminDocs',
+      'developerDocs',
+      'issueTracker',
+      'website',
+      'discussion',
+      'created',
+      'lastModified',
+      'isFeatured',
+      'authors',
+      'ratingRecent',
+      'ratingOverall',
+      'ratingNumRecent',
+      'ratingNumOverall',
+      'certificate',
+      'translations',
+      'screenshots',
+      'releases',
     ],
     properties: {
       id: str,
@@ -97,7 +134,12 @@ export const nextcloudAppsSchema = {
       isFeatured: { type: 'boolean' },
       authors: {
         type: 'array',
-        items: { type: 'object', additionalProperties: false, required: ['name', 'mail', 'homepage'], properties: { name: str, mail: str, homepage: str } },
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'mail', 'homepage'],
+          properties: { name: str, mail: str, homepage: str },
+        },
       },
       ratingRecent: { type: 'number' },
       ratingOverall: { type: 'number' },
@@ -107,12 +149,20 @@ export const nextcloudAppsSchema = {
       translations: {
         type: 'object',
         additionalProperties: {
-          type: 'object', additionalProperties: false, required: ['name', 'summary', 'description'], properties: { name: str, summary: str, description: str },
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'summary', 'description'],
+          properties: { name: str, summary: str, description: str },
         },
       },
       screenshots: {
         type: 'array',
-        items: { type: 'object', additionalProperties: false, required: ['url', 'smallThumbnail'], properties: { url: str, smallThumbnail: str } },
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'smallThumbnail'],
+          properties: { url: str, smallThumbnail: str },
+        },
       },
       releases: { type: 'array', items: nextcloudRelease },
     },

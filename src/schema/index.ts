@@ -15,13 +15,23 @@ export { releaseSchema, type ReleaseFile, type EntryFile, type PlatformRolloutFi
 export { defaultLimits, storeSchema, type ChannelFile, type Limits, type StoreFile } from './store.js';
 export { revokedSchema, type RevokedFile, type RevocationFile } from './revoked.js';
 export {
-  type UpdateManifestFile, type UpdateManifest, type ManifestCandidate, type PlatformIndexFile, type PlatformIndex,
+  type UpdateManifestFile,
+  type UpdateManifest,
+  type ManifestCandidate,
+  type PlatformIndexFile,
+  type PlatformIndex,
 } from './manifest.js';
 export { freshDocSchema, type FreshDocFile, type FreshDoc, type FreshPlatform } from './fresh.js';
 export type { InfoXml } from './info-xml.js';
 export { apiAppSchema, apiCatalogSchema, type ApiApp, type ApiCatalog } from './api.js';
 export {
-  updateIndexSchema, UPDATE_INDEX_FORMAT, UPDATE_INDEX_PATH, type UpdateIndex, type UpdateIndexApp, type UpdateIndexEntry, type UpdateIndexRelease,
+  updateIndexSchema,
+  UPDATE_INDEX_FORMAT,
+  UPDATE_INDEX_PATH,
+  type UpdateIndex,
+  type UpdateIndexApp,
+  type UpdateIndexEntry,
+  type UpdateIndexRelease,
 } from './update-index.js';
 export { tauriFeedSchema, nextcloudAppsSchema, type TauriFeed, type NextcloudApp } from './feeds.js';
 

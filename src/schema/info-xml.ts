@@ -14,9 +14,17 @@ const url = { type: 'string', minLength: 1, maxLength: 256, pattern: '^https?://
 const secureUrl = { type: 'string', minLength: 1, maxLength: 256, pattern: '^https://.+', description: 'an https URL' } as const;
 
 /** Dependency versions: one to three numbers (`30`, `8.1`, `1.2.3`), as info.xsd's `version` type. */
-const depVersion = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+){0,2}$', description: 'a version of one to three numbers such as 30 or 8.1' } as const;
+const depVersion = {
+  type: 'string',
+  pattern: '^[0-9]+(\\.[0-9]+){0,2}$',
+  description: 'a version of one to three numbers such as 30 or 8.1',
+} as const;
 
-const langCode = { type: 'string', pattern: '^[a-z]{2,3}([-_][a-zA-Z]{2,4})?$', description: 'a language code such as en, de or pt-br' } as const;
+const langCode = {
+  type: 'string',
+  pattern: '^[a-z]{2,3}([-_][a-zA-Z]{2,4})?$',
+  description: 'a language code such as en, de or pt-br',
+} as const;
 
 /** A translated element: text by language, English required. */
 const l10nString = {
@@ -40,14 +48,36 @@ const minMax = {
 
 /** Licences info.xml may name: SPDX ids and the older short names Nextcloud still accepts. */
 export const infoXmlLicences = [
-  'AGPL-3.0-only', 'AGPL-3.0-or-later', 'Apache-2.0', 'GPL-3.0-only', 'GPL-3.0-or-later', 'MIT', 'MPL-2.0',
-  'agpl', 'apache', 'gpl3', 'mit', 'mpl',
+  'AGPL-3.0-only',
+  'AGPL-3.0-or-later',
+  'Apache-2.0',
+  'GPL-3.0-only',
+  'GPL-3.0-or-later',
+  'MIT',
+  'MPL-2.0',
+  'agpl',
+  'apache',
+  'gpl3',
+  'mit',
+  'mpl',
 ] as const;
 
 /** App store categories of info.xml `<category>`. */
 const infoXmlCategories = [
-  'customization', 'dashboard', 'files', 'games', 'integration', 'monitoring', 'multimedia', 'office',
-  'organization', 'search', 'security', 'social', 'tools', 'workflow',
+  'customization',
+  'dashboard',
+  'files',
+  'games',
+  'integration',
+  'monitoring',
+  'multimedia',
+  'office',
+  'organization',
+  'search',
+  'security',
+  'social',
+  'tools',
+  'workflow',
 ] as const;
 
 /** The metadata of an app bundle's info.xml, as data; published per release in `api/v1/apps/<id>.json` (`info`). */
@@ -55,7 +85,8 @@ export const infoXmlSchema = {
   $id: 'https://appshelf.dev/schemas/info-xml.schema.json',
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'appshelf app bundle info.xml',
-  description: 'The metadata read from <id>/appinfo/info.xml of an app bundle, modelled on Nextcloud\'s info.xsd. Element and attribute names are kept; translated elements become an object by language.',
+  description:
+    "The metadata read from <id>/appinfo/info.xml of an app bundle, modelled on Nextcloud's info.xsd. Element and attribute names are kept; translated elements become an object by language.",
   type: 'object',
   additionalProperties: false,
   required: ['id', 'name', 'summary', 'description', 'version', 'licence', 'author', 'category', 'dependencies'],
@@ -65,7 +96,8 @@ export const infoXmlSchema = {
     summary: { ...l10nString, description: 'One-line summary by language; defaults to the description.' },
     description: { ...l10nText, description: 'Markdown description by language.' },
     version: {
-      type: 'string', maxLength: 256,
+      type: 'string',
+      maxLength: 256,
       pattern: '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$',
       description: 'a semantic version without build metadata (1.2.3 or 1.2.3-beta.1)',
     },

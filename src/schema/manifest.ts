@@ -1,11 +1,18 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { appId, archName, channelName, osName, range, schemaBase, sha256, signatures, version } from './_fragments.js';
 
-const envelopeSignatures = signatures('Ed25519 signatures over the canonical JSON of `signed`; empty when the store was built without its signing key.');
+const envelopeSignatures = signatures(
+  'Ed25519 signatures over the canonical JSON of `signed`; empty when the store was built without its signing key.',
+);
 
 const freshness = {
   serial: { type: 'integer', minimum: 0, description: 'Grows from build to build; a client refuses a serial lower than the last it saw.' },
-  expires: { type: 'string', format: 'date-time', description: 'Only in documents of builds before fresh documents (docs/manifests.md): a client refuses the document after this time. Without it, the document is fresh only while an unexpired `fresh/<app>.json` pins it.' },
+  expires: {
+    type: 'string',
+    format: 'date-time',
+    description:
+      'Only in documents of builds before fresh documents (docs/manifests.md): a client refuses the document after this time. Without it, the document is fresh only while an unexpired `fresh/<app>.json` pins it.',
+  },
 } as const;
 
 const where = {
@@ -46,7 +53,8 @@ const candidate = {
     changelog: { type: 'string' },
     rollback: {
       const: true,
-      description: 'The channel is pinned back to this release ("restore live"): a client of the channel on a newer version should install it, a downgrade. Absent otherwise.',
+      description:
+        'The channel is pinned back to this release ("restore live"): a client of the channel on a newer version should install it, a downgrade. Absent otherwise.',
     },
     files: { type: 'array', items: file },
   },
@@ -78,7 +86,11 @@ export const updateManifestSchema = {
           properties: { from: { type: 'integer', minimum: 0, maximum: 99 }, to: { type: 'integer', minimum: 0, maximum: 99 } },
         },
         ...freshness,
-        candidates: { type: 'array', items: candidate, description: 'Newest first; take the first whose file matches your format and ranges.' },
+        candidates: {
+          type: 'array',
+          items: candidate,
+          description: 'Newest first; take the first whose file matches your format and ranges.',
+        },
       },
     },
   },

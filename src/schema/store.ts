@@ -8,7 +8,10 @@ const channel = {
   description: 'A release channel. Channels are listed from the most mature (e.g. stable) to the least (e.g. nightly).',
   properties: {
     name: { ...channelName, description: 'Channel name as clients send it (`channel=` in /update).' },
-    maturity: { type: 'string', description: 'Maturity label shown in the catalog (stable, beta, alpha, nightly …). Defaults to the name.' },
+    maturity: {
+      type: 'string',
+      description: 'Maturity label shown in the catalog (stable, beta, alpha, nightly …). Defaults to the name.',
+    },
     description: { type: 'string' },
     nightly: { type: 'boolean', description: 'Whether nightly releases may be published on this channel.' },
   },
@@ -27,12 +30,17 @@ export const storeSchema = {
     name: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     baseUrl: {
-      type: 'string', format: 'uri', pattern: '^https?://',
+      type: 'string',
+      format: 'uri',
+      pattern: '^https?://',
       description: 'Public URL the built site is served from; archive URLs in manifests are made absolute with it.',
     },
     repository: {
-      type: 'string', format: 'uri', pattern: '^https?://',
-      description: 'Web URL of the store\'s own git repository (e.g. https://github.com/org/store): the release log links pull requests under <repository>/pull/<n>.',
+      type: 'string',
+      format: 'uri',
+      pattern: '^https?://',
+      description:
+        "Web URL of the store's own git repository (e.g. https://github.com/org/store): the release log links pull requests under <repository>/pull/<n>.",
     },
     categories: {
       type: 'array',
@@ -53,7 +61,8 @@ export const storeSchema = {
     platforms: {
       type: 'object',
       additionalProperties: false,
-      description: 'Names of operating systems and architectures this store uses besides the built-in ones (docs/store-format.md lists those).',
+      description:
+        'Names of operating systems and architectures this store uses besides the built-in ones (docs/store-format.md lists those).',
       properties: {
         os: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]*$', maxLength: 32 } },
         architectures: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]*$', maxLength: 32 } },
@@ -62,7 +71,8 @@ export const storeSchema = {
     channels: { type: 'array', minItems: 1, items: channel },
     includeMoreMature: {
       type: 'boolean',
-      description: 'When true (default), a client on a channel also receives newer releases of every more mature channel, so beta users are never behind stable.',
+      description:
+        'When true (default), a client on a channel also receives newer releases of every more mature channel, so beta users are never behind stable.',
     },
     trust: {
       type: 'object',
@@ -87,10 +97,23 @@ export const storeSchema = {
       description: 'Size limits of store files and archives.',
       properties: {
         archiveSize: { type: 'integer', minimum: 1, description: 'Largest archive in bytes. Default: 512 MiB.' },
-        uncompressedSize: { type: 'integer', minimum: 1, description: 'Largest total uncompressed size of an app bundle in bytes. Default: 1 GiB.' },
+        uncompressedSize: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Largest total uncompressed size of an app bundle in bytes. Default: 1 GiB.',
+        },
         entries: { type: 'integer', minimum: 1, description: 'Most entries in an app bundle. Default: 20000.' },
-        metadataFileSize: { type: 'integer', minimum: 1, description: 'Largest info.xml or CHANGELOG.md read from a bundle. Default: 1 MiB.' },
-        storeFileSize: { type: 'integer', minimum: 1, description: 'Largest store file (store.yaml, app.yaml, a release file, a certificate, the revocation list) in bytes, refused before it is parsed. Default: 1 MiB.' },
+        metadataFileSize: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Largest info.xml or CHANGELOG.md read from a bundle. Default: 1 MiB.',
+        },
+        storeFileSize: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'Largest store file (store.yaml, app.yaml, a release file, a certificate, the revocation list) in bytes, refused before it is parsed. Default: 1 MiB.',
+        },
       },
     },
     fetch: {
@@ -113,7 +136,13 @@ export type StoreFile = FromSchema<typeof storeSchema>;
 export type ChannelFile = StoreFile['channels'][number];
 
 /** Size limits, with every default filled in. */
-export type Limits = Readonly<{ archiveSize: number; uncompressedSize: number; entries: number; metadataFileSize: number; storeFileSize: number }>;
+export type Limits = Readonly<{
+  archiveSize: number;
+  uncompressedSize: number;
+  entries: number;
+  metadataFileSize: number;
+  storeFileSize: number;
+}>;
 
 /** Defaults for `limits` in store.yaml (the descriptions above say the same). */
 export const defaultLimits: Limits = {

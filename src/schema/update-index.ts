@@ -21,7 +21,10 @@ const entry = {
     appversion: { ...range, description: 'Semver range of installed app versions.' },
     format: str,
     fileName: { type: 'string', description: 'File name for `Content-Disposition`.' },
-    path: { type: 'string', description: 'Path of the archive inside the site (`files/<app>/<version>/<name>`); absent for remote archives.' },
+    path: {
+      type: 'string',
+      description: 'Path of the archive inside the site (`files/<app>/<version>/<name>`); absent for remote archives.',
+    },
     url: { type: 'string', description: "Public URL of the archive: under the store's baseUrl, site-relative, or the remote URL." },
     size: { type: 'integer', minimum: 0 },
     sha256,
@@ -35,12 +38,16 @@ const release = {
   required: ['version', 'channels', 'rollout', 'entries'],
   properties: {
     version,
-    updateVersion: { type: 'string', description: 'What `/update` answers say as the version, when it is spelled otherwise than `version`.' },
+    updateVersion: {
+      type: 'string',
+      description: 'What `/update` answers say as the version, when it is spelled otherwise than `version`.',
+    },
     channels: { type: 'array', items: channelName },
     rollout: { type: 'object', description: 'Percentage per channel.', additionalProperties: percent },
     platformRollout: {
       type: 'array',
-      description: 'Per-platform overrides of `rollout` (the most specific wins; one naming a file by its osversion/appversion ranges above all); absent when none.',
+      description:
+        'Per-platform overrides of `rollout` (the most specific wins; one naming a file by its osversion/appversion ranges above all); absent when none.',
       items: {
         type: 'object',
         additionalProperties: false,

@@ -73,7 +73,8 @@ const REMEMBERED_QUERIES = 10_000;
 /** Default bound of the compiled-app cache, in bytes of the apps' JSON. */
 const COMPILED_APP_BYTES = 4 * 1024 * 1024;
 
-const gt = (a: readonly number[], b: readonly number[]): boolean => a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! > b[2]!;
+const gt = (a: readonly number[], b: readonly number[]): boolean =>
+  a[0]! !== b[0]! ? a[0]! > b[0]! : a[1]! !== b[1]! ? a[1]! > b[1]! : a[2]! > b[2]!;
 
 function rangeOf(cache: Map<string, semver.Range | undefined>, text: string): semver.Range | undefined {
   if (!cache.has(text)) {
@@ -95,7 +96,12 @@ function rangeOf(cache: Map<string, semver.Range | undefined>, text: string): se
  * platform, when overrides apply). Also what `appshelf export aus` writes, so an exported folder
  * answers as these routes do.
  */
-export function offeredOn(index: Pick<UpdateIndexHead, 'channels' | 'includeMoreMature'>, app: UpdateIndexApp, r: UpdateIndexRelease, pct: (channel: string) => number = (ch) => r.rollout[ch] ?? 100): Map<string, number> {
+export function offeredOn(
+  index: Pick<UpdateIndexHead, 'channels' | 'includeMoreMature'>,
+  app: UpdateIndexApp,
+  r: UpdateIndexRelease,
+  pct: (channel: string) => number = (ch) => r.rollout[ch] ?? 100,
+): Map<string, number> {
   const out = new Map<string, number>();
   index.channels.forEach((client, i) => {
     const pin = app.pins[client];
@@ -117,10 +123,17 @@ function compileApp(head: UpdateIndexHead, app: UpdateIndexApp, ranges: Map<stri
     for (const entry of release.entries) {
       // A platform override applies per architecture of the entry (the client names one).
       const byArch = release.platformRollout?.length
-        ? new Map(entry.architectures.map((arch) => [arch, offeredOn(head, app, release, (ch) => rolloutFor(release, ch, entry.os, arch, entry.format, entry))]))
+        ? new Map(
+            entry.architectures.map((arch) => [
+              arch,
+              offeredOn(head, app, release, (ch) => rolloutFor(release, ch, entry.os, arch, entry.format, entry)),
+            ]),
+          )
         : undefined;
       group.push({
-        app, release, entry,
+        app,
+        release,
+        entry,
         mmp: [v.major, v.minor, v.patch],
         offeredOn: offered,
         offeredByArch: byArch,
@@ -222,17 +235,19 @@ function jsonBody(index: UpdateIndexHead, c: Candidate, percentage: number): Buf
   if (!body) {
     const base = index.baseUrl ? (index.baseUrl.endsWith('/') ? index.baseUrl : `${index.baseUrl}/`) : '/';
     // Same keys and order as auto-update-server; path and jsonpath are public URLs, not server paths.
-    body = Buffer.from(JSON.stringify({
-      app: c.app.name,
-      version: c.release.updateVersion ?? c.release.version,
-      channels: c.release.channels,
-      compatible: { os: c.entry.os, osversion: c.entry.osversion, architectures: c.entry.architectures, appversion: c.entry.appversion },
-      percentage,
-      path: c.entry.url,
-      format: c.entry.format,
-      jsonpath: `${base}api/v1/apps/${encodeURIComponent(c.app.id)}.json`,
-      date: c.release.date,
-    }));
+    body = Buffer.from(
+      JSON.stringify({
+        app: c.app.name,
+        version: c.release.updateVersion ?? c.release.version,
+        channels: c.release.channels,
+        compatible: { os: c.entry.os, osversion: c.entry.osversion, architectures: c.entry.architectures, appversion: c.entry.appversion },
+        percentage,
+        path: c.entry.url,
+        format: c.entry.format,
+        jsonpath: `${base}api/v1/apps/${encodeURIComponent(c.app.id)}.json`,
+        date: c.release.date,
+      }),
+    );
     c.bodies.set(percentage, body);
   }
   return body;
@@ -297,7 +312,11 @@ export function matchQuery(compiled: CompiledUpdateIndex, search: string, info: 
       answer = found && {
         json: found.json,
         download: { path: found.entry.path, url: found.entry.url, fileName: found.entry.fileName },
-        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': found.json.byteLength, 'Cache-Control': 'no-cache' },
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': found.json.byteLength,
+          'Cache-Control': 'no-cache',
+        },
       };
     } catch (e) {
       if (!(e instanceof AusQueryError)) throw e;

@@ -18,7 +18,16 @@ export interface AusInfo {
 }
 
 /** The parameters `/update` reads; every other key is dropped while parsing. */
-const AUS_PARAMS: ReadonlySet<string> = new Set(['app', 'appversion', 'channel', 'architecture', 'os', 'osversion', 'percentile', 'format']);
+const AUS_PARAMS: ReadonlySet<string> = new Set([
+  'app',
+  'appversion',
+  'channel',
+  'architecture',
+  'os',
+  'osversion',
+  'percentile',
+  'format',
+]);
 
 // qs: at most 1000 parameters, array indexes above 20 turn into object keys.
 const PARAMETER_LIMIT = 1000;
@@ -36,7 +45,8 @@ function decode(s: string): string {
 }
 
 const isObject = (v: QueryValue): v is { [key: string]: QueryValue } => typeof v === 'object' && !Array.isArray(v);
-const asObject = (v: QueryValue): { [key: string]: QueryValue } => (typeof v === 'string' ? { 0: v } : Object.assign({}, v) as { [key: string]: QueryValue });
+const asObject = (v: QueryValue): { [key: string]: QueryValue } =>
+  typeof v === 'string' ? { 0: v } : (Object.assign({}, v) as { [key: string]: QueryValue });
 const asList = (v: QueryValue): QueryValue[] => (Array.isArray(v) ? v : [v]);
 
 // qs merges a repeated key into a list; mixing in `k[x]=v` makes it an object.

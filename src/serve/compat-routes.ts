@@ -21,13 +21,14 @@ const ROOT = /^\/?$/;
 const LOCKED = /^\/(?:reload|upload)\/?$/i;
 
 // Express's encodeurl: characters a URL may not hold are %-escaped, existing escapes are kept.
-const encodeUrl = (p: string) => p.replace(/(?:[^\x21\x23-\x3B\x3D\x3F-\x5F\x61-\x7A\x7C\x7E]|%(?:[^0-9A-Fa-f]|[0-9A-Fa-f][^0-9A-Fa-f]|$))+/g, (m) => {
-  try {
-    return encodeURI(m);
-  } catch {
-    return encodeURI(m.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
-  }
-});
+const encodeUrl = (p: string) =>
+  p.replace(/(?:[^\x21\x23-\x3B\x3D\x3F-\x5F\x61-\x7A\x7C\x7E]|%(?:[^0-9A-Fa-f]|[0-9A-Fa-f][^0-9A-Fa-f]|$))+/g, (m) => {
+    try {
+      return encodeURI(m);
+    } catch {
+      return encodeURI(m.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
+    }
+  });
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
@@ -44,7 +45,9 @@ export function answerOtherMethod(res: http.ServerResponse, method: string, rawP
     return true;
   }
   if (!(UPDATE.test(rawPath) || UPDATE_JSON.test(rawPath) || UPDATE_PATH.test(rawPath) || ROOT.test(rawPath))) return false;
-  const body = Buffer.from(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${escapeHtml(method)} ${escapeHtml(encodeUrl(rawPath))}</pre>\n</body>\n</html>\n`);
+  const body = Buffer.from(
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${escapeHtml(method)} ${escapeHtml(encodeUrl(rawPath))}</pre>\n</body>\n</html>\n`,
+  );
   res.writeHead(404, {
     'Content-Security-Policy': "default-src 'none'",
     'X-Content-Type-Options': 'nosniff',
@@ -62,7 +65,14 @@ export type SendArchive = (req: http.IncomingMessage, res: http.ServerResponse, 
  * Answers `/update.json` (the match as JSON) or `/update` (the archive, or a redirect to a remote
  * one). `search` is the raw query string; the path route passes its parameters instead.
  */
-export function answerUpdate(req: http.IncomingMessage, res: http.ServerResponse, s: Site, search: string | Record<string, QueryValue>, asJson: boolean, sendArchive: SendArchive): void {
+export function answerUpdate(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  s: Site,
+  search: string | Record<string, QueryValue>,
+  asJson: boolean,
+  sendArchive: SendArchive,
+): void {
   let found;
   try {
     if (typeof search === 'string') found = matchQuery(s.updates, search, (q) => ausDefaults(parseQuery(q)));
@@ -76,7 +86,14 @@ export function answerUpdate(req: http.IncomingMessage, res: http.ServerResponse
   }
   if (asJson) {
     if (!found) return sendText(res, 404, NO_UPDATES_JSON, 'application/json; charset=utf-8');
-    res.writeHead(200, found.headers ?? { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': found.json.byteLength, 'Cache-Control': 'no-cache' });
+    res.writeHead(
+      200,
+      found.headers ?? {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': found.json.byteLength,
+        'Cache-Control': 'no-cache',
+      },
+    );
     res.end(req.method === 'HEAD' ? undefined : found.json);
     return;
   }
@@ -88,15 +105,21 @@ export function answerUpdate(req: http.IncomingMessage, res: http.ServerResponse
     res.end();
     return;
   }
-  res.setHeader('Content-Disposition', `attachment; filename="${download.fileName.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(download.fileName)}`);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${download.fileName.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(download.fileName)}`,
+  );
   // The same query may get another archive tomorrow.
   res.setHeader('Cache-Control', 'no-cache');
-  void sendArchive(req, res, `/${download.path}`).then((sent) => {
-    if (sent) return;
-    res.removeHeader('Content-Disposition');
-    sendText(res, 404, NO_UPDATES_HTML, 'text/html; charset=utf-8');
-  }, () => {
-    if (!res.headersSent) sendError(res, 503, 'The archive could not be read; try again.');
-    else res.destroy();
-  });
+  void sendArchive(req, res, `/${download.path}`).then(
+    (sent) => {
+      if (sent) return;
+      res.removeHeader('Content-Disposition');
+      sendText(res, 404, NO_UPDATES_HTML, 'text/html; charset=utf-8');
+    },
+    () => {
+      if (!res.headersSent) sendError(res, 503, 'The archive could not be read; try again.');
+      else res.destroy();
+    },
+  );
 }

@@ -80,7 +80,9 @@ export async function startLifecycle(root: string, opts: LifecycleOptions): Prom
     cache.switchTo(next.generation);
     retire(old);
     if (next.buildId !== old.buildId) {
-      log(`reloaded ${displayPath(root)}: build ${next.buildId} (${next.updates.apps} apps in the update index; ${kept} cached files carried over)`);
+      log(
+        `reloaded ${displayPath(root)}: build ${next.buildId} (${next.updates.apps} apps in the update index; ${kept} cached files carried over)`,
+      );
     }
   }
 

@@ -119,7 +119,8 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
       return sendError(res, 405, `Method ${method} is not allowed; this server answers ${ALLOW}.`, { Allow: ALLOW });
     }
     const url = req.url ?? '/';
-    if (url.length > (opts.maxUrlLength ?? 8192)) return sendError(res, 414, `The request target is longer than ${opts.maxUrlLength ?? 8192} characters.`);
+    if (url.length > (opts.maxUrlLength ?? 8192))
+      return sendError(res, 414, `The request target is longer than ${opts.maxUrlLength ?? 8192} characters.`);
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
     if (!rawPath.startsWith('/')) return sendError(res, 400, 'The request target must be a path starting with "/".');
@@ -167,7 +168,14 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) => {
-          const why = e.code === 'EADDRINUSE' ? 'the address is in use' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.message;
+          const why =
+            e.code === 'EADDRINUSE'
+              ? 'the address is in use'
+              : e.code === 'EACCES'
+                ? 'permission denied'
+                : e.code === 'EADDRNOTAVAIL'
+                  ? 'no such local address'
+                  : e.message;
           reject(new StoreError(diag(Errors.ServeListen, [`${host.includes(':') ? `[${host}]` : host}:${port}`, why])));
         });
         server.listen(port, host, () => {

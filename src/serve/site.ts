@@ -99,7 +99,7 @@ async function readSite(dir: string, opts: SiteOptions): Promise<{ site: Site; f
     try {
       updates = compileUpdateIndex(await mapUpdateIndex(indexFile, hash), { cacheBytes: opts.indexCacheBytes });
     } catch (e) {
-      const why = e instanceof UpdateIndexFormatError ? e.message : (e as NodeJS.ErrnoException).code ?? String(e);
+      const why = e instanceof UpdateIndexFormatError ? e.message : ((e as NodeJS.ErrnoException).code ?? String(e));
       throw new StoreError(diag(Errors.ServeIndexInvalid, [displayPath(indexFile), why]));
     }
   }
@@ -134,7 +134,8 @@ export async function loadSite(dir: string, opts: SiteOptions = {}): Promise<Sit
     const after = statSync(abs, { throwIfNoEntry: false });
     if (after && identity(after) === folderId) return site;
     closeSite(site);
-    if (attempt >= 5) throw new StoreError(diag(Errors.ServeReloadFailed, [displayPath(abs), 'the folder kept changing while it was read']));
+    if (attempt >= 5)
+      throw new StoreError(diag(Errors.ServeReloadFailed, [displayPath(abs), 'the folder kept changing while it was read']));
     await new Promise((r) => setTimeout(r, 50 * attempt));
   }
 }

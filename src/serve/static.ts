@@ -9,8 +9,6 @@ import { pipeline } from 'node:stream';
 import { stampOf, type FileCache, type MemoryBody, type MemoryFile } from './file-cache.js';
 import { archiveTypeOf, cacheControlFor, contentTypeOf as typeOf } from '../util/site-headers.js';
 
-;
-
 /** The weak ETag of a file: size and modification time, as sirv and nginx-like servers make it. */
 const etagOf = (st: Stats): string => `W/"${st.size}-${Math.trunc(st.mtimeMs)}"`;
 
@@ -74,9 +72,15 @@ function byteRange(req: http.IncomingMessage, size: number, etag: string): [numb
 /** Answers a file held in memory (the representation the client accepts, 304, 206, 416 or 200). */
 export function serveMemory(req: http.IncomingMessage, res: http.ServerResponse, file: MemoryFile): void {
   const accept = req.headers['accept-encoding'];
-  const rep = (accept && ((file.br && /\bbr\b/.test(accept) && file.br) || (file.gzip && accept.includes('gzip') && file.gzip))) || file.identity;
+  const rep =
+    (accept && ((file.br && /\bbr\b/.test(accept) && file.br) || (file.gzip && accept.includes('gzip') && file.gzip))) || file.identity;
   if (isNotModified(req, rep.etag, rep.mtimeSeconds)) {
-    res.writeHead(304, { ETag: rep.etag, 'Cache-Control': rep.headers['Cache-Control']!, Vary: 'Accept-Encoding', 'Last-Modified': rep.headers['Last-Modified']! });
+    res.writeHead(304, {
+      ETag: rep.etag,
+      'Cache-Control': rep.headers['Cache-Control']!,
+      Vary: 'Accept-Encoding',
+      'Last-Modified': rep.headers['Last-Modified']!,
+    });
     res.end();
     return;
   }
@@ -86,7 +90,11 @@ export function serveMemory(req: http.IncomingMessage, res: http.ServerResponse,
     res.end();
   } else if (range) {
     const [start, end] = range;
-    res.writeHead(206, { ...rep.headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${rep.body.byteLength}` });
+    res.writeHead(206, {
+      ...rep.headers,
+      'Content-Length': end - start + 1,
+      'Content-Range': `bytes ${start}-${end}/${rep.body.byteLength}`,
+    });
     res.end(rep.body.subarray(start, end + 1));
   } else {
     res.writeHead(200, rep.headers);
@@ -170,7 +178,10 @@ export class StaticFiles {
    * @param cache the small files held in memory
    * @param memoryFileLimit files up to this size (each representation) are read into the cache
    */
-  constructor(readonly cache: FileCache, readonly memoryFileLimit: number) {}
+  constructor(
+    readonly cache: FileCache,
+    readonly memoryFileLimit: number,
+  ) {}
 
   /** The cached answer for a request path, if any (synchronous: the fast path of every request). */
   cached(sitePath: string, build: number): MemoryFile | undefined {
@@ -178,7 +189,14 @@ export class StaticFiles {
   }
 
   /** Looks the path up on disk (`root` is the build's folder) and answers it; false if there is none. */
-  async serve(req: http.IncomingMessage, res: http.ServerResponse, root: string, build: number, sitePath: string, opts: SendOptions = {}): Promise<boolean> {
+  async serve(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    root: string,
+    build: number,
+    sitePath: string,
+    opts: SendOptions = {},
+  ): Promise<boolean> {
     if (!isSafeSitePath(sitePath)) return false;
     for (const candidate of candidatesOf(sitePath)) {
       const abs = path.join(root, candidate);
@@ -201,7 +219,14 @@ export class StaticFiles {
     return false;
   }
 
-  private async stream(req: http.IncomingMessage, res: http.ServerResponse, abs: string, file: string, asFile: boolean, encodings: boolean): Promise<boolean> {
+  private async stream(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    abs: string,
+    file: string,
+    asFile: boolean,
+    encodings: boolean,
+  ): Promise<boolean> {
     let encoding: 'br' | 'gzip' | undefined;
     let chosen: { fh: FileHandle; st: Stats } | undefined;
     const accept = req.headers['accept-encoding'];
@@ -233,7 +258,10 @@ export class StaticFiles {
     if (!body) return undefined;
     const out: MemoryFile = { identity: memoryBody(file, body, found.st) };
     const stamps = [stampOf(found.st)];
-    for (const [suffix, encoding] of [['.br', 'br'], ['.gz', 'gzip']] as const) {
+    for (const [suffix, encoding] of [
+      ['.br', 'br'],
+      ['.gz', 'gzip'],
+    ] as const) {
       const sibling = openSyncFile(abs + suffix);
       if (sibling && sibling.st.size > this.memoryFileLimit) closeSync(sibling.fd);
       const bytes = sibling && sibling.st.size <= this.memoryFileLimit ? readSyncWhole(sibling.fd, sibling.st.size) : undefined;
@@ -271,7 +299,12 @@ function streamFile(req: http.IncomingMessage, res: http.ServerResponse, fh: Fil
   const common = { ...headers, 'Last-Modified': st.mtime.toUTCString(), ETag: etag, 'Accept-Ranges': 'bytes' };
   const done = () => void fh.close().catch(() => {});
   if (isNotModified(req, etag, Math.floor(st.mtimeMs / 1000))) {
-    res.writeHead(304, { ETag: etag, 'Cache-Control': headers['Cache-Control'], 'Last-Modified': common['Last-Modified'], ...(headers.Vary ? { Vary: headers.Vary } : {}) });
+    res.writeHead(304, {
+      ETag: etag,
+      'Cache-Control': headers['Cache-Control'],
+      'Last-Modified': common['Last-Modified'],
+      ...(headers.Vary ? { Vary: headers.Vary } : {}),
+    });
     res.end();
     return done();
   }

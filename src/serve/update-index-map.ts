@@ -73,7 +73,7 @@ async function scan(fd: number, size: number, hash: Hash | undefined): Promise<U
   let escaped = false;
   let appsEnd = -1;
   const buf = Buffer.allocUnsafe(CHUNK);
-  for (let pos = 0; pos < size; ) {
+  for (let pos = 0; pos < size;) {
     // A server reading the next build keeps answering from the current one between chunks.
     if (pos) await yieldToRequests();
     const n = readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
@@ -82,7 +82,8 @@ async function scan(fd: number, size: number, hash: Hash | undefined): Promise<U
     hash?.update(chunk);
     let i = 0;
     if (pos === 0) {
-      if (n < PREFIX.length || !chunk.subarray(0, PREFIX.length).equals(PREFIX)) throw new UpdateIndexFormatError('it does not start with {"apps":[');
+      if (n < PREFIX.length || !chunk.subarray(0, PREFIX.length).equals(PREFIX))
+        throw new UpdateIndexFormatError('it does not start with {"apps":[');
       i = PREFIX.length;
     }
     if (appsEnd >= 0) tail.push(Buffer.from(chunk));
@@ -116,7 +117,8 @@ async function scan(fd: number, size: number, hash: Hash | undefined): Promise<U
   try {
     const rest = Buffer.concat(tail).toString('utf8');
     const parsed = JSON.parse(`{${rest.startsWith(',') ? rest.slice(1) : rest}`) as Partial<UpdateIndex> | null;
-    if (!parsed || parsed.format !== UPDATE_INDEX_FORMAT || !Array.isArray(parsed.channels)) throw new UpdateIndexFormatError(`expected format "${UPDATE_INDEX_FORMAT}"`);
+    if (!parsed || parsed.format !== UPDATE_INDEX_FORMAT || !Array.isArray(parsed.channels))
+      throw new UpdateIndexFormatError(`expected format "${UPDATE_INDEX_FORMAT}"`);
     head = parsed as UpdateIndexHead;
   } catch (e) {
     if (e instanceof UpdateIndexFormatError) throw e;
@@ -160,7 +162,7 @@ function parseApp(bytes: Buffer): UpdateIndexApp {
   } catch (e) {
     throw new UpdateIndexFormatError((e as Error).message);
   }
-  if (!app || typeof app.name !== 'string' || !Array.isArray(app.releases) || typeof app.pins !== 'object') throw new UpdateIndexFormatError('an app has no name or releases');
+  if (!app || typeof app.name !== 'string' || !Array.isArray(app.releases) || typeof app.pins !== 'object')
+    throw new UpdateIndexFormatError('an app has no name or releases');
   return app as UpdateIndexApp;
 }
-

@@ -16,7 +16,9 @@ export function codeHash(dirs: readonly string[]): string {
   const hash = createHash('sha256');
   for (const dir of dirs) {
     const abs = fileURLToPath(new URL(`../${dir}/`, import.meta.url));
-    const names = readdirSync(abs, { recursive: true, encoding: 'utf8' }).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.d.ts')).sort();
+    const names = readdirSync(abs, { recursive: true, encoding: 'utf8' })
+      .filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.d.ts'))
+      .sort();
     for (const name of names) hash.update(`${dir}/${name}\0`).update(readFileSync(`${abs}/${name}`));
   }
   const hex = hash.digest('hex');

@@ -40,7 +40,11 @@ export class MeterDiskError extends Error {
  * network) are thrown as they are; the file system's as {@link MeterDiskError}. The caller
  * owns `file` and removes it on failure, and compares the returned size and sha256 (hex).
  */
-export async function writeMetered(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, file: string, opts: MeterOptions = {}): Promise<{ size: number; sha256: string }> {
+export async function writeMetered(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  file: string,
+  opts: MeterOptions = {},
+): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
   const out = await open(file, 'wx', 0o600).catch((e: unknown) => {

@@ -7,7 +7,9 @@ export type Signer = Readonly<{ keyid: string; sign: (data: Uint8Array) => strin
 /** Key id of a public key: hex SHA-256 of its DER SubjectPublicKeyInfo (as TUF derives key ids). */
 export function keyIdOf(key: KeyObject): string {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** A {@link Signer} for an Ed25519 private key. */

@@ -39,4 +39,5 @@ export const contentTypeOf = (sitePath: string): string => TYPES[path.posix.extn
  * The Content-Type of a file asked for by a name ending in .gz or .br (an archive such as
  * app.tar.gz): the file itself, never a precompressed copy, so it carries no Content-Encoding.
  */
-export const archiveTypeOf = (sitePath: string): string => (sitePath.toLowerCase().endsWith('.gz') ? 'application/gzip' : 'application/octet-stream');
+export const archiveTypeOf = (sitePath: string): string =>
+  sitePath.toLowerCase().endsWith('.gz') ? 'application/gzip' : 'application/octet-stream';

@@ -101,7 +101,12 @@ function checkFolders(root: string, parts: readonly string[], folders?: FolderMe
     } catch (e) {
       return { kind: 'unreadable', code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
     }
-    const problem: StoreFileProblem | null = !st || (!st.isSymbolicLink() && !st.isDirectory()) ? { kind: 'missing' } : st.isSymbolicLink() ? { kind: 'symlink', at: shown } : null;
+    const problem: StoreFileProblem | null =
+      !st || (!st.isSymbolicLink() && !st.isDirectory())
+        ? { kind: 'missing' }
+        : st.isSymbolicLink()
+          ? { kind: 'symlink', at: shown }
+          : null;
     folders?.set(shown, problem);
     if (problem) return problem;
   }
@@ -109,7 +114,8 @@ function checkFolders(root: string, parts: readonly string[], folders?: FolderMe
 }
 
 /** True when {@link statStoreFile} or {@link readStoreFile} gave a problem rather than a result. */
-export const isStoreFileProblem = (v: unknown): v is StoreFileProblem => !!v && typeof v === 'object' && 'kind' in v && typeof (v as { kind: unknown }).kind === 'string';
+export const isStoreFileProblem = (v: unknown): v is StoreFileProblem =>
+  !!v && typeof v === 'object' && 'kind' in v && typeof (v as { kind: unknown }).kind === 'string';
 
 /**
  * Reads a store file of at most `limit` bytes after {@link statStoreFile}'s checks. The open
@@ -180,7 +186,8 @@ export function decodeStoreText(bytes: Uint8Array): { text: string } | TextProbl
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { kind: 'utf16', line: 1, column: 1 };
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   // The common case in native code; the byte-by-byte scan below only runs to find the position of a problem.
-  if (isUtf8(bytes) && bytes.indexOf(0) < 0) return { text: Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString('utf8') };
+  if (isUtf8(bytes) && bytes.indexOf(0) < 0)
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString('utf8') };
   const bad = firstBadByte(bytes, start);
   if (bad) {
     const { line, column } = lineColumn(bytes, start, bad.offset);

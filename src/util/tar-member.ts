@@ -18,7 +18,11 @@ export const isRegularMember = (type: string | undefined): boolean => type === u
  * reported by {@link memberProblems}.
  */
 function normalizeMember(name: string): { key: string; parts: string[] } {
-  const parts = name.replace(/\\/g, '/').replace(/^[A-Za-z]:/, '').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = name
+    .replace(/\\/g, '/')
+    .replace(/^[A-Za-z]:/, '')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   return { key: parts.join('/'), parts };
 }
 

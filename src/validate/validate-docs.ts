@@ -1,7 +1,14 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { diag, Errors, type Diagnostic } from '../errors/index.js';
 import { positionOf, type LoadedStore, type SourceDoc } from '../load/index.js';
-import { validateAppFile, validateReleaseFile, validateStoreFile, type AppFile, type ReleaseFile, type StoreFile } from '../schema/index.js';
+import {
+  validateAppFile,
+  validateReleaseFile,
+  validateStoreFile,
+  type AppFile,
+  type ReleaseFile,
+  type StoreFile,
+} from '../schema/index.js';
 import { closest } from '../util/suggest.js';
 
 /** A source document whose data passed its schema. */
@@ -37,7 +44,13 @@ function readablePath(pointer: string): string {
 
 /** The value at a JSON pointer of parsed data. */
 function valueAt(data: unknown, pointer: string): unknown {
-  return pointer.split('/').slice(1).reduce<unknown>((v, s) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[s.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), data);
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>(
+      (v, s) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[s.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined),
+      data,
+    );
 }
 
 function describeType(e: ErrorObject): string {
@@ -63,17 +76,26 @@ export function schemaDiagnostics(source: SourceDoc, errors: readonly ErrorObjec
       d = diag(Errors.SchemaMissingKey, [key, where], { file: source.file, ...positionOf(source, e.instancePath) });
     } else if (e.propertyName !== undefined) {
       const pos = positionOf(source, `${e.instancePath}/${e.propertyName}`, true);
-      d = diag(Errors.SchemaValue, [`Key "${e.propertyName}"${where ? ` in ${where}` : ''}`, e.message ?? 'is invalid'], { file: source.file, ...pos });
+      d = diag(Errors.SchemaValue, [`Key "${e.propertyName}"${where ? ` in ${where}` : ''}`, e.message ?? 'is invalid'], {
+        file: source.file,
+        ...pos,
+      });
     } else if (e.keyword === 'propertyNames') {
       continue; // reported through the inner error, which names the key
     } else if (e.keyword === 'type') {
-      const unquotedNumber = typeof valueAt(source.data, e.instancePath) === 'number' && [(e.params as { type?: unknown }).type].flat().includes('string');
-      d = diag(Errors.SchemaType, [where || 'The document', describeType(e), unquotedNumber], { file: source.file, ...positionOf(source, e.instancePath) });
+      const unquotedNumber =
+        typeof valueAt(source.data, e.instancePath) === 'number' && [(e.params as { type?: unknown }).type].flat().includes('string');
+      d = diag(Errors.SchemaType, [where || 'The document', describeType(e), unquotedNumber], {
+        file: source.file,
+        ...positionOf(source, e.instancePath),
+      });
     } else {
-      const detail = e.keyword === 'enum'
-        ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
-        : e.keyword === 'pattern' ? `has an invalid format (expected to match ${(e.params as { pattern: string }).pattern})`
-        : e.message ?? 'is invalid';
+      const detail =
+        e.keyword === 'enum'
+          ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+          : e.keyword === 'pattern'
+            ? `has an invalid format (expected to match ${(e.params as { pattern: string }).pattern})`
+            : (e.message ?? 'is invalid');
       d = diag(Errors.SchemaValue, [where || 'The document', detail], { file: source.file, ...positionOf(source, e.instancePath) });
     }
     const key = `${d.code}|${d.line}|${d.column}|${d.message}`;

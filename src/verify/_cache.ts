@@ -54,7 +54,11 @@ export class VerifyCache {
    * The sha256 of an app's file when its stat stamp is unchanged since it was hashed. `seen` is
    * the stamp the caller already took (the confined lstat of a store file): no second stat.
    */
-  knownSha256(app: string, abs: string, seen?: { size: number; stamp: string }): { size: number; sha256: string; sha512: string } | undefined {
+  knownSha256(
+    app: string,
+    abs: string,
+    seen?: { size: number; stamp: string },
+  ): { size: number; sha256: string; sha512: string } | undefined {
     const s = this.#shard(app);
     const old = s.old.files[abs];
     if (!old) return undefined;

@@ -18,7 +18,11 @@ const BATCH = 64;
 const workerFile = compiledWorker(new URL('./_worker.js', import.meta.url));
 
 /** Checks every archive, across worker threads when there are many; results are in task order. */
-export async function checkArchives(tasks: readonly ArchiveTask[], certs: Readonly<Record<string, string>>, opts: PoolOptions = {}): Promise<ArchiveResult[]> {
+export async function checkArchives(
+  tasks: readonly ArchiveTask[],
+  certs: Readonly<Record<string, string>>,
+  opts: PoolOptions = {},
+): Promise<ArchiveResult[]> {
   const threshold = opts.parallelThreshold ?? 256;
   const wanted = opts.workers ?? (tasks.length >= threshold ? availableParallelism() : 0);
   const workers = Math.min(wanted, Math.ceil(tasks.length / BATCH));
@@ -36,11 +40,13 @@ export async function checkArchives(tasks: readonly ArchiveTask[], certs: Readon
   const pool = new WorkerPool<ArchiveTask[], ArchiveResult[]>(workerFile, { size: workers, workerData: { certs }, perThread: 1 });
   try {
     const starts = Array.from({ length: Math.ceil(tasks.length / BATCH) }, (_, i) => i * BATCH);
-    await Promise.all(starts.map(async (start) => {
-      const batch = await pool.run(tasks.slice(start, start + BATCH));
-      batch.forEach((r, i) => (results[start + i] = r));
-      opts.onProgress?.((checked += batch.length), tasks.length);
-    }));
+    await Promise.all(
+      starts.map(async (start) => {
+        const batch = await pool.run(tasks.slice(start, start + BATCH));
+        batch.forEach((r, i) => (results[start + i] = r));
+        opts.onProgress?.((checked += batch.length), tasks.length);
+      }),
+    );
   } finally {
     await pool.close();
   }

@@ -81,11 +81,15 @@ export function readCsr(pem: string, source: string): CsrInfo {
     const reason = /OID is not RSA/.test(msg) ? 'its key is not an RSA key; app signatures need RSA' : `it cannot be parsed (${msg})`;
     throw new StoreError(diag(Errors.CsrInvalid, [source, reason]), { cause: e });
   }
-  if (!csr.verify()) throw new StoreError(diag(Errors.CsrInvalid, [source, 'its self-signature does not verify (the file was changed after it was made)']));
+  if (!csr.verify())
+    throw new StoreError(diag(Errors.CsrInvalid, [source, 'its self-signature does not verify (the file was changed after it was made)']));
   const cns = csr.subject.attributes.filter((a) => a.shortName === 'CN' || a.name === 'commonName').map((a) => String(a.value));
   if (!cns.length) throw new StoreError(diag(Errors.CsrInvalid, [source, 'its subject has no CN (use -subj "/CN=APP_ID")']));
   // A second CN could bind the certificate to another app for a verifier that reads that one.
-  if (cns.length > 1) throw new StoreError(diag(Errors.CsrInvalid, [source, `its subject has ${cns.length} CNs ("${cns.join('", "')}"); exactly one, the app id, is allowed`]));
+  if (cns.length > 1)
+    throw new StoreError(
+      diag(Errors.CsrInvalid, [source, `its subject has ${cns.length} CNs ("${cns.join('", "')}"); exactly one, the app id, is allowed`]),
+    );
   const cn = cns[0]!;
   const publicKey = csr.publicKey as forge.pki.rsa.PublicKey;
   return { cn, publicKey: pki.publicKeyToPem(publicKey), bits: publicKey.n.bitLength() };

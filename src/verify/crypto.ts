@@ -1,4 +1,14 @@
-import { constants, createHash, createPrivateKey, createPublicKey, publicDecrypt, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  publicDecrypt,
+  sign,
+  verify,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { diag, Errors, StoreError } from '../errors/index.js';
 
 /** The digest of every appshelf signature: RSA PKCS#1 v1.5 over SHA-512, as `openssl dgst -sha512 -sign`. */
@@ -20,7 +30,8 @@ function pemBlocks(text: string): PemBlock[] {
 function missingPemReason(text: string, wanted: string): string {
   const trimmed = text.trim();
   if (!trimmed) return 'the file is empty';
-  if (trimmed.startsWith('ssh-') || trimmed.includes('OPENSSH PRIVATE KEY')) return 'it is an OpenSSH key; appshelf needs a PEM RSA key (openssl req -nodes -newkey rsa:4096 …)';
+  if (trimmed.startsWith('ssh-') || trimmed.includes('OPENSSH PRIVATE KEY'))
+    return 'it is an OpenSSH key; appshelf needs a PEM RSA key (openssl req -nodes -newkey rsa:4096 …)';
   const begin = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(trimmed);
   if (!begin) return `no "-----BEGIN ${wanted}-----" line`;
   const end = trimmed.indexOf(`-----END ${begin[1]}-----`);
@@ -41,7 +52,13 @@ export function loadPrivateKey(pem: string, source = 'the private key'): KeyObje
   const block = pemBlocks(pem).find((b) => /PRIVATE KEY$/.test(b.label));
   if (!block) throw new StoreError(diag(Errors.PemMalformed, [source, 'private key', missingPemReason(pem, 'PRIVATE KEY')]));
   if (block.label === 'ENCRYPTED PRIVATE KEY') {
-    throw new StoreError(diag(Errors.PemMalformed, [source, 'private key', 'it is encrypted with a passphrase; decrypt it first with `openssl pkey -in KEY -out KEY.plain`']));
+    throw new StoreError(
+      diag(Errors.PemMalformed, [
+        source,
+        'private key',
+        'it is encrypted with a passphrase; decrypt it first with `openssl pkey -in KEY -out KEY.plain`',
+      ]),
+    );
   }
   let key: KeyObject;
   try {
@@ -98,7 +115,11 @@ export function commonName(cert: X509Certificate): string | undefined {
 }
 
 /** A certificate serial as lower-case hex without colons or leading zeros, so `00:AB` and `ab` compare equal. */
-export const normalizeSerial = (serial: string): string => serial.replace(/[:\s]/g, '').toLowerCase().replace(/^0+(?=.)/, '');
+export const normalizeSerial = (serial: string): string =>
+  serial
+    .replace(/[:\s]/g, '')
+    .toLowerCase()
+    .replace(/^0+(?=.)/, '');
 
 /** Base64 RSA-SHA512 (PKCS#1 v1.5) signature over the bytes, as `openssl dgst -sha512 -sign KEY | openssl base64` (unwrapped). */
 export function signData(data: Uint8Array | string, privateKeyPem: string | KeyObject): string {
@@ -123,8 +144,10 @@ export function decodeBase64(text: string): { bytes: Buffer } | { reason: string
   const bad = /[^A-Za-z0-9+/=]/.exec(s);
   if (bad) return { reason: `it contains "${bad[0]}" at character ${bad.index + 1}, which is not a base64 character` };
   const pad = s.indexOf('=');
-  if (pad >= 0 && !/^={1,2}$/.test(s.slice(pad))) return { reason: `"=" padding appears inside the text at character ${pad + 1}, not only at the end` };
-  if (s.length % 4 !== 0) return { reason: `it has ${s.length} characters, which is not a multiple of 4 (characters are missing or were added)` };
+  if (pad >= 0 && !/^={1,2}$/.test(s.slice(pad)))
+    return { reason: `"=" padding appears inside the text at character ${pad + 1}, not only at the end` };
+  if (s.length % 4 !== 0)
+    return { reason: `it has ${s.length} characters, which is not a multiple of 4 (characters are missing or were added)` };
   return { bytes: Buffer.from(s, 'base64') };
 }
 
@@ -164,7 +187,9 @@ function diagnoseFailure(signature: Buffer, publicKey: KeyObject): SignatureChec
   const hex = recovered.toString('hex');
   for (const [prefix, name] of Object.entries(DIGEST_INFO)) {
     if (!hex.startsWith(prefix)) continue;
-    return name === 'SHA-512' ? { ok: false, kind: 'other-data', signedSha512: hex.slice(prefix.length) } : { ok: false, kind: 'digest', digest: name };
+    return name === 'SHA-512'
+      ? { ok: false, kind: 'other-data', signedSha512: hex.slice(prefix.length) }
+      : { ok: false, kind: 'digest', digest: name };
   }
   return { ok: false, kind: 'wrong-key' };
 }

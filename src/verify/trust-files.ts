@@ -119,6 +119,7 @@ export function storeCertificates(storeDir: string): { file: string; serial: str
 
 function readYaml(file: string): Document {
   const doc = parseDocument(readFileSync(file, 'utf8'));
-  if (doc.errors.length) throw new StoreError(diag(Errors.YamlSyntax, [doc.errors[0]!.message.split('\n')[0]!], { file: displayPath(file) }));
+  if (doc.errors.length)
+    throw new StoreError(diag(Errors.YamlSyntax, [doc.errors[0]!.message.split('\n')[0]!], { file: displayPath(file) }));
   return doc;
 }

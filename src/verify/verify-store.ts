@@ -6,12 +6,28 @@ import { listAppFolders, parseProblemDiagnostic, parseSource, readStoreText, sto
 import type { ResolvedApp, ResolvedEntry, ResolvedRelease, ResolvedStore } from '../resolve/index.js';
 import { compileValidator, revokedSchema, type RevokedFile } from '../schema/index.js';
 import { displayPath } from '../util/paths.js';
-import { isStoreFileProblem, readRegularFile, statStoreFile, storeRelative, type FolderMemo, type StoreFileStat } from '../util/store-files.js';
+import {
+  isStoreFileProblem,
+  readRegularFile,
+  statStoreFile,
+  storeRelative,
+  type FolderMemo,
+  type StoreFileStat,
+} from '../util/store-files.js';
 import { schemaDiagnostics } from '../validate/index.js';
 import { VerifyCache } from './_cache.js';
 import type { ArchiveResult, ArchiveTask } from './_check-archive.js';
 import { checkArchives, type PoolOptions } from './_pool.js';
-import { checkSignature, commonName, commonNames, decodeBase64, normalizeSerial, parseCertificates, sha512Hex, type SignatureCheck } from './crypto.js';
+import {
+  checkSignature,
+  commonName,
+  commonNames,
+  decodeBase64,
+  normalizeSerial,
+  parseCertificates,
+  sha512Hex,
+  type SignatureCheck,
+} from './crypto.js';
 
 /** What verification found: problems, and which releases are fully signed. */
 export interface TrustReport {
@@ -82,14 +98,19 @@ export async function verifyStore(store: ResolvedStore, opts: VerifyOptions): Pr
 
   const pending = jobs.filter((j) => j.task);
   const certs = Object.fromEntries(trusts.flatMap((t) => (t.cert && t.fingerprint ? [[t.fingerprint, t.cert.toString()]] : [])));
-  const results = await checkArchives(pending.map((j) => j.task!), certs, opts);
+  const results = await checkArchives(
+    pending.map((j) => j.task!),
+    certs,
+    opts,
+  );
   pending.forEach((j, i) => (j.result = results[i]));
 
   const wrongKey = new Map<AppTrust, Set<string>>();
   const sha512 = new Map<string, string>();
   for (const job of jobs) {
     const r = job.result;
-    if (r?.sha512 && r.size === job.entry.size && r.sha256 === job.entry.sha256) sha512.set(`${releaseKey(job.trust.app.id, job.release.version)}\u0000${job.entry.index}`, r.sha512);
+    if (r?.sha512 && r.size === job.entry.size && r.sha256 === job.entry.sha256)
+      sha512.set(`${releaseKey(job.trust.app.id, job.release.version)}\u0000${job.entry.index}`, r.sha512);
     if (!concludeEntry(job, cache, out, wrongKey)) job.state!.unsigned = true;
     if (job.otherKey) addTo(wrongKey, job.trust, job.release.version);
   }
@@ -189,7 +210,11 @@ function loadCa(store: ResolvedStore, now: Date, texts: SourceLines, out: Diagno
     return undefined;
   }
   const shown = displayPath(path.join(store.root, rel));
-  const pem = readStoreText(store.root, rel, store.limits.storeFileSize, out, { at, what: 'a certificate', missing: () => diag(Errors.CaNotFound, [shown], at) });
+  const pem = readStoreText(store.root, rel, store.limits.storeFileSize, out, {
+    at,
+    what: 'a certificate',
+    missing: () => diag(Errors.CaNotFound, [shown], at),
+  });
   if (pem === undefined) return undefined;
   let cas: X509Certificate[];
   try {
@@ -225,7 +250,10 @@ function loadRevocations(store: ResolvedStore, texts: SourceLines, out: Diagnost
   }
   const abs = path.join(store.root, rel);
   const shown = displayPath(abs);
-  const text = readStoreText(store.root, rel, store.limits.storeFileSize, out, { at, missing: () => diag(Errors.RevokedNotFound, [shown], at) });
+  const text = readStoreText(store.root, rel, store.limits.storeFileSize, out, {
+    at,
+    missing: () => diag(Errors.RevokedNotFound, [shown], at),
+  });
   if (text === undefined) return map;
   // Serials are hex: an unquoted 1234 must stay the text it is.
   const parsed = parseSource(text, false, { allText: true });
@@ -233,7 +261,16 @@ function loadRevocations(store: ResolvedStore, texts: SourceLines, out: Diagnost
     for (const p of parsed.problems) out.push(parseProblemDiagnostic(p, shown));
     return map;
   }
-  const source = { kind: 'store' as const, file: shown, rel, abs, text, data: parsed.data, doc: parsed.doc, lineCounter: parsed.lineCounter };
+  const source = {
+    kind: 'store' as const,
+    file: shown,
+    rel,
+    abs,
+    text,
+    data: parsed.data,
+    doc: parsed.doc,
+    lineCounter: parsed.lineCounter,
+  };
   // An empty file (only comments) means nothing is revoked.
   if (parsed.data === null || parsed.data === undefined) return map;
   if (!validateRevoked(parsed.data)) {
@@ -280,8 +317,10 @@ function checkApp(
   const trust: AppTrust = { app, root: store.root, certLabel: app.at.file, certAt, trusted: false };
   const hasSignatures = !!app.signature || app.releases.some((r) => r.entries.some((e) => e.signature));
   if (!app.certificate) {
-    if (store.trust.signaturesRequired) out.push(diag(Errors.CertMissing, [app.id, 'and store.yaml requires signatures'], texts.at(appAbs, app.at.file, 'id')));
-    else if (hasSignatures) out.push(diag(Errors.CertMissing, [app.id, 'so its signatures cannot be checked'], texts.at(appAbs, app.at.file, 'id')));
+    if (store.trust.signaturesRequired)
+      out.push(diag(Errors.CertMissing, [app.id, 'and store.yaml requires signatures'], texts.at(appAbs, app.at.file, 'id')));
+    else if (hasSignatures)
+      out.push(diag(Errors.CertMissing, [app.id, 'so its signatures cannot be checked'], texts.at(appAbs, app.at.file, 'id')));
     return trust;
   }
   let pem = app.certificate;
@@ -294,7 +333,11 @@ function checkApp(
     const abs = path.join(store.root, rel);
     trust.certFile = abs;
     trust.certLabel = displayPath(abs);
-    const text = readStoreText(store.root, rel, store.limits.storeFileSize, out, { at: certAt, what: 'a certificate', missing: () => diag(Errors.CertNotFound, [app.id, trust.certLabel], certAt) });
+    const text = readStoreText(store.root, rel, store.limits.storeFileSize, out, {
+      at: certAt,
+      what: 'a certificate',
+      missing: () => diag(Errors.CertNotFound, [app.id, trust.certLabel], certAt),
+    });
     if (text === undefined) return trust;
     pem = text;
     trust.certAt = { file: trust.certLabel };
@@ -310,16 +353,21 @@ function checkApp(
   trust.key = cert.publicKey;
   trust.fingerprint = cert.fingerprint256;
   const at = trust.certAt;
-  if (trust.key.asymmetricKeyType !== 'rsa') problems.push(diag(Errors.KeyNotRsa, [trust.certLabel, trust.key.asymmetricKeyType ?? 'unknown'], at));
+  if (trust.key.asymmetricKeyType !== 'rsa')
+    problems.push(diag(Errors.KeyNotRsa, [trust.certLabel, trust.key.asymmetricKeyType ?? 'unknown'], at));
   if (cert.subject === cert.issuer && cert.verify(cert.publicKey)) {
     problems.push(diag(Errors.CertSelfSigned, [app.id, oneLine(cert.subject)], at));
   } else if (cas && !cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
-    problems.push(diag(Errors.CertUntrusted, [app.id, cnOf(cert.issuer), cas.map((c) => commonName(c) ?? oneLine(c.subject)).join('" or "')], at));
+    problems.push(
+      diag(Errors.CertUntrusted, [app.id, cnOf(cert.issuer), cas.map((c) => commonName(c) ?? oneLine(c.subject)).join('" or "')], at),
+    );
   }
   const cns = commonNames(cert);
-  if (cns.length !== 1 || cns[0] !== app.id) problems.push(diag(Errors.CertCnMismatch, [app.id, cns.length ? cns.join('", "') : '(none)'], at));
+  if (cns.length !== 1 || cns[0] !== app.id)
+    problems.push(diag(Errors.CertCnMismatch, [app.id, cns.length ? cns.join('", "') : '(none)'], at));
   const revocation = revoked.get(normalizeSerial(cert.serialNumber));
-  if (revocation) problems.push(diag(Errors.CertRevoked, [app.id, normalizeSerial(cert.serialNumber), revocation.date, revocation.reason], at));
+  if (revocation)
+    problems.push(diag(Errors.CertRevoked, [app.id, normalizeSerial(cert.serialNumber), revocation.date, revocation.reason], at));
   if (new Date(cert.validFrom) > now) problems.push(diag(Errors.CertNotYetValid, [app.id, isoDay(cert.validFrom)], at));
   if (new Date(cert.validTo) < now) {
     trust.expired = new Date(cert.validTo);
@@ -335,18 +383,24 @@ function checkRegistration(trust: AppTrust, store: ResolvedStore, texts: SourceL
   const { app } = trust;
   const appAbs = path.join(store.root, app.rel);
   if (!app.signature) {
-    if (store.trust.signaturesRequired) out.push(diag(Errors.SignatureMissing, [`The registration of "${app.id}" (app.yaml)`], texts.at(appAbs, app.at.file, 'certificate')));
+    if (store.trust.signaturesRequired)
+      out.push(diag(Errors.SignatureMissing, [`The registration of "${app.id}" (app.yaml)`], texts.at(appAbs, app.at.file, 'certificate')));
     return;
   }
   if (!trust.key) return;
   const at = texts.at(appAbs, app.at.file, 'signature');
   const check = checkSignature(app.id, app.signature, trust.key);
   if (check.ok) return;
-  out.push(signatureProblem(check, `the app id "${app.id}" (registration)`, trust, at, (sha512) => {
-    if (sha512 === sha512Hex(`${app.id}\n`)) return `it signs "${app.id}" followed by a newline; sign the id without one (\`echo -n ${app.id}\` or \`appshelf sign --text ${app.id}\`)`;
-    const file = archiveDigests(trust).get(sha512);
-    return file ? `it is the signature of the archive ${file}, not of the app id` : `it signs something other than the app id "${app.id}"`;
-  }));
+  out.push(
+    signatureProblem(check, `the app id "${app.id}" (registration)`, trust, at, (sha512) => {
+      if (sha512 === sha512Hex(`${app.id}\n`))
+        return `it signs "${app.id}" followed by a newline; sign the id without one (\`echo -n ${app.id}\` or \`appshelf sign --text ${app.id}\`)`;
+      const file = archiveDigests(trust).get(sha512);
+      return file
+        ? `it is the signature of the archive ${file}, not of the app id`
+        : `it signs something other than the app id "${app.id}"`;
+    }),
+  );
   if (check.kind === 'wrong-key') trust.trusted = false;
 }
 
@@ -355,7 +409,13 @@ function checkReleaseDate(trust: AppTrust, release: ResolvedRelease, texts: Sour
   const date = new Date(release.date);
   if (Number.isNaN(date.getTime()) || date <= trust.expired) return;
   const abs = path.join(trust.root, release.rel);
-  out.push(diag(Errors.CertExpiredForRelease, [trust.app.id, release.version, release.date, isoDay(trust.expired.toISOString())], texts.at(abs, release.at.file, 'date')));
+  out.push(
+    diag(
+      Errors.CertExpiredForRelease,
+      [trust.app.id, release.version, release.date, isoDay(trust.expired.toISOString())],
+      texts.at(abs, release.at.file, 'date'),
+    ),
+  );
 }
 
 /** One archive to check and, after the pool ran, what was found. */
@@ -377,13 +437,22 @@ interface EntryJob {
   state?: ReleaseState;
 }
 
-function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEntry, store: ResolvedStore, opts: VerifyOptions, cache: VerifyCache, folders: FolderMemo, out: Diagnostic[]): EntryJob | undefined {
+function planEntry(
+  trust: AppTrust,
+  release: ResolvedRelease,
+  entry: ResolvedEntry,
+  store: ResolvedStore,
+  opts: VerifyOptions,
+  cache: VerifyCache,
+  folders: FolderMemo,
+  out: Diagnostic[],
+): EntryJob | undefined {
   const abs = opts.archivePath(entry);
   if (!abs) {
     if (entry.url) out.push(diag(Errors.ArchiveNotFetched, [entry.url], entry.at));
     return undefined;
   }
-  const shown = entry.file ? displayPath(path.join(store.root, entry.file)) : entry.url ?? displayPath(abs);
+  const shown = entry.file ? displayPath(path.join(store.root, entry.file)) : (entry.url ?? displayPath(abs));
   const what = `${shown} (${trust.app.id} ${release.version})`;
   const job: EntryJob = { trust, release, entry, abs, shown, unsigned: true };
   if (!entry.signature) {
@@ -391,13 +460,13 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
   } else if (trust.key) {
     const decoded = decodeBase64(entry.signature);
     const expected = Math.ceil((trust.key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-    if ('reason' in decoded) out.push(forRelease(release, diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.fieldAt.signature)));
+    if ('reason' in decoded)
+      out.push(forRelease(release, diag(Errors.SignatureNotBase64, [what, decoded.reason], entry.fieldAt.signature)));
     else if (decoded.bytes.length !== expected) {
       out.push(forRelease(release, diag(Errors.SignatureLength, [what, decoded.bytes.length, expected], entry.fieldAt.signature)));
       // A whole signature of another key size (2048/3072/4096 bits) means another key made it.
       job.otherKey = !release.yanked && decoded.bytes.length % 128 === 0;
-    }
-    else {
+    } else {
       job.signature = entry.signature;
       job.unsigned = false;
     }
@@ -407,7 +476,9 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
     // Resolve confined entry.file to the app folder; here the disk is looked at without following links.
     const st = statStoreFile(store.root, entry.file, folders);
     if (isStoreFileProblem(st)) {
-      out.push(storeFileDiagnostic(st, store.root, entry.file, entry.at, 'an archive', () => diag(Errors.ArchiveNotFound, [shown], entry.at)));
+      out.push(
+        storeFileDiagnostic(st, store.root, entry.file, entry.at, 'an archive', () => diag(Errors.ArchiveNotFound, [shown], entry.at)),
+      );
       return undefined;
     }
     if (st.size > store.limits.archiveSize) {
@@ -419,10 +490,22 @@ function planEntry(trust: AppTrust, release: ResolvedRelease, entry: ResolvedEnt
   const app = trust.app.id;
   const known = cache.knownSha256(app, abs, seen);
   const fp = trust.fingerprint ?? '';
-  if (known && known.size === entry.size && known.sha256 === entry.sha256 && (!job.signature || cache.isVerified(app, known.sha256, fp, job.signature))) {
+  if (
+    known &&
+    known.size === entry.size &&
+    known.sha256 === entry.sha256 &&
+    (!job.signature || cache.isVerified(app, known.sha256, fp, job.signature))
+  ) {
     job.result = { size: known.size, sha256: known.sha256, sha512: known.sha512, signatureOk: job.signature ? true : undefined };
   } else {
-    job.task = { path: abs, size: entry.size, sha256: entry.sha256, signature: job.signature, cert: job.signature ? fp : undefined, limit: store.limits.archiveSize };
+    job.task = {
+      path: abs,
+      size: entry.size,
+      sha256: entry.sha256,
+      signature: job.signature,
+      cert: job.signature ? fp : undefined,
+      limit: store.limits.archiveSize,
+    };
   }
   return job;
 }
@@ -432,9 +515,15 @@ function concludeEntry(job: EntryJob, cache: VerifyCache, out: Diagnostic[], wro
   const { entry, result, shown, trust } = job;
   if (!result) return false;
   if (result.problem) {
-    out.push(entry.file
-      ? storeFileDiagnostic(result.problem, trust.root, entry.file, entry.at, 'an archive', () => diag(Errors.ArchiveNotFound, [shown], entry.at))
-      : result.problem.kind === 'missing' ? diag(Errors.ArchiveNotFound, [shown], entry.at) : diag(Errors.ReadFailed, [shown, result.problem.kind], entry.at));
+    out.push(
+      entry.file
+        ? storeFileDiagnostic(result.problem, trust.root, entry.file, entry.at, 'an archive', () =>
+            diag(Errors.ArchiveNotFound, [shown], entry.at),
+          )
+        : result.problem.kind === 'missing'
+          ? diag(Errors.ArchiveNotFound, [shown], entry.at)
+          : diag(Errors.ReadFailed, [shown, result.problem.kind], entry.at),
+    );
     return false;
   }
   cache.rememberFile(trust.app.id, job.abs, result.sha256!, result.sha512!);
@@ -476,13 +565,24 @@ function forRelease(release: ResolvedRelease, d: Diagnostic): Diagnostic {
   return release.yanked ? { ...d, severity: 'warning' } : d;
 }
 
-function signatureProblem(check: Exclude<SignatureCheck, { ok: true }>, what: string, trust: AppTrust, at: Position, otherData: (sha512: string) => string): Diagnostic {
+function signatureProblem(
+  check: Exclude<SignatureCheck, { ok: true }>,
+  what: string,
+  trust: AppTrust,
+  at: Position,
+  otherData: (sha512: string) => string,
+): Diagnostic {
   switch (check.kind) {
-    case 'not-base64': return diag(Errors.SignatureNotBase64, [what, check.reason], at);
-    case 'length': return diag(Errors.SignatureLength, [what, check.bytes, check.expected], at);
-    case 'wrong-key': return diag(Errors.SignatureWrongKey, [what, trust.certLabel], at);
-    case 'digest': return diag(Errors.SignatureDigest, [what, check.digest], at);
-    case 'other-data': return diag(Errors.SignatureOtherData, [what, otherData(check.signedSha512)], at);
+    case 'not-base64':
+      return diag(Errors.SignatureNotBase64, [what, check.reason], at);
+    case 'length':
+      return diag(Errors.SignatureLength, [what, check.bytes, check.expected], at);
+    case 'wrong-key':
+      return diag(Errors.SignatureWrongKey, [what, trust.certLabel], at);
+    case 'digest':
+      return diag(Errors.SignatureDigest, [what, check.digest], at);
+    case 'other-data':
+      return diag(Errors.SignatureOtherData, [what, otherData(check.signedSha512)], at);
   }
 }
 
@@ -512,7 +612,9 @@ function changedByCertificate(trust: AppTrust, versions: ReadonlySet<string>, st
     return state && state.entries > 0 && !state.unsigned && !state.unchecked;
   });
   const oldest = verified.reduce<ResolvedRelease | undefined>((a, r) => (!a || r.semver.compare(a.semver) < 0 ? r : a), undefined);
-  return trust.app.releases.filter((r) => versions.has(r.version) && (!oldest || r.semver.compare(oldest.semver) < 0)).map((r) => r.version);
+  return trust.app.releases
+    .filter((r) => versions.has(r.version) && (!oldest || r.semver.compare(oldest.semver) < 0))
+    .map((r) => r.version);
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
@@ -526,4 +628,8 @@ const isoDay = (date: string): string => new Date(date).toISOString().slice(0, 1
 /** A distinguished name on one line (X509Certificate puts one attribute per line). */
 const oneLine = (dn: string): string => dn.replace(/\n/g, ', ');
 
-const cnOf = (dn: string): string => dn.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? oneLine(dn);
+const cnOf = (dn: string): string =>
+  dn
+    .split('\n')
+    .find((l) => l.startsWith('CN='))
+    ?.slice(3) ?? oneLine(dn);

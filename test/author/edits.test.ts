@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addToRelease, changelogSection, createRelease, pinChannel, promoteRelease, registerApp, setLocked, setRollout, unpinChannel,
+  addToRelease,
+  changelogSection,
+  createRelease,
+  pinChannel,
+  promoteRelease,
+  registerApp,
+  setLocked,
+  setRollout,
+  unpinChannel,
 } from '../../src/author/index.js';
 import { StoreError } from '../../src/errors/index.js';
 
@@ -66,12 +74,26 @@ describe('app.yaml edits keep comments and layout', () => {
   });
 
   it('registers a new app, and re-registers an existing one in place', () => {
-    expect(registerApp(undefined, { id: 'notes', certificate: 'notes.crt', signature: 'c2ln', owners: ['octocat'], header: ' yaml-language-server: $schema=x' }))
-      .toBe('# yaml-language-server: $schema=x\nid: notes\nname: notes\nowners: [octocat]\ncertificate: notes.crt\nsignature: c2ln\n');
-    expect(registerApp(app, { id: 'cockpit', certificate: 'cockpit.crt', signature: 'bmV3', owners: ['sicon', 'ops'] }))
-      .toBe(appYaml.replace('owners: [sicon]', 'owners: [sicon, ops]') + 'certificate: cockpit.crt\nsignature: bmV3\n');
-    expect(storeError(() => registerApp(app, { id: 'other', certificate: 'other.crt', signature: 'c2ln' })))
-      .toEqual([{ code: 'E_APP_ID_FOLDER', file: 'store/apps/cockpit/app.yaml', line: 3, message: 'App id "cockpit" does not match its folder name "other".' }]);
+    expect(
+      registerApp(undefined, {
+        id: 'notes',
+        certificate: 'notes.crt',
+        signature: 'c2ln',
+        owners: ['octocat'],
+        header: ' yaml-language-server: $schema=x',
+      }),
+    ).toBe('# yaml-language-server: $schema=x\nid: notes\nname: notes\nowners: [octocat]\ncertificate: notes.crt\nsignature: c2ln\n');
+    expect(registerApp(app, { id: 'cockpit', certificate: 'cockpit.crt', signature: 'bmV3', owners: ['sicon', 'ops'] })).toBe(
+      appYaml.replace('owners: [sicon]', 'owners: [sicon, ops]') + 'certificate: cockpit.crt\nsignature: bmV3\n',
+    );
+    expect(storeError(() => registerApp(app, { id: 'other', certificate: 'other.crt', signature: 'c2ln' }))).toEqual([
+      {
+        code: 'E_APP_ID_FOLDER',
+        file: 'store/apps/cockpit/app.yaml',
+        line: 3,
+        message: 'App id "cockpit" does not match its folder name "other".',
+      },
+    ]);
   });
 });
 
@@ -82,14 +104,21 @@ describe('release file edits', () => {
     expect(setRollout(rel, '1.5.0', 'stable', 100)).toBe(releaseYaml.replace(/# Staged rollout[^\n]*\nrollout:\n {2}stable: 25\n/, ''));
     const plain = { file: rel.file, text: setRollout(rel, '1.5.0', 'stable', 100) };
     expect(setRollout(plain, '1.5.0', 'beta', 10)).toBe(plain.text.replace('changelog: |', 'rollout:\n  beta: 10\nchangelog: |'));
-    expect(storeError(() => setRollout(rel, '1.5.0', 'nightly', 10))).toEqual([{
-      code: 'E_AUTHOR_CHANNEL_NOT_IN_RELEASE', file: rel.file, line: 3, message: 'Release 1.5.0 is not in channel "nightly" (its channels: stable, beta).',
-    }]);
+    expect(storeError(() => setRollout(rel, '1.5.0', 'nightly', 10))).toEqual([
+      {
+        code: 'E_AUTHOR_CHANNEL_NOT_IN_RELEASE',
+        file: rel.file,
+        line: 3,
+        message: 'Release 1.5.0 is not in channel "nightly" (its channels: stable, beta).',
+      },
+    ]);
   });
 
   it('promotes into a channel, optionally as a staged rollout', () => {
     expect(promoteRelease(rel, 'nightly')).toBe(releaseYaml.replace('[stable, beta]', '[stable, beta, nightly]'));
-    expect(promoteRelease(rel, 'nightly', 5)).toBe(releaseYaml.replace('[stable, beta]', '[stable, beta, nightly]').replace('  stable: 25\n', '  stable: 25\n  nightly: 5\n'));
+    expect(promoteRelease(rel, 'nightly', 5)).toBe(
+      releaseYaml.replace('[stable, beta]', '[stable, beta, nightly]').replace('  stable: 25\n', '  stable: 25\n  nightly: 5\n'),
+    );
     expect(promoteRelease(rel, 'beta')).toBe(releaseYaml);
     const betaOnly = { file: 'r.yaml', text: releaseYaml.replace('[stable, beta]', '[beta]') };
     expect(promoteRelease(betaOnly, 'stable', undefined, ['stable', 'beta', 'nightly'])).toBe(releaseYaml);
@@ -98,8 +127,17 @@ describe('release file edits', () => {
   const entry = { os: 'linux', architectures: ['x86-64'], file: 'files/x-1.6.0.tar.gz', size: 10, sha256: 'ab'.repeat(32) };
 
   it('writes a new release the way the hand-written ones look', () => {
-    expect(createRelease({ version: '1.6.0', channels: ['beta'], changelog: '## Fixes\n* Crash on start', entry: { ...entry, osversion: '>=5.4', signature: 'c2ln' } }, ' header'))
-      .toBe(`# header
+    expect(
+      createRelease(
+        {
+          version: '1.6.0',
+          channels: ['beta'],
+          changelog: '## Fixes\n* Crash on start',
+          entry: { ...entry, osversion: '>=5.4', signature: 'c2ln' },
+        },
+        ' header',
+      ),
+    ).toBe(`# header
 version: 1.6.0
 channels: [beta]
 changelog: |
@@ -115,28 +153,43 @@ entries:
     sha256: ${'ab'.repeat(32)}
     signature: c2ln
 `);
-    expect(createRelease({ version: '2.2.0', channels: ['stable', 'beta'], dockerTag: 'v2.2.0', date: '2026-04-01' }))
-      .toBe('version: 2.2.0\nchannels: [stable, beta]\ndate: 2026-04-01\ndocker:\n  tag: v2.2.0\n');
+    expect(createRelease({ version: '2.2.0', channels: ['stable', 'beta'], dockerTag: 'v2.2.0', date: '2026-04-01' })).toBe(
+      'version: 2.2.0\nchannels: [stable, beta]\ndate: 2026-04-01\ndocker:\n  tag: v2.2.0\n',
+    );
   });
 
   it('adds one more platform to a release, but never a second file for the same platform and format', () => {
     const first = { file: 'r.yaml', text: createRelease({ version: '1.6.0', channels: ['beta'], entry }) };
     const both = addToRelease(first, { version: '1.6.0', channels: ['stable'], entry: { ...entry, os: 'windows', file: 'files/x.zip' } });
-    expect(both).toBe(first.text.replace('[beta]', '[beta, stable]') + `  - os: windows
+    expect(both).toBe(
+      first.text.replace('[beta]', '[beta, stable]') +
+        `  - os: windows
     architectures: [x86-64]
     format: zip
     file: files/x.zip
     size: 10
     sha256: ${'ab'.repeat(32)}
-`);
-    expect(storeError(() => addToRelease({ file: 'r.yaml', text: both }, { version: '1.6.0', channels: [], entry: { ...entry, architectures: ['arm64', 'x86-64'] } })))
-      .toEqual([{ code: 'E_AUTHOR_ENTRY_EXISTS', file: 'r.yaml', line: 4, message: 'Release 1.6.0 already has a file for linux x86-64 (gz).' }]);
-    expect(addToRelease({ file: 'r.yaml', text: both }, { version: '1.6.0', channels: [], entry: { ...entry, format: 'AppImage' } })).toContain('format: AppImage');
+`,
+    );
+    expect(
+      storeError(() =>
+        addToRelease(
+          { file: 'r.yaml', text: both },
+          { version: '1.6.0', channels: [], entry: { ...entry, architectures: ['arm64', 'x86-64'] } },
+        ),
+      ),
+    ).toEqual([
+      { code: 'E_AUTHOR_ENTRY_EXISTS', file: 'r.yaml', line: 4, message: 'Release 1.6.0 already has a file for linux x86-64 (gz).' },
+    ]);
+    expect(
+      addToRelease({ file: 'r.yaml', text: both }, { version: '1.6.0', channels: [], entry: { ...entry, format: 'AppImage' } }),
+    ).toContain('format: AppImage');
   });
 
   it('refuses to edit a file that does not parse, with the position', () => {
-    expect(storeError(() => setRollout({ file: 'bad.yaml', text: 'version: 1.0.0\nchannels: [stable\n' }, '1.0.0', 'stable', 5))[0])
-      .toMatchObject({ code: 'E_YAML_SYNTAX', file: 'bad.yaml', line: 3 });
+    expect(
+      storeError(() => setRollout({ file: 'bad.yaml', text: 'version: 1.0.0\nchannels: [stable\n' }, '1.0.0', 'stable', 5))[0],
+    ).toMatchObject({ code: 'E_YAML_SYNTAX', file: 'bad.yaml', line: 3 });
   });
 });
 
@@ -173,7 +226,9 @@ describe('release notes from a CHANGELOG.md', () => {
   it('takes the section of the version, up to the next heading of its level or of another version', () => {
     expect(changelogSection(keepAChangelog, '1.6.0')).toBe('### Added\n- Tags in the sidebar');
     expect(changelogSection(keepAChangelog, '1.6.0-beta.1')).toBe('- Preview');
-    expect(changelogSection(semanticRelease, '1.6.0')).toBe('### Features\n\n* **sync:** end-to-end encryption ([abc1234](https://github.com/o/r/commit/abc1234))');
+    expect(changelogSection(semanticRelease, '1.6.0')).toBe(
+      '### Features\n\n* **sync:** end-to-end encryption ([abc1234](https://github.com/o/r/commit/abc1234))',
+    );
     expect(changelogSection(semanticRelease, '1.5.1')).toBe('### Bug Fixes\n\n* crash on start');
     expect(changelogSection('## v2.0.0\n\nBig one.\n', '2.0.0')).toBe('Big one.');
     expect(changelogSection(keepAChangelog, '1.4.0')).toBeUndefined();

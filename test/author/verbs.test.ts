@@ -25,13 +25,18 @@ describe('authoring verbs as library calls', () => {
     const a = path.join(dir, 'a.yaml');
     writeFileSync(a, 'old\n');
     // The second edit cannot be staged (its folder would have to be the file a.yaml).
-    expect(() => writeEdits([
-      { path: a, file: 'a.yaml', text: 'new\n' },
-      { path: path.join(a, 'b.yaml'), file: 'a.yaml/b.yaml', text: 'b\n' },
-    ])).toThrow();
+    expect(() =>
+      writeEdits([
+        { path: a, file: 'a.yaml', text: 'new\n' },
+        { path: path.join(a, 'b.yaml'), file: 'a.yaml/b.yaml', text: 'b\n' },
+      ]),
+    ).toThrow();
     expect(readFileSync(a, 'utf8')).toBe('old\n');
     expect(readdirSync(dir)).toEqual(['a.yaml']);
-    writeEdits([{ path: path.join(dir, 'new/c.yaml'), file: 'new/c.yaml', text: 'c\n' }, { path: a, file: 'a.yaml', text: 'new\n' }]);
+    writeEdits([
+      { path: path.join(dir, 'new/c.yaml'), file: 'new/c.yaml', text: 'c\n' },
+      { path: a, file: 'a.yaml', text: 'new\n' },
+    ]);
     expect(readFileSync(a, 'utf8')).toBe('new\n');
     expect(readFileSync(path.join(dir, 'new/c.yaml'), 'utf8')).toBe('c\n');
     expect(readdirSync(dir).sort()).toEqual(['a.yaml', 'new']);

@@ -11,7 +11,8 @@ import { repoRoot, runBin, runCli, tmpDir, tmpStore, type CliRun } from '../help
 /** Every file of a folder → sha256, to compare whole sites; follows the symlinks to the per-app objects, as readers do. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of fg.sync('**/*', { cwd: dir, dot: true, followSymbolicLinks: true }).sort()) out[f] = sha256Hex(readFileSync(path.join(dir, f)));
+  for (const f of fg.sync('**/*', { cwd: dir, dot: true, followSymbolicLinks: true }).sort())
+    out[f] = sha256Hex(readFileSync(path.join(dir, f)));
   // Through the links: the percentile manifests and the archives must be part of what is compared.
   expect(Object.keys(out).filter((f) => /^update\/[^/]+\/[^/]+\/[^/]+\/[^/]+\/\d+\.json$/.test(f)).length).toBeGreaterThan(1000);
   expect(Object.keys(out).some((f) => f.startsWith('files/'))).toBe(true);
@@ -21,8 +22,18 @@ function snapshot(dir: string): Record<string, string> {
 /** Names under `<out>.objects/` that the site does not link: leftovers (its records, lock and site record aside). */
 function unlinkedObjects(cwd: string, out = 'dist'): string[] {
   // Objects are linked as a whole (update/<app>, files/<app>, apps/<app>) or in parts (feeds/electron/<app> -> <key>/electron).
-  const kinds = ['update', 'files', 'apps', 'feeds/electron', 'feeds/sparkle', 'feeds/tauri'].filter((k) => existsSync(path.join(cwd, out, k)));
-  const linked = new Set(kinds.flatMap((kind) => readdirSync(path.join(cwd, out, kind)).map((app) => readlinkSync(path.join(cwd, out, kind, app)).split('/').find((s) => /^[0-9a-f]{32}$/.test(s))!)));
+  const kinds = ['update', 'files', 'apps', 'feeds/electron', 'feeds/sparkle', 'feeds/tauri'].filter((k) =>
+    existsSync(path.join(cwd, out, k)),
+  );
+  const linked = new Set(
+    kinds.flatMap((kind) =>
+      readdirSync(path.join(cwd, out, kind)).map((app) =>
+        readlinkSync(path.join(cwd, out, kind, app))
+          .split('/')
+          .find((s) => /^[0-9a-f]{32}$/.test(s))!,
+      ),
+    ),
+  );
   return readdirSync(path.join(cwd, `${out}.objects`)).filter((n) => n !== 'site.json' && !linked.has(n.replace(/\.json$/, '')));
 }
 
@@ -89,13 +100,20 @@ describe('appshelf build', () => {
       .replace(/size: 72\n/, `size: ${big.length}\n`)
       .replace('db65949db520d90baca7335cfbdad11556a9bdf708c5b5abfc7593c978f234aa', sha256Hex(big));
     writeFileSync(release, text.replace(/(file: files\/legacy_sync-2\.3\.0-linux\.deb[\s\S]*?)\n\s+signature: .*\n?/, '$1\n'));
-    writeFileSync(path.join(cwd, 'store/store.yaml'), readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8').replace('signatures: required', 'signatures: optional'));
+    writeFileSync(
+      path.join(cwd, 'store/store.yaml'),
+      readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8').replace('signatures: required', 'signatures: optional'),
+    );
     const killer = path.join(repoRoot, 'test/build/_kill-after-copying.mjs');
-    const child = spawn(process.execPath, ['--import', pathToFileURL(killer).href, path.join(repoRoot, 'lib/cli/main.js'), 'build', '--unsigned'], {
-      cwd,
-      stdio: 'ignore',
-      env: { ...process.env, KILL_AFTER_COPYING: archive },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(killer).href, path.join(repoRoot, 'lib/cli/main.js'), 'build', '--unsigned'],
+      {
+        cwd,
+        stdio: 'ignore',
+        env: { ...process.env, KILL_AFTER_COPYING: archive },
+      },
+    );
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
     // Killed mid-write: the new site was still a temporary folder.
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
@@ -108,7 +126,7 @@ describe('appshelf build', () => {
     expect(readFileSync(path.join(cwd, 'dist/files/legacy_sync/2.3.0', archive))).toEqual(big);
   });
 
-  it('links each app\'s manifests and archives as objects stored once, by relative symlinks that survive moving both folders', async () => {
+  it("links each app's manifests and archives as objects stored once, by relative symlinks that survive moving both folders", async () => {
     const cwd = built;
     for (const kind of ['update', 'files']) {
       expect(lstatSync(path.join(cwd, `dist/${kind}/shelfnotes`)).isSymbolicLink()).toBe(true);
@@ -136,7 +154,12 @@ describe('appshelf build', () => {
     expect(first.written?.objects).toEqual({ created: 13, reused: 0, removed: 0 });
     const link = (app: string) => readlinkSync(path.join(outDir, 'update', app));
     const ino = (rel: string) => statSync(path.join(outDir, rel)).ino;
-    const [news, shelfnotes, cockpitApi, shelfnotesApi] = [link('news'), link('shelfnotes'), ino('api/v1/apps/cockpit.json'), ino('api/v1/apps/shelfnotes.json')];
+    const [news, shelfnotes, cockpitApi, shelfnotesApi] = [
+      link('news'),
+      link('shelfnotes'),
+      ino('api/v1/apps/cockpit.json'),
+      ino('api/v1/apps/shelfnotes.json'),
+    ];
 
     const same = await build();
     expect(same.written).toMatchObject({ written: 0, linked: 0, objects: { created: 0, reused: 13, removed: 0 } });

@@ -14,7 +14,15 @@ const day1 = new Date('2027-01-15T12:00:00Z');
 const day2 = new Date('2027-01-16T12:00:00Z');
 const signingKey = readFileSync(new URL('../../demo-keys/manifest-signing.key', import.meta.url), 'utf8');
 const env = { APPSHELF_SIGNING_KEY: signingKey };
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'd@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'd@example.com', GIT_COMMITTER_DATE: '2027-01-10T00:00:00Z', GIT_AUTHOR_DATE: '2027-01-10T00:00:00Z' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'd@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'd@example.com',
+  GIT_COMMITTER_DATE: '2027-01-10T00:00:00Z',
+  GIT_AUTHOR_DATE: '2027-01-10T00:00:00Z',
+};
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv });
 
 /** Every file of a built site as the web sees it (symlinks followed): path → bytes. */
@@ -49,7 +57,8 @@ beforeAll(async () => {
   git(cwd, 'init', '-q', '-b', 'main');
   git(cwd, 'add', '-A');
   git(cwd, 'commit', '-q', '-m', 'Initial store');
-  const build = (now: Date) => buildStore({ storeDir: path.join(cwd, 'store'), outDir: dist, cacheDir: path.join(cwd, '.appshelf-cache'), now, env });
+  const build = (now: Date) =>
+    buildStore({ storeDir: path.join(cwd, 'store'), outDir: dist, cacheDir: path.join(cwd, '.appshelf-cache'), now, env });
   first = await build(day1);
   before = siteOf(dist);
   objects1 = objectsOf();
@@ -64,7 +73,11 @@ afterAll(async () => server?.close());
 const target = { app: 'tool', channel: 'stable', os: 'linux', arch: 'arm64', percentile: 42 };
 const at = (p: number) => `update/tool/stable/linux/arm64/${p}.json`;
 const load = (opts: LoadOptions = {}) => loadManifest({ storeUrl, ...target }, { publicKey, now: day2, ...opts });
-const problem = (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof UpdateError ? e.problem : String(e)));
+const problem = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof UpdateError ? e.problem : String(e)),
+  );
 
 describe('freshness without rewriting the store', () => {
   it('a next-day build re-signs only the fresh documents: no app checked, no object made, ≤ 1% of the files changed', () => {
@@ -105,7 +118,10 @@ describe('freshness without rewriting the store', () => {
     const upgraded = memorySerialStore({ [`${storeUrl}${at(42)}`]: 4_000_000_000 });
     expect((await load({ serials: upgraded })).verified).toBe(true);
     const asked: string[] = [];
-    const plain = await loadManifest({ storeUrl, ...target }, { fetchBytes: async (url) => (asked.push(url), new Uint8Array(await (await fetch(url)).arrayBuffer())) });
+    const plain = await loadManifest(
+      { storeUrl, ...target },
+      { fetchBytes: async (url) => (asked.push(url), new Uint8Array(await (await fetch(url)).arrayBuffer())) },
+    );
     expect(plain.verified).toBe(false);
     expect(asked).toEqual([`${storeUrl}${at(42)}`]);
   });
@@ -115,24 +131,35 @@ describe('freshness without rewriting the store', () => {
     const fresh = JSON.parse(after.get('fresh/tool.json')!.toString()).signed;
     expect(await problem(load({ serials: memorySerialStore({ [`${storeUrl}fresh/tool.json`]: fresh.serial + 1 }) }))).toBe('rollback');
     // Yesterday's fresh document, served to a client that saw today's: a replay.
-    const replay = (url: string) => fetch(url).then(async (r) => (url.endsWith('fresh/tool.json') ? new Uint8Array(before.get('fresh/tool.json')!) : new Uint8Array(await r.arrayBuffer())));
+    const replay = (url: string) =>
+      fetch(url).then(async (r) =>
+        url.endsWith('fresh/tool.json') ? new Uint8Array(before.get('fresh/tool.json')!) : new Uint8Array(await r.arrayBuffer()),
+      );
     const seen = memorySerialStore();
     await load({ serials: seen });
     expect(await problem(load({ serials: seen, fetchBytes: replay }))).toBe('rollback');
     // Another band's manifest of the same platform, relabelled nowhere: the fresh document pins another hash for this band.
     const other = after.get(at(0))!;
-    const swapped = (url: string) => fetch(url).then(async (r) => (url.endsWith('/42.json') ? new Uint8Array(other) : new Uint8Array(await r.arrayBuffer())));
+    const swapped = (url: string) =>
+      fetch(url).then(async (r) => (url.endsWith('/42.json') ? new Uint8Array(other) : new Uint8Array(await r.arrayBuffer())));
     expect(await problem(load({ fetchBytes: swapped }))).toBe('wrong-target');
     // The same band's manifest of another build (a commit later): validly signed, not pinned by the fresh document served with it.
     const oldManifest = after.get(at(42))!;
     const rel = path.join(cwd, 'store/apps/tool/releases/2.0.0-rc.1.yaml');
     writeFileSync(rel, readFileSync(rel, 'utf8').replace(/stable: \d+/, 'stable: 60'));
     git(cwd, 'commit', '-qam', 'Widen the rollout of tool 2.0.0-rc.1');
-    const third = await buildStore({ storeDir: path.join(cwd, 'store'), outDir: dist, cacheDir: path.join(cwd, '.appshelf-cache'), now: day2, env });
+    const third = await buildStore({
+      storeDir: path.join(cwd, 'store'),
+      outDir: dist,
+      cacheDir: path.join(cwd, '.appshelf-cache'),
+      now: day2,
+      env,
+    });
     expect(third.ok).toBe(true);
     await server.reload();
     expect(readFileSync(path.join(dist, at(42))).equals(oldManifest)).toBe(false);
-    const mixed = (url: string) => fetch(url).then(async (r) => (url.endsWith('/42.json') ? new Uint8Array(oldManifest) : new Uint8Array(await r.arrayBuffer())));
+    const mixed = (url: string) =>
+      fetch(url).then(async (r) => (url.endsWith('/42.json') ? new Uint8Array(oldManifest) : new Uint8Array(await r.arrayBuffer())));
     expect(await problem(load({ fetchBytes: mixed }))).toBe('not-pinned');
     expect((await load()).manifest.candidates[0]!.version).toBe('2.0.0-rc.1');
   });

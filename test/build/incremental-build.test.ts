@@ -9,7 +9,15 @@ const now = new Date('2027-01-15T12:00:00Z');
 const signingKey = readFileSync(new URL('../../demo-keys/manifest-signing.key', import.meta.url), 'utf8');
 const env = { APPSHELF_SIGNING_KEY: signingKey };
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'd@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'd@example.com', GIT_COMMITTER_DATE: '2027-01-10T00:00:00Z', GIT_AUTHOR_DATE: '2027-01-10T00:00:00Z' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'd@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'd@example.com',
+  GIT_COMMITTER_DATE: '2027-01-10T00:00:00Z',
+  GIT_AUTHOR_DATE: '2027-01-10T00:00:00Z',
+};
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv });
 
 /** A copy of the example store committed to a fresh git repository. */
@@ -130,7 +138,13 @@ describe('incremental builds', () => {
     const all = await build(cwd);
     expect(all.reused).toEqual([]);
     const dir = tmpDir();
-    const failing = await buildStore({ storeDir: path.join(cwd, 'store'), outDir: path.join(dir, 'out'), cacheDir: path.join(dir, 'cache'), now, env: { APPSHELF_SIGNING_KEY: 'not a key' } });
+    const failing = await buildStore({
+      storeDir: path.join(cwd, 'store'),
+      outDir: path.join(dir, 'out'),
+      cacheDir: path.join(dir, 'cache'),
+      now,
+      env: { APPSHELF_SIGNING_KEY: 'not a key' },
+    });
     expect(failing.ok).toBe(false);
     expect(() => readdirSync(path.join(dir, 'cache/build-records'))).toThrow();
   });
@@ -148,7 +162,15 @@ describe('incremental builds', () => {
 
   it('checks an app again once its certificate check can change by time alone', async () => {
     const cwd = repo();
-    const at = (iso: string) => buildStore({ storeDir: path.join(cwd, 'store'), outDir: path.join(cwd, 'dist'), cacheDir: path.join(cwd, '.appshelf-cache'), now: new Date(iso), env: {}, unsigned: true });
+    const at = (iso: string) =>
+      buildStore({
+        storeDir: path.join(cwd, 'store'),
+        outDir: path.join(cwd, 'dist'),
+        cacheDir: path.join(cwd, '.appshelf-cache'),
+        now: new Date(iso),
+        env: {},
+        unsigned: true,
+      });
     // The example certificates and CA expire on 2046-11-22.
     expect((await at('2046-11-21T00:00:00Z')).ok).toBe(true);
     expect((await at('2046-11-21T12:00:00Z')).reused).toHaveLength(4);

@@ -56,7 +56,11 @@ async function stopS3(): Promise<void> {
   await closed;
 }
 
-const take = () => puts.splice(0).filter((k) => k !== INVENTORY).sort();
+const take = () =>
+  puts
+    .splice(0)
+    .filter((k) => k !== INVENTORY)
+    .sort();
 const deploy = (more: Partial<DeployOptions> = {}) => deploySite({ dir: s.dist, to: 's3://shelf/site', endpoint, concurrency: 8, ...more });
 
 /** Every file a reader of the site sees (links followed) → MD5, by bucket key. */
@@ -88,7 +92,10 @@ async function bucketMd5(): Promise<Map<string, string>> {
 /** Keys whose bytes the bucket does not have yet: exactly what a deploy should upload. */
 async function changedKeys(): Promise<string[]> {
   const remote = await bucketMd5();
-  return [...siteMd5(s.dist)].filter(([k, md5]) => remote.get(k) !== md5).map(([k]) => k).sort();
+  return [...siteMd5(s.dist)]
+    .filter(([k, md5]) => remote.get(k) !== md5)
+    .map(([k]) => k)
+    .sort();
 }
 
 /** The bucket holds every file of the site with its bytes. */
@@ -99,7 +106,14 @@ async function expectConsistent(): Promise<void> {
 }
 
 async function build(now: Date): Promise<void> {
-  const r = await buildStore({ storeDir: s.storeDir, outDir: s.dist, env: { APPSHELF_SIGNING_KEY: s.keys.privatePem }, now, cacheDir: path.join(s.work, 'cache'), baseUrl: bucketUrl });
+  const r = await buildStore({
+    storeDir: s.storeDir,
+    outDir: s.dist,
+    env: { APPSHELF_SIGNING_KEY: s.keys.privatePem },
+    now,
+    cacheDir: path.join(s.work, 'cache'),
+    baseUrl: bucketUrl,
+  });
   if (!r.ok) throw new Error(r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
 }
 
@@ -108,11 +122,24 @@ beforeAll(async () => {
   await startS3();
   endpoint = `http://127.0.0.1:${port}`;
   bucketUrl = `${endpoint}/shelf/site/`;
-  client = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  client = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   s = await makeStore({ signed: true });
   // One channel keeps the site small (100 percentile manifests a platform): the test is about what is uploaded.
-  const pem = s.keys.publicPem.trim().split('\n').map((l) => `    ${l}`).join('\n');
-  write(s.storeDir, 'store.yaml', `name: Deploy test store\nbaseUrl: ${bucketUrl}\nchannels:\n  - name: stable\ntrust:\n  signatures: optional\nsigning:\n  publicKey: |\n${pem}\n`);
+  const pem = s.keys.publicPem
+    .trim()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+  write(
+    s.storeDir,
+    'store.yaml',
+    `name: Deploy test store\nbaseUrl: ${bucketUrl}\nchannels:\n  - name: stable\ntrust:\n  signatures: optional\nsigning:\n  publicKey: |\n${pem}\n`,
+  );
   await addRelease(s, { version: '1.0.0', files: { 'hello/bin.txt': 'hi 1.0.0\n' } });
   await addRelease(s, { app: 'notes', version: '1.0.0', files: { 'notes/bin.txt': 'notes 1.0.0\n' } });
   await build(day(0));
@@ -132,9 +159,16 @@ describe('appshelf deploy to an S3-speaking server', () => {
     await expectConsistent();
     const head = async (p: string) => (await fetch(bucketUrl + p, { method: 'HEAD' })).headers;
     const archive = await head('files/hello/1.0.0/hello-1.0.0.tar.gz');
-    expect([archive.get('cache-control'), archive.get('content-type'), archive.get('content-encoding')]).toEqual(['public, max-age=31536000, immutable', 'application/gzip', null]);
+    expect([archive.get('cache-control'), archive.get('content-type'), archive.get('content-encoding')]).toEqual([
+      'public, max-age=31536000, immutable',
+      'application/gzip',
+      null,
+    ]);
     const manifest = await head('update/hello/stable/linux/x86-64/42.json');
-    expect([manifest.get('cache-control'), manifest.get('content-type')]).toEqual(['public, max-age=60, must-revalidate', 'application/json; charset=utf-8']);
+    expect([manifest.get('cache-control'), manifest.get('content-type')]).toEqual([
+      'public, max-age=60, must-revalidate',
+      'application/json; charset=utf-8',
+    ]);
     const br = await head('index.html.br');
     expect([br.get('content-type'), br.get('content-encoding')]).toEqual(['text/html; charset=utf-8', 'br']);
   });
@@ -176,9 +210,25 @@ describe('appshelf deploy to an S3-speaking server', () => {
     await addRelease(s, { version: '1.1.0', files: { 'hello/bin.txt': 'hi 1.1.0\n' } });
     await build(day(1));
     const want = await changedKeys();
-    const child = spawn(process.execPath, [path.join(repoRoot, 'lib/cli/main.js'), 'deploy', '--dir', s.dist, '--to', 's3://shelf/site', '--endpoint', endpoint, '--concurrency', '2'], {
-      env: { ...process.env, ...creds }, stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'lib/cli/main.js'),
+        'deploy',
+        '--dir',
+        s.dist,
+        '--to',
+        's3://shelf/site',
+        '--endpoint',
+        endpoint,
+        '--concurrency',
+        '2',
+      ],
+      {
+        env: { ...process.env, ...creds },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((r) => child.on('exit', r));
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
@@ -206,7 +256,9 @@ describe('appshelf deploy to an S3-speaking server', () => {
     await build(day(1));
     let stopping: Promise<void> | undefined;
     const failed = await deploy({
-      attempts: 2, backoffMs: 5, concurrency: 2,
+      attempts: 2,
+      backoffMs: 5,
+      concurrency: 2,
       onProgress: (p) => void (p.uploaded >= 3 && !stopping && (stopping = stopS3())),
     }).catch((e: unknown) => e);
     await stopping;
@@ -241,11 +293,26 @@ describe('appshelf deploy to an S3-speaking server', () => {
     await expectConsistent();
   });
 
-  it('a client installs from the bucket\'s HTTP endpoint', async () => {
+  it("a client installs from the bucket's HTTP endpoint", async () => {
     const root = tmpDir('appshelf-root-');
     const key = path.join(s.work, 'store.pub.pem');
     writeFileSync(key, s.keys.publicPem);
-    const r = await runCli(['install', 'hello', '--store-url', bucketUrl, '--os', 'linux', '--arch', 'x86-64', '--os-version', '6.1', '--public-key', key, '--dir', root]);
+    const r = await runCli([
+      'install',
+      'hello',
+      '--store-url',
+      bucketUrl,
+      '--os',
+      'linux',
+      '--arch',
+      'x86-64',
+      '--os-version',
+      '6.1',
+      '--public-key',
+      key,
+      '--dir',
+      root,
+    ]);
     expect(r.stderr).toMatch(/^installed hello 1\.1\.0 \(stable\)( in [\d.]+ s)?\n$/);
     expect(readFileSync(path.join(root, 'hello/current/hello/bin.txt'), 'utf8')).toBe('hi 1.1.0\n');
   });
@@ -253,8 +320,14 @@ describe('appshelf deploy to an S3-speaking server', () => {
   it('build warns when a site outgrows GitHub Pages (limits lowered to this small site)', () => {
     const cache = new Cache(path.join(s.work, 'cache'));
     expect(checkPagesLimit(s.dist, cache, 500)).toBeUndefined();
-    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 10_000, files: 100_000 })).toMatchObject({ code: 'W_SITE_EXCEEDS_PAGES', severity: 'warning', hint: expect.stringContaining('appshelf deploy') });
-    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 1e9, files: 100 })?.message).toMatch(/^The site has 500 files: far more than a GitHub Pages artifact/);
+    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 10_000, files: 100_000 })).toMatchObject({
+      code: 'W_SITE_EXCEEDS_PAGES',
+      severity: 'warning',
+      hint: expect.stringContaining('appshelf deploy'),
+    });
+    expect(checkPagesLimit(s.dist, cache, 500, { bytes: 1e9, files: 100 })?.message).toMatch(
+      /^The site has 500 files: far more than a GitHub Pages artifact/,
+    );
   });
 
   it('names a missing bucket and a bad --to with their codes', async () => {

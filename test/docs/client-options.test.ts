@@ -15,7 +15,9 @@ describe('docs/client.md lists the options each client command really takes', ()
       const { command } = await commands[name]!();
       const { renamed = {} } = command as { renamed?: Record<string, string> };
       // Old spellings kept for a release are not documented as options of their own.
-      const taken = Object.keys(command.options ?? {}).filter((o) => !(o in renamed)).sort();
+      const taken = Object.keys(command.options ?? {})
+        .filter((o) => !(o in renamed))
+        .sort();
       expect(documented).toEqual(taken);
     });
   }

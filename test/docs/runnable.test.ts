@@ -9,7 +9,13 @@ function runnableBlocks(text: string): string[] {
   return [...text.matchAll(/^```sh runnable\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
 }
 
-const pages = ['README.md', ...readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)]
+const pages = [
+  'README.md',
+  ...readdirSync(path.join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+]
   .map((page) => ({ page, blocks: runnableBlocks(readFileSync(path.join(repoRoot, page), 'utf8')) }))
   .filter((p) => p.blocks.length);
 
@@ -25,7 +31,8 @@ function sandbox(): { cwd: string; env: NodeJS.ProcessEnv } {
   writeFileSync(path.join(bin, 'appshelf'), `#!/bin/sh\nexec node ${cli} "$@"\n`, { mode: 0o755 });
   // HOME too: keys and installs the commands write by default land in the sandbox, never in the user's home.
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, HOME: cwd };
-  for (const name of ['APPSHELF_HOME', 'APPSHELF_KEYS', 'APPSHELF_STORE_URL', 'APPSHELF_SIGNING_KEY', 'APPSHELF_SIGNING_KEY_FILE']) delete env[name];
+  for (const name of ['APPSHELF_HOME', 'APPSHELF_KEYS', 'APPSHELF_STORE_URL', 'APPSHELF_SIGNING_KEY', 'APPSHELF_SIGNING_KEY_FILE'])
+    delete env[name];
   return { cwd, env };
 }
 
@@ -34,7 +41,7 @@ function sandbox(): { cwd: string; env: NodeJS.ProcessEnv } {
  * working folder carry over. Servers a page starts in the background are stopped when it ends.
  */
 function pageScript(blocks: string[]): string {
-  return ['trap \'kill $(jobs -p) 2>/dev/null || true\' EXIT', ...blocks.map((b, i) => `echo "@@block ${i}" >&2\n${b}`)].join('\n');
+  return ["trap 'kill $(jobs -p) 2>/dev/null || true' EXIT", ...blocks.map((b, i) => `echo "@@block ${i}" >&2\n${b}`)].join('\n');
 }
 
 describe('the runnable examples of the README and docs', () => {

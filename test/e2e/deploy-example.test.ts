@@ -18,13 +18,21 @@ describe.skipIf(process.env.APPSHELF_E2E_S3 !== '1')('the example store, deploye
   afterAll(async () => server?.close());
 
   it('deploys with appshelf deploy, re-deploys nothing, and the client installs from the bucket URL', { timeout: 180_000 }, async () => {
-    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: tmpDir('appshelf-s3-'), configureBuckets: [{ name: 'shelf' }] });
+    server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: tmpDir('appshelf-s3-'),
+      configureBuckets: [{ name: 'shelf' }],
+    });
     const { port } = await server!.run();
     const endpoint = `http://127.0.0.1:${port}`;
     const bucketUrl = `${endpoint}/shelf/store/`;
     const work = tmpDir('appshelf-example-');
     const dist = path.join(work, 'dist');
-    const built = await runCli(['build', '--store', exampleStore, '--out', dist, '--base-url', bucketUrl], repoRoot, { APPSHELF_SIGNING_KEY_FILE: path.join(repoRoot, 'demo-keys/manifest-signing.key') });
+    const built = await runCli(['build', '--store', exampleStore, '--out', dist, '--base-url', bucketUrl], repoRoot, {
+      APPSHELF_SIGNING_KEY_FILE: path.join(repoRoot, 'demo-keys/manifest-signing.key'),
+    });
     expect(built.code, built.stderr).toBe(0);
 
     const first = await runCli(['deploy', '--dir', dist, '--to', 's3://shelf/store', '--endpoint', endpoint], repoRoot, env);
@@ -34,9 +42,27 @@ describe.skipIf(process.env.APPSHELF_E2E_S3 !== '1')('the example store, deploye
     expect(again.stderr).toMatch(/uploaded 0 objects \(0 B\); \d+ unchanged; 0 deleted/);
 
     const key = path.join(work, 'store.pub.pem');
-    writeFileSync(key, (parse(readFileSync(path.join(exampleStore, 'store.yaml'), 'utf8')) as { signing: { publicKey: string } }).signing.publicKey);
+    writeFileSync(
+      key,
+      (parse(readFileSync(path.join(exampleStore, 'store.yaml'), 'utf8')) as { signing: { publicKey: string } }).signing.publicKey,
+    );
     const root = tmpDir('appshelf-root-');
-    const r = await runCli(['install', 'shelfnotes', '--store-url', bucketUrl, '--os', 'linux', '--arch', 'x86-64', '--os-version', '6.1', '--public-key', key, '--dir', root]);
+    const r = await runCli([
+      'install',
+      'shelfnotes',
+      '--store-url',
+      bucketUrl,
+      '--os',
+      'linux',
+      '--arch',
+      'x86-64',
+      '--os-version',
+      '6.1',
+      '--public-key',
+      key,
+      '--dir',
+      root,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^installed shelfnotes \d+\.\d+\.\d+ \(stable\)( in [\d.]+ s)?\n$/);
   });

@@ -39,9 +39,28 @@ describe('the GitOps flow in a real git repository', () => {
     git(dir, 'commit', '-q', '-m', 'Build output of the app repository (stands in for CI)');
 
     // 1. The candidate: a new release, staged to 25% of stable.
-    await pullRequest(dir, 'dev/release-x', 'main',
-      ['release', 'add', 'notes', '1.2.0', '--file', 'notes-1.2.0-linux.txt', '--os', 'linux', '--arch', 'x86-64', '--channel', 'stable', '--channel', 'beta'],
-      ['rollout', 'notes', '1.2.0', '--channel', 'stable', '--percent', '25']);
+    await pullRequest(
+      dir,
+      'dev/release-x',
+      'main',
+      [
+        'release',
+        'add',
+        'notes',
+        '1.2.0',
+        '--file',
+        'notes-1.2.0-linux.txt',
+        '--os',
+        'linux',
+        '--arch',
+        'x86-64',
+        '--channel',
+        'stable',
+        '--channel',
+        'beta',
+      ],
+      ['rollout', 'notes', '1.2.0', '--channel', 'stable', '--percent', '25'],
+    );
     const good = await runCli(['check', '--base', 'main', '--actor', 'notes-dev', '--summary', 'summary.md'], dir);
     expect(good.stderr).toContain('✓ store is valid and the change against main follows the policy');
     expect(good.code).toBe(0);
@@ -67,7 +86,10 @@ describe('the GitOps flow in a real git repository', () => {
     expect(policyCodes(deleted.stderr)).toEqual(['E_POLICY_RELEASE_DELETED']);
 
     git(dir, 'checkout', '-q', '-b', 'dev/locked', 'main');
-    const locked = readFileSync(path.join(dir, 'store/apps/legacy/releases/2.0.0.yaml'), 'utf8').replace('version: 2.0.0', 'version: 2.1.0');
+    const locked = readFileSync(path.join(dir, 'store/apps/legacy/releases/2.0.0.yaml'), 'utf8').replace(
+      'version: 2.0.0',
+      'version: 2.1.0',
+    );
     writeFileSync(path.join(dir, 'store/apps/legacy/releases/2.1.0.yaml'), locked);
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'legacy 2.1.0');

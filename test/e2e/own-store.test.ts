@@ -11,7 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot, tmpDir } from '../helpers.js';
 
-interface Step { name?: string; run?: string; env?: Record<string, string>; 'working-directory'?: string }
+interface Step {
+  name?: string;
+  run?: string;
+  env?: Record<string, string>;
+  'working-directory'?: string;
+}
 type Workflow = { jobs: Record<string, { steps: Step[] }> };
 
 const work = tmpDir('appshelf-own-store-');
@@ -19,13 +24,27 @@ const home = path.join(work, 'home');
 const shop = path.join(work, 'shop');
 const npmCache = execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim();
 // A clean environment: no signing key of the test run, HOME in the temp folder, the npm cache as it is.
-const baseEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries({
-  ...process.env, HOME: home, npm_config_cache: npmCache, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false',
-  GIT_AUTHOR_NAME: 'Store Admin', GIT_AUTHOR_EMAIL: 'admin@example.com', GIT_COMMITTER_NAME: 'Store Admin', GIT_COMMITTER_EMAIL: 'admin@example.com',
-}).filter(([k]) => !k.startsWith('APPSHELF_')));
+const baseEnv: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries({
+    ...process.env,
+    HOME: home,
+    npm_config_cache: npmCache,
+    npm_config_prefer_offline: 'true',
+    npm_config_update_notifier: 'false',
+    GIT_AUTHOR_NAME: 'Store Admin',
+    GIT_AUTHOR_EMAIL: 'admin@example.com',
+    GIT_COMMITTER_NAME: 'Store Admin',
+    GIT_COMMITTER_EMAIL: 'admin@example.com',
+  }).filter(([k]) => !k.startsWith('APPSHELF_')),
+);
 
 /** Runs a program; `all` is what it printed on both streams (`--format github` writes to stdout). */
-function sh(cwd: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string; all: string } {
+function sh(
+  cwd: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number; out: string; err: string; all: string } {
   const t = Date.now();
   const r = spawnSync(cmd, args, { cwd, env: { ...baseEnv, ...env }, encoding: 'utf8' });
   if (process.env.APPSHELF_E2E_TIMES) console.log(`${Date.now() - t} ms: ${cmd} ${args.join(' ').slice(0, 80)}`);
@@ -48,10 +67,11 @@ function runStep(workflow: string, job: string, name: RegExp, workspace: string,
   const text = git(shop, 'show', `main:.github/workflows/${workflow}`);
   const step = (parse(text) as Workflow).jobs[job]!.steps.find((s) => s.run && (name.test(s.name ?? '') || name.test(s.run)))!;
   expect(step, `${workflow}: ${name}`).toBeDefined();
-  const expr = (v: string) => v.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, e: string) => {
-    if (!(e in values)) throw new Error(`no value for \${{ ${e} }}`);
-    return values[e]!;
-  });
+  const expr = (v: string) =>
+    v.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, e: string) => {
+      if (!(e in values)) throw new Error(`no value for \${{ ${e} }}`);
+      return values[e]!;
+    });
   const env = { GITHUB_WORKSPACE: workspace, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expr(v)])) };
   return sh(path.join(workspace, step['working-directory'] ?? ''), 'bash', ['-e', '-c', step.run!], env);
 }
@@ -94,15 +114,21 @@ function publish(before: string, key: string) {
 
 function merge(branch: string, pr: number, date?: string): void {
   git(shop, 'checkout', '-q', 'main');
-  ok(shop, 'git', ['merge', '-q', '--no-ff', branch, '-m', `Merge pull request #${pr} from ${branch}`], date ? { GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } : {});
+  ok(
+    shop,
+    'git',
+    ['merge', '-q', '--no-ff', branch, '-m', `Merge pull request #${pr} from ${branch}`],
+    date ? { GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } : {},
+  );
 }
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
-});
 
 let server: ChildProcess | undefined;
 afterAll(() => void server?.kill('SIGTERM'));
@@ -110,9 +136,21 @@ afterAll(() => void server?.kill('SIGTERM'));
 describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of its own, with appshelf from npm pack', () => {
   it('init → install → keys → pull request → publish → serve → client install, and every way of fooling the workflows refused', async () => {
     // 1. The package: lib/ (compiled by the test setup), the precompiled validators, public/, the test vectors; no sources.
-    const packed = JSON.parse(ok(repoRoot, 'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work])) as [{ filename: string; files: { path: string }[] }];
+    const packed = JSON.parse(ok(repoRoot, 'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work])) as [
+      { filename: string; files: { path: string }[] },
+    ];
     const names = packed[0].files.map((f) => f.path);
-    expect(names).toEqual(expect.arrayContaining(['lib/cli/main.js', 'lib/schema/_validators.cjs', 'public/assets/style.css', 'public/assets/search.js', 'test-vectors/manifests/vectors.json', 'package.json', 'README.md']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'lib/cli/main.js',
+        'lib/schema/_validators.cjs',
+        'public/assets/style.css',
+        'public/assets/search.js',
+        'test-vectors/manifests/vectors.json',
+        'package.json',
+        'README.md',
+      ]),
+    );
     expect(names.filter((n) => /^(src|test|scripts|store|demo-keys)\//.test(n))).toEqual([]);
     const tarball = path.join(work, packed[0].filename);
 
@@ -123,7 +161,9 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     git(shop, 'init', '-q', '-b', 'main');
     ok(shop, 'npm', ['install', '--save-dev', `../${path.basename(tarball)}`, '--no-audit', '--no-fund']);
     expect(appshelf(shop, 'init', '--base-url', url, '--admin', 'admin', '--ca-bits', '2048').code).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(shop, 'package.json'), 'utf8')).devDependencies).toEqual({ appshelf: `file:../${path.basename(tarball)}` });
+    expect(JSON.parse(readFileSync(path.join(shop, 'package.json'), 'utf8')).devDependencies).toEqual({
+      appshelf: `file:../${path.basename(tarball)}`,
+    });
     expect(appshelf(shop, 'check').code).toBe(0);
     expect(appshelf(shop, 'build', '--unsigned').code).toBe(0);
     const signingKey = path.join(home, 'keys/manifest-signing.key');
@@ -142,7 +182,22 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
       ['cert', 'request', 'hello', '--out', dev, '--bits', '2048'],
       ['ca', 'sign', path.join(dev, 'hello.csr'), '--key', path.join(home, '.appshelf/keys/shop/ca.key')],
       ['app', 'register', 'hello', '--cert', 'store/apps/hello/hello.crt', '--key', path.join(dev, 'hello.key'), '--owner', 'dev'],
-      ['release', 'add', 'hello', '1.0.0', '--file', path.join(dev, 'hello-1.0.0.txt'), '--os', 'linux', '--arch', 'x86-64', '--channel', 'stable', '--key', path.join(dev, 'hello.key')],
+      [
+        'release',
+        'add',
+        'hello',
+        '1.0.0',
+        '--file',
+        path.join(dev, 'hello-1.0.0.txt'),
+        '--os',
+        'linux',
+        '--arch',
+        'x86-64',
+        '--channel',
+        'stable',
+        '--key',
+        path.join(dev, 'hello.key'),
+      ],
     ]) {
       const r = appshelf(shop, ...argv);
       expect(r.code, `${argv.join(' ')}\n${r.err}`).toBe(0);
@@ -160,14 +215,31 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     const published = publish(before, key);
     expect(published.all).toContain('W_PUBLISHED_UNREADABLE'); // the first publish: nothing is served yet
     expect(published.code, published.all).toBe(0);
-    server = spawn(path.join(shop, 'node_modules/.bin/appshelf'), ['serve', '--dir', 'dist', '--port', String(port)], { cwd: shop, env: baseEnv });
+    server = spawn(path.join(shop, 'node_modules/.bin/appshelf'), ['serve', '--dir', 'dist', '--port', String(port)], {
+      cwd: shop,
+      env: baseEnv,
+    });
     let logs = '';
     server.stderr!.on('data', (d) => (logs += d));
     await new Promise<void>((resolve) => server!.stdout!.once('data', () => resolve()));
     expect(logs).not.toContain('point at');
     const pub = path.join(home, 'store-key.pem');
     writeFileSync(pub, ok(shop, 'openssl', ['pkey', '-in', signingKey, '-pubout']));
-    const installed = appshelf(shop, 'install', 'hello', '--store-url', url, '--dir', path.join(home, 'apps'), '--os', 'linux', '--arch', 'x86-64', '--public-key', pub);
+    const installed = appshelf(
+      shop,
+      'install',
+      'hello',
+      '--store-url',
+      url,
+      '--dir',
+      path.join(home, 'apps'),
+      '--os',
+      'linux',
+      '--arch',
+      'x86-64',
+      '--public-key',
+      pub,
+    );
     expect(installed.err).toContain('installed hello 1.0.0 (stable)');
     expect(installed.code).toBe(0);
     const serial = (JSON.parse(await (await fetch(`${url}api/v1/signing.json`)).text()) as { serial: number }).serial;
@@ -175,7 +247,25 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     // 5. A merge whose commit is dated in the past still raises the serial the clients saw.
     writeFileSync(path.join(dev, 'hello-1.1.0.txt'), 'hello 1.1.0\n');
     git(shop, 'checkout', '-q', '-b', 'dev/hello-1.1', 'main');
-    expect(appshelf(shop, 'release', 'add', 'hello', '1.1.0', '--file', path.join(dev, 'hello-1.1.0.txt'), '--os', 'linux', '--arch', 'x86-64', '--channel', 'stable', '--key', path.join(dev, 'hello.key')).code).toBe(0);
+    expect(
+      appshelf(
+        shop,
+        'release',
+        'add',
+        'hello',
+        '1.1.0',
+        '--file',
+        path.join(dev, 'hello-1.1.0.txt'),
+        '--os',
+        'linux',
+        '--arch',
+        'x86-64',
+        '--channel',
+        'stable',
+        '--key',
+        path.join(dev, 'hello.key'),
+      ).code,
+    ).toBe(0);
     git(shop, 'add', '-A');
     git(shop, 'commit', '-q', '-m', 'hello 1.1.0');
     expect(pullRequestCheck('dev/hello-1.1', 'dev').code).toBe(0);
@@ -184,7 +274,9 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     const again = publish(before2, key);
     expect(again.code, again.all).toBe(0);
     expect(again.all).not.toMatch(/W_PUBLISHED|E_SERIAL/);
-    expect((JSON.parse(readFileSync(path.join(shop, 'dist/api/v1/signing.json'), 'utf8')) as { serial: number }).serial).toBeGreaterThan(serial);
+    expect((JSON.parse(readFileSync(path.join(shop, 'dist/api/v1/signing.json'), 'utf8')) as { serial: number }).serial).toBeGreaterThan(
+      serial,
+    );
 
     // 6. The build without the key (a missing secret is an empty string): refused.
     const unsigned = publish(before2, '');
@@ -198,7 +290,9 @@ describe.skipIf(process.env.APPSHELF_E2E_PACK !== '1')('a store repository of it
     git(shop, 'commit', '-q', '-am', 'A friendlier check');
     const workflow = pullRequestCheck('dev/workflow', 'dev');
     expect(workflow.code).toBe(1);
-    expect(workflow.all).toContain('::error file=.github/workflows/check.yml,title=E_POLICY_ADMIN_ONLY::dev changes .github/workflows/check.yml, which only store admins (admin) may change.');
+    expect(workflow.all).toContain(
+      '::error file=.github/workflows/check.yml,title=E_POLICY_ADMIN_ONLY::dev changes .github/workflows/check.yml, which only store admins (admin) may change.',
+    );
     git(shop, 'checkout', '-q', '-b', 'dev/link', 'main');
     symlinkSync('../../../../package.json', path.join(shop, 'store/apps/hello/files/notes.txt'));
     git(shop, 'add', '-A');

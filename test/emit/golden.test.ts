@@ -20,13 +20,22 @@ describe('golden output of test/fixtures/manifest-basic', async () => {
 
   it('resolves rollout, yank, pin and independent channels', async () => {
     expect(r.diagnostics).toEqual([]);
-    const bands = resolveBands(r.store!, r.store!.apps[0]!).filter((b) => b.arch === 'arm64').map((b) => `${b.channel} ${b.from}-${b.to} ${b.version}`);
+    const bands = resolveBands(r.store!, r.store!.apps[0]!)
+      .filter((b) => b.arch === 'arm64')
+      .map((b) => `${b.channel} ${b.from}-${b.to} ${b.version}`);
     expect(bands).toEqual(['stable 0-9 2.0.0-rc.1', 'stable 10-99 1.1.0', 'beta 0-99 1.1.0']);
     const publicKey = r.store!.signing.publicKey;
     const fresh = await verifyFreshDoc(r.files.get('fresh/tool.json') as Uint8Array, { publicKey, now });
-    const m = await verifyManifest(r.files.get('update/tool/stable/linux/arm64/50.json') as Uint8Array, { publicKey, now, fresh: fresh.ok ? fresh.doc : undefined });
+    const m = await verifyManifest(r.files.get('update/tool/stable/linux/arm64/50.json') as Uint8Array, {
+      publicKey,
+      now,
+      fresh: fresh.ok ? fresh.doc : undefined,
+    });
     // 1.1.0 needs linux >= 5.4, so 1.0.0 stays a candidate for older kernels; 1.2.0 is yanked.
-    expect(m.ok && m.doc.candidates.map((c) => [c.version, c.release, c.files[0]!.osversion])).toEqual([['1.1.0', 2, '>=5.4'], ['1.0.0', 1, '*']]);
+    expect(m.ok && m.doc.candidates.map((c) => [c.version, c.release, c.files[0]!.osversion])).toEqual([
+      ['1.1.0', 2, '>=5.4'],
+      ['1.0.0', 1, '*'],
+    ]);
   });
 
   it('publishes an update index that its schema (src/schema/update-index.ts) accepts', () => {
@@ -37,8 +46,11 @@ describe('golden output of test/fixtures/manifest-basic', async () => {
   });
 
   it('matches the golden hashes', async () => {
-    const hashes = Object.fromEntries([...r.files].filter(([f, c]) => !isCopy(c) && /^(update|api|fresh)\//.test(f) && !/\.(br|gz)$/.test(f) && !f.endsWith('update-index.json'))
-      .map(([f, c]) => [f, sha256Hex(c as Uint8Array)]));
+    const hashes = Object.fromEntries(
+      [...r.files]
+        .filter(([f, c]) => !isCopy(c) && /^(update|api|fresh)\//.test(f) && !/\.(br|gz)$/.test(f) && !f.endsWith('update-index.json'))
+        .map(([f, c]) => [f, sha256Hex(c as Uint8Array)]),
+    );
     await expect(stableJson(hashes)).toMatchFileSnapshot('./__golden__/manifest-basic.json');
   });
 });

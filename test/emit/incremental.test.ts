@@ -25,8 +25,12 @@ describe('incremental emit', () => {
     ]);
     precompress(files);
     expect([...files].map(([rel, c]) => [rel, 'key' in c ? c.key : '-'])).toEqual([
-      ['api/v1/a.json', 'k1'], ['api/v1/small.json', 'k2'],
-      ['api/v1/a.json.br', 'br:k1'], ['api/v1/a.json.gz', 'gz:k1'], ['api/v1/small.json.br', 'br:k2'], ['api/v1/small.json.gz', 'gz:k2'],
+      ['api/v1/a.json', 'k1'],
+      ['api/v1/small.json', 'k2'],
+      ['api/v1/a.json.br', 'br:k1'],
+      ['api/v1/a.json.gz', 'gz:k1'],
+      ['api/v1/small.json.br', 'br:k2'],
+      ['api/v1/small.json.gz', 'gz:k2'],
     ]);
     expect(made).toBe(0);
     materialize(files);

@@ -9,7 +9,16 @@ import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
 import { exampleStore, tmpStore } from '../helpers.js';
 
 // One browser and one built site (the example store, one description made hostile) for the file.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const HOSTILE = `Syncs files.
@@ -58,7 +67,9 @@ async function open(url: string, scheme: 'light' | 'dark' = 'light'): Promise<Pa
 
 async function axeViolations(page: Page): Promise<unknown[]> {
   await page.addScriptTag({ content: axeSource });
-  const result = (await page.evaluate("axe.run({ resultTypes: ['violations'] })")) as { violations: { id: string; nodes: { target: unknown }[] }[] };
+  const result = (await page.evaluate("axe.run({ resultTypes: ['violations'] })")) as {
+    violations: { id: string; nodes: { target: unknown }[] }[];
+  };
   return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
 }
 
@@ -84,7 +95,7 @@ describe('store front in chromium', () => {
     await page.locator('#status', { hasText: '1 app.' }).waitFor();
     expect(await page.locator('#results a').getAttribute('href')).toBe('apps/cockpit/');
     expect(await page.locator('#category').inputValue()).toBe('monitoring');
-      });
+  });
 
   it('shows the rendered changelog, release numbers, the staged rollout and the pinned channel', async () => {
     const page = await open('/apps/shelfnotes/');
@@ -96,7 +107,7 @@ describe('store front in chromium', () => {
     expect(await page.locator('img.icon').getAttribute('src')).toBe('icon.png');
     await page.goto(`${base}/apps/cockpit/`);
     expect(await page.locator('#channels-h + div').textContent()).toContain('Pinned: restored to 2.0.1');
-      });
+  });
 
   it('renders a hostile description inert', async () => {
     const page = await open('/apps/legacy_sync/');
@@ -108,13 +119,13 @@ describe('store front in chromium', () => {
     expect(await prose.locator('a[href="https://example.com/ok"]').getAttribute('rel')).toBe('noopener nofollow ugc');
     await page.click('text=click me').catch(() => {});
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
-      });
+  });
 
   it('is keyboard navigable: the first Tab reaches the skip link', async () => {
     const page = await open('/');
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
-      });
+  });
 
   it('fits a phone screen: no page scrolls sideways at 360 px', async () => {
     await shared.setViewportSize({ width: 360, height: 740 });
@@ -143,18 +154,25 @@ describe('store front in chromium', () => {
 
   it('has no axe-core violations on the home, app and search pages (light and dark)', async () => {
     // Side by side in pages of one context: each check is mostly chromium's own work.
-    const checks = [['/', 'light'], ['/apps/shelfnotes/', 'light'], ['/search.html?q=note', 'light'], ['/apps/cockpit/', 'dark']] as const;
-    const found = await Promise.all(checks.map(async ([url, scheme]) => {
-      const page = await shared.context().newPage();
-      try {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto(`${base}${url}`);
-        if (url.startsWith('/search')) await page.locator('#results li').first().waitFor();
-        return { url, scheme, violations: await axeViolations(page) };
-      } finally {
-        await page.close();
-      }
-    }));
+    const checks = [
+      ['/', 'light'],
+      ['/apps/shelfnotes/', 'light'],
+      ['/search.html?q=note', 'light'],
+      ['/apps/cockpit/', 'dark'],
+    ] as const;
+    const found = await Promise.all(
+      checks.map(async ([url, scheme]) => {
+        const page = await shared.context().newPage();
+        try {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.goto(`${base}${url}`);
+          if (url.startsWith('/search')) await page.locator('#results li').first().waitFor();
+          return { url, scheme, violations: await axeViolations(page) };
+        } finally {
+          await page.close();
+        }
+      }),
+    );
     expect(found).toEqual(checks.map(([url, scheme]) => ({ url, scheme, violations: [] })));
   });
 });

@@ -27,7 +27,10 @@ describe('importAus on an auto-update-server folder', () => {
     expect(r.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
     expect(r.diagnostics[3]!.message).toBe('Skipped entry 3: its appversion range is missing, so auto-update-server never offers it.');
     expect(r.diagnostics[5]!.message).toContain('`channels` is the text "beta-nightly", not a list; imported as ["beta-nightly", "beta"]');
-    expect(parse(readFileSync(path.join(out, 'apps/text/releases/1.0.0.yaml'), 'utf8'))).toMatchObject({ channels: ['beta-nightly', 'beta'], entries: [{ architectures: ['x86-64', 'x86'] }] });
+    expect(parse(readFileSync(path.join(out, 'apps/text/releases/1.0.0.yaml'), 'utf8'))).toMatchObject({
+      channels: ['beta-nightly', 'beta'],
+      entries: [{ architectures: ['x86-64', 'x86'] }],
+    });
 
     expect(parse(readFileSync(path.join(out, 'store.yaml'), 'utf8'))).toEqual({
       name: 'Imported from auto-update-server',
@@ -37,20 +40,32 @@ describe('importAus on an auto-update-server folder', () => {
       trust: { signatures: 'optional' },
     });
     expect(parse(readFileSync(path.join(out, 'apps/myapp/app.yaml'), 'utf8'))).toEqual({
-      id: 'myapp', name: 'MyApp', updateName: 'MyApp', summary: 'MyApp, imported from auto-update-server.',
+      id: 'myapp',
+      name: 'MyApp',
+      updateName: 'MyApp',
+      summary: 'MyApp, imported from auto-update-server.',
     });
     expect(readdirSync(path.join(out, 'apps/myapp/releases')).sort()).toEqual(['1.4.0.yaml', '1.5.0-300.yaml', '1.6.0.yaml', '2.0.0.yaml']);
     const rel = parse(readFileSync(path.join(out, 'apps/myapp/releases/1.5.0-300.yaml'), 'utf8'));
     const osx = path.join(updates, 'MyApp-1.5.0-300/MyApp-1.5.0-300-osx.tar.gz');
     expect(rel).toMatchObject({ version: '1.5.0-300', channels: ['release'], rollout: { release: 25 } });
     expect(rel.entries[0]).toEqual({
-      os: 'osx', architectures: ['x86-64'], osversion: ' >= 10.6 ', appversion: '*', format: 'gz',
-      file: 'files/1.5.0-300/MyApp-1.5.0-300-osx.tar.gz', size: readFileSync(osx).byteLength, sha256: sha(osx),
+      os: 'osx',
+      architectures: ['x86-64'],
+      osversion: ' >= 10.6 ',
+      appversion: '*',
+      format: 'gz',
+      file: 'files/1.5.0-300/MyApp-1.5.0-300-osx.tar.gz',
+      size: readFileSync(osx).byteLength,
+      sha256: sha(osx),
     });
     expect(readFileSync(path.join(out, 'apps/myapp/files/1.5.0-300/MyApp-1.5.0-300-osx.tar.gz')).equals(readFileSync(osx))).toBe(true);
     // "2" completed to 2.0.0, "50" read as 50, the format taken from the extension
     expect(parse(readFileSync(path.join(out, 'apps/myapp/releases/2.0.0.yaml'), 'utf8'))).toMatchObject({
-      version: '2.0.0', channels: ['dev'], rollout: { dev: 50 }, entries: [{ os: 'windows', format: 'zip', osversion: '<6.1' }],
+      version: '2.0.0',
+      channels: ['dev'],
+      rollout: { dev: 50 },
+      entries: [{ os: 'windows', format: 'zip', osversion: '<6.1' }],
     });
     // percentage 0 means 100 (no rollout key); the entry's own app/version/channels are overwritten
     const beta = parse(readFileSync(path.join(out, 'apps/myapp/releases/1.6.0.yaml'), 'utf8'));
@@ -76,16 +91,28 @@ describe('importAus on an auto-update-server folder', () => {
     expect(none.stderr).toContain('bad/x.json: warning W_AUS_INVALID_VERSION: Skipped: version "1.0.0.1" is not a semantic version');
     expect(none.stderr).toContain('error E_AUS_NOTHING_IMPORTED: No update in bad could be imported.');
     expect(existsSync(path.join(cwd, 'nothing'))).toBe(false);
-    expect((await runCli(['import', 'aus', 'missing'], cwd)).stderr).toContain('error E_AUS_DIR_MISSING: missing does not exist or is not a folder.');
+    expect((await runCli(['import', 'aus', 'missing'], cwd)).stderr).toContain(
+      'error E_AUS_DIR_MISSING: missing does not exist or is not a folder.',
+    );
     expect((await runCli(['import', 'aus'], cwd)).code).toBe(2);
   });
 });
 
 describe('parseAusFiles and convertAus (pure)', () => {
   const file = (name: string, data: unknown): AusSourceFile => ({
-    file: name, abs: `/u/${name}`, text: typeof data === 'string' ? data : JSON.stringify(data), mtime: new Date('2024-05-01T10:00:00Z'),
+    file: name,
+    abs: `/u/${name}`,
+    text: typeof data === 'string' ? data : JSON.stringify(data),
+    mtime: new Date('2024-05-01T10:00:00Z'),
   });
-  const entry = (extra: Record<string, unknown> = {}) => ({ os: 'osx', architectures: ['x86-64'], osversion: '*', appversion: '*', path: 'a.tar.gz', ...extra });
+  const entry = (extra: Record<string, unknown> = {}) => ({
+    os: 'osx',
+    architectures: ['x86-64'],
+    osversion: '*',
+    appversion: '*',
+    path: 'a.tar.gz',
+    ...extra,
+  });
   const facts = (...names: string[]) => new Map(names.map((n) => [`/u/${n}`, { size: 1, sha256: 'f'.repeat(64) }]));
   const codes = (list: { code: string }[]) => list.map((d) => d.code);
 
@@ -102,7 +129,11 @@ describe('parseAusFiles and convertAus (pure)', () => {
       file('entries.json', { app: 'A', version: '1.0.0', channels: ['release'], entries: [3, entry({ percentage: 150 })] }),
       file('text-lists.json', { app: 'A', version: '1.0.1', channels: 'release', ...entry({ architectures: 'x86-64' }) }),
     ]);
-    expect(r.entries.map((e) => [e.file, e.version, e.percentage])).toEqual([['bom.json', '1.0.0', 100], ['entries.json', '1.0.0', 100], ['text-lists.json', '1.0.1', 100]]);
+    expect(r.entries.map((e) => [e.file, e.version, e.percentage])).toEqual([
+      ['bom.json', '1.0.0', 100],
+      ['entries.json', '1.0.0', 100],
+      ['text-lists.json', '1.0.1', 100],
+    ]);
     // Text is widened to the names clients send that are part of it (x86 is part of "x86-64").
     expect(r.entries[2]).toMatchObject({ channels: ['release'], architectures: ['x86-64', 'x86'] });
     expect(r.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual([
@@ -121,37 +152,69 @@ describe('parseAusFiles and convertAus (pure)', () => {
     expect(r.diagnostics[0]!.message).toBe('Skipped the update: `path` is missing or not text (auto-update-server crashes on it).');
   });
 
-  it('merges one version from several files, keeping one file per platform and each entry\'s channels and percentage', () => {
+  it("merges one version from several files, keeping one file per platform and each entry's channels and percentage", () => {
     const { entries } = parseAusFiles([
       file('osx.json', { app: 'My App!', version: '1.2.0', channels: ['release'], entries: [entry({ percentage: 50 })] }),
-      file('win.json', { app: 'My App!', version: '1.2.0+b7', channels: ['beta'], entries: [entry({ os: 'windows', path: 'w.zip' }), entry({ path: 'other.tar.gz' })] }),
+      file('win.json', {
+        app: 'My App!',
+        version: '1.2.0+b7',
+        channels: ['beta'],
+        entries: [entry({ os: 'windows', path: 'w.zip' }), entry({ path: 'other.tar.gz' })],
+      }),
     ]);
     const r = convertAus(entries, facts('a.tar.gz', 'w.zip', 'other.tar.gz'));
     expect(codes(r.diagnostics)).toEqual(['W_AUS_MERGED', 'W_AUS_DUPLICATE_PLATFORM']);
-    expect(r.diagnostics[1]!.message).toBe('Skipped entry 2: My App! 1.2.0 already has a osx/x86-64/gz file (from osx.json entry 1) whose osversion and appversion ranges overlap this one\'s; appshelf keeps several files of one format per platform only when no client fits two of them.');
-    expect([...r.files.keys()].sort()).toEqual(['apps/my_app/app.yaml', 'apps/my_app/files/1.2.0/a.tar.gz', 'apps/my_app/files/1.2.0/w.zip', 'apps/my_app/releases/1.2.0.yaml', 'store.yaml']);
+    expect(r.diagnostics[1]!.message).toBe(
+      "Skipped entry 2: My App! 1.2.0 already has a osx/x86-64/gz file (from osx.json entry 1) whose osversion and appversion ranges overlap this one's; appshelf keeps several files of one format per platform only when no client fits two of them.",
+    );
+    expect([...r.files.keys()].sort()).toEqual([
+      'apps/my_app/app.yaml',
+      'apps/my_app/files/1.2.0/a.tar.gz',
+      'apps/my_app/files/1.2.0/w.zip',
+      'apps/my_app/releases/1.2.0.yaml',
+      'store.yaml',
+    ]);
     const rel = parse(r.files.get('apps/my_app/releases/1.2.0.yaml') as string);
     // osx is on release at 50 %, windows on beta only: each keeps exactly that.
-    expect(rel).toMatchObject({ version: '1.2.0', channels: ['release', 'beta'], date: '2024-05-01T10:00:00.000Z', rollout: { release: 50 } });
-    expect(rel.platformRollout).toEqual([{ channel: 'release', os: 'windows', percent: 0 }, { channel: 'beta', os: 'osx', percent: 0 }]);
+    expect(rel).toMatchObject({
+      version: '1.2.0',
+      channels: ['release', 'beta'],
+      date: '2024-05-01T10:00:00.000Z',
+      rollout: { release: 50 },
+    });
+    expect(rel.platformRollout).toEqual([
+      { channel: 'release', os: 'windows', percent: 0 },
+      { channel: 'beta', os: 'osx', percent: 0 },
+    ]);
     expect(rel.entries.map((e: { os: string }) => e.os)).toEqual(['osx', 'windows']);
     expect(parse(r.files.get('apps/my_app/app.yaml') as string)).toMatchObject({ id: 'my_app', name: 'My App!', updateName: 'My App!' });
   });
 
   it('keeps several files of one format told apart by osversion ranges, each with its percentage, and skips only overlapping ones', () => {
     const { entries } = parseAusFiles([
-      file('win.json', { app: 'W', version: '1.0.0', channels: ['release'], entries: [
-        entry({ os: 'windows', osversion: '<6.2', path: 'w7.zip', percentage: 10 }),
-        entry({ os: 'windows', osversion: '>=6.2', path: 'w10.zip' }),
-        entry({ os: 'windows', osversion: '>=10.0', path: 'w11.zip' }),
-      ] }),
+      file('win.json', {
+        app: 'W',
+        version: '1.0.0',
+        channels: ['release'],
+        entries: [
+          entry({ os: 'windows', osversion: '<6.2', path: 'w7.zip', percentage: 10 }),
+          entry({ os: 'windows', osversion: '>=6.2', path: 'w10.zip' }),
+          entry({ os: 'windows', osversion: '>=10.0', path: 'w11.zip' }),
+        ],
+      }),
     ]);
     const r = convertAus(entries, facts('w7.zip', 'w10.zip', 'w11.zip'));
     expect(codes(r.diagnostics)).toEqual(['W_AUS_DUPLICATE_PLATFORM']);
     const rel = parse(r.files.get('apps/w/releases/1.0.0.yaml') as string);
     // Each zip keeps its percentage: the XP one by an override naming its ranges.
-    expect([rel.rollout, rel.platformRollout]).toEqual([undefined, [{ channel: 'release', os: 'windows', architecture: 'x86-64', format: 'zip', osversion: '<6.2', appversion: '*', percent: 10 }]]);
-    expect(rel.entries.map((e: { osversion: string; file: string }) => `${e.osversion} ${e.file}`)).toEqual(['<6.2 files/1.0.0/w7.zip', '>=6.2 files/1.0.0/w10.zip']);
+    expect([rel.rollout, rel.platformRollout]).toEqual([
+      undefined,
+      [{ channel: 'release', os: 'windows', architecture: 'x86-64', format: 'zip', osversion: '<6.2', appversion: '*', percent: 10 }],
+    ]);
+    expect(rel.entries.map((e: { osversion: string; file: string }) => `${e.osversion} ${e.file}`)).toEqual([
+      '<6.2 files/1.0.0/w7.zip',
+      '>=6.2 files/1.0.0/w10.zip',
+    ]);
   });
 
   it('leaves out entries whose archive is missing, and derives valid app ids', () => {

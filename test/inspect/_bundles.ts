@@ -24,7 +24,16 @@ export function tarBytes(members: readonly Member[], end = true): Buffer {
     const body = typeof m.body === 'string' ? Buffer.from(m.body) : (m.body ?? Buffer.alloc(0));
     const type = m.type ?? (m.path.endsWith('/') ? 'Directory' : 'File');
     const header = Buffer.alloc(512);
-    new Header({ path: m.path, type, size: type === 'File' ? body.length : 0, mode: type === 'Directory' ? 0o755 : 0o644, linkpath: m.linkpath, mtime: new Date('2026-01-01T00:00:00Z'), uid: 0, gid: 0 }).encode(header);
+    new Header({
+      path: m.path,
+      type,
+      size: type === 'File' ? body.length : 0,
+      mode: type === 'Directory' ? 0o755 : 0o644,
+      linkpath: m.linkpath,
+      mtime: new Date('2026-01-01T00:00:00Z'),
+      uid: 0,
+      gid: 0,
+    }).encode(header);
     parts.push(header);
     if (type === 'File') parts.push(body, Buffer.alloc(block(body.length) - body.length));
   }
@@ -77,7 +86,9 @@ export function newsMembers(over: Record<string, string | null> = {}, version = 
     'news/lib/Feed.php': '<?php\n',
     ...over,
   };
-  return Object.entries(files).filter(([, body]) => body !== null).map(([path, body]) => ({ path, body: body ?? '' }));
+  return Object.entries(files)
+    .filter(([, body]) => body !== null)
+    .map(([path, body]) => ({ path, body: body ?? '' }));
 }
 
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

@@ -55,7 +55,9 @@ describe('gzip bombs', () => {
 
     const r = await timedCheck(bomb);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['E_ARCHIVE_UNCOMPRESSED_TOO_LARGE']);
-    expect(r.diagnostics[0]!.message).toBe('news-1.1.0.tar.gz unpacks to more than 1024 MiB (at member news/lib/zeros.bin); reading stopped there.');
+    expect(r.diagnostics[0]!.message).toBe(
+      'news-1.1.0.tar.gz unpacks to more than 1024 MiB (at member news/lib/zeros.bin); reading stopped there.',
+    );
     expect(r.code).toBe(1);
     // Not a speed test: inflating the 2 GiB would take far longer than this bound.
     expect(r.ms).toBeLessThan(10_000);

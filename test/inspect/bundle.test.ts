@@ -74,31 +74,146 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'path traversal', members: [...newsMembers(), { path: 'news/../../etc/cron.d/evil', body: 'x' }], code: 'E_ARCHIVE_PATH_TRAVERSAL', says: 'news/../../etc/cron.d/evil' },
-  { name: 'absolute path', members: [...newsMembers(), { path: '/etc/cron.d/evil', body: 'x' }], code: 'E_ARCHIVE_ABSOLUTE_PATH', says: '/etc/cron.d/evil' },
-  { name: 'symlink', members: [...newsMembers(), { path: 'news/lib/passwd', type: 'SymbolicLink', linkpath: '/etc/passwd' }], code: 'E_ARCHIVE_SYMLINK', says: 'news/lib/passwd → /etc/passwd' },
-  { name: 'hard link', members: [...newsMembers(), { path: 'news/lib/Copy.php', type: 'Link', linkpath: 'news/lib/Feed.php' }], code: 'E_ARCHIVE_HARDLINK', says: 'news/lib/Copy.php → news/lib/Feed.php' },
-  { name: 'symlinked info.xml', members: [...newsMembers({ 'news/appinfo/info.xml': null }), { path: 'news/appinfo/info.xml', type: 'SymbolicLink', linkpath: '/etc/passwd' }], code: 'E_ARCHIVE_SYMLINK', says: 'news/appinfo/info.xml' },
-  { name: 'two top-level folders', members: [...newsMembers(), { path: 'other/', body: '' }, { path: 'other/x.txt', body: 'x' }], code: 'E_BUNDLE_EXTRA_FOLDER', says: '"other"' },
-  { name: 'top-level file', members: [...newsMembers(), { path: 'README.md', body: 'hi' }], code: 'E_BUNDLE_TOP_LEVEL_FILE', says: 'README.md' },
-  { name: 'macOS AppleDouble file', members: [{ path: '._news', body: 'x' }, ...newsMembers()], code: 'E_BUNDLE_TOP_LEVEL_FILE', says: '._news' },
+  {
+    name: 'path traversal',
+    members: [...newsMembers(), { path: 'news/../../etc/cron.d/evil', body: 'x' }],
+    code: 'E_ARCHIVE_PATH_TRAVERSAL',
+    says: 'news/../../etc/cron.d/evil',
+  },
+  {
+    name: 'absolute path',
+    members: [...newsMembers(), { path: '/etc/cron.d/evil', body: 'x' }],
+    code: 'E_ARCHIVE_ABSOLUTE_PATH',
+    says: '/etc/cron.d/evil',
+  },
+  {
+    name: 'symlink',
+    members: [...newsMembers(), { path: 'news/lib/passwd', type: 'SymbolicLink', linkpath: '/etc/passwd' }],
+    code: 'E_ARCHIVE_SYMLINK',
+    says: 'news/lib/passwd → /etc/passwd',
+  },
+  {
+    name: 'hard link',
+    members: [...newsMembers(), { path: 'news/lib/Copy.php', type: 'Link', linkpath: 'news/lib/Feed.php' }],
+    code: 'E_ARCHIVE_HARDLINK',
+    says: 'news/lib/Copy.php → news/lib/Feed.php',
+  },
+  {
+    name: 'symlinked info.xml',
+    members: [
+      ...newsMembers({ 'news/appinfo/info.xml': null }),
+      { path: 'news/appinfo/info.xml', type: 'SymbolicLink', linkpath: '/etc/passwd' },
+    ],
+    code: 'E_ARCHIVE_SYMLINK',
+    says: 'news/appinfo/info.xml',
+  },
+  {
+    name: 'two top-level folders',
+    members: [...newsMembers(), { path: 'other/', body: '' }, { path: 'other/x.txt', body: 'x' }],
+    code: 'E_BUNDLE_EXTRA_FOLDER',
+    says: '"other"',
+  },
+  {
+    name: 'top-level file',
+    members: [...newsMembers(), { path: 'README.md', body: 'hi' }],
+    code: 'E_BUNDLE_TOP_LEVEL_FILE',
+    says: 'README.md',
+  },
+  {
+    name: 'macOS AppleDouble file',
+    members: [{ path: '._news', body: 'x' }, ...newsMembers()],
+    code: 'E_BUNDLE_TOP_LEVEL_FILE',
+    says: '._news',
+  },
   { name: 'upper-case folder', members: renamed('News/'), code: 'E_BUNDLE_FOLDER_NAME', says: '"News"' },
   { name: 'folder is not the app id', members: renamed('newsreader/'), code: 'E_BUNDLE_FOLDER_ID', says: '"newsreader"' },
-  { name: 'missing info.xml', members: newsMembers({ 'news/appinfo/info.xml': null }), code: 'E_INFO_XML_MISSING', says: 'news/appinfo/info.xml' },
-  { name: 'malformed XML', members: newsMembers({ 'news/appinfo/info.xml': '<info><id>news</id><name>News</info>' }), code: 'E_INFO_XML_MALFORMED', says: 'news/appinfo/info.xml is not well-formed XML (line 1)' },
-  { name: 'XXE', members: newsMembers({ 'news/appinfo/info.xml': XXE }), code: 'E_INFO_XML_ENTITIES', says: 'news/appinfo/info.xml contains a <!DOCTYPE> declaration' },
-  { name: 'billion laughs', members: newsMembers({ 'news/appinfo/info.xml': LAUGHS }), code: 'E_INFO_XML_ENTITIES', says: 'news/appinfo/info.xml' },
-  { name: 'entity without DOCTYPE', members: newsMembers({ 'news/appinfo/info.xml': '<!ENTITY x "y"><info/>' }), code: 'E_INFO_XML_ENTITIES', says: '<!ENTITY>' },
-  { name: 'info.xml version is not the release', members: newsMembers({ 'news/appinfo/info.xml': infoXml({}, { version: '1.0.0' }) }), code: 'E_INFO_XML_VERSION', says: 'info.xml <version> is "1.0.0", but the release is 1.1.0' },
-  { name: 'info.xml id is not the app', members: newsMembers({ 'news/appinfo/info.xml': infoXml({}, { id: 'newsreader' }) }), code: 'E_INFO_XML_ID', says: 'info.xml <id> is "newsreader"' },
-  { name: 'missing English name', members: newsMembers({ 'news/appinfo/info.xml': infoXml({ name: '<name lang="de">Nachrichten</name>' }) }), code: 'E_INFO_XML_NO_ENGLISH', says: 'no English <name>' },
-  { name: 'nextcloud without max-version', members: newsMembers({ 'news/appinfo/info.xml': infoXml({ dependencies: '<dependencies><nextcloud min-version="30"/></dependencies>' }) }), code: 'E_INFO_XML_INVALID', says: 'info.xml <nextcloud max-version> is missing' },
-  { name: 'unknown licence', members: newsMembers({ 'news/appinfo/info.xml': infoXml({ licence: '<licence>WTFPL</licence>' }) }), code: 'E_INFO_XML_INVALID', says: 'info.xml <licence> is "WTFPL"; allowed: AGPL-3.0-only' },
-  { name: 'version with build metadata', members: newsMembers({ 'news/appinfo/info.xml': infoXml({ version: '<version>1.1.0+7</version>' }) }), code: 'E_INFO_XML_INVALID', says: '<version> is "1.1.0+7", which is not a semantic version without build metadata' },
-  { name: 'deprecated element', members: newsMembers({ 'news/appinfo/info.xml': infoXml({ bugs: '<requiremin>9</requiremin>' }) }), code: 'E_INFO_XML_INVALID', says: '<requiremin> is no longer supported' },
-  { name: '.git folder', members: [...newsMembers(), { path: 'news/.git/', body: '' }, { path: 'news/.git/HEAD', body: 'ref: refs/heads/main\n' }], code: 'E_ARCHIVE_GIT_FOLDER', says: 'news/.git/' },
+  {
+    name: 'missing info.xml',
+    members: newsMembers({ 'news/appinfo/info.xml': null }),
+    code: 'E_INFO_XML_MISSING',
+    says: 'news/appinfo/info.xml',
+  },
+  {
+    name: 'malformed XML',
+    members: newsMembers({ 'news/appinfo/info.xml': '<info><id>news</id><name>News</info>' }),
+    code: 'E_INFO_XML_MALFORMED',
+    says: 'news/appinfo/info.xml is not well-formed XML (line 1)',
+  },
+  {
+    name: 'XXE',
+    members: newsMembers({ 'news/appinfo/info.xml': XXE }),
+    code: 'E_INFO_XML_ENTITIES',
+    says: 'news/appinfo/info.xml contains a <!DOCTYPE> declaration',
+  },
+  {
+    name: 'billion laughs',
+    members: newsMembers({ 'news/appinfo/info.xml': LAUGHS }),
+    code: 'E_INFO_XML_ENTITIES',
+    says: 'news/appinfo/info.xml',
+  },
+  {
+    name: 'entity without DOCTYPE',
+    members: newsMembers({ 'news/appinfo/info.xml': '<!ENTITY x "y"><info/>' }),
+    code: 'E_INFO_XML_ENTITIES',
+    says: '<!ENTITY>',
+  },
+  {
+    name: 'info.xml version is not the release',
+    members: newsMembers({ 'news/appinfo/info.xml': infoXml({}, { version: '1.0.0' }) }),
+    code: 'E_INFO_XML_VERSION',
+    says: 'info.xml <version> is "1.0.0", but the release is 1.1.0',
+  },
+  {
+    name: 'info.xml id is not the app',
+    members: newsMembers({ 'news/appinfo/info.xml': infoXml({}, { id: 'newsreader' }) }),
+    code: 'E_INFO_XML_ID',
+    says: 'info.xml <id> is "newsreader"',
+  },
+  {
+    name: 'missing English name',
+    members: newsMembers({ 'news/appinfo/info.xml': infoXml({ name: '<name lang="de">Nachrichten</name>' }) }),
+    code: 'E_INFO_XML_NO_ENGLISH',
+    says: 'no English <name>',
+  },
+  {
+    name: 'nextcloud without max-version',
+    members: newsMembers({
+      'news/appinfo/info.xml': infoXml({ dependencies: '<dependencies><nextcloud min-version="30"/></dependencies>' }),
+    }),
+    code: 'E_INFO_XML_INVALID',
+    says: 'info.xml <nextcloud max-version> is missing',
+  },
+  {
+    name: 'unknown licence',
+    members: newsMembers({ 'news/appinfo/info.xml': infoXml({ licence: '<licence>WTFPL</licence>' }) }),
+    code: 'E_INFO_XML_INVALID',
+    says: 'info.xml <licence> is "WTFPL"; allowed: AGPL-3.0-only',
+  },
+  {
+    name: 'version with build metadata',
+    members: newsMembers({ 'news/appinfo/info.xml': infoXml({ version: '<version>1.1.0+7</version>' }) }),
+    code: 'E_INFO_XML_INVALID',
+    says: '<version> is "1.1.0+7", which is not a semantic version without build metadata',
+  },
+  {
+    name: 'deprecated element',
+    members: newsMembers({ 'news/appinfo/info.xml': infoXml({ bugs: '<requiremin>9</requiremin>' }) }),
+    code: 'E_INFO_XML_INVALID',
+    says: '<requiremin> is no longer supported',
+  },
+  {
+    name: '.git folder',
+    members: [...newsMembers(), { path: 'news/.git/', body: '' }, { path: 'news/.git/HEAD', body: 'ref: refs/heads/main\n' }],
+    code: 'E_ARCHIVE_GIT_FOLDER',
+    says: 'news/.git/',
+  },
   { name: 'FIFO', members: [...newsMembers(), { path: 'news/pipe', type: 'FIFO' }], code: 'E_ARCHIVE_SPECIAL_FILE', says: 'type FIFO' },
-  { name: 'duplicate member', members: [...newsMembers(), { path: 'news/appinfo/info.xml', body: infoXml({}, { version: '9.9.9' }) }], code: 'E_ARCHIVE_DUPLICATE_MEMBER', says: 'news/appinfo/info.xml more than once' },
+  {
+    name: 'duplicate member',
+    members: [...newsMembers(), { path: 'news/appinfo/info.xml', body: infoXml({}, { version: '9.9.9' }) }],
+    code: 'E_ARCHIVE_DUPLICATE_MEMBER',
+    says: 'news/appinfo/info.xml more than once',
+  },
 ];
 
 describe('app bundle rules', () => {
@@ -118,22 +233,30 @@ describe('app bundle rules', () => {
   });
 
   it('finds a duplicate member or a reserved path behind another spelling', async () => {
-    const r = await check(tgz([
-      ...newsMembers(),
-      { path: 'news/./appinfo//info.xml', body: 'second' },
-      { path: 'news\\.git\\config', body: '' },
-    ]));
+    const r = await check(
+      tgz([...newsMembers(), { path: 'news/./appinfo//info.xml', body: 'second' }, { path: 'news\\.git\\config', body: '' }]),
+    );
     expect(codes(r.diagnostics)).toEqual(['E_ARCHIVE_DUPLICATE_MEMBER', 'E_ARCHIVE_GIT_FOLDER']);
   });
 
   it('reports every broken rule of one archive, each once', async () => {
-    const r = await check(tgz([
-      ...newsMembers({ 'news/appinfo/info.xml': infoXml({ name: '<name lang="de">N</name>', licence: '<licence>WTFPL</licence>' }, { version: '2.0.0' }) }),
-      { path: 'news/a', type: 'SymbolicLink', linkpath: 'b' },
-      { path: 'news/c', type: 'SymbolicLink', linkpath: 'd' },
-      { path: 'README', body: '' },
-    ]));
-    expect(codes(r.diagnostics)).toEqual(['E_ARCHIVE_SYMLINK', 'E_BUNDLE_TOP_LEVEL_FILE', 'E_INFO_XML_INVALID', 'E_INFO_XML_NO_ENGLISH', 'E_INFO_XML_VERSION']);
+    const r = await check(
+      tgz([
+        ...newsMembers({
+          'news/appinfo/info.xml': infoXml({ name: '<name lang="de">N</name>', licence: '<licence>WTFPL</licence>' }, { version: '2.0.0' }),
+        }),
+        { path: 'news/a', type: 'SymbolicLink', linkpath: 'b' },
+        { path: 'news/c', type: 'SymbolicLink', linkpath: 'd' },
+        { path: 'README', body: '' },
+      ]),
+    );
+    expect(codes(r.diagnostics)).toEqual([
+      'E_ARCHIVE_SYMLINK',
+      'E_BUNDLE_TOP_LEVEL_FILE',
+      'E_INFO_XML_INVALID',
+      'E_INFO_XML_NO_ENGLISH',
+      'E_INFO_XML_VERSION',
+    ]);
   });
 });
 
@@ -141,7 +264,9 @@ describe('archive container', () => {
   it('refuses non-gzip data named .tar.gz', async () => {
     const r = await check(Buffer.from('This is not an archive, just text.\n'));
     expect(codes(r.diagnostics)).toEqual(['E_ARCHIVE_NOT_GZIP']);
-    expect(r.diagnostics[0]!.message).toBe(`${ARCHIVE} is not gzip-compressed (it looks like data of an unknown kind); app bundles must be .tar.gz archives.`);
+    expect(r.diagnostics[0]!.message).toBe(
+      `${ARCHIVE} is not gzip-compressed (it looks like data of an unknown kind); app bundles must be .tar.gz archives.`,
+    );
   });
 
   it('refuses a zip file and says it is one', async () => {
@@ -203,7 +328,9 @@ describe('limits from store.yaml', () => {
   });
 
   it('does not read a metadata file larger than limits.metadataFileSize', async () => {
-    const r = await check(tgz(newsMembers({ 'news/CHANGELOG.md': `## 1.1.0\n${'x'.repeat(5000)}\n` })), { storeYaml: 'limits:\n  metadataFileSize: 4096' });
+    const r = await check(tgz(newsMembers({ 'news/CHANGELOG.md': `## 1.1.0\n${'x'.repeat(5000)}\n` })), {
+      storeYaml: 'limits:\n  metadataFileSize: 4096',
+    });
     expect(codes(r.diagnostics)).toEqual(['E_BUNDLE_METADATA_TOO_LARGE']);
     expect(r.diagnostics[0]!.message).toContain('news/CHANGELOG.md is 5010 bytes');
   });
@@ -241,14 +368,14 @@ describe('valid bundles', () => {
     });
   });
 
-  it('keep the release file\'s changelog over CHANGELOG.md', async () => {
+  it("keep the release file's changelog over CHANGELOG.md", async () => {
     const cwd = bundleStore(tgz(newsMembers()), { changelog: 'Written in the release.' });
     const r = await buildStore({ storeDir: `${cwd}/store`, write: false });
     const api = JSON.parse(Buffer.from(r.files.get('api/v1/apps/news.json') as Uint8Array).toString('utf8'));
     expect(api.releases[0].changelog).toBe('Written in the release.');
   });
 
-  it('take a nightly\'s notes from ## [Unreleased]', async () => {
+  it("take a nightly's notes from ## [Unreleased]", async () => {
     const version = '1.2.0-nightly.20260320';
     const cwd = bundleStore(tgz(newsMembers({}, version)), { version, nightly: true });
     const r = await buildStore({ storeDir: `${cwd}/store`, write: false });
@@ -267,9 +394,13 @@ describe('valid bundles', () => {
 
   it('warn when CHANGELOG.md has no section for the release', async () => {
     const r = await check(tgz(newsMembers({}, '1.0.1')), { version: '1.0.1' });
-    expect(r.diagnostics).toMatchObject([{ code: 'W_CHANGELOG_NO_SECTION', severity: 'warning', file: 'store/apps/news/releases/1.0.1.yaml', line: ENTRY_LINE }]);
+    expect(r.diagnostics).toMatchObject([
+      { code: 'W_CHANGELOG_NO_SECTION', severity: 'warning', file: 'store/apps/news/releases/1.0.1.yaml', line: ENTRY_LINE },
+    ]);
     expect(r.diagnostics[0]!.message).toContain('news/CHANGELOG.md has no "## 1.0.1" section');
-    expect(r.diagnostics[0]!.hint).toBe('Add a "## 1.0.1" section to news/CHANGELOG.md ("## [1.0.1]" and "## v1.0.1" work too), or set `changelog:` in the release file.');
+    expect(r.diagnostics[0]!.hint).toBe(
+      'Add a "## 1.0.1" section to news/CHANGELOG.md ("## [1.0.1]" and "## v1.0.1" work too), or set `changelog:` in the release file.',
+    );
     expect(r.code).toBe(0);
   });
 

@@ -82,7 +82,11 @@ describe('remote archives: refused before connecting', () => {
     const r = await check(`${base}/news-1.1.0.tar.gz`, { storeYaml: 'fetch:\n  allowLoopback: true' });
     expect(codes(r.diagnostics)).toEqual(['E_FETCH_NOT_HTTPS', 'W_ARCHIVE_NOT_FETCHED']);
     const d = r.diagnostics.find((x) => x.code === 'E_FETCH_NOT_HTTPS')!;
-    expect(d).toMatchObject({ file: RELEASE, line: ENTRY_LINE, message: 'news-1.1.0.tar.gz could not be downloaded: its URL is not https.' });
+    expect(d).toMatchObject({
+      file: RELEASE,
+      line: ENTRY_LINE,
+      message: 'news-1.1.0.tar.gz could not be downloaded: its URL is not https.',
+    });
     expect(requests.length).toBe(before);
     expect(r.code).toBe(1);
   });
@@ -112,8 +116,22 @@ describe('remote archives: refused before connecting', () => {
   });
 
   it('knows which addresses are not public', () => {
-    const blocked = (address: string, allowLoopback = false) => isBlocked({ address, family: address.includes(':') ? 6 : 4 }, allowLoopback);
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '64:ff9b::a00:1', '2002:c0a8:101::1']) {
+    const blocked = (address: string, allowLoopback = false) =>
+      isBlocked({ address, family: address.includes(':') ? 6 : 4 }, allowLoopback);
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '64:ff9b::a00:1',
+      '2002:c0a8:101::1',
+    ]) {
       expect(blocked(a), a).toBe(true);
       expect(blocked(a, true), a).toBe(false);
     }
@@ -126,13 +144,20 @@ describe('remote archives: downloads', () => {
   it('reports an HTTP error status', async () => {
     const r = await check(`${base}/gone/news-1.1.0.tar.gz`);
     expect(codes(r.diagnostics)).toEqual(['E_FETCH_HTTP_STATUS', 'W_ARCHIVE_NOT_FETCHED']);
-    expect(r.diagnostics.find((x) => x.code === 'E_FETCH_HTTP_STATUS')!.message).toBe('news-1.1.0.tar.gz could not be downloaded: the server answered HTTP 404.');
+    expect(r.diagnostics.find((x) => x.code === 'E_FETCH_HTTP_STATUS')!.message).toBe(
+      'news-1.1.0.tar.gz could not be downloaded: the server answered HTTP 404.',
+    );
   });
 
   it('stops a body larger than fetch.maxSize', async () => {
-    const r = await check(`${base}/chunked/news-1.1.0.tar.gz`, { storeYaml: `${TEST_FETCH}\n  maxSize: 1000`, archive: Buffer.alloc(1000) });
+    const r = await check(`${base}/chunked/news-1.1.0.tar.gz`, {
+      storeYaml: `${TEST_FETCH}\n  maxSize: 1000`,
+      archive: Buffer.alloc(1000),
+    });
     expect(codes(r.diagnostics)).toEqual(['E_FETCH_TOO_LARGE', 'W_ARCHIVE_NOT_FETCHED']);
-    expect(r.diagnostics.find((x) => x.code === 'E_FETCH_TOO_LARGE')!.message).toBe('news-1.1.0.tar.gz could not be downloaded: it is larger than the 1000 bytes allowed.');
+    expect(r.diagnostics.find((x) => x.code === 'E_FETCH_TOO_LARGE')!.message).toBe(
+      'news-1.1.0.tar.gz could not be downloaded: it is larger than the 1000 bytes allowed.',
+    );
     expect(existsSync(path.join(r.cwd, '.appshelf-cache/downloads'))).toBe(true);
     expect(readdir(path.join(r.cwd, '.appshelf-cache/downloads'))).toEqual([]);
   });
@@ -210,8 +235,29 @@ describe('remote archives over https', () => {
     const dir = tmpDir();
     const key = path.join(dir, 'key.pem');
     caFile = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', caFile,
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        caFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     tls = https.createServer({ key: readFileSync(key), cert: readFileSync(caFile) }, handle);
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     tlsBase = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;

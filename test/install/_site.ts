@@ -38,9 +38,10 @@ function serveDir(dist: string, log: string[]): Promise<{ server: Server; url: s
     if (!body) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     else res.writeHead(200, { 'content-length': body.length }).end(body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })),
+  );
 }
-
 
 /** Starts a server, then writes a store whose baseUrl is that server (one app, `hello`, no releases yet). */
 export async function makeStore(opts: { signed: boolean }): Promise<TestStore> {
@@ -55,8 +56,18 @@ export async function makeStore(opts: { signed: boolean }): Promise<TestStore> {
     privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
-  const signing = opts.signed ? `signing:\n  publicKey: |\n${keys.publicPem.trim().split('\n').map((l) => `    ${l}`).join('\n')}\n` : '';
-  write(storeDir, 'store.yaml', `name: Client test store\nbaseUrl: ${url}\nchannels:\n  - name: stable\n  - name: beta\ntrust:\n  signatures: optional\n${signing}`);
+  const signing = opts.signed
+    ? `signing:\n  publicKey: |\n${keys.publicPem
+        .trim()
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`
+    : '';
+  write(
+    storeDir,
+    'store.yaml',
+    `name: Client test store\nbaseUrl: ${url}\nchannels:\n  - name: stable\n  - name: beta\ntrust:\n  signatures: optional\n${signing}`,
+  );
   write(storeDir, 'apps/hello/app.yaml', 'id: hello\nname: Hello\nsummary: Says hello.\nowners: [hello-dev]\n');
   write(storeDir, 'apps/notes/app.yaml', 'id: notes\nname: Notes\nsummary: Takes notes.\nowners: [notes-dev]\n');
   return { work, storeDir, dist, url, keys, log };
@@ -101,8 +112,15 @@ export async function addRelease(s: TestStore, spec: ReleaseSpec): Promise<void>
     await createTar({ gzip: true, cwd: src, file: path.join(appDir, 'files', fileName), portable: true, preservePaths: true }, entries);
   }
   const bytes = readFileSync(path.join(appDir, 'files', fileName));
-  const rollout = spec.rollout ? `rollout:\n${Object.entries(spec.rollout).map(([c, p]) => `  ${c}: ${p}\n`).join('')}` : '';
-  write(appDir, `releases/${spec.version}.yaml`, `version: ${spec.version}
+  const rollout = spec.rollout
+    ? `rollout:\n${Object.entries(spec.rollout)
+        .map(([c, p]) => `  ${c}: ${p}\n`)
+        .join('')}`
+    : '';
+  write(
+    appDir,
+    `releases/${spec.version}.yaml`,
+    `version: ${spec.version}
 channels: [${(spec.channels ?? ['stable']).join(', ')}]
 date: 2026-01-10T00:00:00Z
 changelog: Release ${spec.version}.
@@ -115,14 +133,22 @@ ${rollout}entries:
     file: files/${fileName}
     size: ${bytes.length}
     sha256: ${createHash('sha256').update(bytes).digest('hex')}
-`);
+`,
+  );
 }
 
 /** Builds the site into `dist` (signed with the store key when `sign`), failing loudly on errors. */
 export async function build(s: TestStore, opts: { sign?: boolean; now?: Date } = {}): Promise<void> {
   const env = opts.sign ? { APPSHELF_SIGNING_KEY: s.keys.privatePem } : {};
   // Unsigned builds of a store with a public key are previews (--unsigned): what the client must refuse.
-  const r = await buildStore({ storeDir: s.storeDir, outDir: s.dist, env, now: opts.now, cacheDir: path.join(s.work, 'cache'), unsigned: !opts.sign });
+  const r = await buildStore({
+    storeDir: s.storeDir,
+    outDir: s.dist,
+    env,
+    now: opts.now,
+    cacheDir: path.join(s.work, 'cache'),
+    unsigned: !opts.sign,
+  });
   if (!r.ok) throw new Error(`build failed:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
 }
 

@@ -40,7 +40,16 @@ describe('install → list → update → uninstall against a signed store', asy
     expect(current(root, 'hello')).toBe('1.0.0');
     const st = state(root);
     expect(st.percentile).toBe(42);
-    expect(st.apps.hello).toMatchObject({ uid, version: '1.0.0', channel: 'stable', store: s.url, os: 'linux', arch: 'x86-64', format: 'gz', url: `${s.url}files/hello/1.0.0/hello-1.0.0.tar.gz` });
+    expect(st.apps.hello).toMatchObject({
+      uid,
+      version: '1.0.0',
+      channel: 'stable',
+      store: s.url,
+      os: 'linux',
+      arch: 'x86-64',
+      format: 'gz',
+      url: `${s.url}files/hello/1.0.0/hello-1.0.0.tar.gz`,
+    });
     expect(st.stores[s.url].publicKey).toBe(s.keys.publicPem);
     expect(Object.keys(st.stores[s.url].serials)).toEqual(['fresh/hello.json']);
     expect(st.stores[s.url].serials['fresh/hello.json']).toBeGreaterThan(0);
@@ -54,10 +63,13 @@ describe('install → list → update → uninstall against a signed store', asy
     expect(listed.stdout).toBe(`APP    VERSION  CHANNEL  UID\nhello  1.0.0    stable   ${uid}\n`);
     expect(listed.stderr).toBe('rollout percentile 42: a release rolled out to P% reaches this root when 42 < P\n');
     const json = JSON.parse((await client(root, ['list', '--json'])).stdout);
-    expect(json).toMatchObject({ code: 0, data: { apps: [{ app: 'hello', version: '1.0.0', channel: 'stable', uid, store: s.url }], percentile: 42 } });
+    expect(json).toMatchObject({
+      code: 0,
+      data: { apps: [{ app: 'hello', version: '1.0.0', channel: 'stable', uid, store: s.url }], percentile: 42 },
+    });
   });
 
-  it('lists the store\'s apps with --available (store URL taken from the installed apps)', async () => {
+  it("lists the store's apps with --available (store URL taken from the installed apps)", async () => {
     const r = await client(root, ['list', '--available']);
     expect(r.stdout).toBe('APP    STABLE  BETA   SUMMARY\nhello  1.0.0   1.0.0  Says hello.\nnotes  -       -      Takes notes.\n');
   });
@@ -65,7 +77,11 @@ describe('install → list → update → uninstall against a signed store', asy
   it('says "already installed" without downloading again (the key is kept in the state)', async () => {
     const before = s.log.length;
     const r = await install(s, root, 'hello', '--json');
-    expect(JSON.parse(r.stdout)).toEqual({ code: 0, message: 'hello 1.0.0 is already installed (stable)', data: { uid: state(root).apps.hello.uid, app: 'hello', version: '1.0.0', channel: 'stable', changed: false } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      code: 0,
+      message: 'hello 1.0.0 is already installed (stable)',
+      data: { uid: state(root).apps.hello.uid, app: 'hello', version: '1.0.0', channel: 'stable', changed: false },
+    });
     expect(s.log.slice(before).some((l) => l.includes('/files/'))).toBe(false);
   });
 
@@ -85,7 +101,11 @@ describe('install → list → update → uninstall against a signed store', asy
     await addRelease(s, { version: '1.2.0', files: { 'hello/bin.txt': 'hi 1.2.0\n' } });
     await build(s, { sign: true });
     const r = await client(root, ['update', 'hello', '--json']);
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 0, message: '1 updated, 0 up to date, 0 failed', data: { apps: [{ app: 'hello', from: '1.1.0', version: '1.2.0', changed: true }] } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      code: 0,
+      message: '1 updated, 0 up to date, 0 failed',
+      data: { apps: [{ app: 'hello', from: '1.1.0', version: '1.2.0', changed: true }] },
+    });
     expect(readdirSync(path.join(root, 'hello')).sort()).toEqual(['1.1.0', '1.2.0', 'current']);
     expect(state(root).apps.hello).toMatchObject({ version: '1.2.0', previous: '1.1.0' });
   });
@@ -108,8 +128,14 @@ describe('install → list → update → uninstall against a signed store', asy
   it('refuses to uninstall an app that is not installed', async () => {
     const r = await client(root, ['uninstall', 'hello']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error E_INSTALL_NOT_INSTALLED: hello is not installed (installed: nothing).\n  hint: See what is installed with `appshelf list`.\n');
-    expect(JSON.parse((await client(root, ['uninstall', 'hello', '--json'])).stdout)).toMatchObject({ code: 1, message: 'hello is not installed (installed: nothing).', data: null });
+    expect(r.stderr).toBe(
+      'error E_INSTALL_NOT_INSTALLED: hello is not installed (installed: nothing).\n  hint: See what is installed with `appshelf list`.\n',
+    );
+    expect(JSON.parse((await client(root, ['uninstall', 'hello', '--json'])).stdout)).toMatchObject({
+      code: 1,
+      message: 'hello is not installed (installed: nothing).',
+      data: null,
+    });
   });
 });
 
@@ -145,7 +171,11 @@ describe('a channel pinned back reaches installed clients as a rollback', async 
 
   it('update rolls back to the pin, says so, and list shows it', async () => {
     const r = await client(root, ['update', '--json']);
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 0, message: '0 updated, 1 rolled back, 0 up to date, 0 failed', data: { apps: [{ app: 'hello', from: '1.1.0', version: '1.0.0', rollback: true }] } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      code: 0,
+      message: '0 updated, 1 rolled back, 0 up to date, 0 failed',
+      data: { apps: [{ app: 'hello', from: '1.1.0', version: '1.0.0', rollback: true }] },
+    });
     expect(readFileSync(path.join(root, 'hello/current/hello/bin.txt'), 'utf8')).toBe('hi 1.0.0\n');
     expect(state(root).apps.hello).toMatchObject({ version: '1.0.0', previous: '1.1.0', rolledBackFrom: '1.1.0' });
     expect((await client(root, ['list'])).stderr).toContain('hello 1.0.0 is a rollback from 1.1.0 (stable was pinned back)\n');
@@ -171,7 +201,12 @@ describe('verification failures leave the previous install and the state untouch
   const archive = path.join(s.dist, 'files/hello/1.1.0/hello-1.1.0.tar.gz');
   const manifest = path.join(s.dist, 'update/hello/stable/linux/x86-64/7.json');
   const good = { archive: readFileSync(archive), manifest: readFileSync(manifest) };
-  const snapshot = () => ({ state: readFileSync(path.join(root, 'state.json'), 'utf8'), current: current(root, 'hello'), files: readdirSync(path.join(root, 'hello')).sort(), tmp: existsSync(path.join(root, '.tmp')) });
+  const snapshot = () => ({
+    state: readFileSync(path.join(root, 'state.json'), 'utf8'),
+    current: current(root, 'hello'),
+    files: readdirSync(path.join(root, 'hello')).sort(),
+    tmp: existsSync(path.join(root, '.tmp')),
+  });
   const before = snapshot();
 
   const expectRefused = async (code: string) => {
@@ -265,7 +300,11 @@ describe('staged rollout: the stored percentile decides', async () => {
   await addRelease(s, { version: '1.1.0', rollout: { stable: 30 }, files: { 'hello/bin.txt': '1.1.0' } });
   await build(s);
 
-  it.each([[29, '1.1.0'], [30, '1.0.0'], [75, '1.0.0']])('a client at percentile %i gets %s', async (p, version) => {
+  it.each([
+    [29, '1.1.0'],
+    [30, '1.0.0'],
+    [75, '1.0.0'],
+  ])('a client at percentile %i gets %s', async (p, version) => {
     const root = clientRoot(p);
     const r = await install(s, root, 'hello');
     expect(r.code).toBe(0);
@@ -274,11 +313,13 @@ describe('staged rollout: the stored percentile decides', async () => {
     expect(codes(r.stderr)).toEqual(['W_INSTALL_UNVERIFIED']);
   });
 
-  it('install --percentile N sets the root\'s percentile, kept for updates', async () => {
+  it("install --percentile N sets the root's percentile, kept for updates", async () => {
     const root = clientRoot(75);
     expect((await install(s, root, 'hello', '--percentile', '5')).stderr).toContain('installed hello 1.1.0');
     expect(state(root).percentile).toBe(5);
-    expect((await install(s, tmpDir('appshelf-root-'), 'hello', '--percentile', '100')).stderr).toBe('--percentile must be a whole number from 0 to 99 (got "100"). See `appshelf install --help`.\n');
+    expect((await install(s, tmpDir('appshelf-root-'), 'hello', '--percentile', '100')).stderr).toBe(
+      '--percentile must be a whole number from 0 to 99 (got "100"). See `appshelf install --help`.\n',
+    );
   });
 
   it('a new client draws its percentile once and keeps it', async () => {
@@ -305,13 +346,21 @@ describe('without a public key (unsigned store)', async () => {
   const s = await makeStore({ signed: false });
   await addRelease(s, { version: '1.0.0', files: { 'hello/bin.txt': '1.0.0' } });
   await addRelease(s, { version: '1.1.0', osversion: '>=7', files: { 'hello/bin.txt': '1.1.0' } });
-  await addRelease(s, { app: 'notes', version: '2.0.0', opaque: { format: 'zip', name: 'notes-2.0.0.zip', bytes: 'PK\u0003\u0004 not really a zip' } });
+  await addRelease(s, {
+    app: 'notes',
+    version: '2.0.0',
+    opaque: { format: 'zip', name: 'notes-2.0.0.zip', bytes: 'PK\u0003\u0004 not really a zip' },
+  });
   await build(s);
 
   it('keeps an opaque archive as the downloaded file', async () => {
     const root = clientRoot(1);
     const r = await install(s, root, 'notes', '--json');
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 0, message: 'installed notes 2.0.0 (stable)', data: { app: 'notes', version: '2.0.0', changed: true } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      code: 0,
+      message: 'installed notes 2.0.0 (stable)',
+      data: { app: 'notes', version: '2.0.0', changed: true },
+    });
     expect(readFileSync(path.join(root, 'notes/current/notes-2.0.0.zip'), 'utf8')).toBe('PK\u0003\u0004 not really a zip');
     expect(state(root).apps.notes).toMatchObject({ format: 'zip', file: 'notes-2.0.0.zip' });
   });
@@ -334,7 +383,9 @@ describe('without a public key (unsigned store)', async () => {
     const r = await install(s, root, 'hello', '--version', '1.0.0');
     expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('installed hello 1.0.0 (stable), replacing 1.2.0 in ') });
     expect(current(root, 'hello')).toBe('1.0.0');
-    expect((await install(s, root, 'hello', '--version', '9.9.9')).stderr).toContain('error E_INSTALL_VERSION_NOT_FOUND: hello has no release 9.9.9');
+    expect((await install(s, root, 'hello', '--version', '9.9.9')).stderr).toContain(
+      'error E_INSTALL_VERSION_NOT_FOUND: hello has no release 9.9.9',
+    );
   });
 
   it('refuses an archive with a symbolic link or a .. path, installing nothing', async () => {
@@ -343,7 +394,9 @@ describe('without a public key (unsigned store)', async () => {
     const root = clientRoot(1);
     const r = await install(s, root, 'notes');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error E_INSTALL_UNSAFE_ARCHIVE: ${s.url}files/notes/2.1.0/notes-2.1.0.tar.gz holds "notes/passwd", which is a symbolic link; the archive was refused.`);
+    expect(r.stderr).toContain(
+      `error E_INSTALL_UNSAFE_ARCHIVE: ${s.url}files/notes/2.1.0/notes-2.1.0.tar.gz holds "notes/passwd", which is a symbolic link; the archive was refused.`,
+    );
     expect(existsSync(path.join(root, 'notes'))).toBe(false);
     expect(state(root).apps).toEqual({});
     await addRelease(s, { app: 'notes', version: '2.2.0', files: { 'notes/a.txt': 'a', '../evil.txt': 'x' } });
@@ -369,18 +422,26 @@ describe('store and network problems', async () => {
 
   it('no manifest for this platform (404): E_INSTALL_NO_MANIFEST', async () => {
     const r = await client(root, ['install', 'hello', '--store-url', s.url, '--os', 'linux', '--arch', 'arm64']);
-    expect(r.stderr).toContain('error E_INSTALL_NO_MANIFEST: The store has no update manifest for hello on channel stable for linux/arm64: '
-      + 'the app is not published for this platform (its releases have files for linux/x86-64).');
+    expect(r.stderr).toContain(
+      'error E_INSTALL_NO_MANIFEST: The store has no update manifest for hello on channel stable for linux/arm64: ' +
+        'the app is not published for this platform (its releases have files for linux/x86-64).',
+    );
   });
 
   it('unknown channel: E_INSTALL_UNKNOWN_CHANNEL', async () => {
-    expect((await install(s, root, 'hello', '--channel', 'edge')).stderr).toContain('error E_INSTALL_UNKNOWN_CHANNEL: The store has no channel "edge" (it has stable, beta).');
-    expect((await install(s, root, 'hello', '--channel', 'betta')).stderr).toContain('The store has no channel "betta"; did you mean "beta"? (it has stable, beta).');
+    expect((await install(s, root, 'hello', '--channel', 'edge')).stderr).toContain(
+      'error E_INSTALL_UNKNOWN_CHANNEL: The store has no channel "edge" (it has stable, beta).',
+    );
+    expect((await install(s, root, 'hello', '--channel', 'betta')).stderr).toContain(
+      'The store has no channel "betta"; did you mean "beta"? (it has stable, beta).',
+    );
   });
 
   it('the network fails: E_INSTALL_NETWORK, exit 1, no stack', async () => {
     const closed = createServer();
-    const port = await new Promise<number>((resolve) => closed.listen(0, '127.0.0.1', () => resolve((closed.address() as AddressInfo).port)));
+    const port = await new Promise<number>((resolve) =>
+      closed.listen(0, '127.0.0.1', () => resolve((closed.address() as AddressInfo).port)),
+    );
     await new Promise((resolve) => closed.close(resolve));
     const r = await client(root, ['install', 'hello', '--store-url', `http://127.0.0.1:${port}/`, ...platform]);
     expect(r.code).toBe(1);
@@ -394,25 +455,45 @@ describe('store and network problems', async () => {
     expect(r.stderr).toContain('and no app is installed yet whose store could be the default.');
     const two = clientRoot(1);
     const st = state(two);
-    for (const [app, store] of [['a', 'https://one.example/'], ['b', 'https://two.example/']] as const) st.apps[app] = {
-      uid: '00000000-0000-4000-8000-000000000000', version: '1.0.0', channel: 'stable', store, os: 'linux', arch: 'x86-64', format: 'gz',
-      url: `${store}f.tar.gz`, sha256: '0'.repeat(64), size: 1, installedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
-    };
+    for (const [app, store] of [
+      ['a', 'https://one.example/'],
+      ['b', 'https://two.example/'],
+    ] as const)
+      st.apps[app] = {
+        uid: '00000000-0000-4000-8000-000000000000',
+        version: '1.0.0',
+        channel: 'stable',
+        store,
+        os: 'linux',
+        arch: 'x86-64',
+        format: 'gz',
+        url: `${store}f.tar.gz`,
+        sha256: '0'.repeat(64),
+        size: 1,
+        installedAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+      };
     writeFileSync(path.join(two, 'state.json'), JSON.stringify(st));
     const many = await runCli(['install', 'hello', '--dir', two], undefined, { APPSHELF_STORE_URL: '' });
-    expect(many.stderr).toContain('the installed apps come from 2 stores (https://one.example/, https://two.example/), so none is the default.');
+    expect(many.stderr).toContain(
+      'the installed apps come from 2 stores (https://one.example/, https://two.example/), so none is the default.',
+    );
   });
 
   it('a URL that is not a store: E_INSTALL_BAD_RESPONSE', async () => {
     const r = await client(root, ['install', 'hello', '--store-url', `${s.url}nothing/`, ...platform]);
-    expect(r.stderr).toContain(`error E_INSTALL_BAD_RESPONSE: ${s.url}nothing/api/v1/apps.json is not what an appshelf store publishes: it does not exist (HTTP 404).`);
+    expect(r.stderr).toContain(
+      `error E_INSTALL_BAD_RESPONSE: ${s.url}nothing/api/v1/apps.json is not what an appshelf store publishes: it does not exist (HTTP 404).`,
+    );
   });
 
   it('a broken state file: E_INSTALL_STATE_INVALID, the file is left alone', async () => {
     const broken = tmpDir();
     write(broken, 'state.json', '{"specVersion":1}');
     const r = await install(s, broken, 'hello');
-    expect(r.stderr).toContain(`error E_INSTALL_STATE_INVALID: ${path.join(broken, 'state.json')} is not a readable appshelf client state: / must have required property 'percentile'.`);
+    expect(r.stderr).toContain(
+      `error E_INSTALL_STATE_INVALID: ${path.join(broken, 'state.json')} is not a readable appshelf client state: / must have required property 'percentile'.`,
+    );
     expect(readFileSync(path.join(broken, 'state.json'), 'utf8')).toBe('{"specVersion":1}');
   });
 
@@ -455,4 +536,3 @@ describe('store and network problems', async () => {
     expect(readdirSync(crashed).sort()).toEqual(['hello', 'state.json']);
   });
 });
-

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { detectOsVersion, normalizeOsVersion, normalizeStoreUrl, resolveClientConfig, selectRelease, storeArch, storeFileUrl, storeOs, type Offer } from '../../src/install/index.js';
+import {
+  detectOsVersion,
+  normalizeOsVersion,
+  normalizeStoreUrl,
+  resolveClientConfig,
+  selectRelease,
+  storeArch,
+  storeFileUrl,
+  storeOs,
+  type Offer,
+} from '../../src/install/index.js';
 import { StoreError } from '../../src/errors/index.js';
 import { checkForUpdate, pickRollback, pickUpdate } from '../../src/client/index.js';
 import { encodeEnvelope } from '../../src/util/signed-json.js';
 
 const file = (over: Partial<Offer['files'][number]> = {}): Offer['files'][number] => ({
-  format: 'gz', osversion: '*', appversion: '*', url: 'https://s/x.tar.gz', size: 1, sha256: 'a'.repeat(64), ...over,
+  format: 'gz',
+  osversion: '*',
+  appversion: '*',
+  url: 'https://s/x.tar.gz',
+  size: 1,
+  sha256: 'a'.repeat(64),
+  ...over,
 });
 const offers: Offer[] = [
   { version: '1.5.0', files: [file({ osversion: '>=11' })] },
@@ -39,12 +55,17 @@ describe('selectRelease', () => {
       ],
     });
     expect(selectRelease([offers[0]!], { osVersion: '10.15.7' })).toEqual({ reasons: ['1.5.0: needs OS >=11 (this is 10.15.7)'] });
-    expect(selectRelease([{ version: '2.0.0', files: [{ format: 'docker', osversion: '*', appversion: '*', ref: 'img:2' }] }], { osVersion: '1.0.0' }))
-      .toEqual({ reasons: ['2.0.0: a docker image (img:2), not installed by this client'] });
+    expect(
+      selectRelease([{ version: '2.0.0', files: [{ format: 'docker', osversion: '*', appversion: '*', ref: 'img:2' }] }], {
+        osVersion: '1.0.0',
+      }),
+    ).toEqual({ reasons: ['2.0.0: a docker image (img:2), not installed by this client'] });
   });
 
   it('never matches an invalid range (as auto-update-server)', () => {
-    expect(selectRelease([{ version: '1.0.0', files: [file({ osversion: 'not a range' })] }], { osVersion: '1.0.0' }).selected).toBeUndefined();
+    expect(
+      selectRelease([{ version: '1.0.0', files: [file({ osversion: 'not a range' })] }], { osVersion: '1.0.0' }).selected,
+    ).toBeUndefined();
   });
 });
 
@@ -68,10 +89,17 @@ describe('client configuration', () => {
 
   it('fills in the defaults from flags, then the environment, then the machine', () => {
     expect(resolveClientConfig({}, {}, linux)).toEqual({ root: '/home/u/.appshelf/apps', os: 'linux', arch: 'x86-64', osVersion: '6.8.0' });
-    expect(resolveClientConfig({}, { APPSHELF_HOME: '/opt/apps', APPSHELF_STORE_URL: 'https://s.example/store' }, linux))
-      .toMatchObject({ root: '/opt/apps', storeUrl: 'https://s.example/store/' });
-    expect(resolveClientConfig({ dir: '/x', storeUrl: 'http://a/', os: 'osx', arch: 'arm64', osVersion: '14' }, { APPSHELF_HOME: '/opt' }, linux))
-      .toEqual({ root: '/x', storeUrl: 'http://a/', os: 'osx', arch: 'arm64', osVersion: '14.0.0' });
+    expect(resolveClientConfig({}, { APPSHELF_HOME: '/opt/apps', APPSHELF_STORE_URL: 'https://s.example/store' }, linux)).toMatchObject({
+      root: '/opt/apps',
+      storeUrl: 'https://s.example/store/',
+    });
+    expect(
+      resolveClientConfig(
+        { dir: '/x', storeUrl: 'http://a/', os: 'osx', arch: 'arm64', osVersion: '14' },
+        { APPSHELF_HOME: '/opt' },
+        linux,
+      ),
+    ).toEqual({ root: '/x', storeUrl: 'http://a/', os: 'osx', arch: 'arm64', osVersion: '14.0.0' });
     expect(() => resolveClientConfig({ osVersion: 'ten' }, {}, linux)).toThrow(StoreError);
     expect(() => resolveClientConfig({ storeUrl: 'ftp://x/' }, {}, linux)).toThrow('"ftp://x/" is not an http(s) URL of a store.');
   });
@@ -84,8 +112,25 @@ describe('client configuration', () => {
 });
 
 describe('pickUpdate and a channel pinned back', () => {
-  const candidate = { version: '1.4.0', name: 'v1.4.0', release: 4, date: null, changelog: '', rollback: true as const, files: [file({ appversion: '<1.4.0' })] };
-  const manifest = { type: 'appshelf-update' as const, specVersion: 1 as const, app: 'a', channel: 'stable', os: 'linux', arch: 'x86-64', percentiles: { from: 0, to: 99 }, candidates: [candidate] };
+  const candidate = {
+    version: '1.4.0',
+    name: 'v1.4.0',
+    release: 4,
+    date: null,
+    changelog: '',
+    rollback: true as const,
+    files: [file({ appversion: '<1.4.0' })],
+  };
+  const manifest = {
+    type: 'appshelf-update' as const,
+    specVersion: 1 as const,
+    app: 'a',
+    channel: 'stable',
+    os: 'linux',
+    arch: 'x86-64',
+    percentiles: { from: 0, to: 99 },
+    candidates: [candidate],
+  };
 
   it('offers the pin to a client above it, marked rollback (appversion ranges do not hold a rollback back)', () => {
     expect(pickUpdate(manifest, { appversion: '1.5.0' })).toMatchObject({ candidate: { version: '1.4.0' }, rollback: true });
@@ -103,11 +148,35 @@ describe('pickUpdate and a channel pinned back', () => {
 describe('checkForUpdate and a channel pinned back', () => {
   it('gives the pin as update.rollback to a client above it; downgrade: false gives no update', async () => {
     const manifest = {
-      type: 'appshelf-update' as const, specVersion: 1 as const, app: 'a', channel: 'stable', os: 'linux', arch: 'x86-64', percentiles: { from: 0, to: 99 },
-      candidates: [{ version: '1.4.0', name: 'v1.4.0', release: 4, date: null, changelog: '', rollback: true as const, files: [file({ url: '/files/a/1.4.0/a.tar.gz' })] }],
+      type: 'appshelf-update' as const,
+      specVersion: 1 as const,
+      app: 'a',
+      channel: 'stable',
+      os: 'linux',
+      arch: 'x86-64',
+      percentiles: { from: 0, to: 99 },
+      candidates: [
+        {
+          version: '1.4.0',
+          name: 'v1.4.0',
+          release: 4,
+          date: null,
+          changelog: '',
+          rollback: true as const,
+          files: [file({ url: '/files/a/1.4.0/a.tar.gz' })],
+        },
+      ],
     };
     const fetchBytes = async () => encodeEnvelope(manifest);
-    const target = { storeUrl: 'https://s.example/', app: 'a', channel: 'stable', os: 'linux', arch: 'x86-64', percentile: 5, appversion: '1.5.0' };
+    const target = {
+      storeUrl: 'https://s.example/',
+      app: 'a',
+      channel: 'stable',
+      os: 'linux',
+      arch: 'x86-64',
+      percentile: 5,
+      appversion: '1.5.0',
+    };
     const found = await checkForUpdate(target, { fetchBytes });
     expect(found.update).toMatchObject({ version: '1.4.0', rollback: true, url: 'https://s.example/files/a/1.4.0/a.tar.gz' });
     expect((await checkForUpdate({ ...target, downgrade: false }, { fetchBytes })).update).toBeUndefined();

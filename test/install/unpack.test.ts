@@ -26,14 +26,31 @@ async function unpack(members: Parameters<typeof tgz>[0]): Promise<{ error?: str
 
 describe('the client extractor', () => {
   it('unpacks plain members, whatever their spelling', async () => {
-    const r = await unpack([{ path: './app//bin/', type: 'Directory' }, { path: 'app/./bin/run', body: 'x' }]);
+    const r = await unpack([
+      { path: './app//bin/', type: 'Directory' },
+      { path: 'app/./bin/run', body: 'x' },
+    ]);
     expect(r.error).toBeUndefined();
     expect(existsSync(path.join(r.dest, 'app/bin/run'))).toBe(true);
   });
 
   it.each([
-    ['a second spelling of one member', [{ path: 'app/run', body: 'a' }, { path: 'app/./run', body: 'b' }], 'repeats an earlier member under another spelling'],
-    ['a trailing-slash twin', [{ path: 'app/run', body: 'a' }, { path: 'app//run', body: 'b' }], 'repeats an earlier member'],
+    [
+      'a second spelling of one member',
+      [
+        { path: 'app/run', body: 'a' },
+        { path: 'app/./run', body: 'b' },
+      ],
+      'repeats an earlier member under another spelling',
+    ],
+    [
+      'a trailing-slash twin',
+      [
+        { path: 'app/run', body: 'a' },
+        { path: 'app//run', body: 'b' },
+      ],
+      'repeats an earlier member',
+    ],
     ['a backslash traversal', [{ path: 'app\\..\\..\\evil', body: 'x' }], 'points outside the install folder'],
     ['a link', [{ path: 'app/link', type: 'SymbolicLink', linkpath: '/etc/passwd' }], 'is a symbolic link'],
   ] as const)('refuses %s', async (_name, members, why) => {

@@ -21,7 +21,11 @@ function storeWithCanary(): { dir: string; canary: string; secrets: string[] } {
   const canary = path.join(dir, 'canary.txt');
   writeFileSync(canary, content);
   const bytes = Buffer.from(content);
-  return { dir, canary, secrets: [content, createHash('sha256').update(bytes).digest('hex'), `${bytes.length} bytes`, `is ${bytes.length}`] };
+  return {
+    dir,
+    canary,
+    secrets: [content, createHash('sha256').update(bytes).digest('hex'), `${bytes.length} bytes`, `is ${bytes.length}`],
+  };
 }
 
 /** Sets one field of the first entry of news 1.1.0. */
@@ -59,8 +63,13 @@ describe('symbolic links are never followed', () => {
     setEntry(dir, 'sha256', createHash('sha256').update(bytes).digest('hex'));
     const diagnostics = await expectNothingRevealed(dir, secrets);
     // Reported where the release names it, and as a link found in the app folder.
-    expect(diagnostics.filter((d) => d.code === 'E_SYMLINK').map((d) => [d.file, d.line])).toEqual([[ARCHIVE_110, undefined], [NEWS_110, 7]]);
-    expect(diagnostics.find((d) => d.file === NEWS_110)?.message).toBe(`${ARCHIVE_110} is a symbolic link; appshelf never follows links in a store.`);
+    expect(diagnostics.filter((d) => d.code === 'E_SYMLINK').map((d) => [d.file, d.line])).toEqual([
+      [ARCHIVE_110, undefined],
+      [NEWS_110, 7],
+    ]);
+    expect(diagnostics.find((d) => d.file === NEWS_110)?.message).toBe(
+      `${ARCHIVE_110} is a symbolic link; appshelf never follows links in a store.`,
+    );
   });
 
   it('links as app.yaml, as a release file, as an app folder, in trust/ and as store.yaml are each refused', async () => {
@@ -75,8 +84,17 @@ describe('symbolic links are never followed', () => {
     symlinkSync(canary, path.join(dir, 'store/trust/extra.crt'));
     symlinkSync(canary, path.join(dir, `${NEWS}/files/unused.tar.gz`));
     const diagnostics = await expectNothingRevealed(dir, secrets);
-    expect(diagnostics.filter((d) => d.code === 'E_SYMLINK').map((d) => d.file).sort()).toEqual([
-      'store/apps/cockpit/app.yaml', 'store/apps/evil', `${NEWS}/files/unused.tar.gz`, `${NEWS}/releases/9.9.9.yaml`, 'store/trust/extra.crt',
+    expect(
+      diagnostics
+        .filter((d) => d.code === 'E_SYMLINK')
+        .map((d) => d.file)
+        .sort(),
+    ).toEqual([
+      'store/apps/cockpit/app.yaml',
+      'store/apps/evil',
+      `${NEWS}/files/unused.tar.gz`,
+      `${NEWS}/releases/9.9.9.yaml`,
+      'store/trust/extra.crt',
     ]);
 
     const other = storeWithCanary();
@@ -93,7 +111,9 @@ describe('paths written in store files stay inside the store', () => {
   it('certificate, trust.ca and trust.revoked pointing out of the store are refused before any open', async () => {
     const { dir, secrets } = storeWithCanary();
     edit(dir, `${NEWS}/app.yaml`, (t) => t.replace(/^certificate: .*$/m, 'certificate: ../../../canary.txt'));
-    edit(dir, 'store/store.yaml', (t) => t.replace(/^(\s+)ca: .*$/m, `$1ca: ${path.join(dir, 'canary.txt')}`).replace(/^(\s+)revoked: .*$/m, '$1revoked: ..\\canary.txt'));
+    edit(dir, 'store/store.yaml', (t) =>
+      t.replace(/^(\s+)ca: .*$/m, `$1ca: ${path.join(dir, 'canary.txt')}`).replace(/^(\s+)revoked: .*$/m, '$1revoked: ..\\canary.txt'),
+    );
     const diagnostics = await expectNothingRevealed(dir, secrets);
     const outside = diagnostics.filter((d) => d.code === 'E_PATH_OUTSIDE_STORE');
     expect(outside.map((d) => d.message.split(' "')[0]).sort()).toEqual(['certificate', 'trust.ca', 'trust.revoked']);
@@ -117,11 +137,16 @@ describe('the file system cannot surprise the check', () => {
     edit(dir, `${NEWS}/app.yaml`, (t) => t.replace(/^certificate: .*$/m, 'certificate: files'));
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
-    expect(diagnostics.find((d) => d.code === 'E_SPECIAL_FILE')).toMatchObject({ file: NEWS_110, message: `${ARCHIVE_110} is not a regular file (a FIFO, socket or device).` });
-    expect(diagnostics.filter((d) => d.code === 'E_NOT_A_FILE').map((d) => d.message).sort()).toEqual([
-      `${NEWS}/files is a folder where a file is expected.`,
-      `${NEWS}/releases/2.0.0.yaml is a folder where a file is expected.`,
-    ]);
+    expect(diagnostics.find((d) => d.code === 'E_SPECIAL_FILE')).toMatchObject({
+      file: NEWS_110,
+      message: `${ARCHIVE_110} is not a regular file (a FIFO, socket or device).`,
+    });
+    expect(
+      diagnostics
+        .filter((d) => d.code === 'E_NOT_A_FILE')
+        .map((d) => d.message)
+        .sort(),
+    ).toEqual([`${NEWS}/files is a folder where a file is expected.`, `${NEWS}/releases/2.0.0.yaml is a folder where a file is expected.`]);
   });
 
   it('apps/ or releases/ as a file is refused with its own code', async () => {
@@ -147,7 +172,10 @@ describe('the file system cannot surprise the check', () => {
   it('invalid UTF-8, a NUL byte and UTF-16 each get their own code and position', async () => {
     const dir = tmpStore();
     const text = readFileSync(path.join(dir, NEWS_110), 'utf8');
-    writeFileSync(path.join(dir, NEWS_110), Buffer.concat([Buffer.from('version: 1.1.0\nchannels: [st'), Buffer.from([0xe9]), Buffer.from('able]\n')]));
+    writeFileSync(
+      path.join(dir, NEWS_110),
+      Buffer.concat([Buffer.from('version: 1.1.0\nchannels: [st'), Buffer.from([0xe9]), Buffer.from('able]\n')]),
+    );
     writeFileSync(path.join(dir, `${NEWS}/releases/1.0.0.yaml`), Buffer.from('version: 1.0.0\n\0\n'));
     writeFileSync(path.join(dir, `${NEWS}/app.yaml`), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const { code, diagnostics } = await check(dir);
@@ -165,7 +193,10 @@ describe('limits: sizes, alias bombs, nesting, long tokens', () => {
     const big = `version: 1.1.0\nchannels: [stable]\nchangelog: "${'x'.repeat(1024 * 1024)}"\n`;
     writeFileSync(path.join(dir, NEWS_110), big);
     const { diagnostics } = await check(dir);
-    expect(diagnostics.find((d) => d.code === 'E_FILE_TOO_LARGE')).toMatchObject({ file: NEWS_110, message: `${NEWS_110} is ${big.length} bytes, over the 1048576-byte limit for a store file.` });
+    expect(diagnostics.find((d) => d.code === 'E_FILE_TOO_LARGE')).toMatchObject({
+      file: NEWS_110,
+      message: `${NEWS_110} is ${big.length} bytes, over the 1048576-byte limit for a store file.`,
+    });
     edit(dir, 'store/store.yaml', (t) => `${t}\nlimits:\n  storeFileSize: 2097152\n`);
     expect((await check(dir)).diagnostics.map((d) => d.code)).not.toContain('E_FILE_TOO_LARGE');
   });
@@ -173,7 +204,12 @@ describe('limits: sizes, alias bombs, nesting, long tokens', () => {
   it('an alias bomb, runaway nesting and a 100,000-character token give diagnostics, exit 1 and no stack trace', async () => {
     const dir = tmpStore();
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     writeFileSync(path.join(dir, `${NEWS}/releases/1.0.0.yaml`), `${bomb.join('\n')}\n`);
     writeFileSync(path.join(dir, NEWS_110), `${'['.repeat(5000)}${']'.repeat(5000)}\n`);
     writeFileSync(path.join(dir, `${NEWS}/releases/1.2.0-nightly.20260320.yaml`), `version: 1.2.0\nchannels: [${'y'.repeat(100_000)}]\n`);

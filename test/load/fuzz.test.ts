@@ -26,8 +26,30 @@ function listFiles(dir: string, rel = ''): string[] {
   });
 }
 
-const NASTY = ['*a', '&a [*a,*a,*a]', '[', '{', '\0', '\uFFFF', '\udc00', '../../../canary.txt', '/etc/passwd', '!!binary AAAA', 'x'.repeat(5000),
-  '---\n', '\t', ': :', '? ', 'version: 1.0', 'os: x64', 'file: ../../../canary.txt', 'certificate: ../../canary.txt', '<<: *a', '"\\u0000"', '- - - - -'];
+const NASTY = [
+  '*a',
+  '&a [*a,*a,*a]',
+  '[',
+  '{',
+  '\0',
+  '\uFFFF',
+  '\udc00',
+  '../../../canary.txt',
+  '/etc/passwd',
+  '!!binary AAAA',
+  'x'.repeat(5000),
+  '---\n',
+  '\t',
+  ': :',
+  '? ',
+  'version: 1.0',
+  'os: x64',
+  'file: ../../../canary.txt',
+  'certificate: ../../canary.txt',
+  '<<: *a',
+  '"\\u0000"',
+  '- - - - -',
+];
 
 type Mutation =
   | { kind: 'bytes'; file: number; at: number; bytes: Uint8Array }
@@ -40,12 +62,21 @@ type Mutation =
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('bytes' as const), file: fc.nat(), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('insert' as const), file: fc.nat(), at: fc.nat(), text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 40 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    file: fc.nat(),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 40 })),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), file: fc.nat(), at: fc.nat() }),
   fc.record({ kind: fc.constant('link' as const), file: fc.nat() }),
   fc.record({ kind: fc.constant('folder' as const), file: fc.nat() }),
   fc.record({ kind: fc.constant('remove' as const), file: fc.nat() }),
-  fc.record({ kind: fc.constant('rename' as const), file: fc.nat(), name: fc.constantFrom('v1.0.0.yaml', '1.0.yaml', 'app.yml', '.hidden.yaml', 'x.txt', 'UPPER.yaml') }),
+  fc.record({
+    kind: fc.constant('rename' as const),
+    file: fc.nat(),
+    name: fc.constantFrom('v1.0.0.yaml', '1.0.yaml', 'app.yml', '.hidden.yaml', 'x.txt', 'UPPER.yaml'),
+  }),
 );
 
 function apply(dir: string, m: Mutation): void {
@@ -61,13 +92,22 @@ function apply(dir: string, m: Mutation): void {
   const bytes = readFileSync(abs);
   const at = (n: number) => (bytes.length ? n % (bytes.length + 1) : 0);
   switch (m.kind) {
-    case 'bytes': return writeFileSync(abs, Buffer.concat([bytes.subarray(0, at(m.at)), m.bytes, bytes.subarray(at(m.at) + m.bytes.length)]));
-    case 'insert': return writeFileSync(abs, Buffer.concat([bytes.subarray(0, at(m.at)), Buffer.from(m.text), bytes.subarray(at(m.at))]));
-    case 'truncate': return writeFileSync(abs, bytes.subarray(0, at(m.at)));
-    case 'link': rmSync(abs); return symlinkSync(path.join(dir, 'canary.txt'), abs);
-    case 'folder': rmSync(abs); return void mkdirSync(abs);
-    case 'remove': return rmSync(abs);
-    case 'rename': return cpSync(abs, path.join(path.dirname(abs), m.name));
+    case 'bytes':
+      return writeFileSync(abs, Buffer.concat([bytes.subarray(0, at(m.at)), m.bytes, bytes.subarray(at(m.at) + m.bytes.length)]));
+    case 'insert':
+      return writeFileSync(abs, Buffer.concat([bytes.subarray(0, at(m.at)), Buffer.from(m.text), bytes.subarray(at(m.at))]));
+    case 'truncate':
+      return writeFileSync(abs, bytes.subarray(0, at(m.at)));
+    case 'link':
+      rmSync(abs);
+      return symlinkSync(path.join(dir, 'canary.txt'), abs);
+    case 'folder':
+      rmSync(abs);
+      return void mkdirSync(abs);
+    case 'remove':
+      return rmSync(abs);
+    case 'rename':
+      return cpSync(abs, path.join(path.dirname(abs), m.name));
   }
 }
 

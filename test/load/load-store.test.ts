@@ -7,16 +7,19 @@ import { tmpDir, tmpStore } from '../helpers.js';
 const ALL = ['cockpit', 'legacy_sync', 'news', 'shelfnotes'];
 
 /** Every document of a load as `rel → data`, and the diagnostics as `code file`. */
-const docsOf = (l: LoadedStore) => Object.fromEntries([l.store, ...l.apps.flatMap((a) => [a.app, ...a.releases])].filter((d) => d).map((d) => [d!.rel, d!.data]));
+const docsOf = (l: LoadedStore) =>
+  Object.fromEntries([l.store, ...l.apps.flatMap((a) => [a.app, ...a.releases])].filter((d) => d).map((d) => [d!.rel, d!.data]));
 const diagsOf = (l: LoadedStore) => l.diagnostics.map((d) => `${d.code} ${d.file}`);
 
 /** Identity of each shard file: a rewrite (tmp + rename) gives a new inode. */
 function shardIds(cacheDir: string): Record<string, string> {
   const dir = path.join(cacheDir, 'parse-cache');
-  return Object.fromEntries(readdirSync(dir).map((f) => {
-    const s = statSync(path.join(dir, f), { bigint: true });
-    return [f, `${s.ino}:${s.mtimeNs}`];
-  }));
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => {
+      const s = statSync(path.join(dir, f), { bigint: true });
+      return [f, `${s.ino}:${s.mtimeNs}`];
+    }),
+  );
 }
 
 /** The example store with problems in news (a syntax error, a stray file) and a folder without app file. */
@@ -55,25 +58,45 @@ describe('loadStore of chosen app folders', () => {
     const whole = loadStore(storeDir);
     const some = loadStore(storeDir, { apps: new Set(['news', 'orphan', 'gone']) });
     expect(some.apps.map((a) => a.folder)).toEqual(['news', 'orphan']);
-    expect(some.apps[0]!.releases.map((r) => r.rel.replace('apps/news/releases/', ''))).toEqual(['1.0.0.yaml', '1.1.0.yaml', '1.2.0-nightly.20260320.yaml', '9.9.9.yaml']);
+    expect(some.apps[0]!.releases.map((r) => r.rel.replace('apps/news/releases/', ''))).toEqual([
+      '1.0.0.yaml',
+      '1.1.0.yaml',
+      '1.2.0-nightly.20260320.yaml',
+      '9.9.9.yaml',
+    ]);
     expect(some.store?.data).toEqual(whole.store?.data);
     const mine = (rel: string) => rel === some.store!.rel || /^apps\/(news|orphan)\//.test(rel);
     expect(docsOf(some)).toEqual(Object.fromEntries(Object.entries(docsOf(whole)).filter(([rel]) => mine(rel))));
     expect(diagsOf(some).sort()).toEqual(diagsOf(whole).sort());
-    expect(diagsOf(some).map((d) => d.replace(/ .*\/apps\//, ' ')).sort()).toEqual(['E_APP_FILE_MISSING orphan/app.yaml', 'E_SYMLINK news/releases/1.4.0.yaml', 'E_SYMLINK news/releases/2.0.0.yaml', 'E_YAML_SYNTAX news/releases/9.9.9.yaml', 'W_UNEXPECTED_FILE news/releases/notes.txt']);
+    expect(
+      diagsOf(some)
+        .map((d) => d.replace(/ .*\/apps\//, ' '))
+        .sort(),
+    ).toEqual([
+      'E_APP_FILE_MISSING orphan/app.yaml',
+      'E_SYMLINK news/releases/1.4.0.yaml',
+      'E_SYMLINK news/releases/2.0.0.yaml',
+      'E_YAML_SYNTAX news/releases/9.9.9.yaml',
+      'W_UNEXPECTED_FILE news/releases/notes.txt',
+    ]);
   });
 
   it('reports nothing of the folders it was not asked for', () => {
     const storeDir = path.join(brokenStore(), 'store');
     const some = loadStore(storeDir, { apps: new Set(['shelfnotes']) });
     expect(some.apps.map((a) => a.folder)).toEqual(['shelfnotes']);
-    expect(some.apps[0]!.releases.map((r) => r.rel)).toEqual(['1.4.0', '1.5.0', '1.6.0-beta.1'].map((v) => `apps/shelfnotes/releases/${v}.yaml`));
+    expect(some.apps[0]!.releases.map((r) => r.rel)).toEqual(
+      ['1.4.0', '1.5.0', '1.6.0-beta.1'].map((v) => `apps/shelfnotes/releases/${v}.yaml`),
+    );
     expect(some.diagnostics).toEqual([]);
   });
 
   it('takes folder names literally and skips names a whole load never reads', () => {
     const storeDir = path.join(tmpStore({ 'store/apps/.hidden/app.yaml': 'id: [\n' }), 'store');
-    expect(loadStore(storeDir, { apps: new Set(['*', 'n*', '{news,cockpit}', '.hidden', '../store/apps/news', '']) })).toMatchObject({ apps: [], diagnostics: [] });
+    expect(loadStore(storeDir, { apps: new Set(['*', 'n*', '{news,cockpit}', '.hidden', '../store/apps/news', '']) })).toMatchObject({
+      apps: [],
+      diagnostics: [],
+    });
     expect(loadStore(storeDir, { apps: new Set() }).apps).toEqual([]);
   });
 });
@@ -116,7 +139,11 @@ describe('parse cache shards', () => {
     loadStore(storeDir, { cacheDir, apps: new Set(['shelfnotes', 'news']) });
     const after = shardIds(cacheDir);
     expect(Object.keys(after).sort()).toEqual(Object.keys(ids).sort());
-    expect(Object.keys(after).filter((f) => after[f] !== ids[f]).sort()).toEqual(['cockpit.jsonl', 'shelfnotes.jsonl']);
+    expect(
+      Object.keys(after)
+        .filter((f) => after[f] !== ids[f])
+        .sort(),
+    ).toEqual(['cockpit.jsonl', 'shelfnotes.jsonl']);
     expect(after['cockpit.jsonl']).toBe(cockpit);
   });
 
@@ -128,10 +155,14 @@ describe('parse cache shards', () => {
     rmSync(path.join(storeDir, 'apps/news'), { recursive: true });
     rmSync(path.join(storeDir, 'apps/cockpit'), { recursive: true });
     loadStore(storeDir, { cacheDir, apps: new Set(['news']) });
-    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(['_store', 'cockpit', 'legacy_sync', 'shelfnotes'].map((s) => `${s}.jsonl`));
+    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(
+      ['_store', 'cockpit', 'legacy_sync', 'shelfnotes'].map((s) => `${s}.jsonl`),
+    );
     expect(existsSync(path.join(cacheDir, 'parse-cache.jsonl'))).toBe(true);
     loadStore(storeDir, { cacheDir });
-    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(['_store', 'legacy_sync', 'shelfnotes'].map((s) => `${s}.jsonl`));
+    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(
+      ['_store', 'legacy_sync', 'shelfnotes'].map((s) => `${s}.jsonl`),
+    );
     expect(existsSync(path.join(cacheDir, 'parse-cache.jsonl'))).toBe(false);
   });
 

@@ -13,7 +13,8 @@ const epoch = (iso: string) => Date.parse(iso) / 1000;
 
 /** Commits everything with this committer date (as a rebase or a wrong clock would leave it). */
 function commit(dir: string, message: string, date: string): void {
-  const run = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } });
+  const run = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } });
   if (!existsSync(path.join(dir, '.git'))) {
     run('init', '-q', '-b', 'main');
     run('config', 'user.name', 'Store Admin');
@@ -30,7 +31,14 @@ describe('serials, release dates and the published site', () => {
   const dir = tmpStore({ '.gitignore': '.appshelf-cache/\ndist*\n' }, fixture('manifest-basic/store'));
   const storeDir = path.join(dir, 'store');
   const build = (now: string, more: object = {}, extraEnv: object = {}) =>
-    buildStore({ storeDir, write: false, now: new Date(now), env: { ...env, ...extraEnv }, cacheDir: path.join(dir, '.appshelf-cache'), ...more });
+    buildStore({
+      storeDir,
+      write: false,
+      now: new Date(now),
+      env: { ...env, ...extraEnv },
+      cacheDir: path.join(dir, '.appshelf-cache'),
+      ...more,
+    });
   const first = '2030-01-05T12:00:00Z';
 
   it('never lowers a serial when a commit is dated in the past, and dates releases by their landing commit', async () => {
@@ -53,7 +61,9 @@ describe('serials, release dates and the published site', () => {
 
   it('takes APPSHELF_SERIAL_FLOOR as the lowest serial, and refuses a bad one', async () => {
     const floor = epoch(first) + 1000;
-    expect(json((await build('2030-01-05T14:00:00Z', {}, { APPSHELF_SERIAL_FLOOR: String(floor) })).files, 'api/v1/signing.json').serial).toBe(floor);
+    expect(
+      json((await build('2030-01-05T14:00:00Z', {}, { APPSHELF_SERIAL_FLOOR: String(floor) })).files, 'api/v1/signing.json').serial,
+    ).toBe(floor);
     const bad = await build('2030-01-05T14:00:00Z', {}, { APPSHELF_SERIAL_FLOOR: 'soon' });
     expect(bad.ok).toBe(false);
     expect(bad.diagnostics.map((d) => d.code)).toEqual(['E_SERIAL_FLOOR']);
@@ -85,7 +95,10 @@ describe('serials, release dates and the published site', () => {
     }
     const site = path.join(dir, 'site/api/v1');
     mkdirSync(site, { recursive: true });
-    writeFileSync(path.join(site, 'signing.json'), JSON.stringify({ keyid: 'k', serial: epoch(first), expires: '2030-01-12T00:00:00.000Z' }));
+    writeFileSync(
+      path.join(site, 'signing.json'),
+      JSON.stringify({ keyid: 'k', serial: epoch(first), expires: '2030-01-12T00:00:00.000Z' }),
+    );
     const fine = await build('2030-01-05T14:00:00Z', { published: path.join(dir, 'site') });
     expect(fine.diagnostics.filter((d) => /PUBLISHED|SERIAL/.test(d.code))).toEqual([]);
   });
@@ -97,7 +110,9 @@ describe('serials, release dates and the published site', () => {
     const manifest = JSON.parse(readFileSync(path.join(out, 'update/tool/stable/linux/x86-64/0.json'), 'utf8'));
     expect(manifest.signed.candidates[0].files[0].url).toMatch(/^http:\/\/127\.0\.0\.1:9000\/files\/tool\//);
     expect(siteNotes(out, 'http://127.0.0.1:9000/')).toEqual([]);
-    expect(siteNotes(out, 'http://localhost:8080/')[0]).toContain("the site's URLs point at http://127.0.0.1:9000, but it is served at http://localhost:8080");
+    expect(siteNotes(out, 'http://localhost:8080/')[0]).toContain(
+      "the site's URLs point at http://127.0.0.1:9000, but it is served at http://localhost:8080",
+    );
     expect((await runCli(['build', '--store', storeDir, '--out', out, '--base-url', 'ftp://x/'], dir, env)).code).toBe(2);
     expect((await runCli(['build', '--store', storeDir, '--out', out, '--unsigned'], dir, {})).code).toBe(0);
     expect(siteNotes(out, 'https://apps.example.com/')).toEqual([expect.stringContaining('built with --unsigned')]);
@@ -111,7 +126,9 @@ describe('keygen, yank, unyank, init', () => {
     expect((await runCli(['yank', 'tool', '1.0.0'], cwd)).code).toBe(2);
     const r = await runCli(['yank', 'tool', '1.0.0', '--reason', 'Loses data on exit.'], cwd);
     expect(r.code).toBe(0);
-    expect(readFileSync(rel, 'utf8')).toMatch(/^version: 1\.0\.0\nchannels: \[stable, beta\]\ndate: .*\nyanked: true\nyankReason: Loses data on exit\.\n/);
+    expect(readFileSync(rel, 'utf8')).toMatch(
+      /^version: 1\.0\.0\nchannels: \[stable, beta\]\ndate: .*\nyanked: true\nyankReason: Loses data on exit\.\n/,
+    );
     expect((await runCli(['check'], cwd)).code).toBe(0);
     const pinned = await runCli(['yank', 'tool', '1.1.0', '--reason', 'x'], cwd);
     expect(pinned.code).toBe(1);
@@ -132,7 +149,9 @@ describe('keygen, yank, unyank, init', () => {
     expect(r.code).toBe(0);
     const key = path.join(home, '.appshelf/keys/manifest-signing.key');
     expect(statSync(key).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8')).toMatch(/signing:\n {2}publicKey: \|\n {4}-----BEGIN PUBLIC KEY-----\n/);
+    expect(readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8')).toMatch(
+      /signing:\n {2}publicKey: \|\n {4}-----BEGIN PUBLIC KEY-----\n/,
+    );
     expect((await runCli(['build', '--out', 'dist'], cwd, {})).stderr).toContain('E_SIGNING_KEY_REQUIRED');
     expect((await runCli(['build', '--out', 'dist'], cwd, { APPSHELF_SIGNING_KEY_FILE: key })).code).toBe(0);
     expect((await runCli(['keygen', '--print'], cwd, { HOME: home })).stderr).toContain('E_KEYGEN_EXISTS');
@@ -149,10 +168,23 @@ describe('keygen, yank, unyank, init', () => {
     // Never a bare "appshelf": where it comes from is said by package.json or --appshelf.
     expect((await runCli(args, repoRoot, { HOME: home })).stderr).toContain('package.json must say where appshelf comes from');
     mkdirSync(target);
-    writeFileSync(path.join(target, 'package.json'), '{"devDependencies":{"appshelf":"file:../appshelf-0.1.0.tgz"},"scripts":{"start":"mine"}}\n');
+    writeFileSync(
+      path.join(target, 'package.json'),
+      '{"devDependencies":{"appshelf":"file:../appshelf-0.1.0.tgz"},"scripts":{"start":"mine"}}\n',
+    );
     const r = await runCli(args, repoRoot, { HOME: home });
     expect(r.code).toBe(0);
-    for (const f of ['store/store.yaml', 'store/trust/ca.crt', 'store/trust/revoked.yaml', 'package.json', '.gitignore', '.github/workflows/check.yml', '.github/workflows/publish.yml', '.github/CODEOWNERS', 'README.md']) {
+    for (const f of [
+      'store/store.yaml',
+      'store/trust/ca.crt',
+      'store/trust/revoked.yaml',
+      'package.json',
+      '.gitignore',
+      '.github/workflows/check.yml',
+      '.github/workflows/publish.yml',
+      '.github/CODEOWNERS',
+      'README.md',
+    ]) {
       expect(existsSync(path.join(target, f)), f).toBe(true);
     }
     expect(statSync(path.join(home, '.appshelf/keys/shop/ca.key')).mode & 0o777).toBe(0o600);

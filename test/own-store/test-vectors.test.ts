@@ -9,7 +9,10 @@ import { repoRoot } from '../helpers.js';
 
 const dir = path.join(repoRoot, 'test-vectors/manifests');
 const index = JSON.parse(readFileSync(path.join(dir, 'vectors.json'), 'utf8')) as {
-  now: string; publicKey: string; keyid: string; vectors: { file: string; valid: boolean; problem?: string }[];
+  now: string;
+  publicKey: string;
+  keyid: string;
+  vectors: { file: string; valid: boolean; problem?: string }[];
 };
 const publicKeyPem = readFileSync(path.join(dir, index.publicKey), 'utf8');
 
@@ -29,7 +32,11 @@ function verifyFromSpec(bytes: Buffer, pem: string, now: Date): string {
 function openFromSpec(bytes: Buffer, pem: string): Record<string, unknown> | string {
   const jcs = (v: unknown): string => {
     if (Array.isArray(v)) return `[${v.map(jcs).join(',')}]`;
-    if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${jcs((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    if (v && typeof v === 'object')
+      return `{${Object.keys(v)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${jcs((v as Record<string, unknown>)[k])}`)
+        .join(',')}}`;
     return JSON.stringify(v);
   };
   let doc: { signatures: { keyid: string; sig: string }[]; signed: Record<string, unknown> };
@@ -40,7 +47,9 @@ function openFromSpec(bytes: Buffer, pem: string): Record<string, unknown> | str
   }
   if (Object.keys(doc).sort().join() !== 'signatures,signed' || bytes.toString('utf8') !== `${jcs(doc)}\n`) return 'not-canonical';
   const key = createPublicKey(pem);
-  const keyid = createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  const keyid = createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
   const mine = doc.signatures.find((s) => s.keyid === keyid);
   if (!mine) return 'unknown-key';
   if (!verify(null, Buffer.from(jcs(doc.signed), 'utf8'), key, Buffer.from(mine.sig, 'base64'))) return 'bad-signature';
@@ -48,7 +57,10 @@ function openFromSpec(bytes: Buffer, pem: string): Record<string, unknown> | str
 }
 
 type Pin = { sha256: string; length: number };
-type FreshSigned = { expires: string; platforms: { channel: string; os: string; arch: string; index: Pin; bands: (Pin & { from: number; to: number })[] }[] };
+type FreshSigned = {
+  expires: string;
+  platforms: { channel: string; os: string; arch: string; index: Pin; bands: (Pin & { from: number; to: number })[] }[];
+};
 
 /** The fresh-document steps of the spec, from docs/manifests.md alone: the fresh document, then the manifest or index it must pin. */
 function verifyPairFromSpec(fresh: Buffer | undefined, bytes: Buffer, pem: string, now: Date): string {
@@ -72,7 +84,8 @@ function verifyPairFromSpec(fresh: Buffer | undefined, bytes: Buffer, pem: strin
 
 describe('test-vectors/manifests', () => {
   it('are what scripts/gen-test-vectors.mjs makes (byte for byte)', () => {
-    for (const [name, bytes] of makeVectors() as Map<string, Buffer>) expect(readFileSync(path.join(dir, name)).equals(bytes), name).toBe(true);
+    for (const [name, bytes] of makeVectors() as Map<string, Buffer>)
+      expect(readFileSync(path.join(dir, name)).equals(bytes), name).toBe(true);
   });
 
   it('name the key id of the public key: SHA-256 of its DER SubjectPublicKeyInfo', () => {
@@ -94,12 +107,15 @@ describe('test-vectors/manifests', () => {
 describe('test-vectors/fresh', () => {
   const freshDir = path.join(repoRoot, 'test-vectors/fresh');
   const freshIndex = JSON.parse(readFileSync(path.join(freshDir, 'vectors.json'), 'utf8')) as {
-    now: string; publicKey: string; vectors: { fresh: string | null; document: string; valid: boolean; problem?: string }[];
+    now: string;
+    publicKey: string;
+    vectors: { fresh: string | null; document: string; valid: boolean; problem?: string }[];
   };
   const pem = readFileSync(path.join(freshDir, freshIndex.publicKey), 'utf8');
 
   it('are what scripts/gen-test-vectors.mjs makes (byte for byte)', () => {
-    for (const [name, bytes] of makeFreshVectors() as Map<string, Buffer>) expect(readFileSync(path.join(freshDir, name)).equals(bytes), name).toBe(true);
+    for (const [name, bytes] of makeFreshVectors() as Map<string, Buffer>)
+      expect(readFileSync(path.join(freshDir, name)).equals(bytes), name).toBe(true);
   });
 
   for (const v of freshIndex.vectors) {

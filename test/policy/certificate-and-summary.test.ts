@@ -18,7 +18,10 @@ function signedStore(cert: string, sigs: { '1.0.0': string; '1.1.0': string }): 
   writeFileSync(app, `${readFileSync(app, 'utf8')}certificate: notes.crt\n`);
   for (const v of ['1.0.0', '1.1.0'] as const) {
     const file = path.join(dir, `store/apps/notes/releases/${v}.yaml`);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/(file: files\/notes-[\d.]+-linux.txt\n(?:.*\n){2})/, `$1    signature: ${sigs[v]}\n`));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/(file: files\/notes-[\d.]+-linux.txt\n(?:.*\n){2})/, `$1    signature: ${sigs[v]}\n`),
+    );
   }
   return path.join(dir, 'store');
 }
@@ -29,15 +32,18 @@ describe('certificate change', () => {
   it('names the releases that still carry signatures made for the old certificate', () => {
     const base = snapshotStore(signedStore(pem('OLD'), { '1.0.0': SIG_A, '1.1.0': SIG_B }), 'store');
     const head = snapshotStore(signedStore(pem('NEW'), { '1.0.0': 'bmV3LXNpZ25hdHVyZQ==', '1.1.0': SIG_B }), 'store');
-    expect(checkPolicy({ base, head, changed })).toEqual([{
-      code: 'E_POLICY_CERT_NOT_RESIGNED',
-      severity: 'error',
-      message: 'The certificate of "notes" changed in this pull request, but these releases still carry signatures made for the old one: 1.1.0.',
-      hint: 'Re-sign each archive with the new key (same bytes, new signature: `appshelf sign FILE --key APP.key`) and put the new signatures in this pull request. Released versions cannot be removed.',
-      file: 'store/apps/notes/app.yaml',
-      line: 6,
-      column: 14,
-    }]);
+    expect(checkPolicy({ base, head, changed })).toEqual([
+      {
+        code: 'E_POLICY_CERT_NOT_RESIGNED',
+        severity: 'error',
+        message:
+          'The certificate of "notes" changed in this pull request, but these releases still carry signatures made for the old one: 1.1.0.',
+        hint: 'Re-sign each archive with the new key (same bytes, new signature: `appshelf sign FILE --key APP.key`) and put the new signatures in this pull request. Released versions cannot be removed.',
+        file: 'store/apps/notes/app.yaml',
+        line: 6,
+        column: 14,
+      },
+    ]);
   });
 
   it('accepts new signatures with a new certificate, but not without one', () => {
@@ -46,7 +52,9 @@ describe('certificate change', () => {
     expect(checkPolicy({ base, head: snapshotStore(signedStore(pem('NEW'), resigned), 'store'), changed })).toEqual([]);
     const sameCert = checkPolicy({ base, head: snapshotStore(signedStore(pem('OLD'), resigned), 'store'), changed });
     expect(sameCert.map((d) => `${d.code} ${d.line}`)).toEqual(['E_POLICY_RELEASE_CHANGED 13', 'E_POLICY_RELEASE_CHANGED 13']);
-    expect(sameCert[0]!.message).toBe('Released version 1.1.0 of "notes" is immutable, but entries[0].signature changed (was c2lnbmF0dXJlLW9m…, now bmV3LWI=).');
+    expect(sameCert[0]!.message).toBe(
+      'Released version 1.1.0 of "notes" is immutable, but entries[0].signature changed (was c2lnbmF0dXJlLW9m…, now bmV3LWI=).',
+    );
   });
 });
 
@@ -55,15 +63,24 @@ describe('release-candidate summary', () => {
     const before = Array.from({ length: 100 }, () => '1.5.0');
     const after = before.map((v, p) => (p < 25 ? '1.6.0' : v));
     expect(describeBands(after, before)).toBe('0–24 → 1.6.0 (was 1.5.0), 25–99 → 1.5.0');
-    expect(describeBands(after.map(() => '2.0.0'), before.map(() => null))).toBe('0–99 → 2.0.0 (was nothing)');
+    expect(
+      describeBands(
+        after.map(() => '2.0.0'),
+        before.map(() => null),
+      ),
+    ).toBe('0–99 → 2.0.0 (was nothing)');
   });
 
   it('lists problems first, then the new release, its files and who gets it', () => {
     const base = snapshotStore(gitopsStore, 'store').store!;
-    const dir = tmpStore({
-      'store/apps/notes/releases/1.2.0.yaml': 'version: 1.2.0\nchannels: [stable, beta]\nrollout:\n  stable: 10\nchangelog: |\n  ## Features\n  * Tags\nentries:\n'
-        + '  - os: linux\n    architectures: [x86-64]\n    format: txt\n    file: files/notes-1.1.0-linux.txt\n    size: 18\n    sha256: 70bcd97a3453b7e81c5a74ceab5f5b663cbb520ee584f938f76454295d831625\n',
-    }, gitopsStore);
+    const dir = tmpStore(
+      {
+        'store/apps/notes/releases/1.2.0.yaml':
+          'version: 1.2.0\nchannels: [stable, beta]\nrollout:\n  stable: 10\nchangelog: |\n  ## Features\n  * Tags\nentries:\n' +
+          '  - os: linux\n    architectures: [x86-64]\n    format: txt\n    file: files/notes-1.1.0-linux.txt\n    size: 18\n    sha256: 70bcd97a3453b7e81c5a74ceab5f5b663cbb520ee584f938f76454295d831625\n',
+      },
+      gitopsStore,
+    );
     const head = snapshotStore(path.join(dir, 'store'), 'store').store!;
     const md = renderSummary({
       base,
@@ -116,8 +133,18 @@ Compared with \`origin/main (abc1234)\`.
     const app = path.join(dir, 'store/apps/notes/app.yaml');
     writeFileSync(app, `${readFileSync(app, 'utf8')}locked: true\npins:\n  stable: 1.0.0\n`);
     const head = snapshotStore(path.join(dir, 'store'), 'store').store!;
-    const md = renderSummary({ base, head, baseLabel: 'main (abc1234)', changed: ['apps/notes/app.yaml'], policy: [], diagnostics: [], bands: resolveBands });
-    expect(md).toContain('- **Locked**: accepts no new releases.\n- **Pin** stable → 1.0.0: the channel serves 1.0.0 even when newer releases exist.');
+    const md = renderSummary({
+      base,
+      head,
+      baseLabel: 'main (abc1234)',
+      changed: ['apps/notes/app.yaml'],
+      policy: [],
+      diagnostics: [],
+      bands: resolveBands,
+    });
+    expect(md).toContain(
+      '- **Locked**: accepts no new releases.\n- **Pin** stable → 1.0.0: the channel serves 1.0.0 even when newer releases exist.',
+    );
     expect(md).toContain('| stable / linux x86-64 | 0–99 → 1.0.0 (was 1.1.0) |');
     expect(md).toContain('| stable / windows x86-64 | 0–99 → 1.0.0 (was 1.1.0) |');
   });

@@ -15,7 +15,10 @@ async function check(dir: string, ...extra: string[]) {
 
 function addRelease(dir: string, app = 'notes', version = '1.2.0', extra = ''): void {
   put(dir, `store/apps/${app}/files/${app}-${version}.txt`, `${app} ${version}\n`);
-  put(dir, `store/apps/${app}/releases/${version}.yaml`, `version: ${version}
+  put(
+    dir,
+    `store/apps/${app}/releases/${version}.yaml`,
+    `version: ${version}
 channels: [stable, beta]
 ${extra}entries:
   - os: linux
@@ -24,7 +27,8 @@ ${extra}entries:
     file: files/${app}-${version}.txt
     size: ${`${app} ${version}\n`.length}
     sha256: ${sha(`${app} ${version}\n`)}
-`);
+`,
+  );
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -48,7 +52,9 @@ describe('check --base: released versions are immutable', () => {
     const r = await check(dir);
     expect(r.code).toBe(1);
     expect(r.problems).toContain(`${rel110}:10:11 E_POLICY_ARCHIVE_CHANGED`);
-    expect(r.stderr).toContain('The archive store/apps/notes/files/notes-1.1.0-linux.txt of released version 1.1.0 of "notes" was changed in place.');
+    expect(r.stderr).toContain(
+      'The archive store/apps/notes/files/notes-1.1.0-linux.txt of released version 1.1.0 of "notes" was changed in place.',
+    );
   });
 
   it('refuses changed sizes, hashes, files, dates and docker tags, each on its line', async () => {
@@ -70,7 +76,9 @@ describe('check --base: released versions are immutable', () => {
     ]);
     expect(r.stderr).toContain('Released version 1.1.0 of "notes" is immutable, but entries[0].size changed (was 18, now 19).');
     expect(r.stderr).toContain('Released version 3.0.0 of "dash" is immutable, but docker.tag changed (was v3.0.0, now latest).');
-    expect(r.stderr).toContain('hint: Released versions are immutable. To withdraw one, set `yanked: true` with a `yankReason`; to ship a fix, add a new version.');
+    expect(r.stderr).toContain(
+      'hint: Released versions are immutable. To withdraw one, set `yanked: true` with a `yankReason`; to ship a fix, add a new version.',
+    );
   });
 
   it('refuses adding or removing an entry of a released version', async () => {
@@ -87,10 +95,7 @@ describe('check --base: released versions are immutable', () => {
     remove(dir, 'store/apps/dash');
     const r = await check(dir);
     expect(r.code).toBe(1);
-    expect(r.problems).toEqual([
-      'store/apps/dash/app.yaml E_POLICY_APP_DELETED',
-      'store/apps/notes/app.yaml:2:5 E_POLICY_RELEASE_DELETED',
-    ]);
+    expect(r.problems).toEqual(['store/apps/dash/app.yaml E_POLICY_APP_DELETED', 'store/apps/notes/app.yaml:2:5 E_POLICY_RELEASE_DELETED']);
     expect(r.stderr).toContain('Released version 1.0.0 of "notes" was deleted (store/apps/notes/releases/1.0.0.yaml).');
     expect(r.stderr).toContain('App "dash" was deleted together with its released versions 3.0.0.');
   });
@@ -102,7 +107,9 @@ describe('check --base: released versions are immutable', () => {
     put(dir, 'store/apps/notes/releases/1.1.0+rebuild.yaml', text.replace('version: 1.1.0', 'version: 1.1.0+rebuild'));
     const r = await check(dir);
     expect(r.problems).toContain('store/apps/notes/releases/1.1.0+rebuild.yaml:1:10 E_POLICY_VERSION_EXISTS');
-    expect(r.stderr).toContain('Version 1.1.0+rebuild of "notes" already exists (store/apps/notes/releases/1.1.0.yaml); a version cannot be added again.');
+    expect(r.stderr).toContain(
+      'Version 1.1.0+rebuild of "notes" already exists (store/apps/notes/releases/1.1.0.yaml); a version cannot be added again.',
+    );
   });
 
   it('refuses a new release of an app locked at the base, also in the pull request that unlocks it', async () => {
@@ -123,7 +130,9 @@ describe('check --base: released versions are immutable', () => {
     expect(r.code).toBe(0);
     const bad = await runCli(['check', '--base', 'origin/nope'], dir);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/error E_POLICY_BASE_REF: Cannot read the store at git ref "origin\/nope": .+\.\n {2}hint: Run inside the git checkout/);
+    expect(bad.stderr).toMatch(
+      /error E_POLICY_BASE_REF: Cannot read the store at git ref "origin\/nope": .+\.\n {2}hint: Run inside the git checkout/,
+    );
   });
 
   it('needs --base for --actor', async () => {

@@ -6,11 +6,16 @@ import { exampleStore } from '../helpers.js';
 const { store } = resolveStore(validateDocs(loadStore(exampleStore)));
 const app = (id: string) => store!.apps.find((a) => a.id === id)!;
 const bands = (id: string, channel: string, os: string, arch: string) =>
-  resolveBands(store!, app(id)).filter((b) => b.channel === channel && b.os === os && b.arch === arch).map((b) => [b.from, b.to, b.version]);
+  resolveBands(store!, app(id))
+    .filter((b) => b.channel === channel && b.os === os && b.arch === arch)
+    .map((b) => [b.from, b.to, b.version]);
 
 describe('resolveBands on the example store', () => {
   it('splits the staged rollout of shelfnotes 1.5.0 at 25 % on stable', () => {
-    expect(bands('shelfnotes', 'stable', 'windows', 'x86-64')).toEqual([[0, 24, '1.5.0'], [25, 99, '1.4.0']]);
+    expect(bands('shelfnotes', 'stable', 'windows', 'x86-64')).toEqual([
+      [0, 24, '1.5.0'],
+      [25, 99, '1.4.0'],
+    ]);
   });
   it('serves the beta release and stable newer ones to beta; nightly inherits beta', () => {
     expect(bands('shelfnotes', 'beta', 'linux', 'x86-64')).toEqual([[0, 99, '1.6.0-beta.1']]);

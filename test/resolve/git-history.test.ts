@@ -12,8 +12,30 @@ const now = new Date('2027-01-15T12:00:00Z');
 /** A git repository holding the example store, with a history as pull requests make it. */
 function repoWithHistory(): string {
   const cwd = tmpStore();
-  const git = (...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'd@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'd@example.com' } });
-  const at = (date: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'd@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'd@example.com', GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Dev',
+        GIT_AUTHOR_EMAIL: 'd@example.com',
+        GIT_COMMITTER_NAME: 'Dev',
+        GIT_COMMITTER_EMAIL: 'd@example.com',
+      },
+    });
+  const at = (date: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Dev',
+        GIT_AUTHOR_EMAIL: 'd@example.com',
+        GIT_COMMITTER_NAME: 'Dev',
+        GIT_COMMITTER_EMAIL: 'd@example.com',
+        GIT_COMMITTER_DATE: date,
+        GIT_AUTHOR_DATE: date,
+      },
+    });
   git('init', '-q', '-b', 'main');
   const rel = 'store/apps/shelfnotes/releases';
   // 1.5.0 lands after 1.6.0-beta.1 here: numbers follow landing, not versions.
@@ -28,7 +50,10 @@ function repoWithHistory(): string {
   at('2026-02-01T00:00:00Z', 'commit', '-q', '-m', 'Release shelfnotes 1.5.0');
   git('checkout', '-q', 'main');
   at('2026-02-02T00:00:00Z', 'merge', '-q', '--no-ff', 'release-1.5.0', '-m', 'Merge pull request #7 from dev/release-1.5.0');
-  writeFileSync(path.join(cwd, rel, '1.5.0.yaml'), readFileSync(path.join(cwd, rel, '1.5.0.yaml'), 'utf8').replace('stable: 10', 'stable: 25'));
+  writeFileSync(
+    path.join(cwd, rel, '1.5.0.yaml'),
+    readFileSync(path.join(cwd, rel, '1.5.0.yaml'), 'utf8').replace('stable: 10', 'stable: 25'),
+  );
   const appYaml = path.join(cwd, 'store/apps/shelfnotes/app.yaml');
   writeFileSync(appYaml, `${readFileSync(appYaml, 'utf8')}pins:\n  stable: 1.4.0\n`);
   git('add', '-A');
@@ -43,7 +68,13 @@ describe('release history from git', async () => {
   it('finds who added each release, rollout changes and pins, with PR numbers', () => {
     expect(history.git).toBe(true);
     expect(history.added.get('apps/shelfnotes/releases/1.5.0.yaml')).toMatchObject({ pr: 7, date: '2026-02-02T00:00:00.000Z' });
-    const log = history.events.get('shelfnotes')!.map(({ kind, pr, date, ...rest }) => ({ kind, pr, date, ...('version' in rest ? { version: rest.version } : {}), ...('channel' in rest ? { channel: rest.channel } : {}) }));
+    const log = history.events.get('shelfnotes')!.map(({ kind, pr, date, ...rest }) => ({
+      kind,
+      pr,
+      date,
+      ...('version' in rest ? { version: rest.version } : {}),
+      ...('channel' in rest ? { channel: rest.channel } : {}),
+    }));
     expect(log).toEqual([
       { kind: 'released', pr: undefined, date: '2026-01-01T00:00:00.000Z', version: '1.4.0' },
       { kind: 'released', pr: undefined, date: '2026-01-01T00:00:00.000Z', version: '1.6.0-beta.1' },
@@ -58,9 +89,19 @@ describe('release history from git', async () => {
     const r = await buildStore({ storeDir: path.join(cwd, 'store'), write: false, now, env: {}, unsigned: true });
     expect(r.ok).toBe(true);
     const app = r.store!.apps.find((a) => a.id === 'shelfnotes')!;
-    expect(Object.fromEntries([...releaseLandings(app, history)].map(([v, l]) => [v, l.number]))).toEqual({ '1.4.0': 1, '1.6.0-beta.1': 2, '1.5.0': 3 });
+    expect(Object.fromEntries([...releaseLandings(app, history)].map(([v, l]) => [v, l.number]))).toEqual({
+      '1.4.0': 1,
+      '1.6.0-beta.1': 2,
+      '1.5.0': 3,
+    });
     const api = JSON.parse(Buffer.from(r.files.get('api/v1/apps/shelfnotes.json') as Uint8Array).toString('utf8'));
-    expect(api.releases.map((x: { version: string; release: number; pullRequest?: number }) => [x.version, x.release, x.pullRequest ?? null])).toEqual([['1.6.0-beta.1', 2, null], ['1.5.0', 3, 7], ['1.4.0', 1, null]]);
+    expect(
+      api.releases.map((x: { version: string; release: number; pullRequest?: number }) => [x.version, x.release, x.pullRequest ?? null]),
+    ).toEqual([
+      ['1.6.0-beta.1', 2, null],
+      ['1.5.0', 3, 7],
+      ['1.4.0', 1, null],
+    ]);
     expect(api.releases[1].updatedAt).toBe('2026-02-03T00:00:00.000Z');
     expect(api.live).toEqual({ stable: '1.4.0', beta: '1.6.0-beta.1', nightly: '1.6.0-beta.1' });
     expect(api.releaseLog.map((e: { kind: string }) => e.kind)).toEqual(['released', 'released', 'released', 'pinned', 'rollout']);
@@ -82,13 +123,24 @@ describe('release history from git', async () => {
     const edited = await readStoreHistory(store, { cacheDir });
     expect(edited.dirty.has('shelfnotes')).toBe(true);
     expect(edited.appCommit.has('shelfnotes')).toBe(false);
-    execFileSync('git', ['commit', '-qam', 'Widen 1.5.0 (#9)'], { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'd@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'd@example.com' } });
+    execFileSync('git', ['commit', '-qam', 'Widen 1.5.0 (#9)'], {
+      cwd: repo,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Dev',
+        GIT_AUTHOR_EMAIL: 'd@example.com',
+        GIT_COMMITTER_NAME: 'Dev',
+        GIT_COMMITTER_EMAIL: 'd@example.com',
+      },
+    });
     const cached = await readStoreHistory(store, { cacheDir });
     const full = await readStoreHistory(store);
     expect(plainHistory(cached)).toEqual(plainHistory(full));
     expect(cached.events.get('shelfnotes')!.at(-1)).toMatchObject({ kind: 'rollout', pr: 9, to: { stable: 50, beta: 100 } });
     expect(cached.appCommit.get('shelfnotes')).not.toBe(first.appCommit.get('shelfnotes'));
-    expect(JSON.parse(readFileSync(path.join(cacheDir, 'history', 'history.json'), 'utf8')).head).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim());
+    expect(JSON.parse(readFileSync(path.join(cacheDir, 'history', 'history.json'), 'utf8')).head).toBe(
+      execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim(),
+    );
   });
 
   it('marks an app folder holding ignored files as not clean', async () => {

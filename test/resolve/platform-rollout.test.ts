@@ -12,7 +12,9 @@ const resolved = (name: string) => resolveStore(validateDocs(loadStore(fixture(n
 const { store, diagnostics } = resolved('platform-rollout');
 const app = store!.apps.find((a) => a.id === 'desk')!;
 const bands = (channel: string, os: string, arch: string) =>
-  resolveBands(store!, app).filter((b) => b.channel === channel && b.os === os && b.arch === arch).map((b) => [b.from, b.to, b.version]);
+  resolveBands(store!, app)
+    .filter((b) => b.channel === channel && b.os === os && b.arch === arch)
+    .map((b) => [b.from, b.to, b.version]);
 
 describe('per-platform rollout overrides', () => {
   it('load without problems', () => {
@@ -21,14 +23,25 @@ describe('per-platform rollout overrides', () => {
 
   it('halt one platform and leave the others at the channel rollout (most specific override wins)', () => {
     expect(bands('stable', 'windows', 'x86')).toEqual([[0, 99, '1.0.0']]); // os override: 0
-    expect(bands('stable', 'windows', 'x86-64')).toEqual([[0, 19, '1.1.0'], [20, 99, '1.0.0']]); // os + arch: 20
-    expect(bands('stable', 'osx', 'arm64')).toEqual([[0, 49, '1.1.0'], [50, 99, '1.0.0']]); // the channel: 50
+    expect(bands('stable', 'windows', 'x86-64')).toEqual([
+      [0, 19, '1.1.0'],
+      [20, 99, '1.0.0'],
+    ]); // os + arch: 20
+    expect(bands('stable', 'osx', 'arm64')).toEqual([
+      [0, 49, '1.1.0'],
+      [50, 99, '1.0.0'],
+    ]); // the channel: 50
     expect(bands('beta', 'windows', 'x86')).toEqual([[0, 99, '1.1.0']]); // other channels untouched
   });
 
   it('hold back one format: the .msi of windows/x86-64 stays on 1.0.0 while the zip moves on', () => {
-    const b = candidateBands(store!, app).find((x) => x.channel.name === 'stable' && x.platform.os === 'windows' && x.platform.arch === 'x86-64' && x.from === 0)!;
-    expect(b.candidates.map((c) => `${c.release.version}:${c.files.map((f) => f.format).join('+')}`)).toEqual(['1.1.0:zip', '1.0.0:zip+msi']);
+    const b = candidateBands(store!, app).find(
+      (x) => x.channel.name === 'stable' && x.platform.os === 'windows' && x.platform.arch === 'x86-64' && x.from === 0,
+    )!;
+    expect(b.candidates.map((c) => `${c.release.version}:${c.files.map((f) => f.format).join('+')}`)).toEqual([
+      '1.1.0:zip',
+      '1.0.0:zip+msi',
+    ]);
   });
 
   it('reach /update answers per platform through the update index', () => {

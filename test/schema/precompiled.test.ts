@@ -10,7 +10,10 @@ import { AJV_OPTIONS, appSchema, publishedSchemas, releaseSchema, schemaKey, sto
 import { fixture, repoRoot } from '../helpers.js';
 
 // lib/ is compiled (and the validators precompiled) by the test setup, as `npm run build:lib` does.
-const precompiled = createRequire(import.meta.url)('../../lib/schema/_validators.cjs') as { hashes: Record<string, string> } & Record<string, (data: unknown) => boolean & { errors?: unknown }>;
+const precompiled = createRequire(import.meta.url)('../../lib/schema/_validators.cjs') as { hashes: Record<string, string> } & Record<
+  string,
+  (data: unknown) => boolean & { errors?: unknown }
+>;
 
 const compiler = new Ajv(AJV_OPTIONS);
 addFormats.default(compiler);
@@ -25,7 +28,14 @@ describe('precompiled validators', () => {
       ...fg.sync(['store/**/*.{yaml,json}'], { cwd: repoRoot, absolute: true }),
       ...fg.sync(['**/store/**/*.{yaml,json}'], { cwd: fixture(''), absolute: true }),
     ];
-    const schemaOf = (file: string) => (/store\.(ya?ml|json)$/.test(file) ? storeSchema : /\/app\.(ya?ml|json)$/.test(file) ? appSchema : /\/releases\//.test(file) ? releaseSchema : undefined);
+    const schemaOf = (file: string) =>
+      /store\.(ya?ml|json)$/.test(file)
+        ? storeSchema
+        : /\/app\.(ya?ml|json)$/.test(file)
+          ? appSchema
+          : /\/releases\//.test(file)
+            ? releaseSchema
+            : undefined;
     let compared = 0;
     for (const file of files) {
       const schema = schemaOf(file);

@@ -10,17 +10,24 @@ export interface Reply {
 }
 
 /** One HTTP request to 127.0.0.1:port (no decompression, no redirects), with the raw path as given. */
-export function request(port: number, target: string, opts: { method?: string; headers?: http.OutgoingHttpHeaders; agent?: http.Agent } = {}): Promise<Reply> {
+export function request(
+  port: number,
+  target: string,
+  opts: { method?: string; headers?: http.OutgoingHttpHeaders; agent?: http.Agent } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: target, method: opts.method ?? 'GET', headers: opts.headers, agent: opts.agent ?? false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: target, method: opts.method ?? 'GET', headers: opts.headers, agent: opts.agent ?? false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -63,7 +70,13 @@ export interface LoadResult {
  */
 export async function load(
   port: number,
-  opts: { connections: number; seconds: number; paths: readonly string[]; check?: (path: string, r: Reply) => string | undefined; stop?: { now: boolean } },
+  opts: {
+    connections: number;
+    seconds: number;
+    paths: readonly string[];
+    check?: (path: string, r: Reply) => string | undefined;
+    stop?: { now: boolean };
+  },
 ): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
   const deadline = Date.now() + opts.seconds * 1000;

@@ -3,8 +3,16 @@ import { UPDATE_INDEX_FORMAT, type UpdateIndex, type UpdateIndexEntry } from '..
 import { AusQueryError, ausDefaults, compileUpdateIndex, matchUpdate, parseQuery } from '../../src/serve/index.js';
 
 const entry = (os: string, architectures: string[], format: string, osversion = '*', appversion = '*'): UpdateIndexEntry => ({
-  os, architectures, osversion, appversion, format,
-  fileName: `${os}.${format}`, path: `files/x/${os}.${format}`, url: `/files/x/${os}.${format}`, size: 1, sha256: '0'.repeat(64),
+  os,
+  architectures,
+  osversion,
+  appversion,
+  format,
+  fileName: `${os}.${format}`,
+  path: `files/x/${os}.${format}`,
+  url: `/files/x/${os}.${format}`,
+  size: 1,
+  sha256: '0'.repeat(64),
 });
 
 const index: UpdateIndex = {
@@ -14,16 +22,30 @@ const index: UpdateIndex = {
   includeMoreMature: true,
   apps: [
     {
-      id: 'myapp', name: 'MyApp', pins: {},
+      id: 'myapp',
+      name: 'MyApp',
+      pins: {},
       releases: [
         { version: '2.0.0-beta.1', channels: ['beta'], rollout: { beta: 100 }, entries: [entry('osx', ['x86-64'], 'gz', '>=10.9')] },
-        { version: '1.5.0', channels: ['stable'], rollout: { stable: 25 }, entries: [entry('osx', ['x86-64'], 'gz', '>=10.9'), entry('linux', ['x86-64'], 'deb', '>=4.0')] },
-        { version: '1.4.0', channels: ['stable'], rollout: { stable: 100 }, entries: [entry('osx', ['x86-64'], 'gz', '>=10.9'), entry('windows', ['x86'], 'zip', '>=5.1')] },
+        {
+          version: '1.5.0',
+          channels: ['stable'],
+          rollout: { stable: 25 },
+          entries: [entry('osx', ['x86-64'], 'gz', '>=10.9'), entry('linux', ['x86-64'], 'deb', '>=4.0')],
+        },
+        {
+          version: '1.4.0',
+          channels: ['stable'],
+          rollout: { stable: 100 },
+          entries: [entry('osx', ['x86-64'], 'gz', '>=10.9'), entry('windows', ['x86'], 'zip', '>=5.1')],
+        },
         { version: '1.3.0', channels: ['stable'], rollout: { stable: 0 }, entries: [entry('windows', ['x86'], 'msi')] },
       ],
     },
     {
-      id: 'pinned', name: 'pinned', pins: { stable: '1.0.0' },
+      id: 'pinned',
+      name: 'pinned',
+      pins: { stable: '1.0.0' },
       releases: [
         { version: '1.1.0', channels: ['stable'], rollout: { stable: 100 }, entries: [entry('osx', ['x86-64'], 'gz')] },
         { version: '1.0.0', channels: ['stable'], rollout: { stable: 100 }, entries: [entry('osx', ['x86-64'], 'gz')] },
@@ -49,7 +71,12 @@ describe('parseQuery (Express extended parser)', () => {
     expect(parseQuery('appversion=1.0.0+build&app=My%20App&os=%zz')).toEqual({ appversion: '1.0.0 build', app: 'My App', os: '%zz' });
   });
   it('turns k[]=v, k[0]=v and repeated keys into lists, k[x]=v into an object', () => {
-    expect(parseQuery('app[]=MyApp&channel=a&channel=b&os[0]=osx&format[x]=gz')).toEqual({ app: ['MyApp'], channel: ['a', 'b'], os: ['osx'], format: { x: 'gz' } });
+    expect(parseQuery('app[]=MyApp&channel=a&channel=b&os[0]=osx&format[x]=gz')).toEqual({
+      app: ['MyApp'],
+      channel: ['a', 'b'],
+      os: ['osx'],
+      format: { x: 'gz' },
+    });
   });
   it('drops keys /update does not read and keys that shadow Object.prototype', () => {
     expect(parseQuery('foo=1&percentile[toString]=x&app=A')).toEqual({ app: 'A' });
@@ -59,11 +86,23 @@ describe('parseQuery (Express extended parser)', () => {
 describe('ausDefaults', () => {
   it('fills percentile 100, channel release, appversion 0.0.0 and the osx defaults', () => {
     expect(ausDefaults(parseQuery('app=A&os=osx&channel='))).toEqual({
-      app: 'A', os: 'osx', appversion: '0.0.0', channel: 'release', percentile: 100, osversion: '10.6', architecture: 'x86-64', format: 'gz',
+      app: 'A',
+      os: 'osx',
+      appversion: '0.0.0',
+      channel: 'release',
+      percentile: 100,
+      osversion: '10.6',
+      architecture: 'x86-64',
+      format: 'gz',
     });
   });
   it('gives windows 5.1/x86/zip, linux nothing, and keeps percentile "0"', () => {
-    expect(ausDefaults(parseQuery('os=windows&percentile=0'))).toMatchObject({ osversion: '5.1', architecture: 'x86', format: 'zip', percentile: '0' });
+    expect(ausDefaults(parseQuery('os=windows&percentile=0'))).toMatchObject({
+      osversion: '5.1',
+      architecture: 'x86',
+      format: 'zip',
+      percentile: '0',
+    });
     const linux = ausDefaults(parseQuery('os=linux'));
     expect([linux.osversion, linux.architecture, linux.format]).toEqual([undefined, undefined, undefined]);
   });

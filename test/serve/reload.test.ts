@@ -74,7 +74,13 @@ describe('reload', () => {
       return undefined;
     };
     const stop = { now: false };
-    const running = load(port, { connections: 50, seconds: 100, stop, paths: [APPS, QUERY, '/healthz', '/files/shelfnotes/1.5.0/shelfnotes-1.5.0-osx.tar.gz'], check });
+    const running = load(port, {
+      connections: 50,
+      seconds: 100,
+      stop,
+      paths: [APPS, QUERY, '/healthz', '/files/shelfnotes/1.5.0/shelfnotes-1.5.0-osx.tar.gz'],
+      check,
+    });
     const swaps: ('A' | 'B')[] = ['B', 'A', 'B'];
     for (const v of swaps) {
       await build(v);
@@ -98,7 +104,9 @@ describe('reload of a broken build', () => {
     writeFileSync(path.join(dist, 'api/v1/update-index.json'), '{ not json');
     await other.reload();
     expect(other.site).toBe(before);
-    expect(logs.at(-1)).toMatch(/^error E_SERVE_RELOAD_FAILED: Could not load the new build in .*dist \(.*update-index\.json is not a usable update index/);
+    expect(logs.at(-1)).toMatch(
+      /^error E_SERVE_RELOAD_FAILED: Could not load the new build in .*dist \(.*update-index\.json is not a usable update index/,
+    );
   });
 });
 
@@ -112,7 +120,9 @@ describe('downloads across a swap', () => {
     writeFileSync(path.join(site, 'index.html'), 'one');
     const s = await createStoreServer(site);
     const port = await s.listen(0);
-    const res = await new Promise<http.IncomingMessage>((resolve) => http.get({ host: '127.0.0.1', port, path: '/files/a/1.0.0/a.bin' }, (r) => resolve(r.pause())));
+    const res = await new Promise<http.IncomingMessage>((resolve) =>
+      http.get({ host: '127.0.0.1', port, path: '/files/a/1.0.0/a.bin' }, (r) => resolve(r.pause())),
+    );
     // What a build does: the new site is renamed into place, the old one deleted.
     cpSync(site, path.join(parent, 'dist.tmp'), { recursive: true });
     writeFileSync(path.join(parent, 'dist.tmp', 'index.html'), 'two');
@@ -123,7 +133,10 @@ describe('downloads across a swap', () => {
     expect((await request(port, '/')).text).toBe('two');
     const body = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).resume();
+      res
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', () => resolve(Buffer.concat(chunks)))
+        .resume();
     });
     expect(body.equals(big)).toBe(true);
     await s.close();

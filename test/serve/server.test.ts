@@ -42,7 +42,11 @@ describe('static files', () => {
 
   it('answers conditional requests with 304', async () => {
     const { headers } = await request(port, APPS);
-    for (const h of [{ 'if-none-match': headers.etag! }, { 'if-none-match': `"x", ${headers.etag}` }, { 'if-modified-since': headers['last-modified']! }]) {
+    for (const h of [
+      { 'if-none-match': headers.etag! },
+      { 'if-none-match': `"x", ${headers.etag}` },
+      { 'if-modified-since': headers['last-modified']! },
+    ]) {
       const r = await request(port, APPS, { headers: h });
       expect([r.status, r.body.byteLength, r.headers.etag]).toEqual([304, 0, headers.etag]);
     }
@@ -62,7 +66,11 @@ describe('static files', () => {
     expect([head.status, head.body.byteLength, Number(head.headers['content-length'])]).toEqual([200, 0, onDisk(APPS).byteLength]);
     const size = onDisk(APPS).byteLength;
     const part = await request(port, APPS, { headers: { range: 'bytes=2-9' } });
-    expect([part.status, part.headers['content-range'], part.text]).toEqual([206, `bytes 2-9/${size}`, onDisk(APPS).subarray(2, 10).toString()]);
+    expect([part.status, part.headers['content-range'], part.text]).toEqual([
+      206,
+      `bytes 2-9/${size}`,
+      onDisk(APPS).subarray(2, 10).toString(),
+    ]);
     const tail = await request(port, APPS, { headers: { range: 'bytes=-4' } });
     expect([tail.status, tail.headers['content-range']]).toEqual([206, `bytes ${size - 4}-${size - 1}/${size}`]);
     const bad = await request(port, APPS, { headers: { range: `bytes=${size}-` } });
@@ -96,10 +104,18 @@ describe('static files', () => {
     expect([home.status, home.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
     expect(home.body.equals(onDisk('index.html'))).toBe(true);
     const api = await request(port, '/api/v1/apps/nope.json');
-    expect([api.status, api.headers['content-type'], JSON.parse(api.text)]).toEqual([404, 'application/json; charset=utf-8', { error: 'No API document at /api/v1/apps/nope.json.' }]);
+    expect([api.status, api.headers['content-type'], JSON.parse(api.text)]).toEqual([
+      404,
+      'application/json; charset=utf-8',
+      { error: 'No API document at /api/v1/apps/nope.json.' },
+    ]);
     expect((await request(port, '/nope')).status).toBe(404);
     const health = JSON.parse((await request(port, '/healthz')).text);
-    expect(health).toMatchObject({ status: 'ok', store: 'appshelf example store', build: { id: server.site.buildId, files: server.site.files } });
+    expect(health).toMatchObject({
+      status: 'ok',
+      store: 'appshelf example store',
+      build: { id: server.site.buildId, files: server.site.files },
+    });
     expect(health.build.id).toMatch(/^[0-9a-f]{16}$/);
   });
 
@@ -134,8 +150,16 @@ describe('robustness', () => {
 
   it('never serves anything outside the site, however the path is encoded', async () => {
     const attempts = [
-      '/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/files/%2e%2e%2f%2e%2e%2fstore.yaml', '/..\\..\\..\\etc\\passwd',
-      '/files/..%5c..%5c..%5cetc%5cpasswd', '/../../../etc/passwd', '/files/../../store/store.yaml', '/%c0%ae%c0%ae/etc/passwd', '/%00', '/api/%',
+      '/..%2f..%2f..%2fetc%2fpasswd',
+      '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '/files/%2e%2e%2f%2e%2e%2fstore.yaml',
+      '/..\\..\\..\\etc\\passwd',
+      '/files/..%5c..%5c..%5cetc%5cpasswd',
+      '/../../../etc/passwd',
+      '/files/../../store/store.yaml',
+      '/%c0%ae%c0%ae/etc/passwd',
+      '/%00',
+      '/api/%',
     ];
     for (const target of attempts) {
       const raw = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
@@ -169,15 +193,19 @@ describe('robustness', () => {
   });
 
   const seconds = Number(process.env.APPSHELF_LOAD_SECONDS ?? 5);
-  it(`keeps 200 concurrent connections busy for ${seconds} s without a single error`, async () => {
-    const manifest = `/${path.posix.join('update', 'shelfnotes', 'stable', 'osx', 'x86-64', '10.json')}`;
-    const result = await load(port, {
-      connections: 200,
-      seconds,
-      paths: [APPS, manifest, '/update.json?app=shelfnotes&os=osx&osversion=14.1&channel=stable', ARCHIVE, '/healthz'],
-    });
-    expect(result.errors).toEqual([]);
-    expect(result.failures).toBe(0);
-    expect(result.requests).toBeGreaterThan(1000);
-  }, 60_000 + seconds * 1000);
+  it(
+    `keeps 200 concurrent connections busy for ${seconds} s without a single error`,
+    async () => {
+      const manifest = `/${path.posix.join('update', 'shelfnotes', 'stable', 'osx', 'x86-64', '10.json')}`;
+      const result = await load(port, {
+        connections: 200,
+        seconds,
+        paths: [APPS, manifest, '/update.json?app=shelfnotes&os=osx&osversion=14.1&channel=stable', ARCHIVE, '/healthz'],
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.failures).toBe(0);
+      expect(result.requests).toBeGreaterThan(1000);
+    },
+    60_000 + seconds * 1000,
+  );
 });

@@ -14,7 +14,9 @@ describe('appshelf serve (the real bin)', () => {
     mkdirSync(path.join(site, 'files', 'big', '1.0.0'), { recursive: true });
     writeFileSync(path.join(site, 'files', 'big', '1.0.0', 'big.bin'), big);
     writeFileSync(path.join(site, 'hello.json'), '{"hello":"world"}\n');
-    const child = spawn(process.execPath, [path.join(repoRoot, 'lib/cli/main.js'), 'serve', '--dir', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'lib/cli/main.js'), 'serve', '--dir', site, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -31,12 +33,18 @@ describe('appshelf serve (the real bin)', () => {
     // Load that keeps running through the signal, plus three slow downloads still in flight then.
     const stop = { now: false };
     const running = load(port, { connections: 20, seconds: 30, paths: ['/hello.json'], stop });
-    const downloads = Array.from({ length: 3 }, () => new Promise<{ status: number; bytes: number; res: http.IncomingMessage }>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/files/big/1.0.0/big.bin' }, (res) => {
-        res.pause();
-        resolve({ status: res.statusCode!, bytes: 0, res });
-      }).on('error', reject);
-    }));
+    const downloads = Array.from(
+      { length: 3 },
+      () =>
+        new Promise<{ status: number; bytes: number; res: http.IncomingMessage }>((resolve, reject) => {
+          http
+            .get({ host: '127.0.0.1', port, path: '/files/big/1.0.0/big.bin' }, (res) => {
+              res.pause();
+              resolve({ status: res.statusCode!, bytes: 0, res });
+            })
+            .on('error', reject);
+        }),
+    );
     const started = await Promise.all(downloads);
     await new Promise((r) => setTimeout(r, 300));
 
@@ -50,13 +58,18 @@ describe('appshelf serve (the real bin)', () => {
     expect(loaded.errors.filter((e) => !/ECONNREFUSED|ECONNRESET|socket hang up/.test(e))).toEqual([]);
     expect(loaded.requests).toBeGreaterThan(100);
 
-    const received = await Promise.all(started.map(({ res }) => new Promise<number>((resolve, reject) => {
-      let n = 0;
-      res.on('data', (c: Buffer) => (n += c.byteLength));
-      res.on('end', () => resolve(n));
-      res.on('error', reject);
-      res.resume();
-    })));
+    const received = await Promise.all(
+      started.map(
+        ({ res }) =>
+          new Promise<number>((resolve, reject) => {
+            let n = 0;
+            res.on('data', (c: Buffer) => (n += c.byteLength));
+            res.on('end', () => resolve(n));
+            res.on('error', reject);
+            res.resume();
+          }),
+      ),
+    );
     expect(started.map((s) => s.status)).toEqual([200, 200, 200]);
     expect(received).toEqual([big.byteLength, big.byteLength, big.byteLength]);
     expect(await exited).toBe(0);

@@ -53,10 +53,12 @@ describe('changelog sections, both modes', () => {
     expect(nextcloud('## 1.6.0\n## 1.5.0\n', '1.6.0')).toBe('');
   });
 
-  it('authoring: semantic-release levels, a pre-release\'s own heading, fences, higher headings end a section', () => {
+  it("authoring: semantic-release levels, a pre-release's own heading, fences, higher headings end a section", () => {
     expect(authoring(keepAChangelog, '1.7.0-beta.1')).toBeUndefined();
     expect(authoring('## [1.7.0-beta.1]\n- Beta\n', '1.7.0-beta.1')).toBe('- Beta');
-    expect(authoring('# [1.6.0](https://x) (2026-03-20)\n### Features\n* a\n## [1.5.1](https://x)\n* b\n', '1.6.0')).toBe('### Features\n* a');
+    expect(authoring('# [1.6.0](https://x) (2026-03-20)\n### Features\n* a\n## [1.5.1](https://x)\n* b\n', '1.6.0')).toBe(
+      '### Features\n* a',
+    );
     expect(authoring('## 1.6.0\n```\n## 1.5.0\n```\n', '1.6.0')).toBe('```\n## 1.5.0\n```');
     expect(authoring('## 1.6.0\n# Appendix\n- more\n', '1.6.0')).toBeUndefined();
     expect(authoring('## 1.6.0\n## 1.5.0\n', '1.6.0')).toBeUndefined();

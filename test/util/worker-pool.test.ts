@@ -11,13 +11,16 @@ const { WorkerPool } = (await import(lib)) as typeof import('../../src/util/work
 describe('the worker pool', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'appshelf-pool-'));
   const worker = path.join(dir, 'double.mjs');
-  writeFileSync(worker, `import { workerData } from 'node:worker_threads';
+  writeFileSync(
+    worker,
+    `import { workerData } from 'node:worker_threads';
 import { serveTasks } from ${JSON.stringify(pathToFileURL(lib).href)};
 serveTasks((n) => {
   if (n < 0) throw Object.assign(new Error('negative'), { code: 'ENEG' });
   return n * workerData.factor;
 });
-`);
+`,
+  );
 
   it('runs tasks across threads, one at a time per thread if asked, and passes errors with their code', async () => {
     const pool = new WorkerPool<number, number>(worker, { size: 2, workerData: { factor: 3 }, perThread: 1 });

@@ -44,7 +44,9 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     const d = only(diagnostics, 'E_PEM_MALFORMED');
     expect(d).toMatchObject({ file: NEWS_CRT });
-    expect(d.message).toMatch(/^store\/apps\/news\/news\.crt is not a valid PEM certificate: the base64 data between the BEGIN and END lines is damaged/);
+    expect(d.message).toMatch(
+      /^store\/apps\/news\/news\.crt is not a valid PEM certificate: the base64 data between the BEGIN and END lines is damaged/,
+    );
   });
 
   it('certificate from another CA', async () => {
@@ -53,22 +55,28 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'E_CERT_UNTRUSTED')).toMatchObject({
       file: NEWS_CRT,
-      message: 'The certificate of "news" was issued by "Other CA", not by the store CA "appshelf example store CA (demo only)" (the CA\'s key does not verify it).',
+      message:
+        'The certificate of "news" was issued by "Other CA", not by the store CA "appshelf example store CA (demo only)" (the CA\'s key does not verify it).',
     });
   });
 
   it.each([
     ['a root for the app key (openssl req -x509)', () => createCaCertificate(demoKey('news'), { cn: 'news', days: 365 })],
-    ['a leaf issued by itself', () => {
-      const key = demoKey('news');
-      return issue('news', key, { key, cert: createCaCertificate(key, { cn: 'news', days: 365 }) });
-    }],
+    [
+      'a leaf issued by itself',
+      () => {
+        const key = demoKey('news');
+        return issue('news', key, { key, cert: createCaCertificate(key, { cn: 'news', days: 365 }) });
+      },
+    ],
   ])('self-signed app certificate: %s', async (_name, make) => {
     const dir = tmpStore({ [NEWS_CRT]: make() });
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
     expect(only(diagnostics, 'E_CERT_SELF_SIGNED')).toMatchObject({ file: NEWS_CRT });
-    expect(only(diagnostics, 'E_CERT_SELF_SIGNED').message).toBe('The certificate of "news" (CN=news) is self-signed; app certificates must be issued by the store CA.');
+    expect(only(diagnostics, 'E_CERT_SELF_SIGNED').message).toBe(
+      'The certificate of "news" (CN=news) is self-signed; app certificates must be issued by the store CA.',
+    );
   });
 
   it('CN is not the app id', async () => {
@@ -103,7 +111,13 @@ describe('bad input is refused with its own code, naming the file', () => {
     const dir = tmpStore({ [NEWS_CRT]: cert });
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
-    expect(only(diagnostics, 'W_CERT_EXPIRED')).toMatchObject({ severity: 'warning', file: NEWS_CRT, message: expect.stringMatching(/^The certificate of "news" expired on 2026-01-30; releases dated before that are still served, new ones are refused\.$/) });
+    expect(only(diagnostics, 'W_CERT_EXPIRED')).toMatchObject({
+      severity: 'warning',
+      file: NEWS_CRT,
+      message: expect.stringMatching(
+        /^The certificate of "news" expired on 2026-01-30; releases dated before that are still served, new ones are refused\.$/,
+      ),
+    });
     const late = diagnostics.filter((d) => d.code === 'E_CERT_EXPIRED_RELEASE');
     // 1.0.0 is dated 2026-01-15 (before the expiry): still served. 1.1.0 and the nightly are later.
     expect(late.map((d) => [d.file, d.line])).toEqual([
@@ -117,7 +131,13 @@ describe('bad input is refused with its own code, naming the file', () => {
     const dir = tmpStore();
     const result = await checkAt(dir, new Date('2047-01-01T00:00:00Z'));
     expect(result.ok).toBe(true);
-    expect(result.diagnostics.map((d) => d.code).sort()).toEqual(['W_CA_EXPIRED', 'W_CERT_EXPIRED', 'W_CERT_EXPIRED', 'W_CERT_EXPIRED', 'W_CERT_EXPIRED']);
+    expect(result.diagnostics.map((d) => d.code).sort()).toEqual([
+      'W_CA_EXPIRED',
+      'W_CERT_EXPIRED',
+      'W_CERT_EXPIRED',
+      'W_CERT_EXPIRED',
+      'W_CERT_EXPIRED',
+    ]);
   });
 
   it('signature of another file', async () => {
@@ -141,7 +161,8 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'E_SIGNATURE_LENGTH')).toMatchObject({
       file: NEWS_110,
-      message: 'The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) is 256 bytes, but the certificate\'s 4096-bit key makes 512-byte signatures.',
+      message:
+        "The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) is 256 bytes, but the certificate's 4096-bit key makes 512-byte signatures.",
     });
     expect(diagnostics.filter((d) => d.code === 'E_CERT_CHANGED')).toEqual([]);
   });
@@ -155,7 +176,8 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(only(diagnostics, 'E_SIGNATURE_WRONG_KEY')).toMatchObject({
       file: NEWS_110,
       line: 14,
-      message: 'The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) was made by a different key than the one of store/apps/news/news.crt.',
+      message:
+        'The signature of store/apps/news/files/news-1.1.0.tar.gz (news 1.1.0) was made by a different key than the one of store/apps/news/news.crt.',
     });
     expect(diagnostics.filter((d) => d.code === 'E_CERT_CHANGED')).toEqual([]);
   });
@@ -167,23 +189,32 @@ describe('bad input is refused with its own code, naming the file', () => {
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
     expect(diagnostics.filter((d) => d.code === 'E_SIGNATURE_LENGTH').map((d) => d.file)).toEqual([
-      NEWS_100, NEWS_110, 'store/apps/news/releases/1.2.0-nightly.20260320.yaml',
+      NEWS_100,
+      NEWS_110,
+      'store/apps/news/releases/1.2.0-nightly.20260320.yaml',
     ]);
     expect(only(diagnostics, 'E_CERT_CHANGED')).toMatchObject({
       file: NEWS_CRT,
       message: 'Releases of "news" do not verify with its current certificate: 1.2.0-nightly.20260320, 1.1.0, 1.0.0.',
     });
-    expect(only(diagnostics, 'E_CERT_CHANGED').hint).toMatch(/re-sign these releases with the new key \(same bytes, new signature\) using `appshelf sign`, in the same change\. A release that cannot be re-signed is withdrawn with `yanked: true`/);
+    expect(only(diagnostics, 'E_CERT_CHANGED').hint).toMatch(
+      /re-sign these releases with the new key \(same bytes, new signature\) using `appshelf sign`, in the same change\. A release that cannot be re-signed is withdrawn with `yanked: true`/,
+    );
   });
 
   it('certificate change: a yanked release that was not re-signed only warns', async () => {
     const key = quickKey();
     const dir = tmpStore({ [NEWS_CRT]: issue('news', key) });
     setSignature(dir, 'store/apps/news/app.yaml', signData('news', key));
-    for (const [rel, archive] of [[NEWS_110, 'news-1.1.0.tar.gz'], ['store/apps/news/releases/1.2.0-nightly.20260320.yaml', 'news-1.2.0-nightly.20260320.tar.gz']] as const) {
+    for (const [rel, archive] of [
+      [NEWS_110, 'news-1.1.0.tar.gz'],
+      ['store/apps/news/releases/1.2.0-nightly.20260320.yaml', 'news-1.2.0-nightly.20260320.tar.gz'],
+    ] as const) {
       setSignature(dir, rel, signData(readFileSync(path.join(dir, 'store/apps/news/files', archive)), key));
     }
-    edit(dir, NEWS_100, (t) => t.replace('channels: [stable]', 'channels: [stable]\nyanked: true\nyankReason: signed with the retired key'));
+    edit(dir, NEWS_100, (t) =>
+      t.replace('channels: [stable]', 'channels: [stable]\nyanked: true\nyankReason: signed with the retired key'),
+    );
     const { code, diagnostics } = await check(dir);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(only(diagnostics, 'E_SIGNATURE_LENGTH')).toMatchObject({ file: NEWS_100, severity: 'warning' });
@@ -213,7 +244,9 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     const d = only(diagnostics, 'E_ARCHIVE_SHA256');
     expect(d).toMatchObject({ file: NEWS_100, line: 13, column: 13 });
-    expect(d.message).toMatch(/^The archive store\/apps\/news\/files\/news-1\.0\.0\.tar\.gz has sha256 [0-9a-f]{64}, the release says 336323bbca304078a88b3252d6404576f33df95f9b725278abfbafbf6985d629\.$/);
+    expect(d.message).toMatch(
+      /^The archive store\/apps\/news\/files\/news-1\.0\.0\.tar\.gz has sha256 [0-9a-f]{64}, the release says 336323bbca304078a88b3252d6404576f33df95f9b725278abfbafbf6985d629\.$/,
+    );
   });
 
   it('missing archive', async () => {
@@ -221,7 +254,10 @@ describe('bad input is refused with its own code, naming the file', () => {
     edit(dir, NEWS_100, (t) => t.replace('files/news-1.0.0.tar.gz', 'files/gone.tar.gz'));
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
-    expect(only(diagnostics, 'E_ARCHIVE_NOT_FOUND')).toMatchObject({ file: NEWS_100, message: 'The archive store/apps/news/files/gone.tar.gz does not exist.' });
+    expect(only(diagnostics, 'E_ARCHIVE_NOT_FOUND')).toMatchObject({
+      file: NEWS_100,
+      message: 'The archive store/apps/news/files/gone.tar.gz does not exist.',
+    });
   });
 
   it('signature that is not base64', async () => {
@@ -231,7 +267,8 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(code).toBe(1);
     expect(only(diagnostics, 'E_SIGNATURE_NOT_BASE64')).toMatchObject({
       file: NEWS_100,
-      message: 'The signature of store/apps/news/files/news-1.0.0.tar.gz (news 1.0.0) is not base64: "=" padding appears inside the text at character 4, not only at the end.',
+      message:
+        'The signature of store/apps/news/files/news-1.0.0.tar.gz (news 1.0.0) is not base64: "=" padding appears inside the text at character 4, not only at the end.',
     });
   });
 
@@ -239,7 +276,9 @@ describe('bad input is refused with its own code, naming the file', () => {
     const dir = tmpStore();
     setSignature(dir, NEWS_100, getSignature(dir, NEWS_100).slice(0, 100));
     const { diagnostics } = await check(dir);
-    expect(only(diagnostics, 'E_SIGNATURE_LENGTH').message).toBe('The signature of store/apps/news/files/news-1.0.0.tar.gz (news 1.0.0) is 75 bytes, but the certificate\'s 4096-bit key makes 512-byte signatures.');
+    expect(only(diagnostics, 'E_SIGNATURE_LENGTH').message).toBe(
+      "The signature of store/apps/news/files/news-1.0.0.tar.gz (news 1.0.0) is 75 bytes, but the certificate's 4096-bit key makes 512-byte signatures.",
+    );
     expect(diagnostics.some((d) => d.code === 'E_CERT_CHANGED')).toBe(false);
   });
 
@@ -251,7 +290,8 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(only(diagnostics, 'E_SIGNATURE_OTHER_DATA')).toMatchObject({
       file: 'store/apps/news/app.yaml',
       line: 15,
-      message: 'The signature of the app id "news" (registration) is by the right key but over other bytes: it signs "news" followed by a newline; sign the id without one (`echo -n news` or `appshelf sign --text news`).',
+      message:
+        'The signature of the app id "news" (registration) is by the right key but over other bytes: it signs "news" followed by a newline; sign the id without one (`echo -n news` or `appshelf sign --text news`).',
     });
   });
 
@@ -278,7 +318,12 @@ describe('bad input is refused with its own code, naming the file', () => {
     edit(dir, NEWS_100, (t) => t.replace('file: files/news-1.0.0.tar.gz', 'url: https://example.com/news-1.0.0.tar.gz'));
     const result = await checkAt(dir);
     const d = only(result.diagnostics, 'W_ARCHIVE_NOT_FETCHED');
-    expect(d).toMatchObject({ severity: 'warning', file: NEWS_100, line: 7, hint: 'Run `appshelf check --fetch` to download and verify remote archives.' });
+    expect(d).toMatchObject({
+      severity: 'warning',
+      file: NEWS_100,
+      line: 7,
+      hint: 'Run `appshelf check --fetch` to download and verify remote archives.',
+    });
     expect(result.trust!.signed('news', '1.0.0')).toBeUndefined();
   });
 
@@ -298,4 +343,3 @@ describe('bad input is refused with its own code, naming the file', () => {
     expect(only(diagnostics, 'E_CA_NOT_CONFIGURED')).toMatchObject({ file: 'store/store.yaml', line: trustLine });
   });
 });
-

@@ -28,10 +28,21 @@ function bulkStore(): string {
     for (let i = 0; i < N; i++) {
       const bytes = Buffer.from(`archive number ${i}\n`.repeat(10 + i));
       writeFileSync(path.join(app, 'files', `bulk-${i}.tar.gz`), bytes);
-      writeFileSync(path.join(app, 'releases', `9.0.${i}.yaml`), [
-        `version: 9.0.${i}`, 'channels: [beta]', 'entries:', '  - os: linux', '    architectures: [x86-64]', `    file: files/bulk-${i}.tar.gz`,
-        `    size: ${bytes.length}`, `    sha256: ${sha256Hex(bytes)}`, `    signature: ${verifyLib.signData(bytes, key)}`, '',
-      ].join('\n'));
+      writeFileSync(
+        path.join(app, 'releases', `9.0.${i}.yaml`),
+        [
+          `version: 9.0.${i}`,
+          'channels: [beta]',
+          'entries:',
+          '  - os: linux',
+          '    architectures: [x86-64]',
+          `    file: files/bulk-${i}.tar.gz`,
+          `    size: ${bytes.length}`,
+          `    sha256: ${sha256Hex(bytes)}`,
+          `    signature: ${verifyLib.signData(bytes, key)}`,
+          '',
+        ].join('\n'),
+      );
     }
     bulk = dir;
   }
@@ -41,7 +52,12 @@ function bulkStore(): string {
 }
 
 /** Verifies the store in `dir` (only the apps `only` names, when given, as a build of changed apps does). */
-async function run(dir: string, cacheDir: string, pool: { workers?: number; parallelThreshold?: number; onProgress?: (done: number, total: number) => void }, opts: { now?: Date; only?: string[] } = {}) {
+async function run(
+  dir: string,
+  cacheDir: string,
+  pool: { workers?: number; parallelThreshold?: number; onProgress?: (done: number, total: number) => void },
+  opts: { now?: Date; only?: string[] } = {},
+) {
   const prev = process.cwd();
   process.chdir(dir);
   try {
@@ -72,13 +88,16 @@ describe('verification cache and worker pool', () => {
       expect(seen[0]![1]).toBeGreaterThanOrEqual(N);
       expect(seen.every(([d], i) => i === 0 || d > seen[i - 1]![0])).toBe(true);
     }
-    const summary = (r: { diagnostics: { code: string; file?: string; message: string }[] }) => r.diagnostics.map((d) => `${d.code} ${d.file}`).sort();
+    const summary = (r: { diagnostics: { code: string; file?: string; message: string }[] }) =>
+      r.diagnostics.map((d) => `${d.code} ${d.file}`).sort();
     expect(summary(pooled)).toEqual([
       'E_ARCHIVE_SIZE store/apps/shelfnotes/releases/9.0.7.yaml',
       'E_SIGNATURE_OTHER_DATA store/apps/shelfnotes/releases/9.0.50.yaml',
     ]);
     expect(summary(inThread)).toEqual(summary(pooled));
-    expect(pooled.diagnostics.find((d) => d.code === 'E_SIGNATURE_OTHER_DATA')!.message).toContain('it is the signature of store/apps/shelfnotes/files/bulk-51.tar.gz');
+    expect(pooled.diagnostics.find((d) => d.code === 'E_SIGNATURE_OTHER_DATA')!.message).toContain(
+      'it is the signature of store/apps/shelfnotes/files/bulk-51.tar.gz',
+    );
     expect(pooled.signed('shelfnotes', '9.0.50')).toBe(false);
     expect(pooled.signed('shelfnotes', '9.0.49')).toBe(true);
   });
@@ -88,7 +107,10 @@ describe('verification cache and worker pool', () => {
     const cacheDir = tmpDir();
     const cold = await run(dir, cacheDir, {});
     expect(cold.diagnostics).toEqual([]);
-    const shards = readdirSync(path.join(cacheDir, 'verify-cache')).map((f) => JSON.parse(readFileSync(path.join(cacheDir, 'verify-cache', f), 'utf8')) as { verified: string[]; files: Record<string, unknown> });
+    const shards = readdirSync(path.join(cacheDir, 'verify-cache')).map(
+      (f) =>
+        JSON.parse(readFileSync(path.join(cacheDir, 'verify-cache', f), 'utf8')) as { verified: string[]; files: Record<string, unknown> },
+    );
     // 17 example archives + N bulk ones, each verified once.
     expect(shards.flatMap((c) => c.verified)).toHaveLength(17 + N);
     expect(shards.flatMap((c) => Object.keys(c.files))).toHaveLength(17 + N);
@@ -149,13 +171,21 @@ describe('verification cache and worker pool', () => {
     // A shard of an app not verified is not even read.
     writeFileSync(path.join(cacheDir, 'verify-cache/legacy_sync.json'), '{ not json');
     const legacy = shardIds(cacheDir)['legacy_sync.json'];
-    const archive = path.join(dir, 'store/apps/shelfnotes', readdirSync(path.join(dir, 'store/apps/shelfnotes/files')).map((f) => `files/${f}`)[0]!);
+    const archive = path.join(
+      dir,
+      'store/apps/shelfnotes',
+      readdirSync(path.join(dir, 'store/apps/shelfnotes/files')).map((f) => `files/${f}`)[0]!,
+    );
     writeFileSync(archive, readFileSync(archive));
     const some = await run(dir, cacheDir, {}, { only: ['shelfnotes'] });
     expect(some.diagnostics).toEqual([]);
     let after = shardIds(cacheDir);
     expect(Object.keys(after).sort()).toEqual(Object.keys(ids).sort());
-    expect(Object.keys(after).filter((f) => after[f] !== ids[f]).sort()).toEqual(['legacy_sync.json', 'shelfnotes.json']);
+    expect(
+      Object.keys(after)
+        .filter((f) => after[f] !== ids[f])
+        .sort(),
+    ).toEqual(['legacy_sync.json', 'shelfnotes.json']);
     expect(after['legacy_sync.json']).toBe(legacy);
 
     // news is removed from the store: the next run (even of one other app) deletes its shard, and writes nothing else.
@@ -208,8 +238,10 @@ describe('changesAt', () => {
 /** Identity of each shard file: a rewrite (tmp + rename) gives a new inode. */
 function shardIds(cacheDir: string): Record<string, string> {
   const dir = path.join(cacheDir, 'verify-cache');
-  return Object.fromEntries(readdirSync(dir).map((f) => {
-    const s = statSync(path.join(dir, f), { bigint: true });
-    return [f, `${s.ino}:${s.mtimeNs}`];
-  }));
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => {
+      const s = statSync(path.join(dir, f), { bigint: true });
+      return [f, `${s.ino}:${s.mtimeNs}`];
+    }),
+  );
 }

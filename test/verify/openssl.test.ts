@@ -14,7 +14,12 @@ function opensslSign(key: string, data: Buffer | string): string {
 }
 
 /** A YAML literal block holding the wrapped base64, indented under `key:`. */
-const block = (b64: string, indent: string) => `|\n${b64.trimEnd().split('\n').map((l) => `${indent}  ${l}`).join('\n')}`;
+const block = (b64: string, indent: string) =>
+  `|\n${b64
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${indent}  ${l}`)
+    .join('\n')}`;
 
 describe('openssl interoperability (real /usr/bin/openssl)', () => {
   it('accepts an openssl key and CSR, and wrapped openssl signatures for registration and releases', async () => {
@@ -24,7 +29,9 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
     openssl(['req', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'news.key', '-out', 'news.csr', '-subj', '/CN=news'], undefined, dev);
     const sign = await runCli(['ca', 'sign', 'dev/news.csr', '--key', path.join(repoRoot, 'demo-keys/ca.key'), '--force'], dir);
     expect(sign.code).toBe(0);
-    expect(sign.stdout).toMatch(/^certificate: store\/apps\/news\/news\.crt\n {2}CN=news, serial [0-9a-f]+, valid until \d{4}-\d{2}-\d{2}\n/);
+    expect(sign.stdout).toMatch(
+      /^certificate: store\/apps\/news\/news\.crt\n {2}CN=news, serial [0-9a-f]+, valid until \d{4}-\d{2}-\d{2}\n/,
+    );
     const key = path.join(dev, 'news.key');
     const registration = opensslSign(key, 'news');
     expect(registration.trim().split('\n').length).toBeGreaterThan(1);
@@ -44,14 +51,19 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
     const run = await runCli(['sign', file, '--key', path.join(repoRoot, 'demo-keys/news.key')]);
     expect(run.code).toBe(0);
     writeFileSync(path.join(dir, 'sig.bin'), Buffer.from(run.stdout.trim(), 'base64'));
-    writeFileSync(path.join(dir, 'pub.pem'), openssl(['x509', '-in', path.join(repoRoot, 'store/apps/news/news.crt'), '-pubkey', '-noout']));
+    writeFileSync(
+      path.join(dir, 'pub.pem'),
+      openssl(['x509', '-in', path.join(repoRoot, 'store/apps/news/news.crt'), '-pubkey', '-noout']),
+    );
     const out = openssl(['dgst', '-sha512', '-verify', 'pub.pem', '-signature', 'sig.bin', 'app.tar.gz'], undefined, dir).toString();
     expect(out).toBe('Verified OK\n');
     // The registration signature, too: over the id bytes with no newline.
     const text = await runCli(['sign', '--text', 'news', '--key', path.join(repoRoot, 'demo-keys/news.key')]);
     writeFileSync(path.join(dir, 'reg.bin'), Buffer.from(text.stdout.trim(), 'base64'));
     writeFileSync(path.join(dir, 'id'), 'news');
-    expect(openssl(['dgst', '-sha512', '-verify', 'pub.pem', '-signature', 'reg.bin', 'id'], undefined, dir).toString()).toBe('Verified OK\n');
+    expect(openssl(['dgst', '-sha512', '-verify', 'pub.pem', '-signature', 'reg.bin', 'id'], undefined, dir).toString()).toBe(
+      'Verified OK\n',
+    );
   });
 
   it('`appshelf verify` reads raw signature files from `openssl dgst -sign -out`', async () => {
@@ -65,12 +77,18 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
   it('refuses a SHA-256 signature with its own message', async () => {
     const dir = tmpStore();
     const key = path.join(repoRoot, 'demo-keys/news.key');
-    const sig = openssl(['base64', '-A'], openssl(['dgst', '-sha256', '-sign', key], readFileSync(path.join(dir, archiveOf('1.0.0'))))).toString();
+    const sig = openssl(
+      ['base64', '-A'],
+      openssl(['dgst', '-sha256', '-sign', key], readFileSync(path.join(dir, archiveOf('1.0.0')))),
+    ).toString();
     setSignature(dir, 'store/apps/news/releases/1.0.0.yaml', sig);
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
     expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['E_SIGNATURE_DIGEST', 'The signature of store/apps/news/files/news-1.0.0.tar.gz (news 1.0.0) uses SHA-256; appshelf and Nextcloud require SHA-512.'],
+      [
+        'E_SIGNATURE_DIGEST',
+        'The signature of store/apps/news/files/news-1.0.0.tar.gz (news 1.0.0) uses SHA-256; appshelf and Nextcloud require SHA-512.',
+      ],
     ]);
   });
 
@@ -81,18 +99,63 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
     mkdirSync(path.join(dir, 'store/apps/myapp/releases'), { recursive: true });
     mkdirSync(path.join(dir, 'store/apps/myapp/files'), { recursive: true });
     writeFileSync(path.join(dir, 'store/store.yaml'), 'name: openssl store\nchannels:\n  - name: stable\ntrust:\n  ca: trust/ca.crt\n');
-    sh(['req', '-x509', '-nodes', '-newkey', 'rsa:2048', '-sha512', '-days', '365', '-subj', '/CN=My Store CA', '-keyout', 'ca.key', '-out', 'store/trust/ca.crt']);
+    sh([
+      'req',
+      '-x509',
+      '-nodes',
+      '-newkey',
+      'rsa:2048',
+      '-sha512',
+      '-days',
+      '365',
+      '-subj',
+      '/CN=My Store CA',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'store/trust/ca.crt',
+    ]);
     sh(['req', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'myapp.key', '-out', 'myapp.csr', '-subj', '/CN=myapp']);
-    sh(['x509', '-req', '-in', 'myapp.csr', '-CA', 'store/trust/ca.crt', '-CAkey', 'ca.key', '-set_serial', '0x1f2e3d4c5b6a', '-days', '365', '-sha512', '-out', 'store/apps/myapp/myapp.crt']);
+    sh([
+      'x509',
+      '-req',
+      '-in',
+      'myapp.csr',
+      '-CA',
+      'store/trust/ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      '0x1f2e3d4c5b6a',
+      '-days',
+      '365',
+      '-sha512',
+      '-out',
+      'store/apps/myapp/myapp.crt',
+    ]);
     const registration = opensslSign(path.join(dir, 'myapp.key'), 'myapp');
-    writeFileSync(path.join(dir, 'store/apps/myapp/app.yaml'), `id: myapp\nname: My App\ncertificate: myapp.crt\nsignature: ${block(registration, '')}\n`);
+    writeFileSync(
+      path.join(dir, 'store/apps/myapp/app.yaml'),
+      `id: myapp\nname: My App\ncertificate: myapp.crt\nsignature: ${block(registration, '')}\n`,
+    );
     const archive = Buffer.from('pretend this is a zip');
     writeFileSync(path.join(dir, 'store/apps/myapp/files/myapp-1.0.0.zip'), archive);
     const sig = opensslSign(path.join(dir, 'myapp.key'), archive);
-    writeFileSync(path.join(dir, 'store/apps/myapp/releases/1.0.0.yaml'), [
-      'version: 1.0.0', 'channels: [stable]', 'entries:', '  - os: linux', '    architectures: [x86-64]', '    file: files/myapp-1.0.0.zip',
-      `    size: ${archive.length}`, `    sha256: ${sha256Hex(archive)}`, `    signature: ${block(sig, '    ')}`, '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'store/apps/myapp/releases/1.0.0.yaml'),
+      [
+        'version: 1.0.0',
+        'channels: [stable]',
+        'entries:',
+        '  - os: linux',
+        '    architectures: [x86-64]',
+        '    file: files/myapp-1.0.0.zip',
+        `    size: ${archive.length}`,
+        `    sha256: ${sha256Hex(archive)}`,
+        `    signature: ${block(sig, '    ')}`,
+        '',
+      ].join('\n'),
+    );
     const run = await runCli(['check', '--store', 'store'], dir);
     expect(run.stderr).toMatch(/^✓ store is valid: 1 apps, 1 releases \(0 errors, 0 warnings\) in \d+(\.\d)? s\n$/);
     expect(run.code).toBe(0);

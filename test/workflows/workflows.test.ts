@@ -8,7 +8,16 @@ import { SUMMARY_MARKER } from '../../src/policy/index.js';
 import { ACTIONS, checkWorkflow, initFiles, publishWorkflow, WORKFLOW_NODE } from '../../src/author/index.js';
 import { repoRoot } from '../helpers.js';
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string; 'working-directory'?: string }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+  id?: string;
+  'working-directory'?: string;
+}
 interface Workflow {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
@@ -17,16 +26,34 @@ interface Workflow {
 }
 
 // This repository's workflows, and the ones `appshelf init` writes for a store repository.
-const storeRepo = initFiles({ name: 'S', packageName: 's', baseUrl: 'https://o.github.io/s/', appshelf: 'file:appshelf-0.1.0.tgz', admins: ['alice'] });
+const storeRepo = initFiles({
+  name: 'S',
+  packageName: 's',
+  baseUrl: 'https://o.github.io/s/',
+  appshelf: 'file:appshelf-0.1.0.tgz',
+  admins: ['alice'],
+});
 // `appshelf init --deploy s3`: publish.yml deploys to a bucket (`init-s3:publish.yml`).
-const s3Repo = initFiles({ name: 'S', packageName: 's', baseUrl: 'https://store.example.org/', appshelf: 'file:appshelf-0.1.0.tgz', admins: ['alice'], deploy: 's3' });
+const s3Repo = initFiles({
+  name: 'S',
+  packageName: 's',
+  baseUrl: 'https://store.example.org/',
+  appshelf: 'file:appshelf-0.1.0.tgz',
+  admins: ['alice'],
+  deploy: 's3',
+});
 const text = (name: string) =>
-  name.startsWith('init:') ? storeRepo.get(`.github/workflows/${name.slice(5)}`)!
-    : name.startsWith('init-s3:') ? s3Repo.get(`.github/workflows/${name.slice(8)}`)!
-    : readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8');
+  name.startsWith('init:')
+    ? storeRepo.get(`.github/workflows/${name.slice(5)}`)!
+    : name.startsWith('init-s3:')
+      ? s3Repo.get(`.github/workflows/${name.slice(8)}`)!
+      : readFileSync(path.join(repoRoot, '.github/workflows', name), 'utf8');
 const workflow = (name: string) => parse(text(name)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+};
 
 // Binaries every GitHub-hosted Ubuntu runner has.
 const WELL_KNOWN = new Set(['cat', 'echo', 'printf', 'test', 'git', 'mkdir', 'cp', 'ls', 'tee', 'node', 'tar', 'gh']);
@@ -65,7 +92,10 @@ async function missing(cmd: string[]): Promise<string | undefined> {
     const key = [2, 1].map((n) => positional.slice(0, n).join(' ')).find((k) => commands[k]);
     if (!key) return `no appshelf command "${positional.join(' ')}"`;
     const { command } = await commands[key]!();
-    const unknown = rest.filter((w) => w.startsWith('--')).map((w) => w.slice(2).split('=')[0]!).filter((f) => !(f in command.options));
+    const unknown = rest
+      .filter((w) => w.startsWith('--'))
+      .map((w) => w.slice(2).split('=')[0]!)
+      .filter((f) => !(f in command.options));
     return unknown.length ? `appshelf ${key} has no option --${unknown.join(', --')}` : undefined;
   }
   return WELL_KNOWN.has(bin!) ? undefined : `"${bin}" is not a known binary`;
@@ -92,8 +122,10 @@ describe('GitHub workflows', () => {
     expect(await missing(['npx', 'appshelf', 'check', '--bse', 'x'])).toBe('appshelf check has no option --bse');
     expect(await missing(['npm', 'run', 'nope'])).toBe('no npm script "nope"');
     expect(await missing(['make'])).toBe('"make" is not a known binary');
-    expect(simpleCommands('FOO=1 npx appshelf check --base "origin/$B" && cat summary.md >> "$GITHUB_STEP_SUMMARY"'))
-      .toEqual([['npx', 'appshelf', 'check', '--base', 'origin/$B'], ['cat', 'summary.md']]);
+    expect(simpleCommands('FOO=1 npx appshelf check --base "origin/$B" && cat summary.md >> "$GITHUB_STEP_SUMMARY"')).toEqual([
+      ['npx', 'appshelf', 'check', '--base', 'origin/$B'],
+      ['cat', 'summary.md'],
+    ]);
   });
 
   it('this repository runs the same workflows as a store made by init (without --repo: it also holds the code)', () => {
@@ -118,7 +150,9 @@ describe('GitHub workflows', () => {
       expect(all.find((s) => s.run?.startsWith('npm ci'))?.['working-directory']).toBe('base');
       const check = all.find((s) => s.run?.includes('appshelf check'))!;
       expect(check['working-directory']).toBe('candidate');
-      expect(check.run).toBe(`npx --prefix ../base appshelf check --base HEAD^1${prefix ? ' --repo' : ''} --actor "$ACTOR" --format github --summary ../summary.md`);
+      expect(check.run).toBe(
+        `npx --prefix ../base appshelf check --base HEAD^1${prefix ? ' --repo' : ''} --actor "$ACTOR" --format github --summary ../summary.md`,
+      );
       expect(check.env).toEqual({ ACTOR: '${{ github.event.pull_request.user.login }}' });
       expect(all.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'))?.if).toContain('!cancelled()');
       const comment = all.find((s) => s.uses?.startsWith('actions/github-script@'))!;
@@ -165,7 +199,11 @@ describe('GitHub workflows', () => {
     expect(at('appshelf build')).toBeLessThan(at('aws-actions/configure-aws-credentials@'));
     expect(at('aws-actions/configure-aws-credentials@')).toBeLessThan(at('appshelf deploy'));
     const creds = build.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
-    expect(creds.with).toEqual({ 'role-to-assume': '${{ vars.APPSHELF_AWS_ROLE_ARN }}', 'aws-region': '${{ vars.APPSHELF_AWS_REGION }}', 'role-session-name': 'appshelf-publish' });
+    expect(creds.with).toEqual({
+      'role-to-assume': '${{ vars.APPSHELF_AWS_ROLE_ARN }}',
+      'aws-region': '${{ vars.APPSHELF_AWS_REGION }}',
+      'role-session-name': 'appshelf-publish',
+    });
     expect(build.steps.find((s) => s.run?.includes('appshelf deploy'))!.run).toBe('npx appshelf deploy --dir dist --to "$TARGET"');
     // Only the signing key is a secret: no AWS key exists to store.
     expect(text('init-s3:publish.yml').match(/secrets\.[A-Z_]+/g)).toEqual(['secrets.APPSHELF_SIGNING_KEY']);

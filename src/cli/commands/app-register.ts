@@ -53,7 +53,8 @@ Example:
   positionals: [1, 1],
   async run(args) {
     const [id] = args.positionals as [string];
-    if (!APP_ID.test(id)) throw new UsageError(`"${id}" is not an app id: use lower-case ASCII letters, digits and _, starting with a letter.`);
+    if (!APP_ID.test(id))
+      throw new UsageError(`"${id}" is not an app id: use lower-case ASCII letters, digits and _, starting with a letter.`);
     const certFile = str(args, 'cert');
     if (!certFile) throw new UsageError('--cert CERT is required.');
     const sigArg = str(args, 'signature');

@@ -58,8 +58,12 @@ Environment:
     }
     const w = result.written;
     const checked = result.store?.apps.length ?? 0;
-    const apps = result.reused.length ? `; ${checked} app${checked === 1 ? '' : 's'} checked, ${result.reused.length} unchanged since the last build` : '';
-    args.io.err(`✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}${apps}${took}\n`);
+    const apps = result.reused.length
+      ? `; ${checked} app${checked === 1 ? '' : 's'} checked, ${result.reused.length} unchanged since the last build`
+      : '';
+    args.io.err(
+      `✓ built ${outDir}/: ${w?.files ?? result.files.size} files${w ? ` (${w.written} written, ${w.reused} unchanged)` : ''}${apps}${took}\n`,
+    );
     return 0;
   },
 };

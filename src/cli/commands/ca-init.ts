@@ -47,7 +47,9 @@ The openssl way (same result):
     const paths = trustPaths(config);
     const keyOut = path.resolve(str(args, 'key-out') ?? path.join(config.keysDir, 'ca.key'));
     if (isInside(path.resolve(storeDir), keyOut)) {
-      throw new UsageError(`--key-out ${displayPath(keyOut)} is inside the store folder, which is published; keep the CA key outside the repository.`);
+      throw new UsageError(
+        `--key-out ${displayPath(keyOut)} is inside the store folder, which is published; keep the CA key outside the repository.`,
+      );
     }
     const days = positiveInt(args, 'days', 7300);
     const bits = positiveInt(args, 'bits', 4096);
@@ -81,4 +83,3 @@ function storeName(storeYaml: string): string {
   const match = /^name:\s*(.+)$/m.exec(readFileSync(storeYaml, 'utf8'));
   return match?.[1]?.replace(/^["']|["']$/g, '').trim() || 'appshelf store';
 }
-

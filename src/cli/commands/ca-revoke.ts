@@ -34,7 +34,8 @@ Options:
     const reason = str(args, 'reason')?.trim();
     if (!reason) throw new UsageError('--reason TEXT is required: reviewers and app users need to know why.');
     const date = str(args, 'date') ?? new Date().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw new UsageError(`--date must be YYYY-MM-DD (got "${date}").`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
+      throw new UsageError(`--date must be YYYY-MM-DD (got "${date}").`);
     const config = storeConfig(args);
     const { storeDir } = config;
     const paths = trustPaths(config);
@@ -45,16 +46,19 @@ Options:
       serial = normalizeSerial(cert.serialNumber);
       app ??= commonName(cert);
     } else {
-      if (!/^(?:[0-9A-Fa-f]{2}:)*[0-9A-Fa-f]+$/.test(target)) throw new UsageError(`"${target}" is neither a certificate file nor a hex serial number.`);
+      if (!/^(?:[0-9A-Fa-f]{2}:)*[0-9A-Fa-f]+$/.test(target))
+        throw new UsageError(`"${target}" is neither a certificate file nor a hex serial number.`);
       serial = normalizeSerial(target);
       app ??= storeCertificates(storeDir).find((c) => c.serial === serial)?.cn;
       if (!app) throw new StoreError(diag(Errors.RevokeUnknown, [serial]));
     }
     configureTrust(paths);
     const added = appendRevocation(paths, { serial, app, reason, date });
-    args.io.out(added
-      ? `revoked: serial ${serial}${app ? ` (${app})` : ''} in ${displayPath(paths.revoked)}; commit it.\n`
-      : `serial ${serial} is already in ${displayPath(paths.revoked)}; nothing changed.\n`);
+    args.io.out(
+      added
+        ? `revoked: serial ${serial}${app ? ` (${app})` : ''} in ${displayPath(paths.revoked)}; commit it.\n`
+        : `serial ${serial} is already in ${displayPath(paths.revoked)}; nothing changed.\n`,
+    );
     return 0;
   },
 };

@@ -50,9 +50,17 @@ The openssl way:
     if (!existsSync(paths.ca)) throw new StoreError(diag(Errors.CaNotFound, [displayPath(paths.ca)]));
     const csr = readCsr(readFileSync(csrFile, 'utf8'), displayPath(csrFile));
     if (!APP_ID.test(csr.cn)) {
-      throw new StoreError(diag(Errors.CsrInvalid, [displayPath(csrFile), `its CN "${csr.cn}" is not a valid app id (lower-case letters, digits and _)`]));
+      throw new StoreError(
+        diag(Errors.CsrInvalid, [displayPath(csrFile), `its CN "${csr.cn}" is not a valid app id (lower-case letters, digits and _)`]),
+      );
     }
-    if (csr.bits < 2048) throw new StoreError(diag(Errors.CsrInvalid, [displayPath(csrFile), `its RSA key has only ${csr.bits} bits; at least 2048 are needed (4096 recommended)`]));
+    if (csr.bits < 2048)
+      throw new StoreError(
+        diag(Errors.CsrInvalid, [
+          displayPath(csrFile),
+          `its RSA key has only ${csr.bits} bits; at least 2048 are needed (4096 recommended)`,
+        ]),
+      );
     const out = path.join(storeDir, 'apps', csr.cn, `${csr.cn}.crt`);
     if (existsSync(out) && args.values.force !== true) throw new StoreError(diag(Errors.TrustFileExists, [displayPath(out)]));
     const pem = issueCertificate(csr, { caCertPem: readFileSync(paths.ca, 'utf8'), caKeyPem: readFileSync(caKeyFile, 'utf8'), days });

@@ -31,7 +31,8 @@ The openssl way (as Nextcloud documents it; appshelf accepts both):
   positionals: [1, 1],
   async run(args) {
     const app = args.positionals[0]!;
-    if (!APP_ID.test(app)) throw new UsageError(`"${app}" is not a valid app id: use lower-case letters, digits and _, starting with a letter.`);
+    if (!APP_ID.test(app))
+      throw new UsageError(`"${app}" is not a valid app id: use lower-case letters, digits and _, starting with a letter.`);
     const bits = positiveInt(args, 'bits', 4096);
     if (bits < 2048) throw new UsageError(`--bits ${bits} is too small: use at least 2048 (4096 recommended).`);
     const out = path.resolve(str(args, 'out') ?? storeConfig(args).keysDir);

@@ -79,17 +79,26 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
     printDiagnostics(all, format, args.io);
     const summaryFile = str(args, 'summary');
     if (summaryFile) {
-      writeFileSync(summaryFile, renderSummary({
-        base: policy?.base.store,
-        head: result.store,
-        baseLabel: policy ? (policy.baseCommit.startsWith(base!) ? base : `${base} (${policy.baseCommit.slice(0, 7)})`) : base !== undefined ? `${base} (not readable; see the problems)` : undefined,
-        changed: policy?.changed ?? [],
-        policy: sortDiagnostics(policyDiagnostics),
-        diagnostics: result.diagnostics,
-        signed: result.trust?.signed,
-        facts: result.inspect?.facts,
-        bands: resolveBands,
-      }));
+      writeFileSync(
+        summaryFile,
+        renderSummary({
+          base: policy?.base.store,
+          head: result.store,
+          baseLabel: policy
+            ? policy.baseCommit.startsWith(base!)
+              ? base
+              : `${base} (${policy.baseCommit.slice(0, 7)})`
+            : base !== undefined
+              ? `${base} (not readable; see the problems)`
+              : undefined,
+          changed: policy?.changed ?? [],
+          policy: sortDiagnostics(policyDiagnostics),
+          diagnostics: result.diagnostics,
+          signed: result.trust?.signed,
+          facts: result.inspect?.facts,
+          bands: resolveBands,
+        }),
+      );
     }
     const ok = !hasErrors(all);
     if (format === 'text') {

@@ -46,7 +46,13 @@ Actions, aws-actions/configure-aws-credentials with role-to-assume). See docs/de
   async run(args) {
     const config = storeConfig(args, {
       outDir: str(args, 'dir') || undefined,
-      deploy: { to: str(args, 'to'), endpoint: str(args, 'endpoint'), region: str(args, 'region'), graceHours: str(args, 'grace-hours'), concurrency: str(args, 'concurrency') },
+      deploy: {
+        to: str(args, 'to'),
+        endpoint: str(args, 'endpoint'),
+        region: str(args, 'region'),
+        graceHours: str(args, 'grace-hours'),
+        concurrency: str(args, 'concurrency'),
+      },
     });
     const { to } = config.deploy;
     if (!to) throw new UsageError('--to s3://BUCKET/PREFIX is required.');
@@ -63,16 +69,21 @@ Actions, aws-actions/configure-aws-credentials with role-to-assume). See docs/de
     };
     const r = await deploySite({ ...config.deploy, to, dir: config.outDir, dryRun, onProgress });
     const took = shown.done();
-    const steps = Object.entries(r.steps).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+    const steps = Object.entries(r.steps)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ');
     const up = `${r.uploaded.objects} object${r.uploaded.objects === 1 ? '' : 's'} (${bytes(r.uploaded.bytes)})${steps ? ` [${steps}]` : ''}`;
     const kept = `${r.unchanged.files + r.unchanged.links + r.alreadyThere} unchanged`;
     const del = `${r.deleted} deleted, ${r.waiting} waiting for the grace period`;
-    if (dryRun) args.io.err(`dry run: would upload ${up}; ${kept}; ${r.unreferenced} newly unreferenced; would delete ${r.deleted}, ${r.waiting} waiting${took}\n`);
+    if (dryRun)
+      args.io.err(
+        `dry run: would upload ${up}; ${kept}; ${r.unreferenced} newly unreferenced; would delete ${r.deleted}, ${r.waiting} waiting${took}\n`,
+      );
     else args.io.err(`✓ deployed ${dir}/ to ${to}: uploaded ${up}; ${kept}; ${del}${took}\n`);
     return 0;
   },
 };
-
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;

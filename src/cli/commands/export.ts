@@ -47,7 +47,9 @@ Example:
       args.io.err(`✗ nothing exported: ${summaryLine(report.diagnostics)}\n`);
       return 1;
     }
-    args.io.err(`✓ exported ${report.apps} app(s), ${report.releases} release(s), ${report.entries} entr${report.entries === 1 ? 'y' : 'ies'} into ${displayPath(report.out)}/ (${summaryLine(report.diagnostics)})\n`);
+    args.io.err(
+      `✓ exported ${report.apps} app(s), ${report.releases} release(s), ${report.entries} entr${report.entries === 1 ? 'y' : 'ies'} into ${displayPath(report.out)}/ (${summaryLine(report.diagnostics)})\n`,
+    );
     return 0;
   },
 };

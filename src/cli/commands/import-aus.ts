@@ -40,7 +40,9 @@ Options:
       args.io.err(`✗ nothing imported: ${summaryLine(report.diagnostics)}\n`);
       return 1;
     }
-    args.io.err(`✓ imported ${report.apps} app(s), ${report.releases} release(s), ${report.entries} file(s) into ${displayPath(report.store)}/ (${summaryLine(report.diagnostics)})\n`);
+    args.io.err(
+      `✓ imported ${report.apps} app(s), ${report.releases} release(s), ${report.entries} file(s) into ${displayPath(report.store)}/ (${summaryLine(report.diagnostics)})\n`,
+    );
     return 0;
   },
 };

@@ -56,7 +56,11 @@ Example:
   async run(args) {
     const dir = path.resolve(args.positionals[0] ?? '.');
     const folder = path.basename(dir);
-    const packageName = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'app-store';
+    const packageName =
+      folder
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[._-]+/, '') || 'app-store';
     const admins = ((args.values.admin as string[] | undefined) ?? []).map((a) => a.replace(/^@/, ''));
     const baseUrl = storeConfig(args).baseUrl ?? (await askBaseUrl(args.io)) ?? 'http://127.0.0.1:8080/';
     const pkgFile = path.join(dir, 'package.json');
@@ -70,14 +74,19 @@ Example:
     const appshelf = str(args, 'appshelf');
     // Never a bare name: "appshelf" on a public registry need not be this package.
     if (!appshelf && !kept) {
-      throw new UsageError(`package.json must say where appshelf comes from: run \`npm install --save-dev <appshelf tarball or git URL>\` first, or pass --appshelf SPEC (e.g. --appshelf https://…/appshelf-${appshelfVersion()}.tgz).`);
+      throw new UsageError(
+        `package.json must say where appshelf comes from: run \`npm install --save-dev <appshelf tarball or git URL>\` first, or pass --appshelf SPEC (e.g. --appshelf https://…/appshelf-${appshelfVersion()}.tgz).`,
+      );
     }
     const deploy = str(args, 'deploy', 'pages');
     if (deploy !== 'pages' && deploy !== 's3') throw new UsageError(`--deploy must be pages or s3 (got "${deploy}").`);
     const files = initFiles({ name: str(args, 'name') ?? folder, packageName, baseUrl, appshelf, existingPackageJson, admins, deploy });
-    const clash = [...files.keys(), 'store/trust/ca.crt', 'store/trust/revoked.yaml'].filter((rel) => rel !== 'package.json' && existsSync(path.join(dir, rel)));
+    const clash = [...files.keys(), 'store/trust/ca.crt', 'store/trust/revoked.yaml'].filter(
+      (rel) => rel !== 'package.json' && existsSync(path.join(dir, rel)),
+    );
     if (existsSync(path.join(dir, 'store')) && readdirSync(path.join(dir, 'store')).length) clash.unshift('store/');
-    if (clash.length) throw new StoreError(diag(Errors.InitExists, [[...new Set(clash)].map((rel) => displayPath(path.join(dir, rel))).join(', ')]));
+    if (clash.length)
+      throw new StoreError(diag(Errors.InitExists, [[...new Set(clash)].map((rel) => displayPath(path.join(dir, rel))).join(', ')]));
     for (const [rel, text] of files) {
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       writeFileSync(path.join(dir, rel), text, { flag: rel === 'package.json' ? 'w' : 'wx' });
@@ -110,7 +119,9 @@ async function askBaseUrl(io: { out: (t: string) => void }): Promise<string | un
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
     for (;;) {
-      const answer = (await rl.question('Where will the site be published (e.g. https://OWNER.github.io/REPO/)? [http://127.0.0.1:8080/] ')).trim();
+      const answer = (
+        await rl.question('Where will the site be published (e.g. https://OWNER.github.io/REPO/)? [http://127.0.0.1:8080/] ')
+      ).trim();
       if (!answer) return undefined;
       try {
         return parseBaseUrl(answer);

@@ -1,5 +1,16 @@
 import { installApp } from '../../install/index.js';
-import { clientContext, clientOptionSpecs, clientOptionsHelp, noDowngradeHelp, noDowngradeSpec, printJson, quietHelp, quietSpec, runClient, withProgress } from '../client-support.js';
+import {
+  clientContext,
+  clientOptionSpecs,
+  clientOptionsHelp,
+  noDowngradeHelp,
+  noDowngradeSpec,
+  printJson,
+  quietHelp,
+  quietSpec,
+  runClient,
+  withProgress,
+} from '../client-support.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
@@ -38,11 +49,26 @@ error (network, 404, bad signature, expired manifest, rollback, checksum, disk).
   run: (args) =>
     runClient(args, async () => {
       const app = args.positionals[0]!;
-      const { result: done, took } = await withProgress(args, 'install', (shown) => installApp({ ...clientContext(args), progress: shown }, app, { version: str(args, 'version') }));
+      const { result: done, took } = await withProgress(args, 'install', (shown) =>
+        installApp({ ...clientContext(args), progress: shown }, app, { version: str(args, 'version') }),
+      );
       const message = done.changed
         ? `installed ${app} ${done.version} (${done.channel})${done.from ? `, replacing ${done.from}` : ''}${done.rollback ? ` (rollback: ${done.channel} is pinned back to ${done.version})` : ''}`
         : `${app} ${done.version} is already installed (${done.channel})${done.pinnedBack ? `; ${done.channel} is pinned back to ${done.pinnedBack} (--no-downgrade)` : ''}`;
-      if (args.values.json) printJson(args, { code: 0, message, data: { uid: done.uid, app, version: done.version, channel: done.channel, changed: done.changed, ...(done.rollback ? { rollback: true } : {}), pinnedBack: done.pinnedBack } });
+      if (args.values.json)
+        printJson(args, {
+          code: 0,
+          message,
+          data: {
+            uid: done.uid,
+            app,
+            version: done.version,
+            channel: done.channel,
+            changed: done.changed,
+            ...(done.rollback ? { rollback: true } : {}),
+            pinnedBack: done.pinnedBack,
+          },
+        });
       else {
         args.io.err(`${message}${took}\n`);
         args.io.out(`${done.uid}\n`);

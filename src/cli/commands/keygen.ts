@@ -49,7 +49,11 @@ The openssl way (same key):
     }
     const key = generateSigningKey();
     // store.yaml is checked (an existing key refused) before the private key is written anywhere.
-    const text = setSigningPublicKey({ file: displayPath(path.resolve(storeYaml)), text: readFileSync(storeYaml, 'utf8') }, key.publicKey, force);
+    const text = setSigningPublicKey(
+      { file: displayPath(path.resolve(storeYaml)), text: readFileSync(storeYaml, 'utf8') },
+      key.publicKey,
+      force,
+    );
     if (!print) {
       writePrivateKey(keyOut, key.privateKey);
     }

@@ -5,7 +5,15 @@ import { str } from '../command.js';
 
 const table = (rows: readonly string[][]): string => {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('');
+  return rows
+    .map(
+      (r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd() + '\n',
+    )
+    .join('');
 };
 
 export const command: Command = {
@@ -44,14 +52,35 @@ Options:
       const apps = await listInstalled(config.root);
       const percentile = await clientPercentile(config.root);
       if (args.values.json) {
-        const data = apps.map((a) => ({ app: a.app, version: a.version, channel: a.channel, uid: a.uid, store: a.store, os: a.os, arch: a.arch, format: a.format, path: a.path, installedAt: a.installedAt, updatedAt: a.updatedAt, previous: a.previous, rolledBackFrom: a.rolledBackFrom }));
-        printJson(args, { code: 0, message: `${apps.length} apps installed in ${config.root}`, data: { apps: data, percentile: percentile ?? null } });
+        const data = apps.map((a) => ({
+          app: a.app,
+          version: a.version,
+          channel: a.channel,
+          uid: a.uid,
+          store: a.store,
+          os: a.os,
+          arch: a.arch,
+          format: a.format,
+          path: a.path,
+          installedAt: a.installedAt,
+          updatedAt: a.updatedAt,
+          previous: a.previous,
+          rolledBackFrom: a.rolledBackFrom,
+        }));
+        printJson(args, {
+          code: 0,
+          message: `${apps.length} apps installed in ${config.root}`,
+          data: { apps: data, percentile: percentile ?? null },
+        });
       } else {
         if (!apps.length) args.io.out(`no apps installed in ${config.root}\n`);
         else args.io.out(table([['APP', 'VERSION', 'CHANNEL', 'UID'], ...apps.map((a) => [a.app, a.version, a.channel, a.uid])]));
         // On stderr, so the table stays a table for scripts.
-        for (const a of apps) if (a.rolledBackFrom) args.io.err(`${a.app} ${a.version} is a rollback from ${a.rolledBackFrom} (${a.channel} was pinned back)\n`);
-        if (percentile !== undefined) args.io.err(`rollout percentile ${percentile}: a release rolled out to P% reaches this root when ${percentile} < P\n`);
+        for (const a of apps)
+          if (a.rolledBackFrom)
+            args.io.err(`${a.app} ${a.version} is a rollback from ${a.rolledBackFrom} (${a.channel} was pinned back)\n`);
+        if (percentile !== undefined)
+          args.io.err(`rollout percentile ${percentile}: a release rolled out to P% reaches this root when ${percentile} < P\n`);
       }
       return 0;
     }),

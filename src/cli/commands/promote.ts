@@ -35,7 +35,9 @@ Example:
       return 0;
     }
     writeEdits(edits);
-    args.io.out(`✓ ${app} ${result.version} is now in ${channel}${percent !== undefined && percent < 100 ? ` for ${percent}% of clients` : ''} (${result.file})\n`);
+    args.io.out(
+      `✓ ${app} ${result.version} is now in ${channel}${percent !== undefined && percent < 100 ? ` for ${percent}% of clients` : ''} (${result.file})\n`,
+    );
     return 0;
   },
 };

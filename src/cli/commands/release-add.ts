@@ -4,9 +4,12 @@ import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 import { givenFile } from './app-register.js';
 
-
 /** Values of a repeatable option, with comma lists split: `--arch x86 --arch x86-64` = `--arch x86,x86-64`. */
-const list = (v: unknown): string[] => ((v as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+const list = (v: unknown): string[] =>
+  ((v as string[] | undefined) ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export const command: Command = {
   name: 'release add',
@@ -88,7 +91,8 @@ Examples:
     const sparkleKey = str(args, 'sparkle-key');
     const minisign = str(args, 'minisign');
     if (file && (!oses.length || !archs.length)) throw new UsageError('--file needs --os and --arch.');
-    if (!file && (oses.length || archs.length || keyFile || sparkleKey || minisign)) throw new UsageError('--os, --arch, --key, --sparkle-key and --minisign describe a --file; give the file too.');
+    if (!file && (oses.length || archs.length || keyFile || sparkleKey || minisign))
+      throw new UsageError('--os, --arch, --key, --sparkle-key and --minisign describe a --file; give the file too.');
     if (notesFile && changelogFile) throw new UsageError('Give --notes or --changelog-from, not both.');
     const given = (f: string | undefined) => (f ? givenFile(f) : undefined);
     const { edits, result } = addRelease(storeConfig(args), {
@@ -100,16 +104,28 @@ Examples:
       dockerImage: str(args, 'docker-image'),
       notes: given(notesFile),
       changelog: given(changelogFile),
-      archive: file ? {
-        file: givenFile(file), oses, archs,
-        format: str(args, 'archive-format'), osversion: str(args, 'os-version'), appversion: str(args, 'app-version'),
-        key: given(keyFile), sparkleKey: given(sparkleKey), minisign: given(minisign),
-      } : undefined,
+      archive: file
+        ? {
+            file: givenFile(file),
+            oses,
+            archs,
+            format: str(args, 'archive-format'),
+            osversion: str(args, 'os-version'),
+            appversion: str(args, 'app-version'),
+            key: given(keyFile),
+            sparkleKey: given(sparkleKey),
+            minisign: given(minisign),
+          }
+        : undefined,
     });
     writeEdits(edits);
     const what = result.platforms.join(', ');
-    args.io.out(`✓ ${result.updated ? 'updated' : 'added'} ${app} ${version}${what ? ` (${what})` : ''}: ${result.releaseFile}${result.copiedTo ? `, ${result.copiedTo}` : ''}\n`);
-    args.io.out('  next: commit, push and open a pull request; `appshelf check --base origin/main --summary summary.md` shows what reviewers will see.\n');
+    args.io.out(
+      `✓ ${result.updated ? 'updated' : 'added'} ${app} ${version}${what ? ` (${what})` : ''}: ${result.releaseFile}${result.copiedTo ? `, ${result.copiedTo}` : ''}\n`,
+    );
+    args.io.out(
+      '  next: commit, push and open a pull request; `appshelf check --base origin/main --summary summary.md` shows what reviewers will see.\n',
+    );
     return 0;
   },
 };

@@ -7,7 +7,8 @@ import { str, storeConfig } from '../command.js';
 /** Reads `--percent`: a whole number 0–100. */
 export function parsePercent(value: string | undefined): number {
   const n = Number(value);
-  if (value === undefined || !/^\d+$/.test(value.trim()) || n > 100) throw new UsageError(`--percent must be a whole number from 0 to 100 (got "${value ?? ''}").`);
+  if (value === undefined || !/^\d+$/.test(value.trim()) || n > 100)
+    throw new UsageError(`--percent must be a whole number from 0 to 100 (got "${value ?? ''}").`);
   return n;
 }
 
@@ -47,7 +48,16 @@ Examples:
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 100   # everyone
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 0 --os windows   # halt Windows only
   appshelf rollout shelfnotes 1.6.0 --channel stable --percent 10 --os windows --os-version '<6.2'`,
-  options: { channel: { type: 'string' }, percent: { type: 'string' }, os: { type: 'string' }, arch: { type: 'string' }, 'archive-format': { type: 'string' }, 'os-version': { type: 'string' }, 'app-version': { type: 'string' }, store: { type: 'string' } },
+  options: {
+    channel: { type: 'string' },
+    percent: { type: 'string' },
+    os: { type: 'string' },
+    arch: { type: 'string' },
+    'archive-format': { type: 'string' },
+    'os-version': { type: 'string' },
+    'app-version': { type: 'string' },
+    store: { type: 'string' },
+  },
   positionals: [2, 2],
   async run(args) {
     const [app, version] = args.positionals as [string, string];
@@ -59,7 +69,8 @@ Examples:
     const format = str(args, 'archive-format');
     const osversion = str(args, 'os-version');
     const appversion = str(args, 'app-version');
-    if ((arch !== undefined || format !== undefined || osversion !== undefined || appversion !== undefined) && os === undefined) throw new UsageError('--arch, --archive-format, --os-version and --app-version need --os.');
+    if ((arch !== undefined || format !== undefined || osversion !== undefined || appversion !== undefined) && os === undefined)
+      throw new UsageError('--arch, --archive-format, --os-version and --app-version need --os.');
     const platform = os !== undefined ? { os, arch, format, osversion, appversion } : undefined;
     const { edits, result } = setReleaseRollout(storeConfig(args), { app, version, channel, percent, platform });
     writeEdits(edits);
@@ -68,7 +79,9 @@ Examples:
     const was = result.was !== undefined && result.was !== percent ? ` (was ${result.was}%)` : '';
     args.io.out(`✓ ${app} ${result.version} on ${channel}${where}: ${share}${was} in ${result.file}\n`);
     if (result.stillApply.length) {
-      args.io.out(`  note: more specific overrides still apply: ${result.stillApply.map((o) => `${o.label} (${o.percent}%)`).join(', ')}; set them too to change those files.\n`);
+      args.io.out(
+        `  note: more specific overrides still apply: ${result.stillApply.map((o) => `${o.label} (${o.percent}%)`).join(', ')}; set them too to change those files.\n`,
+      );
     }
     return 0;
   },

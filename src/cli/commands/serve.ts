@@ -30,9 +30,21 @@ Options:
   --cache-mb N  memory for small files, least recently used out first
                 (default: 32; 0 reads every request from disk)
   -h, --help    show this help`,
-  options: { dir: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, 'base-url': { type: 'string' }, 'cache-mb': { type: 'string' } },
+  options: {
+    dir: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    watch: { type: 'boolean' },
+    'base-url': { type: 'string' },
+    'cache-mb': { type: 'string' },
+  },
   async run(args) {
-    const config = storeConfig(args, { outDir: str(args, 'dir') || undefined, port: str(args, 'port'), host: str(args, 'host'), cacheMb: str(args, 'cache-mb') });
+    const config = storeConfig(args, {
+      outDir: str(args, 'dir') || undefined,
+      port: str(args, 'port'),
+      host: str(args, 'host'),
+      cacheMb: str(args, 'cache-mb'),
+    });
     const { outDir: dir, baseUrl } = config;
     const { port, host, cacheBytes } = config.serve;
     const log = (line: string) => args.io.err(`${line}\n`);

@@ -27,7 +27,8 @@ The openssl way (same signature; openssl wraps it over several lines, which is f
   async run(args) {
     const text = str(args, 'text');
     const [file] = args.positionals;
-    if ((text === undefined) === (file === undefined)) throw new UsageError(text === undefined ? 'Give a FILE or --text APP_ID.' : 'Give either a FILE or --text, not both.');
+    if ((text === undefined) === (file === undefined))
+      throw new UsageError(text === undefined ? 'Give a FILE or --text APP_ID.' : 'Give either a FILE or --text, not both.');
     const key = readPrivateKey(args);
     if (file !== undefined && !existsSync(file)) throw new StoreError(diag(Errors.ReadFailed, [file, 'no such file']));
     args.io.out(`${signData(file !== undefined ? readFileSync(file) : text!, key)}\n`);

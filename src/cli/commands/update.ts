@@ -36,14 +36,26 @@ updated (it keeps its installed version).`,
   positionals: [0, 1],
   run: (args) =>
     runClient(args, async () => {
-      const { result: report, took } = await withProgress(args, 'update', (shown) => updateApps({ ...clientContext(args), progress: shown }, args.positionals[0]));
+      const { result: report, took } = await withProgress(args, 'update', (shown) =>
+        updateApps({ ...clientContext(args), progress: shown }, args.positionals[0]),
+      );
       const changed = report.outcomes.filter((o) => o.changed || o.available);
       const back = changed.filter((o) => o.rollback).length;
       const [did, rolled] = args.values.check ? ['updates available', 'rollbacks available'] : ['updated', 'rolled back'];
       const message = `${changed.length - back} ${did}, ${back ? `${back} ${rolled}, ` : ''}${report.outcomes.length - changed.length} up to date, ${report.failed.length} failed`;
       if (args.values.json) {
         const code = report.diagnostics.length ? 1 : 0;
-        const apps = report.outcomes.map((o) => ({ app: o.app, uid: o.uid, from: o.from, version: o.version, channel: o.channel, changed: o.changed, ...(o.available ? { available: true } : {}), ...(o.rollback ? { rollback: true } : {}), pinnedBack: o.pinnedBack }));
+        const apps = report.outcomes.map((o) => ({
+          app: o.app,
+          uid: o.uid,
+          from: o.from,
+          version: o.version,
+          channel: o.channel,
+          changed: o.changed,
+          ...(o.available ? { available: true } : {}),
+          ...(o.rollback ? { rollback: true } : {}),
+          pinnedBack: o.pinnedBack,
+        }));
         printJson(args, { code, message, data: { apps }, ...(code ? { diagnostics: report.diagnostics } : {}) });
       } else {
         for (const o of report.outcomes) args.io.out(`${outcomeLine(o)}\n`);

@@ -33,18 +33,22 @@ The openssl way:
   async run(args) {
     const text = str(args, 'text');
     const [file] = args.positionals;
-    if ((text === undefined) === (file === undefined)) throw new UsageError(text === undefined ? 'Give a FILE or --text APP_ID.' : 'Give either a FILE or --text, not both.');
+    if ((text === undefined) === (file === undefined))
+      throw new UsageError(text === undefined ? 'Give a FILE or --text APP_ID.' : 'Give either a FILE or --text, not both.');
     const certFile = str(args, 'cert');
     const sig = str(args, 'signature');
     if (!certFile || !sig) throw new UsageError(`--${certFile ? 'signature SIG' : 'cert CERT'} is required.`);
-    for (const f of [certFile, ...(file !== undefined ? [file] : [])]) if (!existsSync(f)) throw new StoreError(diag(Errors.ReadFailed, [f, 'no such file']));
+    for (const f of [certFile, ...(file !== undefined ? [file] : [])])
+      if (!existsSync(f)) throw new StoreError(diag(Errors.ReadFailed, [f, 'no such file']));
     const certPem = readFileSync(certFile, 'utf8');
     const key = loadPublicKey(certPem, displayPath(certFile));
     const data = file !== undefined ? readFileSync(file) : Buffer.from(text!, 'utf8');
     const signature = readSignature(sig, Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8));
     const what = file !== undefined ? displayPath(file) : `the text "${text}"`;
     const check = checkSignature(data, signature, key);
-    const signer = /-----BEGIN CERTIFICATE-----/.test(certPem) ? `CN=${commonName(parseCertificates(certPem)[0]!) ?? '?'}` : displayPath(certFile);
+    const signer = /-----BEGIN CERTIFICATE-----/.test(certPem)
+      ? `CN=${commonName(parseCertificates(certPem)[0]!) ?? '?'}`
+      : displayPath(certFile);
     if (check.ok) {
       args.io.out(`✓ valid: ${what} was signed (RSA-SHA512) by the key of ${signer}\n`);
       return 0;
@@ -52,14 +56,19 @@ The openssl way:
     const label = displayPath(certFile);
     const at = { file: sig.length < 1024 && existsSync(sig) ? displayPath(sig) : label };
     switch (check.kind) {
-      case 'not-base64': throw new StoreError(diag(Errors.SignatureNotBase64, [what, check.reason], at));
-      case 'length': throw new StoreError(diag(Errors.SignatureLength, [what, check.bytes, check.expected], at));
-      case 'wrong-key': throw new StoreError(diag(Errors.SignatureWrongKey, [what, label], at));
-      case 'digest': throw new StoreError(diag(Errors.SignatureDigest, [what, check.digest], at));
+      case 'not-base64':
+        throw new StoreError(diag(Errors.SignatureNotBase64, [what, check.reason], at));
+      case 'length':
+        throw new StoreError(diag(Errors.SignatureLength, [what, check.bytes, check.expected], at));
+      case 'wrong-key':
+        throw new StoreError(diag(Errors.SignatureWrongKey, [what, label], at));
+      case 'digest':
+        throw new StoreError(diag(Errors.SignatureDigest, [what, check.digest], at));
       case 'other-data': {
-        const detail = text !== undefined && check.signedSha512 === sha512Hex(`${text}\n`)
-          ? `it signs "${text}" followed by a newline; sign without one (echo -n)`
-          : `the signed bytes have sha512 ${check.signedSha512.slice(0, 16)}…, ${file !== undefined ? 'the file' : 'the text'} has ${sha512Hex(data).slice(0, 16)}… (a different file or text was signed)`;
+        const detail =
+          text !== undefined && check.signedSha512 === sha512Hex(`${text}\n`)
+            ? `it signs "${text}" followed by a newline; sign without one (echo -n)`
+            : `the signed bytes have sha512 ${check.signedSha512.slice(0, 16)}…, ${file !== undefined ? 'the file' : 'the text'} has ${sha512Hex(data).slice(0, 16)}… (a different file or text was signed)`;
         throw new StoreError(diag(Errors.SignatureOtherData, [what, detail], at));
       }
     }

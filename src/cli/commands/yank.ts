@@ -47,9 +47,11 @@ Example:
         return 0;
       }
       writeEdits(edits);
-      args.io.out(yank
-        ? `✓ ${app} ${result.version} is yanked ("${reason}"): served to no one once this change is merged (${result.file})\n`
-        : `✓ ${app} ${result.version} is served again once this change is merged (${result.file})\n`);
+      args.io.out(
+        yank
+          ? `✓ ${app} ${result.version} is yanked ("${reason}"): served to no one once this change is merged (${result.file})\n`
+          : `✓ ${app} ${result.version} is served again once this change is merged (${result.file})\n`,
+      );
       return 0;
     },
   };

@@ -35,7 +35,13 @@ export function appCard(doc: AppDoc, media: AppMedia | undefined): FrontCard {
     recent: [...doc.releases]
       .sort((a, b) => (b.release ?? 0) - (a.release ?? 0))
       .slice(0, 3)
-      .map((r) => ({ version: r.version, release: r.release, date: r.createdAt ?? r.date, yanked: r.yanked, html: renderMarkdown(truncate(r.changelog, 2000), { topHeading: 2 }) })),
+      .map((r) => ({
+        version: r.version,
+        release: r.release,
+        date: r.createdAt ?? r.date,
+        yanked: r.yanked,
+        html: renderMarkdown(truncate(r.changelog, 2000), { topHeading: 2 }),
+      })),
   };
 }
 
@@ -46,15 +52,24 @@ export function renderAppPage(doc: AppDoc, store: FrontStore, links: AppLinks, m
   const meta: [string, string][] = [];
   if (doc.latest) meta.push(['Newest release', esc(doc.latest)]);
   if (doc.license) meta.push(['License', esc(doc.license)]);
-  if (doc.categories.length) meta.push(['Categories', doc.categories.map((c) => (hasCategoryPage(c) ? `<a href="${root}categories/${esc(c)}.html">${esc(categoryName(c))}</a>` : esc(categoryName(c)))).join(', ')]);
-  if (doc.authors.length) meta.push(['Authors', doc.authors.map((a) => (a.homepage ? externalLink(a.homepage, a.name) : esc(a.name))).join(', ')]);
+  if (doc.categories.length)
+    meta.push([
+      'Categories',
+      doc.categories
+        .map((c) => (hasCategoryPage(c) ? `<a href="${root}categories/${esc(c)}.html">${esc(categoryName(c))}</a>` : esc(categoryName(c))))
+        .join(', '),
+    ]);
+  if (doc.authors.length)
+    meta.push(['Authors', doc.authors.map((a) => (a.homepage ? externalLink(a.homepage, a.name) : esc(a.name))).join(', ')]);
   if (doc.owners.length) meta.push(['Owners', doc.owners.map(esc).join(', ')]);
   if (doc.homepage) meta.push(['Homepage', externalLink(doc.homepage, doc.homepage)]);
   if (links.issues) meta.push(['Issues', externalLink(links.issues, links.issues)]);
   if (links.repository) meta.push(['Source', externalLink(links.repository, links.repository)]);
   if (doc.updatedAt) meta.push(['Updated', dateTag(doc.updatedAt)]);
 
-  const icon = media?.icon ? `<img class="icon" src="${esc(media.icon.name)}" alt="" width="64" height="64">` : `<span class="icon letter" aria-hidden="true">${esc(doc.name.slice(0, 1).toUpperCase())}</span>`;
+  const icon = media?.icon
+    ? `<img class="icon" src="${esc(media.icon.name)}" alt="" width="64" height="64">`
+    : `<span class="icon letter" aria-hidden="true">${esc(doc.name.slice(0, 1).toUpperCase())}</span>`;
   const main = `<article class="app">
 <header class="app-head">
 ${icon}
@@ -72,26 +87,35 @@ ${installSection(doc, store)}
 ${releasesSection(doc, root)}
 ${logSection(doc, store)}
 </article>`;
-  return page({
-    storeName: store.name,
-    root,
-    title: `${doc.name} · ${store.name}`,
-    description: doc.summary,
-    feed: { href: `apps/${doc.id}/feed.atom`, title: `${doc.name}: new releases` },
-  }, main);
+  return page(
+    {
+      storeName: store.name,
+      root,
+      title: `${doc.name} · ${store.name}`,
+      description: doc.summary,
+      feed: { href: `apps/${doc.id}/feed.atom`, title: `${doc.name}: new releases` },
+    },
+    main,
+  );
 }
 
 // --- internal ---
 
 const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
-const externalLink = (url: string, text: string) => (/^https?:\/\//i.test(url) ? `<a href="${esc(url)}" rel="noopener nofollow ugc">${esc(text)}</a>` : esc(text));
+const externalLink = (url: string, text: string) =>
+  /^https?:\/\//i.test(url) ? `<a href="${esc(url)}" rel="noopener nofollow ugc">${esc(text)}</a>` : esc(text);
 
 function screenshots(doc: AppDoc, media: AppMedia | undefined): string {
   // The caption is the figure's description; the alt text only names the image (axe: no redundant alt).
-  const own = (media?.screenshots ?? []).map((s, i) => `<li><figure><img src="${esc(s.name)}" alt="Screenshot ${i + 1} of ${esc(doc.name)}" loading="lazy">${s.caption ? `<figcaption>${esc(s.caption)}</figcaption>` : ''}</figure></li>`);
+  const own = (media?.screenshots ?? []).map(
+    (s, i) =>
+      `<li><figure><img src="${esc(s.name)}" alt="Screenshot ${i + 1} of ${esc(doc.name)}" loading="lazy">${s.caption ? `<figcaption>${esc(s.caption)}</figcaption>` : ''}</figure></li>`,
+  );
   // Nextcloud bundles name their screenshots by URL in info.xml: linked, not loaded from another host.
-  const remote = (doc.releases.find((r) => !r.yanked && r.info?.screenshot?.length)?.info?.screenshot ?? []).slice(0, 8).map((s, i) => `<li>${externalLink(s.url, `Screenshot ${i + 1} (external)`)}</li>`);
+  const remote = (doc.releases.find((r) => !r.yanked && r.info?.screenshot?.length)?.info?.screenshot ?? [])
+    .slice(0, 8)
+    .map((s, i) => `<li>${externalLink(s.url, `Screenshot ${i + 1} (external)`)}</li>`);
   if (!own.length && !remote.length) return '';
   return `<section aria-labelledby="shots-h"><h2 id="shots-h">Screenshots</h2><ul class="shots">${own.join('')}${remote.join('')}</ul></section>`;
 }
@@ -104,7 +128,9 @@ function channelsSection(doc: AppDoc): string {
     for (const r of doc.releases) {
       const pct = r.rollout[c.name];
       if (r.yanked || !r.channels.includes(c.name) || pct === undefined || pct >= 100 || doc.pins[c.name]) continue;
-      notes.push(`<span class="badge rollout">${esc(r.version)} rolling out to ${pct}% of clients</span> <meter min="0" max="100" value="${pct}" aria-label="${esc(r.version)} rollout on ${esc(c.name)}">${pct}%</meter>`);
+      notes.push(
+        `<span class="badge rollout">${esc(r.version)} rolling out to ${pct}% of clients</span> <meter min="0" max="100" value="${pct}" aria-label="${esc(r.version)} rollout on ${esc(c.name)}">${pct}%</meter>`,
+      );
     }
     return `<tr><th scope="row">${esc(c.name)}${c.description ? `<br><span class="muted">${esc(c.description)}</span>` : ''}</th><td>${live ? esc(live) : '<span class="muted">none</span>'}</td><td>${notes.join(' ') || '<span class="muted">fully rolled out</span>'}</td></tr>`;
   });
@@ -126,7 +152,9 @@ function installSection(doc: AppDoc, store: FrontStore): string {
       const live = doc.releases.find((r) => r.version === doc.live[channels[0]?.name ?? ''])?.docker;
       if (live) steps.push(`<p>Pull the live image:</p><pre><code>docker pull ${esc(live.ref)}</code></pre>`);
     } else {
-      steps.push(`<p>With the appshelf client:</p><pre><code>npx appshelf install ${esc(doc.id)}${esc(storeFlag)} --os ${esc(os)} --arch ${esc(arch)}</code></pre>`);
+      steps.push(
+        `<p>With the appshelf client:</p><pre><code>npx appshelf install ${esc(doc.id)}${esc(storeFlag)} --os ${esc(os)} --arch ${esc(arch)}</code></pre>`,
+      );
     }
     const feeds: string[] = [];
     for (const c of channels) {
@@ -158,13 +186,19 @@ function releaseItem(doc: AppDoc, r: DocRelease, root: string): string {
   if (r.live.length) badges.push(`<span class="badge live">Live on ${r.live.map(esc).join(', ')}</span>`);
   if (r.yanked) badges.push(`<span class="badge yanked">Yanked${r.yankReason ? `: ${esc(r.yankReason)}` : ''}</span>`);
   if (r.nightly) badges.push('<span class="badge">Nightly</span>');
-  for (const [c, pct] of Object.entries(r.rollout)) if (pct < 100) badges.push(`<span class="badge rollout">${esc(c)}: ${pct}% rollout</span>`);
-  for (const o of r.platformRollout ?? []) badges.push(`<span class="badge rollout">${esc(o.channel)}, ${esc([osLabel(o.os), o.architecture, o.format, o.osversion && `osversion ${o.osversion}`, o.appversion && `appversion ${o.appversion}`].filter(Boolean).join(' '))}: ${o.percent}% rollout</span>`);
+  for (const [c, pct] of Object.entries(r.rollout))
+    if (pct < 100) badges.push(`<span class="badge rollout">${esc(c)}: ${pct}% rollout</span>`);
+  for (const o of r.platformRollout ?? [])
+    badges.push(
+      `<span class="badge rollout">${esc(o.channel)}, ${esc([osLabel(o.os), o.architecture, o.format, o.osversion && `osversion ${o.osversion}`, o.appversion && `appversion ${o.appversion}`].filter(Boolean).join(' '))}: ${o.percent}% rollout</span>`,
+    );
   const files = r.files.map((f) => {
     const href = f.url.startsWith('/') ? `${root}${f.url.slice(1)}` : f.url;
     return `<tr><td>${esc(osLabel(f.os))}</td><td>${f.architectures.map(esc).join(', ')}</td><td>${esc(f.format)}</td><td>${formatSize(f.size)}</td><td><code class="hash">${esc(f.sha256)}</code></td><td><a href="${esc(href)}">Download<span class="sr"> ${esc(doc.name)} ${esc(r.version)} for ${esc(osLabel(f.os))} ${esc(f.format)}</span></a></td></tr>`;
   });
-  const docker = r.docker ? `<p>Docker image: <code>${esc(r.docker.ref)}</code>${r.docker.digest ? ` (<code class="hash">${esc(r.docker.digest)}</code>)` : ''}</p>` : '';
+  const docker = r.docker
+    ? `<p>Docker image: <code>${esc(r.docker.ref)}</code>${r.docker.digest ? ` (<code class="hash">${esc(r.docker.digest)}</code>)` : ''}</p>`
+    : '';
   return `<article class="release${r.yanked ? ' is-yanked' : ''}" id="v${esc(r.version)}" aria-labelledby="h-v${esc(r.version)}">
 <h3 id="h-v${esc(r.version)}">${r.release !== null ? `Release ${r.release} · ` : ''}${esc(r.version)}</h3>
 <p class="release-meta">${dateTag(r.date ?? r.createdAt)} · channels: ${r.channels.map(esc).join(', ') || 'none'} ${badges.join(' ')}</p>
@@ -188,9 +222,11 @@ const LOG_TEXT: Record<string, (e: Record<string, unknown>) => string> = {
 function rolloutChange(from: unknown, to: unknown): string {
   const a = (from ?? {}) as Record<string, number>;
   const b = (to ?? {}) as Record<string, number>;
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .sort()
     .filter((c) => a[c] !== b[c])
-    .map((c) => `${esc(c)} ${a[c] ?? 100}% → ${b[c] ?? 100}%`).join(', ');
+    .map((c) => `${esc(c)} ${a[c] ?? 100}% → ${b[c] ?? 100}%`)
+    .join(', ');
 }
 
 function logSection(doc: AppDoc, store: FrontStore): string {
@@ -198,7 +234,8 @@ function logSection(doc: AppDoc, store: FrontStore): string {
   const repo = store.repository?.replace(/\/$/, '');
   const items = [...doc.releaseLog].reverse().map((e) => {
     const text = (LOG_TEXT[e.kind] ?? ((x) => esc(x.kind)))(e);
-    const pr = e.pr !== undefined ? (repo ? ` <a href="${esc(`${repo}/pull/${e.pr}`)}" rel="noopener nofollow">#${e.pr}</a>` : ` #${e.pr}`) : '';
+    const pr =
+      e.pr !== undefined ? (repo ? ` <a href="${esc(`${repo}/pull/${e.pr}`)}" rel="noopener nofollow">#${e.pr}</a>` : ` #${e.pr}`) : '';
     const by = e.author ? ` <span class="muted">by ${esc(e.author)}</span>` : '';
     return `<li>${dateTag(e.date)} <span>${text}${pr}${by}</span></li>`;
   });

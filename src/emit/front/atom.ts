@@ -17,19 +17,26 @@ export interface FeedEntry {
  * store's baseUrl is known. `updated` is the newest entry's date, so the same store gives the
  * same bytes.
  */
-export function renderAtom(store: FrontStore, opts: { title: string; self: string; alternate: string; entries: readonly FeedEntry[] }): string {
+export function renderAtom(
+  store: FrontStore,
+  opts: { title: string; self: string; alternate: string; entries: readonly FeedEntry[] },
+): string {
   const base = store.baseUrl ? (store.baseUrl.endsWith('/') ? store.baseUrl : `${store.baseUrl}/`) : undefined;
   const url = (rel: string) => (base ? new URL(rel, base).href : rel);
   const authority = base ? new URL(base).host : 'appshelf.invalid';
-  const entries = [...opts.entries].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.app.id.localeCompare(b.app.id) || (b.release ?? 0) - (a.release ?? 0));
+  const entries = [...opts.entries].sort(
+    (a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.app.id.localeCompare(b.app.id) || (b.release ?? 0) - (a.release ?? 0),
+  );
   const updated = iso(entries[0]?.date) ?? '1970-01-01T00:00:00Z';
-  const items = entries.map((e) => `<entry>
+  const items = entries.map(
+    (e) => `<entry>
 <id>tag:${esc(authority)},2026:${esc(e.app.id)}/${esc(e.version)}</id>
 <title>${esc(e.app.name)} ${esc(e.version)}${e.yanked ? ' (yanked)' : ''}</title>
 <updated>${iso(e.date) ?? updated}</updated>
 <link rel="alternate" type="text/html" href="${esc(url(`apps/${e.app.id}/#v${e.version}`))}"/>
 <content type="html">${esc(`${e.release !== null ? `<p>Release ${e.release}</p>` : ''}${e.html}`)}</content>
-</entry>`);
+</entry>`,
+  );
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>tag:${esc(authority)},2026:${esc(opts.self)}</id>
@@ -45,7 +52,8 @@ ${items.join('\n')}
 
 /** The store's feed: the newest releases of all apps. */
 export const storeFeedEntries = (cards: readonly FrontCard[], max = 50): FeedEntry[] =>
-  cards.flatMap((c) => c.recent.map((r) => ({ app: { id: c.id, name: c.name }, ...r })))
+  cards
+    .flatMap((c) => c.recent.map((r) => ({ app: { id: c.id, name: c.name }, ...r })))
     .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.app.id.localeCompare(b.app.id))
     .slice(0, max);
 

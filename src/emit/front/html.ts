@@ -20,7 +20,8 @@ export interface PageFrame {
 /** A whole HTML document around `main`: header with navigation and search, footer with the API and feed links. */
 export function page(f: PageFrame, main: string): string {
   const r = f.root;
-  const nav = (key: PageFrame['current'], href: string, label: string) => `<a href="${r}${href}"${f.current === key ? ' aria-current="page"' : ''}>${label}</a>`;
+  const nav = (key: PageFrame['current'], href: string, label: string) =>
+    `<a href="${r}${href}"${f.current === key ? ' aria-current="page"' : ''}>${label}</a>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -70,7 +71,17 @@ export function formatSize(bytes: number): string {
 
 /** Display names of the OS ids of the store. */
 export const osLabel = (os: string): string =>
-  ({ windows: 'Windows', osx: 'macOS', linux: 'Linux', android: 'Android', ios: 'iOS', freebsd: 'FreeBSD', nextcloud: 'Nextcloud', docker: 'Docker', any: 'Any OS' })[os] ?? os;
+  ({
+    windows: 'Windows',
+    osx: 'macOS',
+    linux: 'Linux',
+    android: 'Android',
+    ios: 'iOS',
+    freebsd: 'FreeBSD',
+    nextcloud: 'Nextcloud',
+    docker: 'Docker',
+    any: 'Any OS',
+  })[os] ?? os;
 
 /**
  * Whether a category id can name a page. Without a vocabulary, app.yaml may use any string as a

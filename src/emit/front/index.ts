@@ -22,7 +22,13 @@ export { renderMarkdown, plainText } from './markdown.js';
 
 /** The store-level inputs of every page. */
 export function frontStore(store: ResolvedStore): FrontStore {
-  return { name: store.name, description: store.description, baseUrl: store.baseUrl, categories: [...(store.categories ?? [])], repository: store.repository };
+  return {
+    name: store.name,
+    description: store.description,
+    baseUrl: store.baseUrl,
+    categories: [...(store.categories ?? [])],
+    repository: store.repository,
+  };
 }
 
 /** What one app adds to the store front: its page folder (an object, like its manifests) and its card. */
@@ -36,11 +42,20 @@ export interface FrontPart {
  * keyed by the app's API document key, the store-level page inputs and the images' hashes, so an
  * unchanged app's page is neither rendered nor written again. `doc` is the app's API document.
  */
-export function frontPart(store: FrontStore, app: Pick<ResolvedApp, 'id' | 'issues' | 'repository'>, doc: AppDoc, apiKey: string, media: AppMedia | undefined): FrontPart {
+export function frontPart(
+  store: FrontStore,
+  app: Pick<ResolvedApp, 'id' | 'issues' | 'repository'>,
+  doc: AppDoc,
+  apiKey: string,
+  media: AppMedia | undefined,
+): FrontPart {
   const links: AppLinks = { issues: app.issues, repository: app.repository };
   const images = [...(media?.icon ? [media.icon] : []), ...(media?.screenshots ?? [])];
   const card = appCard(doc, media);
-  const key = contentKey('app-page', { store, api: apiKey, links, images: images.map((m) => [m.name, m.sha256, m.caption ?? null]) }).slice(0, 32);
+  const key = contentKey('app-page', { store, api: apiKey, links, images: images.map((m) => [m.name, m.sha256, m.caption ?? null]) }).slice(
+    0,
+    32,
+  );
   return {
     card,
     object: {
@@ -49,8 +64,25 @@ export function frontPart(store: FrontStore, app: Pick<ResolvedApp, 'id' | 'issu
       emit: () => {
         const files: SiteFiles = new Map();
         files.set('index.html', utf8(renderAppPage(doc, store, links, media)));
-        const entries = doc.releases.map((r) => ({ app: { id: doc.id, name: doc.name }, version: r.version, release: r.release, date: r.createdAt ?? r.date, yanked: r.yanked, html: card.recent.find((x) => x.version === r.version)?.html ?? '' }));
-        files.set('feed.atom', utf8(renderAtom(store, { title: `${doc.name}: new releases`, self: `apps/${doc.id}/feed.atom`, alternate: `apps/${doc.id}/`, entries: entries.slice(0, 20) })));
+        const entries = doc.releases.map((r) => ({
+          app: { id: doc.id, name: doc.name },
+          version: r.version,
+          release: r.release,
+          date: r.createdAt ?? r.date,
+          yanked: r.yanked,
+          html: card.recent.find((x) => x.version === r.version)?.html ?? '',
+        }));
+        files.set(
+          'feed.atom',
+          utf8(
+            renderAtom(store, {
+              title: `${doc.name}: new releases`,
+              self: `apps/${doc.id}/feed.atom`,
+              alternate: `apps/${doc.id}/`,
+              entries: entries.slice(0, 20),
+            }),
+          ),
+        );
         precompress(files, isPage);
         for (const m of images) files.set(m.name, { copyFrom: m.from, sha256: m.sha256 });
         return files;
@@ -64,9 +96,16 @@ export function frontPart(store: FrontStore, app: Pick<ResolvedApp, 'id' | 'issu
  * index, one page per category, about, the store's feed, and the front's assets. Each is lazy and
  * keyed by its inputs, so a build that changes nothing they show does not render them.
  */
-export function emitFront(store: FrontStore, cards: readonly FrontCard[], keys: StoreKeys, channels: readonly { name: string; description?: string }[], files: SiteFiles): void {
+export function emitFront(
+  store: FrontStore,
+  cards: readonly FrontCard[],
+  keys: StoreKeys,
+  channels: readonly { name: string; description?: string }[],
+  files: SiteFiles,
+): void {
   const front: SiteFiles = new Map();
-  const lazy = (rel: string, inputs: unknown, make: () => string) => front.set(rel, { key: contentKey(`front:${rel}`, inputs), make: () => utf8(make()) });
+  const lazy = (rel: string, inputs: unknown, make: () => string) =>
+    front.set(rel, { key: contentKey(`front:${rel}`, inputs), make: () => utf8(make()) });
   // Search text and feed entries do not show on the listing pages: their keys leave them out.
   const listed = cards.map((c) => [c.id, c.name, c.summary, c.icon, c.categories, c.platforms, c.latest]);
   lazy('index.html', { store, listed }, () => renderHome(store, cards));
@@ -74,10 +113,16 @@ export function emitFront(store: FrontStore, cards: readonly FrontCard[], keys: 
   lazy('search-index.json', { cards: cards.map((c, i) => [...listed[i]!, c.text]) }, () => searchIndexJson(cards));
   lazy('about.html', { store, keys, channels }, () => renderAbout(store, keys, channels));
   const recent = storeFeedEntries(cards);
-  lazy('feed.atom', { store, recent }, () => renderAtom(store, { title: `${store.name}: new releases`, self: 'feed.atom', alternate: '', entries: recent }));
+  lazy('feed.atom', { store, recent }, () =>
+    renderAtom(store, { title: `${store.name}: new releases`, self: 'feed.atom', alternate: '', entries: recent }),
+  );
   for (const { id } of categoryCounts(store, cards)) {
     const inCategory = cards.filter((c) => c.categories.includes(id));
-    lazy(`categories/${id}.html`, { store, id, listed: inCategory.map((c) => [c.id, c.name, c.summary, c.icon, c.platforms, c.latest]) }, () => renderCategory(store, id, inCategory));
+    lazy(
+      `categories/${id}.html`,
+      { store, id, listed: inCategory.map((c) => [c.id, c.name, c.summary, c.icon, c.platforms, c.latest]) },
+      () => renderCategory(store, id, inCategory),
+    );
   }
   for (const [rel, bytes] of frontAssets()) front.set(rel, bytes);
   precompress(front, isPage);
@@ -101,7 +146,12 @@ export function storeKeys(store: ResolvedStore): StoreKeys {
       const read = rel === undefined ? undefined : readStoreFile(store.root, rel, store.limits.storeFileSize);
       if (!read || isStoreFileProblem(read)) throw new Error('no usable CA file');
       const cert = new X509Certificate(read.bytes);
-      keys.ca = { pem: cert.toString(), fingerprint: cert.fingerprint256, subject: cert.subject.replace(/\n/g, ', '), validTo: new Date(cert.validTo).toISOString().slice(0, 10) };
+      keys.ca = {
+        pem: cert.toString(),
+        fingerprint: cert.fingerprint256,
+        subject: cert.subject.replace(/\n/g, ', '),
+        validTo: new Date(cert.validTo).toISOString().slice(0, 10),
+      };
     } catch {
       // Verify reports an unreadable CA; the page then says there is none.
     }

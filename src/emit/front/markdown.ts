@@ -37,7 +37,19 @@ export function renderMarkdown(text: string, opts: MarkdownOptions = {}): string
 
 /** The words of a Markdown text without markup, cut to `max` characters (search index, feeds, cards). */
 export function plainText(text: string, max: number): string {
-  const words = md.parse(text, {}).flatMap((t) => (t.type === 'inline' ? [(t.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join('')] : [])).join(' ');
+  const words = md
+    .parse(text, {})
+    .flatMap((t) =>
+      t.type === 'inline'
+        ? [
+            (t.children ?? [])
+              .filter((c) => c.type === 'text' || c.type === 'code_inline')
+              .map((c) => c.content)
+              .join(''),
+          ]
+        : [],
+    )
+    .join(' ');
   const flat = words.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
 }

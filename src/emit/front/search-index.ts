@@ -15,8 +15,19 @@ const SEARCH_OPTIONS = {
  * 1,000 apps itself) and the documents results are shown from.
  */
 export function searchIndexJson(cards: readonly FrontCard[]): string {
-  const ms = new MiniSearch<{ id: string; name: string; summary: string; text: string; categories: string }>({ ...SEARCH_OPTIONS, fields: [...SEARCH_OPTIONS.fields] });
+  const ms = new MiniSearch<{ id: string; name: string; summary: string; text: string; categories: string }>({
+    ...SEARCH_OPTIONS,
+    fields: [...SEARCH_OPTIONS.fields],
+  });
   ms.addAll(cards.map((c) => ({ id: c.id, name: c.name, summary: c.summary, text: c.text, categories: c.categories.join(' ') })));
-  const docs = cards.map((c) => ({ id: c.id, name: c.name, summary: c.summary, icon: c.icon, categories: c.categories, platforms: c.platforms, latest: c.latest }));
+  const docs = cards.map((c) => ({
+    id: c.id,
+    name: c.name,
+    summary: c.summary,
+    icon: c.icon,
+    categories: c.categories,
+    platforms: c.platforms,
+    latest: c.latest,
+  }));
   return `${JSON.stringify({ version: 1, options: SEARCH_OPTIONS, docs, index: ms.toJSON() })}\n`;
 }

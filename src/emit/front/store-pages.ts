@@ -38,7 +38,10 @@ export function categoryCounts(store: FrontStore, cards: readonly FrontCard[]): 
   for (const c of store.categories) count.set(c.id, 0);
   for (const card of cards) for (const c of card.categories) count.set(c, (count.get(c) ?? 0) + 1);
   const name = (id: string) => store.categories.find((c) => c.id === id)?.name ?? id;
-  return [...count].filter(([id]) => hasCategoryPage(id)).map(([id, n]) => ({ id, name: name(id), count: n })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...count]
+    .filter(([id]) => hasCategoryPage(id))
+    .map(([id, n]) => ({ id, name: name(id), count: n }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** `search.html`: the form is plain HTML (the query survives in the URL); search.js does the searching. */

@@ -10,7 +10,15 @@ export interface DocRelease {
   channels: string[];
   rollout: Record<string, number>;
   /** Per-platform overrides of `rollout`, when the release has any. */
-  platformRollout?: { channel: string; os: string; architecture?: string; format?: string; osversion?: string; appversion?: string; percent: number }[];
+  platformRollout?: {
+    channel: string;
+    os: string;
+    architecture?: string;
+    format?: string;
+    osversion?: string;
+    appversion?: string;
+    percent: number;
+  }[];
   changelog: string;
   nightly: boolean;
   yanked: boolean;
@@ -18,7 +26,17 @@ export interface DocRelease {
   signed: boolean | null;
   docker?: { image: string; tag: string; digest?: string; ref: string };
   info?: { screenshot?: { url: string }[] };
-  files: { os: string; architectures: string[]; osversion: string; appversion: string; format: string; url: string; size: number; sha256: string; signature?: string }[];
+  files: {
+    os: string;
+    architectures: string[];
+    osversion: string;
+    appversion: string;
+    format: string;
+    url: string;
+    size: number;
+    sha256: string;
+    signature?: string;
+  }[];
 }
 
 /** `api/v1/apps/<id>.json`: the data an app page is rendered from. */
