@@ -23,7 +23,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 /** A file the user named, read by the caller: its path (as given) and bytes. */
 export interface GivenFile {
   path: string;
-  bytes: Uint8Array;
+  /** Its bytes (a caller may read them lazily, on first use). */
+  readonly bytes: Uint8Array;
 }
 
 /** What `release add` is asked to write. */

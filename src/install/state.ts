@@ -43,8 +43,11 @@ const storeTrust = {
   },
 } as const;
 
-/** `<root>/state.json`: what the client installed, its percentile and what it trusts. */
-const clientStateSchema = {
+/**
+ * `<root>/state.json`: what the client installed, its percentile and what it trusts.
+ * @public (scripts/gen-validators.mjs precompiles it from lib/)
+ */
+export const clientStateSchema = {
   $id: 'https://appshelf.dev/schemas/client-state.schema.json',
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'appshelf client state',

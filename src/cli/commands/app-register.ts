@@ -16,7 +16,16 @@ export function readInput(file: string): Buffer {
 }
 
 /** A file given on the command line with its bytes (a missing one is a user error naming it). */
-export const givenFile = (file: string): GivenFile => ({ path: file, bytes: readInput(file) });
+export function givenFile(file: string): GivenFile {
+  let bytes: Buffer | undefined;
+  // Read when the verb first needs it: after its checks of the store, as a refusal should come first.
+  return {
+    path: file,
+    get bytes() {
+      return (bytes ??= readInput(file));
+    },
+  };
+}
 
 export const command: Command = {
   name: 'app register',
