@@ -133,6 +133,30 @@ jobs:
 `;
 }
 
+/** The first steps of both publish workflows: checkout with history, Node, npm ci, and the pull-request rules for a push. */
+function publishPreludeSteps(o: Pick<WorkflowOptions, 'repo'>): string {
+  return `      - uses: ${ACTIONS.checkout}
+        with:
+          fetch-depth: 0 # release numbers, dates, the release log and serials come from git history
+          persist-credentials: false
+
+      - uses: ${ACTIONS.setupNode}
+        with:
+          node-version: ${WORKFLOW_NODE}
+          cache: npm
+
+      - run: npm ci --no-audit --no-fund
+
+      # A push straight to main gets the pull-request rules too: released versions are never
+      # deleted or changed. A push that breaks them is not deployed.
+      - name: The pull-request rules against the commit before the push
+        if: \${{ github.event_name == 'push' && github.event.before != '0000000000000000000000000000000000000000' }}
+        env:
+          BEFORE: \${{ github.event.before }}
+        run: npx appshelf check --base "$BEFORE"${o.repo ? ' --repo' : ''} --format github
+`;
+}
+
 /** `.github/workflows/publish.yml`. */
 export function publishWorkflow(o: WorkflowOptions): string {
   return `# Publish: every push to main (a merged pull request) is checked against the commit before it,
@@ -165,26 +189,7 @@ jobs:
     # branch run can reach it.
     environment: publish
     steps:
-      - uses: ${ACTIONS.checkout}
-        with:
-          fetch-depth: 0 # release numbers, dates, the release log and serials come from git history
-          persist-credentials: false
-
-      - uses: ${ACTIONS.setupNode}
-        with:
-          node-version: ${WORKFLOW_NODE}
-          cache: npm
-
-      - run: npm ci --no-audit --no-fund
-
-      # A push straight to main gets the pull-request rules too: released versions are never
-      # deleted or changed. A push that breaks them is not deployed.
-      - name: The pull-request rules against the commit before the push
-        if: \${{ github.event_name == 'push' && github.event.before != '0000000000000000000000000000000000000000' }}
-        env:
-          BEFORE: \${{ github.event.before }}
-        run: npx appshelf check --base "$BEFORE"${o.repo ? ' --repo' : ''} --format github
-
+${publishPreludeSteps(o)}
       # Parsed files, verified archives and the git history of earlier runs.
       - uses: ${ACTIONS.cache}
         with:
@@ -270,26 +275,7 @@ jobs:
       contents: read
       id-token: write # the OIDC token the role is assumed with
     steps:
-      - uses: ${ACTIONS.checkout}
-        with:
-          fetch-depth: 0 # release numbers, dates, the release log and serials come from git history
-          persist-credentials: false
-
-      - uses: ${ACTIONS.setupNode}
-        with:
-          node-version: ${WORKFLOW_NODE}
-          cache: npm
-
-      - run: npm ci --no-audit --no-fund
-
-      # A push straight to main gets the pull-request rules too: released versions are never
-      # deleted or changed. A push that breaks them is not deployed.
-      - name: The pull-request rules against the commit before the push
-        if: \${{ github.event_name == 'push' && github.event.before != '0000000000000000000000000000000000000000' }}
-        env:
-          BEFORE: \${{ github.event.before }}
-        run: npx appshelf check --base "$BEFORE"${o.repo ? ' --repo' : ''} --format github
-
+${publishPreludeSteps(o)}
       # Parsed files, verified archives, the git history and the previous site's objects.
       - uses: ${ACTIONS.cache}
         with:
