@@ -1,3 +1,4 @@
+import type { PlatformRolloutFile } from '../schema/index.js';
 import path from 'node:path';
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { diag, Errors, StoreError } from '../errors/index.js';
@@ -163,15 +164,7 @@ export function setPlatformRollout(f: YamlFile, version: string, channel: string
   const { doc, at } = openYaml(f);
   const data = doc.toJS() as {
     rollout?: Record<string, number>;
-    platformRollout?: {
-      channel: string;
-      os: string;
-      architecture?: string;
-      format?: string;
-      osversion?: string;
-      appversion?: string;
-      percent: number;
-    }[];
+    platformRollout?: PlatformRolloutFile[];
     entries?: {
       os?: string;
       architectures?: string[];

@@ -1,3 +1,4 @@
+import type { PlatformRolloutFile } from '../schema/index.js';
 import path from 'node:path';
 import semver from 'semver';
 import { stringify } from 'yaml';
@@ -70,15 +71,7 @@ function storePlatforms(used: Platforms): { platforms?: { os?: string[]; archite
 }
 
 /** A per-platform rollout override as the release file spells it. */
-interface OverrideDraft {
-  channel: string;
-  os: string;
-  architecture?: string;
-  format?: string;
-  osversion?: string;
-  appversion?: string;
-  percent: number;
-}
+type OverrideDraft = PlatformRolloutFile;
 
 /**
  * auto-update-server gives each entry its own channels and percentage; appshelf a percentage per

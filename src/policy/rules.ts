@@ -46,6 +46,12 @@ function certificateChanged(input: PolicyInput, id: string): boolean {
   return before !== undefined && after !== undefined && !sameCert(before, after);
 }
 
+/** Reports one field of a released version that a pull request changed, at its line in the head. */
+const releaseChanged =
+  (app: ResolvedApp, br: ResolvedRelease, hr: ResolvedRelease, head: Locator, report: Report) =>
+  (field: string, was: unknown, now: unknown, pointer: (string | number)[]) =>
+    report(diag(Errors.ReleaseChanged, [app.id, br.version, field, show(was), show(now)], head.at(hr.rel, pointer)));
+
 function compareEntries(
   input: PolicyInput,
   app: ResolvedApp,
@@ -54,8 +60,7 @@ function compareEntries(
   head: Locator,
   report: Report,
 ): void {
-  const changed = (field: string, was: unknown, now: unknown, pointer: (string | number)[]) =>
-    report(diag(Errors.ReleaseChanged, [app.id, br.version, field, show(was), show(now)], head.at(hr.rel, pointer)));
+  const changed = releaseChanged(app, br, hr, head, report);
   if (br.entries.length !== hr.entries.length) {
     changed('the number of entries', br.entries.length, hr.entries.length, ['entries']);
     return;
@@ -94,8 +99,7 @@ function compareRelease(
   head: Locator,
   report: Report,
 ): void {
-  const changed = (field: string, was: unknown, now: unknown, pointer: (string | number)[]) =>
-    report(diag(Errors.ReleaseChanged, [app.id, br.version, field, show(was), show(now)], head.at(hr.rel, pointer)));
+  const changed = releaseChanged(app, br, hr, head, report);
   if (br.rel !== hr.rel) {
     report(diag(Errors.VersionExists, [app.id, hr.version, path.posix.join(input.head.display, br.rel)], head.at(hr.rel, ['version'])));
   } else if (br.version !== hr.version) {

@@ -1,3 +1,5 @@
+import type { PlatformRolloutFile } from '../../schema/index.js';
+
 /** A release as `api/v1/apps/<id>.json` gives it (the fields the pages use). */
 export interface DocRelease {
   version: string;
@@ -10,15 +12,7 @@ export interface DocRelease {
   channels: string[];
   rollout: Record<string, number>;
   /** Per-platform overrides of `rollout`, when the release has any. */
-  platformRollout?: {
-    channel: string;
-    os: string;
-    architecture?: string;
-    format?: string;
-    osversion?: string;
-    appversion?: string;
-    percent: number;
-  }[];
+  platformRollout?: PlatformRolloutFile[];
   changelog: string;
   nightly: boolean;
   yanked: boolean;
