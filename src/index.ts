@@ -30,6 +30,8 @@ export {
   promoteVersion,
   addRelease,
   registerAppFiles,
+  createSigningKey,
+  type KeygenResult,
   writeEdits,
   type FileEdit,
   type StoreEdit,

@@ -3,7 +3,7 @@
 export { registerApp, pinChannel, unpinChannel, setLocked } from './app.js';
 export { createRelease, addToRelease, setRollout, promoteRelease } from './release.js';
 export { changelogSection } from './changelog.js';
-export { generateSigningKey, setSigningPublicKey, repositoryOf } from './keys.js';
+export { createSigningKey, type KeygenResult } from './keys.js';
 export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE } from './init-files.js';
 export { writeEdits, type FileEdit, type StoreEdit } from './store-edits.js';
 export {

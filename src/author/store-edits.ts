@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** One file an authoring verb changes: its new text, or a file copied into the store. */
@@ -10,6 +10,8 @@ export interface FileEdit {
   text?: string;
   /** Copy this file's bytes instead of writing `text` (an archive added to the store). */
   copyFrom?: string;
+  /** A private key: readable by its owner only (0600), in a folder made private (0700) when it is created. */
+  secret?: boolean;
 }
 
 /** What an authoring verb decided: the files to change (none: nothing to do) and what to tell the user. */
@@ -27,11 +29,13 @@ export function writeEdits(edits: readonly FileEdit[]): void {
   const staged: { tmp: string; to: string }[] = [];
   try {
     for (const [i, e] of edits.entries()) {
-      mkdirSync(path.dirname(e.path), { recursive: true });
+      mkdirSync(path.dirname(e.path), { recursive: true, ...(e.secret ? { mode: 0o700 } : {}) });
       const tmp = path.join(path.dirname(e.path), `.${path.basename(e.path)}.appshelf-${process.pid}-${i}`);
       staged.push({ tmp, to: e.path });
       if (e.copyFrom !== undefined) copyFileSync(e.copyFrom, tmp);
-      else writeFileSync(tmp, e.text ?? '');
+      else writeFileSync(tmp, e.text ?? '', e.secret ? { mode: 0o600 } : {});
+      // The mode given to writeFileSync passes through the umask; a key must end up 0600 whatever it is.
+      if (e.secret) chmodSync(tmp, 0o600);
     }
   } catch (err) {
     for (const s of staged) rmSync(s.tmp, { force: true });
