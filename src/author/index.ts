@@ -17,3 +17,4 @@ export {
   type RolloutTarget,
 } from './verbs.js';
 export { addRelease, registerAppFiles, type AddReleaseInput, type GivenFile, type RegisterAppInput } from './add-release.js';
+export { createStoreCa, signAppCertificate, revokeCertificate } from './trust.js';

@@ -1,7 +1,7 @@
 // The store files the trust commands (`ca init`, `ca sign`, `ca revoke`) write, edited the way a
 // person would: through the yaml Document API, so comments and layout stay as they were.
 import type { ResolvedConfig } from '../config/index.js';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { diag, Errors, StoreError } from '../errors/index.js';
@@ -46,26 +46,34 @@ export function trustPaths(config: Pick<ResolvedConfig, 'storeDir' | 'storeFile'
   };
 }
 
-/** Adds `trust.ca` and `trust.revoked` to store.yaml when missing; true when the file changed. */
-export function configureTrust(paths: TrustPaths): boolean {
-  if (paths.configured.ca && paths.configured.revoked) return false;
+/** store.yaml with `trust.ca` and `trust.revoked` added when missing; undefined when both are set. */
+export function configureTrust(paths: TrustPaths): TrustFileEdit | undefined {
+  if (paths.configured.ca && paths.configured.revoked) return undefined;
   const doc = readYaml(paths.storeYaml);
   if (!paths.configured.ca) doc.setIn(['trust', 'ca'], paths.caRel);
   if (!paths.configured.revoked) doc.setIn(['trust', 'revoked'], paths.revokedRel);
-  writeFileSync(paths.storeYaml, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
-  return true;
+  return { path: paths.storeYaml, file: displayPath(paths.storeYaml), text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) };
+}
+
+/** A new trust file's text (store.yaml, the revocation list), to be written by the caller. */
+export interface TrustFileEdit {
+  path: string;
+  file: string;
+  text: string;
 }
 
 const REVOKED_HEADER = (schemaRel: string) =>
   `# yaml-language-server: $schema=${schemaRel}\n# Revoked app certificates (\`appshelf ca revoke\`). A certificate listed here fails \`appshelf check\`.\nrevoked: []\n`;
 
-/** Creates an empty revocation list when there is none; true when it was created. */
-export function ensureRevocationList(paths: TrustPaths): boolean {
-  if (existsSync(paths.revoked)) return false;
-  mkdirSync(path.dirname(paths.revoked), { recursive: true });
+/** An empty revocation list when there is none yet; undefined when it exists. */
+export function newRevocationList(paths: TrustPaths): TrustFileEdit | undefined {
+  if (existsSync(paths.revoked)) return undefined;
   const depth = paths.revokedRel.split('/').length - 1;
-  writeFileSync(paths.revoked, REVOKED_HEADER(`${'../'.repeat(depth + 1)}public/schemas/revoked.schema.json`));
-  return true;
+  return {
+    path: paths.revoked,
+    file: displayPath(paths.revoked),
+    text: REVOKED_HEADER(`${'../'.repeat(depth + 1)}public/schemas/revoked.schema.json`),
+  };
 }
 
 /** One line of the revocation list. */
@@ -77,23 +85,22 @@ export interface Revocation {
   date: string;
 }
 
-/** Appends a revocation; false when the serial is already listed. */
-export function appendRevocation(paths: TrustPaths, entry: Revocation): boolean {
-  ensureRevocationList(paths);
-  const doc = readYaml(paths.revoked);
+/** The revocation list with this entry appended; undefined when the serial is already listed. */
+export function appendRevocation(paths: TrustPaths, entry: Revocation): TrustFileEdit | undefined {
+  const created = newRevocationList(paths);
+  const doc = created ? parseDocument(created.text) : readYaml(paths.revoked);
   let list = doc.get('revoked', true);
   if (!isSeq(list)) {
     doc.set('revoked', doc.createNode([]));
     list = doc.get('revoked', true);
   }
-  if (!isSeq(list)) return false;
+  if (!isSeq(list)) return undefined;
   const serial = normalizeSerial(entry.serial);
-  if (list.items.some((i) => isMap(i) && normalizeSerial(String(i.get('serial'))) === serial)) return false;
+  if (list.items.some((i) => isMap(i) && normalizeSerial(String(i.get('serial'))) === serial)) return undefined;
   // A block sequence reads (and diffs) better than the `[]` the empty list starts as.
   list.flow = false;
   list.items.push(doc.createNode({ serial, ...(entry.app ? { app: entry.app } : {}), reason: entry.reason, date: entry.date }));
-  writeFileSync(paths.revoked, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
-  return true;
+  return { path: paths.revoked, file: displayPath(paths.revoked), text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) };
 }
 
 /** The app certificate files of the store (`apps/<id>/*.crt`) with their serial and CN. */

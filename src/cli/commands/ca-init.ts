@@ -1,10 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { writePrivateKey } from '../../util/keys-dir.js';
-import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
-import { displayPath, isInside } from '../../util/paths.js';
-import { createCaCertificate, generateRsaKey } from '../../verify/ca.js';
-import { configureTrust, ensureRevocationList, trustPaths } from '../../verify/trust-files.js';
+import { createStoreCa, writeEdits } from '../../author/index.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 import { positiveInt } from './sign.js';
@@ -42,44 +36,23 @@ The openssl way (same result):
     force: { type: 'boolean' },
   },
   async run(args) {
-    const config = storeConfig(args);
-    const { storeDir } = config;
-    const paths = trustPaths(config);
-    const keyOut = path.resolve(str(args, 'key-out') ?? path.join(config.keysDir, 'ca.key'));
-    if (isInside(path.resolve(storeDir), keyOut)) {
-      throw new UsageError(
-        `--key-out ${displayPath(keyOut)} is inside the store folder, which is published; keep the CA key outside the repository.`,
-      );
-    }
     const days = positiveInt(args, 'days', 7300);
-    const bits = positiveInt(args, 'bits', 4096);
-    const force = args.values.force === true;
-    for (const file of [paths.ca, keyOut]) {
-      if (existsSync(file) && !force) throw new StoreError(diag(Errors.TrustFileExists, [displayPath(file)]));
-    }
-    const cn = str(args, 'cn') ?? `${storeName(paths.storeYaml)} CA`;
-    const key = generateRsaKey(bits);
-    writePrivateKey(keyOut, key.privateKey);
-    mkdirSync(path.dirname(paths.ca), { recursive: true });
-    writeFileSync(paths.ca, createCaCertificate(key.privateKey, { cn, days }));
-    const listed = ensureRevocationList(paths);
-    const configured = configureTrust(paths);
+    const { edits, result } = createStoreCa(storeConfig(args), {
+      keyOut: str(args, 'key-out'),
+      cn: str(args, 'cn'),
+      days,
+      bits: positiveInt(args, 'bits', 4096),
+      force: args.values.force === true,
+    });
+    writeEdits(edits);
     args.io.out(
-      `CA key:         ${displayPath(keyOut)}  (secret: keep it outside the repository, backed up)\n` +
-        `CA certificate: ${displayPath(paths.ca)}  (CN=${cn}, ${days} days; commit it)\n` +
-        (listed ? `revocations:    ${displayPath(paths.revoked)}  (empty)\n` : '') +
-        (configured ? `store.yaml:     trust.ca and trust.revoked set\n` : '') +
+      `CA key:         ${result.keyOut}  (secret: keep it outside the repository, backed up)\n` +
+        `CA certificate: ${result.ca}  (CN=${result.cn}, ${days} days; commit it)\n` +
+        (result.revoked ? `revocations:    ${result.revoked}  (empty)\n` : '') +
+        (result.configured ? `store.yaml:     trust.ca and trust.revoked set\n` : '') +
         `\nNext: a developer runs \`appshelf cert request APP\` and sends you APP.csr; you run\n` +
-        `  appshelf ca sign APP.csr --key ${displayPath(keyOut)}\n`,
+        `  appshelf ca sign APP.csr --key ${result.keyOut}\n`,
     );
     return 0;
   },
 };
-
-// --- internal ---
-
-function storeName(storeYaml: string): string {
-  // A store name is the obvious CA name; fall back quietly when store.yaml has none.
-  const match = /^name:\s*(.+)$/m.exec(readFileSync(storeYaml, 'utf8'));
-  return match?.[1]?.replace(/^["']|["']$/g, '').trim() || 'appshelf store';
-}

@@ -1,8 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
-import { displayPath } from '../../util/paths.js';
-import { commonName, normalizeSerial, parseCertificates } from '../../verify/crypto.js';
-import { appendRevocation, configureTrust, storeCertificates, trustPaths } from '../../verify/trust-files.js';
+import { revokeCertificate, writeEdits } from '../../author/index.js';
+import { UsageError } from '../../errors/index.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 
@@ -36,28 +33,12 @@ Options:
     const date = str(args, 'date') ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
       throw new UsageError(`--date must be YYYY-MM-DD (got "${date}").`);
-    const config = storeConfig(args);
-    const { storeDir } = config;
-    const paths = trustPaths(config);
-    let serial: string;
-    let app = str(args, 'app');
-    if (existsSync(target)) {
-      const cert = parseCertificates(readFileSync(target, 'utf8'), displayPath(target))[0]!;
-      serial = normalizeSerial(cert.serialNumber);
-      app ??= commonName(cert);
-    } else {
-      if (!/^(?:[0-9A-Fa-f]{2}:)*[0-9A-Fa-f]+$/.test(target))
-        throw new UsageError(`"${target}" is neither a certificate file nor a hex serial number.`);
-      serial = normalizeSerial(target);
-      app ??= storeCertificates(storeDir).find((c) => c.serial === serial)?.cn;
-      if (!app) throw new StoreError(diag(Errors.RevokeUnknown, [serial]));
-    }
-    configureTrust(paths);
-    const added = appendRevocation(paths, { serial, app, reason, date });
+    const { edits, result } = revokeCertificate(storeConfig(args), { target, reason, date, app: str(args, 'app') });
+    writeEdits(edits);
     args.io.out(
-      added
-        ? `revoked: serial ${serial}${app ? ` (${app})` : ''} in ${displayPath(paths.revoked)}; commit it.\n`
-        : `serial ${serial} is already in ${displayPath(paths.revoked)}; nothing changed.\n`,
+      edits.length
+        ? `revoked: serial ${result.serial}${result.app ? ` (${result.app})` : ''} in ${result.list}; commit it.\n`
+        : `serial ${result.serial} is already in ${result.list}; nothing changed.\n`,
     );
     return 0;
   },

@@ -1,15 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
-import { displayPath } from '../../util/paths.js';
-import { issueCertificate, readCsr } from '../../verify/ca.js';
-import { normalizeSerial, parseCertificates } from '../../verify/crypto.js';
-import { trustPaths } from '../../verify/trust-files.js';
+import { signAppCertificate, writeEdits } from '../../author/index.js';
+import { UsageError } from '../../errors/index.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
+import { givenFile } from './app-register.js';
 import { positiveInt } from './sign.js';
-
-const APP_ID = /^[a-z][a-z0-9_]*$/;
 
 export const command: Command = {
   name: 'ca sign',
@@ -42,36 +36,19 @@ The openssl way:
     const csrFile = args.positionals[0]!;
     const caKeyFile = str(args, 'key');
     if (!caKeyFile) throw new UsageError('--key CA_KEY is required (the key `appshelf ca init` wrote).');
-    const config = storeConfig(args);
-    const { storeDir } = config;
     const days = positiveInt(args, 'days', 3650);
-    const paths = trustPaths(config);
-    for (const file of [csrFile, caKeyFile]) if (!existsSync(file)) throw new StoreError(diag(Errors.ReadFailed, [file, 'no such file']));
-    if (!existsSync(paths.ca)) throw new StoreError(diag(Errors.CaNotFound, [displayPath(paths.ca)]));
-    const csr = readCsr(readFileSync(csrFile, 'utf8'), displayPath(csrFile));
-    if (!APP_ID.test(csr.cn)) {
-      throw new StoreError(
-        diag(Errors.CsrInvalid, [displayPath(csrFile), `its CN "${csr.cn}" is not a valid app id (lower-case letters, digits and _)`]),
-      );
-    }
-    if (csr.bits < 2048)
-      throw new StoreError(
-        diag(Errors.CsrInvalid, [
-          displayPath(csrFile),
-          `its RSA key has only ${csr.bits} bits; at least 2048 are needed (4096 recommended)`,
-        ]),
-      );
-    const out = path.join(storeDir, 'apps', csr.cn, `${csr.cn}.crt`);
-    if (existsSync(out) && args.values.force !== true) throw new StoreError(diag(Errors.TrustFileExists, [displayPath(out)]));
-    const pem = issueCertificate(csr, { caCertPem: readFileSync(paths.ca, 'utf8'), caKeyPem: readFileSync(caKeyFile, 'utf8'), days });
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, pem);
-    const cert = parseCertificates(pem)[0]!;
+    const { edits, result } = signAppCertificate(storeConfig(args), {
+      csr: givenFile(csrFile),
+      caKey: givenFile(caKeyFile),
+      days,
+      force: args.values.force === true,
+    });
+    writeEdits(edits);
     args.io.out(
-      `certificate: ${displayPath(out)}\n` +
-        `  CN=${csr.cn}, serial ${normalizeSerial(cert.serialNumber)}, valid until ${new Date(cert.validTo).toISOString().slice(0, 10)}\n` +
+      `certificate: ${result.file}\n` +
+        `  CN=${result.app}, serial ${result.serial}, valid until ${result.validTo}\n` +
         `Next, the developer registers the app (certificate and signature in app.yaml):\n` +
-        `  appshelf app register ${csr.cn} --cert ${displayPath(out)} --key ${csr.cn}.key\n`,
+        `  appshelf app register ${result.app} --cert ${result.file} --key ${result.app}.key\n`,
     );
     return 0;
   },
