@@ -34,6 +34,7 @@ export {
   createStoreCa,
   signAppCertificate,
   revokeCertificate,
+  requestAppCertificate,
   type KeygenResult,
   writeEdits,
   type FileEdit,

@@ -17,4 +17,4 @@ export {
   type RolloutTarget,
 } from './verbs.js';
 export { addRelease, registerAppFiles, type AddReleaseInput, type GivenFile, type RegisterAppInput } from './add-release.js';
-export { createStoreCa, signAppCertificate, revokeCertificate } from './trust.js';
+export { createStoreCa, signAppCertificate, revokeCertificate, requestAppCertificate } from './trust.js';

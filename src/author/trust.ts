@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
 import { diag, Errors, StoreError, UsageError } from '../errors/index.js';
 import { displayPath, isInside } from '../util/paths.js';
-import { createCaCertificate, generateRsaKey, issueCertificate, readCsr } from '../verify/ca.js';
+import { createCaCertificate, createCsr, generateRsaKey, issueCertificate, readCsr } from '../verify/ca.js';
 import { commonName, normalizeSerial, parseCertificates } from '../verify/crypto.js';
 import { appendRevocation, configureTrust, newRevocationList, storeCertificates, trustPaths } from '../verify/trust-files.js';
 import type { FileEdit, StoreEdit } from './store-edits.js';
@@ -98,6 +98,31 @@ export function revokeCertificate(
   const listed = appendRevocation(paths, { serial, app, reason: input.reason, date: input.date });
   const trust = listed && configureTrust(paths);
   return { edits: [...(listed ? [listed] : []), ...(trust ? [trust] : [])], result: { serial, app, list: displayPath(paths.revoked) } };
+}
+
+/** `cert request`: a developer's app key (a secret, outside the store) and the CSR (CN = the app id) to send to the store admin. */
+export function requestAppCertificate(
+  config: Pick<ResolvedConfig, 'keysDir'>,
+  input: { app: string; bits: number; out?: string; force?: boolean },
+): StoreEdit<{ keyFile: string; csrFile: string }> {
+  if (!APP_ID.test(input.app)) {
+    throw new UsageError(`"${input.app}" is not a valid app id: use lower-case letters, digits and _, starting with a letter.`);
+  }
+  if (input.bits < 2048) throw new UsageError(`--bits ${input.bits} is too small: use at least 2048 (4096 recommended).`);
+  const out = path.resolve(input.out ?? config.keysDir);
+  const keyFile = path.join(out, `${input.app}.key`);
+  const csrFile = path.join(out, `${input.app}.csr`);
+  for (const file of [keyFile, csrFile]) {
+    if (existsSync(file) && !input.force) throw new StoreError(diag(Errors.TrustFileExists, [displayPath(file)]));
+  }
+  const key = generateRsaKey(input.bits);
+  return {
+    edits: [
+      { path: keyFile, file: displayPath(keyFile), text: key.privateKey, secret: true },
+      { path: csrFile, file: displayPath(csrFile), text: createCsr(input.app, key.privateKey) },
+    ],
+    result: { keyFile: displayPath(keyFile), csrFile: displayPath(csrFile) },
+  };
 }
 
 /** A store name is the obvious CA name; fall back quietly when store.yaml has none. */

@@ -1,14 +1,7 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { writePrivateKey } from '../../util/keys-dir.js';
-import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
-import { displayPath } from '../../util/paths.js';
-import { createCsr, generateRsaKey } from '../../verify/ca.js';
+import { requestAppCertificate, writeEdits } from '../../author/index.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 import { positiveInt } from './sign.js';
-
-const APP_ID = /^[a-z][a-z0-9_]*$/;
 
 export const command: Command = {
   name: 'cert request',
@@ -31,22 +24,17 @@ The openssl way (as Nextcloud documents it; appshelf accepts both):
   positionals: [1, 1],
   async run(args) {
     const app = args.positionals[0]!;
-    if (!APP_ID.test(app))
-      throw new UsageError(`"${app}" is not a valid app id: use lower-case letters, digits and _, starting with a letter.`);
     const bits = positiveInt(args, 'bits', 4096);
-    if (bits < 2048) throw new UsageError(`--bits ${bits} is too small: use at least 2048 (4096 recommended).`);
-    const out = path.resolve(str(args, 'out') ?? storeConfig(args).keysDir);
-    const keyFile = path.join(out, `${app}.key`);
-    const csrFile = path.join(out, `${app}.csr`);
-    for (const file of [keyFile, csrFile]) {
-      if (existsSync(file) && args.values.force !== true) throw new StoreError(diag(Errors.TrustFileExists, [displayPath(file)]));
-    }
-    const key = generateRsaKey(bits);
-    writePrivateKey(keyFile, key.privateKey);
-    writeFileSync(csrFile, createCsr(app, key.privateKey));
+    const { edits, result } = requestAppCertificate(storeConfig(args), {
+      app,
+      bits,
+      out: str(args, 'out'),
+      force: args.values.force === true,
+    });
+    writeEdits(edits);
     args.io.out(
-      `private key: ${displayPath(keyFile)}  (${bits}-bit RSA; secret, never commit it)\n` +
-        `request:     ${displayPath(csrFile)}  (CN=${app}; send it to the store admin)\n`,
+      `private key: ${result.keyFile}  (${bits}-bit RSA; secret, never commit it)\n` +
+        `request:     ${result.csrFile}  (CN=${app}; send it to the store admin)\n`,
     );
     return 0;
   },
