@@ -35,6 +35,8 @@ export {
   signAppCertificate,
   revokeCertificate,
   requestAppCertificate,
+  initRepository,
+  type InitRepositoryInput,
   type KeygenResult,
   writeEdits,
   type FileEdit,

@@ -4,7 +4,7 @@ export { registerApp, pinChannel, unpinChannel, setLocked } from './app.js';
 export { createRelease, addToRelease, setRollout, promoteRelease } from './release.js';
 export { changelogSection } from './changelog.js';
 export { createSigningKey, type KeygenResult } from './keys.js';
-export { initFiles, appshelfSpecOf, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE } from './init-files.js';
+export { initFiles, checkWorkflow, publishWorkflow, ACTIONS, WORKFLOW_NODE } from './init-files.js';
 export { writeEdits, type FileEdit, type StoreEdit } from './store-edits.js';
 export {
   openStore,
@@ -18,3 +18,4 @@ export {
 } from './verbs.js';
 export { addRelease, registerAppFiles, type AddReleaseInput, type GivenFile, type RegisterAppInput } from './add-release.js';
 export { createStoreCa, signAppCertificate, revokeCertificate, requestAppCertificate } from './trust.js';
+export { initRepository, type InitRepositoryInput } from './init-repository.js';

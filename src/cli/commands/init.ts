@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { appshelfSpecOf, initFiles } from '../../author/index.js';
-import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
-import { displayPath, isInside } from '../../util/paths.js';
-import type { Command } from '../command.js';
+import { createStoreCa, initRepository, writeEdits } from '../../author/index.js';
+import path from 'node:path';
 import { appshelfVersion, parseBaseUrl } from '../../config/index.js';
+import { UsageError } from '../../errors/index.js';
+import { displayPath } from '../../util/paths.js';
+import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
+import { positiveInt } from './sign.js';
 
 export const command: Command = {
   name: 'init',
@@ -55,51 +55,32 @@ Example:
   positionals: [0, 1],
   async run(args) {
     const dir = path.resolve(args.positionals[0] ?? '.');
-    const folder = path.basename(dir);
-    const packageName =
-      folder
-        .toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/^[._-]+/, '') || 'app-store';
-    const admins = ((args.values.admin as string[] | undefined) ?? []).map((a) => a.replace(/^@/, ''));
-    const baseUrl = storeConfig(args).baseUrl ?? (await askBaseUrl(args.io)) ?? 'http://127.0.0.1:8080/';
-    const pkgFile = path.join(dir, 'package.json');
-    const existingPackageJson = existsSync(pkgFile) ? readFileSync(pkgFile, 'utf8') : undefined;
-    let kept: string | undefined;
-    try {
-      kept = existingPackageJson === undefined ? undefined : appshelfSpecOf(existingPackageJson);
-    } catch {
-      throw new UsageError(`${displayPath(pkgFile)} is not valid JSON; fix or remove it first.`);
-    }
-    const appshelf = str(args, 'appshelf');
-    // Never a bare name: "appshelf" on a public registry need not be this package.
-    if (!appshelf && !kept) {
-      throw new UsageError(
-        `package.json must say where appshelf comes from: run \`npm install --save-dev <appshelf tarball or git URL>\` first, or pass --appshelf SPEC (e.g. --appshelf https://…/appshelf-${appshelfVersion()}.tgz).`,
-      );
-    }
-    const deploy = str(args, 'deploy', 'pages');
+    const config = storeConfig(args, { storeDir: path.join(dir, 'store') });
+    const baseUrl = config.baseUrl ?? (await askBaseUrl(args.io)) ?? 'http://127.0.0.1:8080/';
+    const deploy = str(args, 'deploy') ?? 'pages';
     if (deploy !== 'pages' && deploy !== 's3') throw new UsageError(`--deploy must be pages or s3 (got "${deploy}").`);
-    const files = initFiles({ name: str(args, 'name') ?? folder, packageName, baseUrl, appshelf, existingPackageJson, admins, deploy });
-    const clash = [...files.keys(), 'store/trust/ca.crt', 'store/trust/revoked.yaml'].filter(
-      (rel) => rel !== 'package.json' && existsSync(path.join(dir, rel)),
-    );
-    if (existsSync(path.join(dir, 'store')) && readdirSync(path.join(dir, 'store')).length) clash.unshift('store/');
-    if (clash.length)
-      throw new StoreError(diag(Errors.InitExists, [[...new Set(clash)].map((rel) => displayPath(path.join(dir, rel))).join(', ')]));
-    for (const [rel, text] of files) {
-      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      writeFileSync(path.join(dir, rel), text, { flag: rel === 'package.json' ? 'w' : 'wx' });
-    }
-    const caKey = path.resolve(str(args, 'ca-key-out') ?? path.join(storeConfig(args).keysDir, packageName, 'ca.key'));
-    if (isInside(dir, caKey)) throw new StoreError(diag(Errors.KeygenInsideStore, [displayPath(caKey)]));
-    // The CA is made by `ca init` itself: one place decides how a store CA looks.
-    const { command: caInit } = await import('./ca-init.js');
-    const values = { store: path.join(dir, 'store'), 'key-out': caKey, ...(str(args, 'ca-bits') ? { bits: str(args, 'ca-bits') } : {}) };
-    const code = await caInit.run({ values, positionals: [], io: args.io });
-    if (code !== 0) return code;
+    const repo = initRepository({
+      dir,
+      name: str(args, 'name'),
+      baseUrl,
+      appshelf: str(args, 'appshelf'),
+      admins: ((args.values.admin as string[] | undefined) ?? []).map((a) => a.replace(/^@/, '')),
+      deploy,
+      caKeyOut: str(args, 'ca-key-out'),
+      keysDir: config.keysDir,
+    });
+    writeEdits(repo.edits);
+    // The CA is made by the `ca init` verb itself, once store.yaml is there: one place decides how a store CA looks.
+    const ca = createStoreCa(config, {
+      keyOut: repo.result.caKey,
+      days: 7300,
+      bits: positiveInt(args, 'ca-bits', 4096),
+    });
+    writeEdits(ca.edits);
     args.io.out(
-      `\n✓ a store repository in ${displayPath(dir)}: ${[...files.keys()].filter((f) => !f.endsWith('.gitkeep')).join(', ')}\n` +
+      `CA key:         ${ca.result.keyOut}  (secret: keep it outside the repository, backed up)\n` +
+        `CA certificate: ${ca.result.ca}  (CN=${ca.result.cn}; commit it)\n` +
+        `\n✓ a store repository in ${displayPath(dir)}: ${repo.result.files.filter((f) => !f.endsWith('.gitkeep')).join(', ')}\n` +
         `\nNext:\n` +
         `  npm install                                  # installs and pins appshelf (package-lock.json)\n` +
         `  npx appshelf keygen --print                  # the manifest-signing key (a CI secret)\n` +
@@ -112,7 +93,6 @@ Example:
 
 // --- internal ---
 
-/** The version of this appshelf (its package.json), pinned exactly. */
 /** Asks for the base URL when a person is at a terminal; undefined otherwise (or on an empty answer). */
 async function askBaseUrl(io: { out: (t: string) => void }): Promise<string | undefined> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
