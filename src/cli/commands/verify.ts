@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
-import { checkSignature, commonName, decodeBase64, loadPublicKey, parseCertificates, sha512Hex } from '../../verify/crypto.js';
+import { verifySignatureOf } from '../../verify/index.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';
 
@@ -40,49 +40,17 @@ The openssl way:
     if (!certFile || !sig) throw new UsageError(`--${certFile ? 'signature SIG' : 'cert CERT'} is required.`);
     for (const f of [certFile, ...(file !== undefined ? [file] : [])])
       if (!existsSync(f)) throw new StoreError(diag(Errors.ReadFailed, [f, 'no such file']));
-    const certPem = readFileSync(certFile, 'utf8');
-    const key = loadPublicKey(certPem, displayPath(certFile));
-    const data = file !== undefined ? readFileSync(file) : Buffer.from(text!, 'utf8');
-    const signature = readSignature(sig, Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8));
-    const what = file !== undefined ? displayPath(file) : `the text "${text}"`;
-    const check = checkSignature(data, signature, key);
-    const signer = /-----BEGIN CERTIFICATE-----/.test(certPem)
-      ? `CN=${commonName(parseCertificates(certPem)[0]!) ?? '?'}`
-      : displayPath(certFile);
-    if (check.ok) {
-      args.io.out(`✓ valid: ${what} was signed (RSA-SHA512) by the key of ${signer}\n`);
-      return 0;
-    }
-    const label = displayPath(certFile);
-    const at = { file: sig.length < 1024 && existsSync(sig) ? displayPath(sig) : label };
-    switch (check.kind) {
-      case 'not-base64':
-        throw new StoreError(diag(Errors.SignatureNotBase64, [what, check.reason], at));
-      case 'length':
-        throw new StoreError(diag(Errors.SignatureLength, [what, check.bytes, check.expected], at));
-      case 'wrong-key':
-        throw new StoreError(diag(Errors.SignatureWrongKey, [what, label], at));
-      case 'digest':
-        throw new StoreError(diag(Errors.SignatureDigest, [what, check.digest], at));
-      case 'other-data': {
-        const detail =
-          text !== undefined && check.signedSha512 === sha512Hex(`${text}\n`)
-            ? `it signs "${text}" followed by a newline; sign without one (echo -n)`
-            : `the signed bytes have sha512 ${check.signedSha512.slice(0, 16)}…, ${file !== undefined ? 'the file' : 'the text'} has ${sha512Hex(data).slice(0, 16)}… (a different file or text was signed)`;
-        throw new StoreError(diag(Errors.SignatureOtherData, [what, detail], at));
-      }
-    }
+    const signer = verifySignatureOf({
+      data: file !== undefined ? readFileSync(file) : Buffer.from(text!, 'utf8'),
+      what: file !== undefined ? displayPath(file) : `the text "${text}"`,
+      text,
+      certPem: readFileSync(certFile, 'utf8'),
+      certFile,
+      signature: sig,
+    });
+    args.io.out(
+      `✓ valid: ${file !== undefined ? displayPath(file) : `the text "${text}"`} was signed (RSA-SHA512) by the key of ${signer}\n`,
+    );
+    return 0;
   },
 };
-
-// --- internal ---
-
-/** The signature as base64: from a file (base64 text, or the raw bytes openssl writes) or the argument itself. */
-function readSignature(sig: string, keyBytes: number): string {
-  if (sig.length >= 1024 || !existsSync(sig)) return sig;
-  const bytes = readFileSync(sig);
-  const asText = bytes.toString('latin1');
-  if ('bytes' in decodeBase64(asText)) return asText;
-  // `openssl dgst -sign KEY -out SIG.bin` writes raw bytes: exactly one key length of them.
-  return bytes.length === keyBytes ? bytes.toString('base64') : asText;
-}
