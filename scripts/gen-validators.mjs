@@ -21,7 +21,7 @@ addFormats(ajv);
 const exportsById = {};
 const hashes = {};
 // The client's state file too: every client command reads it.
-const { clientStateSchema } = await import(new URL('../install/state.js', lib).href);
+const { clientStateSchema } = await import(new URL('../client/installer/state.js', lib).href);
 [...Object.values(publishedSchemas), clientStateSchema].forEach((schema, i) => {
   const id = schema.$id ?? `appshelf-precompiled-${i}`;
   ajv.addSchema(schema, schema.$id ? undefined : id);

@@ -59,7 +59,7 @@ export {
   type ClientContext,
   type InstallOutcome,
   type UpdateReport,
-} from './install/index.js';
+} from './client/installer/index.js';
 export { deploySite, type DeployOptions, type DeployProgress, type DeployResult } from './deploy/index.js';
 // The published formats: their JSON Schemas (as `schemas/*.schema.json` in every site) and types.
 export { publishedSchemas } from './schema/index.js';

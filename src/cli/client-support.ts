@@ -1,7 +1,7 @@
 import type { CommandArgs } from './command.js';
 import { formatText, StoreError, UsageError, type Diagnostic } from '../errors/index.js';
-import { resolveClientConfig, type ClientOptions } from '../install/config.js';
-import type { ClientContext } from '../install/installer.js';
+import { resolveClientConfig, type ClientOptions } from '../client/installer/config.js';
+import type { ClientContext } from '../client/installer/installer.js';
 import { progress, type Progress } from './progress.js';
 
 /** The node:util parseArgs options every client command takes. */

@@ -3,7 +3,7 @@ import { appId, archName, channelName, osName, range, schemaBase, sha256, versio
 
 // The catalog API as published (`api/v1/apps.json`, `api/v1/apps/<app>.json`). Objects list
 // every field appshelf writes; readers should ignore fields they do not know, since the API may
-// grow (the CLI client reads a subset, src/install/catalog.ts).
+// grow (the CLI client reads a subset, src/client/installer/catalog.ts).
 
 const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;

@@ -16,7 +16,7 @@ import { checkPagesLimit } from '../../src/build/pages-limit.js';
 import { Cache } from '../../src/cache/index.js';
 import { buildStore, deploySite, StoreError, type DeployOptions } from '../../src/index.js';
 import { repoRoot, runCli, tmpDir } from '../helpers.js';
-import { addRelease, makeStore, write, type TestStore } from '../install/_site.js';
+import { addRelease, makeStore, write, type TestStore } from '../client/installer/_site.js';
 
 const creds = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
 Object.assign(process.env, creds);

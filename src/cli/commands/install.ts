@@ -1,4 +1,4 @@
-import { installApp } from '../../install/index.js';
+import { installApp } from '../../client/installer/index.js';
 import {
   clientContext,
   clientOptionSpecs,

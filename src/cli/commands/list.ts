@@ -1,4 +1,4 @@
-import { clientPercentile, listAvailable, listInstalled, resolveClientConfig } from '../../install/index.js';
+import { clientPercentile, listAvailable, listInstalled, resolveClientConfig } from '../../client/installer/index.js';
 import { printJson, runClient } from '../client-support.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';

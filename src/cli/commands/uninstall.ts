@@ -1,4 +1,4 @@
-import { resolveClientConfig, uninstallApp } from '../../install/index.js';
+import { resolveClientConfig, uninstallApp } from '../../client/installer/index.js';
 import { printJson, runClient } from '../client-support.js';
 import type { Command } from '../command.js';
 import { str } from '../command.js';

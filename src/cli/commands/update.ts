@@ -1,5 +1,5 @@
 import { formatText } from '../../errors/index.js';
-import { updateApps, type UpdateOutcome } from '../../install/index.js';
+import { updateApps, type UpdateOutcome } from '../../client/installer/index.js';
 import { clientContext, noDowngradeHelp, printJson, quietHelp, runClient, updateOptionSpecs, withProgress } from '../client-support.js';
 import type { Command } from '../command.js';
 

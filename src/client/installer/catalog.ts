@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { diag, Errors, StoreError } from '../errors/index.js';
-import { compileValidator } from '../schema/ajv.js';
+import { diag, Errors, StoreError } from '../../errors/index.js';
+import { compileValidator } from '../../schema/ajv.js';
 import { fetchDocument } from './http.js';
 import { storeFileUrl } from './manifest.js';
 import type { Offer } from './select.js';

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newState, serializeState } from '../../src/install/index.js';
-import { runCli, tmpDir } from '../helpers.js';
+import { newState, serializeState } from '../../../src/client/installer/index.js';
+import { runCli, tmpDir } from '../../helpers.js';
 import { addRelease, build, makeStore, write, type TestStore } from './_site.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

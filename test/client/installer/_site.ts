@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { create as createTar } from 'tar';
-import { buildStore } from '../../src/index.js';
-import { atEndOfFile, tmpDir } from '../helpers.js';
+import { buildStore } from '../../../src/index.js';
+import { atEndOfFile, tmpDir } from '../../helpers.js';
 
 /** A store folder, the static site built from it and a plain node:http server in front of it. */
 export interface TestStore {

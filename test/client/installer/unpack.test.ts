@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/errors/index.js';
-import { unpackTarGz } from '../../src/install/files.js';
-import { tmpDir } from '../helpers.js';
-import { tgz } from '../inspect/_bundles.js';
+import { StoreError } from '../../../src/errors/index.js';
+import { unpackTarGz } from '../../../src/client/installer/files.js';
+import { tmpDir } from '../../helpers.js';
+import { tgz } from '../../inspect/_bundles.js';
 
 // The client's extractor applies the same member rule as the build's bundle inspector
 // (src/util/tar-member.ts): names are normalized before any rule.

@@ -1,15 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import {
-  freshDocPath,
-  loadManifest,
-  storeFileUrl as fileUrl,
-  UpdateError,
-  type LoadedManifest,
-  type ManifestProblem,
-} from '../client/index.js';
-import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
-import type { UpdateManifest } from '../schema/manifest.js';
-import { ed25519PublicKey, keyProblem, pemTextOrFile } from '../util/ed25519.js';
+import { freshDocPath, loadManifest, storeFileUrl as fileUrl, UpdateError, type LoadedManifest, type ManifestProblem } from '../index.js';
+import { diag, Errors, StoreError, type Diagnostic } from '../../errors/index.js';
+import type { UpdateManifest } from '../../schema/manifest.js';
+import { ed25519PublicKey, keyProblem, pemTextOrFile } from '../../util/ed25519.js';
 import { fetchDocument } from './http.js';
 
 /** Which manifest a client reads: one app, channel, platform and percentile of one store. */
@@ -28,7 +21,7 @@ export interface FetchedManifest {
   fresh?: LoadedManifest['fresh'];
 }
 
-export { storeFileUrl } from '../client/index.js';
+export { storeFileUrl } from '../index.js';
 
 /** A public key given as PEM text or as the path of a PEM file, checked to be Ed25519. */
 export function loadPublicKey(value: string, source: string): { key: KeyObject; pem: string } {

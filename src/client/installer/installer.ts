@@ -1,8 +1,8 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { diag, Errors, StoreError, type Diagnostic } from '../errors/index.js';
-import { closest } from '../util/suggest.js';
+import { diag, Errors, StoreError, type Diagnostic } from '../../errors/index.js';
+import { closest } from '../../util/suggest.js';
 import { apiOffers, defaultChannel, fetchAppDetails, fetchCatalog, type StoreCatalog } from './catalog.js';
 import type { ClientConfig } from './config.js';
 import {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
-import { compileValidator } from '../schema/ajv.js';
-import { stableJson } from '../util/stable-json.js';
+import { compileValidator } from '../../schema/ajv.js';
+import { stableJson } from '../../util/stable-json.js';
 
 const installedApp = {
   type: 'object',

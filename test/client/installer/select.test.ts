@@ -9,10 +9,10 @@ import {
   storeFileUrl,
   storeOs,
   type Offer,
-} from '../../src/install/index.js';
-import { StoreError } from '../../src/errors/index.js';
-import { checkForUpdate, pickRollback, pickUpdate } from '../../src/client/index.js';
-import { encodeEnvelope } from '../../src/util/signed-json.js';
+} from '../../../src/client/installer/index.js';
+import { StoreError } from '../../../src/errors/index.js';
+import { checkForUpdate, pickRollback, pickUpdate } from '../../../src/client/index.js';
+import { encodeEnvelope } from '../../../src/util/signed-json.js';
 
 const file = (over: Partial<Offer['files'][number]> = {}): Offer['files'][number] => ({
   format: 'gz',

@@ -1,5 +1,5 @@
-import { diag, Errors, StoreError } from '../errors/index.js';
-import { MeterDiskError, MeterExceeded, writeMetered } from '../util/metered-write.js';
+import { diag, Errors, StoreError } from '../../errors/index.js';
+import { MeterDiskError, MeterExceeded, writeMetered } from '../../util/metered-write.js';
 
 /** Limits of a request. */
 export interface FetchLimits {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import semver from 'semver';
-import { diag, Errors, StoreError } from '../errors/index.js';
+import { diag, Errors, StoreError } from '../../errors/index.js';
 
 /** What a user can set on the command line (each also has an environment variable or a default). */
 export interface ClientOptions {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { MemberSet, type MemberProblem } from '../util/tar-member.js';
+import { MemberSet, type MemberProblem } from '../../util/tar-member.js';
 import type { ReadEntry } from 'tar';
-import { diag, Errors, StoreError } from '../errors/index.js';
+import { diag, Errors, StoreError } from '../../errors/index.js';
 import { diskOp } from './http.js';
 import { parseState, serializeState, type ClientState } from './state.js';
-import { LockHeld, takeLock } from '../util/lock.js';
+import { LockHeld, takeLock } from '../../util/lock.js';
 
 /** Where everything of one install root lives. */
 export const layout = {
