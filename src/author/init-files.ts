@@ -133,6 +133,20 @@ jobs:
 `;
 }
 
+/** When both publish workflows run: every push to main, daily (the fresh documents), by hand. */
+const PUBLISH_TRIGGERS = `on:
+  push:
+    branches: [main]
+  # Fresh documents expire (signing.expiresDays): a daily build re-signs them (one small file per app). GitHub disables
+  # the schedule of a repository without activity for 60 days: the keepalive job below prevents it.
+  schedule:
+    - cron: '17 3 * * *'
+  workflow_dispatch:
+
+permissions:
+  contents: read
+`;
+
 /** The first steps of both publish workflows: checkout with history, Node, npm ci, and the pull-request rules for a push. */
 function publishPreludeSteps(o: Pick<WorkflowOptions, 'repo'>): string {
   return `      - uses: ${ACTIONS.checkout}
@@ -163,18 +177,7 @@ export function publishWorkflow(o: WorkflowOptions): string {
 # built with the signing key and deployed to GitHub Pages; a daily run re-signs the per-app fresh documents.
 name: publish
 
-on:
-  push:
-    branches: [main]
-  # Fresh documents expire (signing.expiresDays): a daily build re-signs them (one small file per app). GitHub disables
-  # the schedule of a repository without activity for 60 days: the keepalive job below prevents it.
-  schedule:
-    - cron: '17 3 * * *'
-  workflow_dispatch:
-
-permissions:
-  contents: read
-
+${PUBLISH_TRIGGERS}
 # One publish at a time, in order: a newer merge waits instead of racing an older deploy.
 concurrency:
   group: publish-pages
@@ -247,18 +250,7 @@ function publishS3Workflow(o: WorkflowOptions): string {
 # APPSHELF_AWS_REGION. No AWS key is stored: the job's OIDC token is exchanged for a one-hour session.
 name: publish
 
-on:
-  push:
-    branches: [main]
-  # Fresh documents expire (signing.expiresDays): a daily build re-signs them (one small file per app). GitHub disables
-  # the schedule of a repository without activity for 60 days: the keepalive job below prevents it.
-  schedule:
-    - cron: '17 3 * * *'
-  workflow_dispatch:
-
-permissions:
-  contents: read
-
+${PUBLISH_TRIGGERS}
 # One publish at a time, in order: two deploys must not write the bucket's inventory at once.
 concurrency:
   group: publish-s3

@@ -84,3 +84,13 @@ export function channelArgs(args: CommandArgs, form: string): string[] {
   if (flag === undefined) throw new UsageError('--channel CHANNEL is required.');
   return [id, flag, ...rest];
 }
+
+/** `sign` and `verify` take the bytes from a FILE positional or from `--text` (an app id), exactly one. */
+export function fileOrText(args: CommandArgs): { file?: string; text?: string } {
+  const text = str(args, 'text');
+  const [file] = args.positionals;
+  if ((text === undefined) === (file === undefined)) {
+    throw new UsageError(text === undefined ? 'Give a FILE or --text APP_ID.' : 'Give either a FILE or --text, not both.');
+  }
+  return { file, text };
+}

@@ -3,7 +3,7 @@ import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
 import { loadPrivateKey, signData } from '../../verify/crypto.js';
 import type { Command, CommandArgs } from '../command.js';
-import { str } from '../command.js';
+import { fileOrText, str } from '../command.js';
 
 export const command: Command = {
   name: 'sign',
@@ -25,10 +25,7 @@ The openssl way (same signature; openssl wraps it over several lines, which is f
   options: { key: { type: 'string' }, text: { type: 'string' } },
   positionals: [0, 1],
   async run(args) {
-    const text = str(args, 'text');
-    const [file] = args.positionals;
-    if ((text === undefined) === (file === undefined))
-      throw new UsageError(text === undefined ? 'Give a FILE or --text APP_ID.' : 'Give either a FILE or --text, not both.');
+    const { file, text } = fileOrText(args);
     const key = readPrivateKey(args);
     if (file !== undefined && !existsSync(file)) throw new StoreError(diag(Errors.ReadFailed, [file, 'no such file']));
     args.io.out(`${signData(file !== undefined ? readFileSync(file) : text!, key)}\n`);

@@ -3,7 +3,7 @@ import { diag, Errors, StoreError, UsageError } from '../../errors/index.js';
 import { displayPath } from '../../util/paths.js';
 import { verifySignatureOf } from '../../verify/index.js';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { fileOrText, str } from '../command.js';
 
 export const command: Command = {
   name: 'verify',
@@ -31,10 +31,7 @@ The openssl way:
   options: { cert: { type: 'string' }, signature: { type: 'string' }, text: { type: 'string' } },
   positionals: [0, 1],
   async run(args) {
-    const text = str(args, 'text');
-    const [file] = args.positionals;
-    if ((text === undefined) === (file === undefined))
-      throw new UsageError(text === undefined ? 'Give a FILE or --text APP_ID.' : 'Give either a FILE or --text, not both.');
+    const { file, text } = fileOrText(args);
     const certFile = str(args, 'cert');
     const sig = str(args, 'signature');
     if (!certFile || !sig) throw new UsageError(`--${certFile ? 'signature SIG' : 'cert CERT'} is required.`);
