@@ -147,8 +147,11 @@ permissions:
   contents: read
 `;
 
-/** The first steps of both publish workflows: checkout with history, Node, npm ci, and the pull-request rules for a push. */
-function publishPreludeSteps(o: Pick<WorkflowOptions, 'repo'>): string {
+/**
+ * The steps both publish workflows share: checkout with history, Node, npm ci, the pull-request
+ * rules for a push, the cache, and the signed build into dist/.
+ */
+function publishBuildSteps(o: Pick<WorkflowOptions, 'repo' | 'published'>): string {
   return `      - uses: ${ACTIONS.checkout}
         with:
           fetch-depth: 0 # release numbers, dates, the release log and serials come from git history
@@ -168,6 +171,18 @@ function publishPreludeSteps(o: Pick<WorkflowOptions, 'repo'>): string {
         env:
           BEFORE: \${{ github.event.before }}
         run: npx appshelf check --base "$BEFORE"${o.repo ? ' --repo' : ''} --format github
+
+      # Parsed files, verified archives and the git history of earlier runs.
+      - uses: ${ACTIONS.cache}
+        with:
+          path: .appshelf-cache
+          key: appshelf-cache-\${{ github.sha }}
+          restore-keys: appshelf-cache-
+
+      - name: Build the signed site
+        env:
+          APPSHELF_SIGNING_KEY: \${{ secrets.APPSHELF_SIGNING_KEY }}
+        run: npx appshelf build --out dist${o.published ? ` --published ${o.published}` : ''}
 `;
 }
 
@@ -192,19 +207,7 @@ jobs:
     # branch run can reach it.
     environment: publish
     steps:
-${publishPreludeSteps(o)}
-      # Parsed files, verified archives and the git history of earlier runs.
-      - uses: ${ACTIONS.cache}
-        with:
-          path: .appshelf-cache
-          key: appshelf-cache-\${{ github.sha }}
-          restore-keys: appshelf-cache-
-
-      - name: Build the signed site
-        env:
-          APPSHELF_SIGNING_KEY: \${{ secrets.APPSHELF_SIGNING_KEY }}
-        run: npx appshelf build --out dist${o.published ? ` --published ${o.published}` : ''}
-
+${publishBuildSteps(o)}
       - uses: ${ACTIONS.uploadPages}
         with:
           path: dist
@@ -267,19 +270,7 @@ jobs:
       contents: read
       id-token: write # the OIDC token the role is assumed with
     steps:
-${publishPreludeSteps(o)}
-      # Parsed files, verified archives, the git history and the previous site's objects.
-      - uses: ${ACTIONS.cache}
-        with:
-          path: .appshelf-cache
-          key: appshelf-cache-\${{ github.sha }}
-          restore-keys: appshelf-cache-
-
-      - name: Build the signed site
-        env:
-          APPSHELF_SIGNING_KEY: \${{ secrets.APPSHELF_SIGNING_KEY }}
-        run: npx appshelf build --out dist${o.published ? ` --published ${o.published}` : ''}
-
+${publishBuildSteps(o)}
       - uses: ${ACTIONS.awsCredentials}
         with:
           role-to-assume: \${{ vars.APPSHELF_AWS_ROLE_ARN }}

@@ -41,7 +41,7 @@ import { fetchRemoteArchives, inspectMedia, inspectStore, type AppMedia, type In
 import { appSourceKeys, listAppFolders, loadStore } from '../load/index.js';
 import type { StoreHistory } from '../load/git-history.js';
 import { Cache } from '../cache/index.js';
-import { resolveConfig, withConfig, type ConfigInput, type ResolvedConfig } from '../config/index.js';
+import { resolveConfig, withFetch, type ConfigInput, type ResolvedConfig } from '../config/index.js';
 import { checkPagesLimit } from './pages-limit.js';
 import { encodeSigningState, readPublishedSigning, SIGNING_STATE_PATH, type SigningState } from './published.js';
 import {
@@ -186,7 +186,7 @@ export async function runBuild(
   const planned = lap();
   // A build downloads remote archives not yet in the cache.
   const checked = await checkStore({
-    config: withConfig(config, { fetch: true }),
+    config: withFetch(config),
     apps: plan?.check,
     onStage: opts.onStage,
     onProgress: opts.onProgress,

@@ -126,15 +126,9 @@ export function resolveConfig(input: ConfigInput | ResolvedConfig = {}): Resolve
   return config;
 }
 
-/** The same settings with some per-run values changed (a build checks with `fetch` on). */
-export function withConfig(config: ResolvedConfig, change: Pick<ConfigInput, 'fetch' | 'now' | 'unsigned'>): ResolvedConfig {
-  const next: ResolvedConfig = {
-    ...config,
-    ...(change.fetch !== undefined ? { fetch: change.fetch } : {}),
-    ...(change.unsigned !== undefined ? { unsigned: change.unsigned } : {}),
-    ...(change.now ? { now: new Date(change.now.getTime()) } : {}),
-  };
-  Object.freeze(next);
+/** The same settings with remote archives fetched (a build downloads what a check only reads from the cache). */
+export function withFetch(config: ResolvedConfig): ResolvedConfig {
+  const next: ResolvedConfig = Object.freeze({ ...config, fetch: true });
   resolved.add(next);
   return next;
 }

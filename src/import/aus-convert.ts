@@ -73,6 +73,13 @@ function storePlatforms(used: Platforms): { platforms?: { os?: string[]; archite
 /** A per-platform rollout override as the release file spells it. */
 type OverrideDraft = PlatformRolloutFile;
 
+/** The levels an imported rollout override narrows through: unit key, and the release file's field. */
+const ROLLOUT_LEVELS = [
+  ['os', 'os'],
+  ['arch', 'architecture'],
+  ['format', 'format'],
+] as const;
+
 /**
  * auto-update-server gives each entry its own channels and percentage; appshelf a percentage per
  * channel with per-platform overrides. Per channel, the percentage most files have (the higher
@@ -103,46 +110,27 @@ function rolloutsOf(
     for (const u of units) counts.set(u.pct, (counts.get(u.pct) ?? 0) + 1);
     const base = [...counts].sort(([pa, na], [pb, nb]) => nb - na || pb - pa)[0]![0];
     rollout[c] = base;
-    const all = (xs: typeof units) => new Set(xs.map((u) => u.pct));
-    for (const os of [...new Set(units.map((u) => u.os))]) {
-      const ofOs = units.filter((u) => u.os === os);
-      const osPcts = all(ofOs);
-      if (osPcts.size === 1) {
-        const [pct] = osPcts;
-        if (pct !== base) platformRollout.push({ channel: c, os, percent: pct! });
-        continue;
+    type Unit = (typeof units)[number];
+    // The os level comes first, so every override pushed here names its os.
+    const add = (o: Partial<OverrideDraft>) => platformRollout.push({ channel: c, ...o } as OverrideDraft);
+    // One override for the widest platform whose files all share a percentage: os, then
+    // architecture, then format, then (several files of one format told apart by range) each file.
+    const narrow = (of: readonly Unit[], depth: number, where: Partial<OverrideDraft>): void => {
+      const level = ROLLOUT_LEVELS[depth];
+      if (!level) {
+        for (const u of of) if (u.pct !== base) add({ ...where, osversion: u.osversion, appversion: u.appversion, percent: u.pct });
+        return;
       }
-      for (const arch of [...new Set(ofOs.map((u) => u.arch))]) {
-        const ofArch = ofOs.filter((u) => u.arch === arch);
-        const archPcts = all(ofArch);
-        if (archPcts.size === 1) {
-          const [pct] = archPcts;
-          if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, percent: pct! });
-          continue;
-        }
-        for (const format of [...new Set(ofArch.map((u) => u.format))]) {
-          const ofFormat = ofArch.filter((u) => u.format === format);
-          const formatPcts = all(ofFormat);
-          if (formatPcts.size === 1) {
-            const [pct] = formatPcts;
-            if (pct !== base) platformRollout.push({ channel: c, os, architecture: arch, format, percent: pct! });
-            continue;
-          }
-          // Several files of this format, told apart by range: an override per file.
-          for (const u of ofFormat)
-            if (u.pct !== base)
-              platformRollout.push({
-                channel: c,
-                os,
-                architecture: arch,
-                format,
-                osversion: u.osversion,
-                appversion: u.appversion,
-                percent: u.pct,
-              });
-        }
+      const [key, field] = level;
+      for (const value of new Set(of.map((u) => u[key]))) {
+        const these = of.filter((u) => u[key] === value);
+        const at = { ...where, [field]: value };
+        const pcts = new Set(these.map((u) => u.pct));
+        if (pcts.size > 1) narrow(these, depth + 1, at);
+        else if (!pcts.has(base)) add({ ...at, percent: these[0]!.pct });
       }
-    }
+    };
+    narrow(units, 0, {});
   }
   return { rollout, platformRollout };
 }

@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { appId, archName, channelName, osName, range, schemaBase, sha256, version } from './_fragments.js';
+import { releaseSchema } from './release.js';
 
 // The catalog API as published (`api/v1/apps.json`, `api/v1/apps/<app>.json`). Objects list
 // every field appshelf writes; readers should ignore fields they do not know, since the API may
@@ -127,23 +128,8 @@ const release = {
     live: { type: 'array', description: 'Channels this release is live on.', items: channelName },
     channels: { type: 'array', items: channelName },
     rollout: { type: 'object', additionalProperties: { type: 'number' } },
-    platformRollout: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['channel', 'os', 'percent'],
-        properties: {
-          channel: channelName,
-          os: osName,
-          architecture: archName,
-          format: str,
-          osversion: range,
-          appversion: range,
-          percent: { type: 'number' },
-        },
-      },
-    },
+    // The release file's overrides, as they are written there.
+    platformRollout: { type: 'array', items: releaseSchema.properties.platformRollout.items },
     date: dateOrNull,
     changelog: str,
     nightly: { type: 'boolean' },
