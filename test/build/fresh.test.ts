@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { loadManifest, memorySerialStore, UpdateError, verifyFreshDoc, verifyMan
 import { buildStore, type BuildResult } from '../../src/index.js';
 import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
 import { fixture, tmpStore } from '../helpers.js';
+import { git } from './_git.js';
 
 // One small git store (test/fixtures/manifest-basic) built on day 1, again on day 2 (nothing but
 // the date changed), then after a commit: what a next-day build rewrites, and what a verifying
@@ -14,16 +14,6 @@ const day1 = new Date('2027-01-15T12:00:00Z');
 const day2 = new Date('2027-01-16T12:00:00Z');
 const signingKey = readFileSync(new URL('../../demo-keys/manifest-signing.key', import.meta.url), 'utf8');
 const env = { APPSHELF_SIGNING_KEY: signingKey };
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Dev',
-  GIT_AUTHOR_EMAIL: 'd@example.com',
-  GIT_COMMITTER_NAME: 'Dev',
-  GIT_COMMITTER_EMAIL: 'd@example.com',
-  GIT_COMMITTER_DATE: '2027-01-10T00:00:00Z',
-  GIT_AUTHOR_DATE: '2027-01-10T00:00:00Z',
-};
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv });
 
 /** Every file of a built site as the web sees it (symlinks followed): path → bytes. */
 function siteOf(out: string): Map<string, Buffer> {

@@ -4,21 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildStore } from '../../src/index.js';
 import { runCli, tmpDir, tmpStore } from '../helpers.js';
+import { git } from './_git.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
 const signingKey = readFileSync(new URL('../../demo-keys/manifest-signing.key', import.meta.url), 'utf8');
 const env = { APPSHELF_SIGNING_KEY: signingKey };
-
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Dev',
-  GIT_AUTHOR_EMAIL: 'd@example.com',
-  GIT_COMMITTER_NAME: 'Dev',
-  GIT_COMMITTER_EMAIL: 'd@example.com',
-  GIT_COMMITTER_DATE: '2027-01-10T00:00:00Z',
-  GIT_AUTHOR_DATE: '2027-01-10T00:00:00Z',
-};
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv });
 
 /** A copy of the example store committed to a fresh git repository. */
 function repo(): string {
