@@ -17,5 +17,5 @@ export {
   type RolloutTarget,
 } from './verbs.js';
 export { addRelease, registerAppFiles, type AddReleaseInput, type GivenFile, type RegisterAppInput } from './add-release.js';
-export { createStoreCa, signAppCertificate, revokeCertificate, requestAppCertificate } from './trust.js';
+export { CA_DEFAULTS, createStoreCa, signAppCertificate, revokeCertificate, requestAppCertificate, type StoreCaResult } from './trust.js';
 export { initRepository, type InitRepositoryInput } from './init-repository.js';

@@ -15,11 +15,23 @@ type StoreConfig = Pick<ResolvedConfig, 'storeDir' | 'storeFile' | 'keysDir'>;
 
 const APP_ID = /^[a-z][a-z0-9_]*$/;
 
+/** Defaults of `ca init` (and `init`): the CA certificate's validity in days and its RSA key size. */
+export const CA_DEFAULTS = Object.freeze({ days: 7300, bits: 4096 });
+
+/** What `ca init` made: where the key and certificate went, the CN, and which trust files it created or set. */
+export interface StoreCaResult {
+  keyOut: string;
+  ca: string;
+  cn: string;
+  revoked?: string;
+  configured: boolean;
+}
+
 /** `ca init`: a new CA key (outside the store) and self-signed certificate, an empty revocation list, the trust paths in store.yaml. */
 export function createStoreCa(
   config: StoreConfig,
   input: { keyOut?: string; cn?: string; days: number; bits: number; force?: boolean },
-): StoreEdit<{ keyOut: string; ca: string; cn: string; revoked?: string; configured: boolean }> {
+): StoreEdit<StoreCaResult> {
   const paths = trustPaths(config);
   const keyOut = path.resolve(input.keyOut ?? path.join(config.keysDir, 'ca.key'));
   if (isInside(path.resolve(config.storeDir), keyOut)) {

@@ -1,4 +1,4 @@
-import { createStoreCa, writeEdits } from '../../author/index.js';
+import { CA_DEFAULTS, createStoreCa, writeEdits, type StoreCaResult } from '../../author/index.js';
 import type { Command } from '../command.js';
 import { str, storeConfig } from '../command.js';
 import { positiveInt } from './sign.js';
@@ -36,23 +36,28 @@ The openssl way (same result):
     force: { type: 'boolean' },
   },
   async run(args) {
-    const days = positiveInt(args, 'days', 7300);
+    const days = positiveInt(args, 'days', CA_DEFAULTS.days);
     const { edits, result } = createStoreCa(storeConfig(args), {
       keyOut: str(args, 'key-out'),
       cn: str(args, 'cn'),
       days,
-      bits: positiveInt(args, 'bits', 4096),
+      bits: positiveInt(args, 'bits', CA_DEFAULTS.bits),
       force: args.values.force === true,
     });
     writeEdits(edits);
-    args.io.out(
-      `CA key:         ${result.keyOut}  (secret: keep it outside the repository, backed up)\n` +
-        `CA certificate: ${result.ca}  (CN=${result.cn}, ${days} days; commit it)\n` +
-        (result.revoked ? `revocations:    ${result.revoked}  (empty)\n` : '') +
-        (result.configured ? `store.yaml:     trust.ca and trust.revoked set\n` : '') +
-        `\nNext: a developer runs \`appshelf cert request APP\` and sends you APP.csr; you run\n` +
-        `  appshelf ca sign APP.csr --key ${result.keyOut}\n`,
-    );
+    args.io.out(caInitReport(result, days));
     return 0;
   },
 };
+
+/** What `ca init` (and `init`, which makes the CA the same way) tells the admin. */
+export function caInitReport(result: StoreCaResult, days: number): string {
+  return (
+    `CA key:         ${result.keyOut}  (secret: keep it outside the repository, backed up)\n` +
+    `CA certificate: ${result.ca}  (CN=${result.cn}, ${days} days; commit it)\n` +
+    (result.revoked ? `revocations:    ${result.revoked}  (empty)\n` : '') +
+    (result.configured ? `store.yaml:     trust.ca and trust.revoked set\n` : '') +
+    `\nNext: a developer runs \`appshelf cert request APP\` and sends you APP.csr; you run\n` +
+    `  appshelf ca sign APP.csr --key ${result.keyOut}\n`
+  );
+}

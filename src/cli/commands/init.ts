@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { createStoreCa, initRepository, writeEdits } from '../../author/index.js';
+import { CA_DEFAULTS, createStoreCa, initRepository, writeEdits } from '../../author/index.js';
+import { caInitReport } from './ca-init.js';
 import path from 'node:path';
 import { appshelfVersion, parseBaseUrl } from '../../config/index.js';
 import { UsageError } from '../../errors/index.js';
@@ -73,14 +74,13 @@ Example:
     // The CA is made by the `ca init` verb itself, once store.yaml is there: one place decides how a store CA looks.
     const ca = createStoreCa(config, {
       keyOut: repo.result.caKey,
-      days: 7300,
-      bits: positiveInt(args, 'ca-bits', 4096),
+      days: CA_DEFAULTS.days,
+      bits: positiveInt(args, 'ca-bits', CA_DEFAULTS.bits),
     });
     writeEdits(ca.edits);
+    args.io.out(caInitReport(ca.result, CA_DEFAULTS.days));
     args.io.out(
-      `CA key:         ${ca.result.keyOut}  (secret: keep it outside the repository, backed up)\n` +
-        `CA certificate: ${ca.result.ca}  (CN=${ca.result.cn}; commit it)\n` +
-        `\n✓ a store repository in ${displayPath(dir)}: ${repo.result.files.filter((f) => !f.endsWith('.gitkeep')).join(', ')}\n` +
+      `\n✓ a store repository in ${displayPath(dir)}: ${repo.result.files.filter((f) => !f.endsWith('.gitkeep')).join(', ')}\n` +
         `\nNext:\n` +
         `  npm install                                  # installs and pins appshelf (package-lock.json)\n` +
         `  npx appshelf keygen --print                  # the manifest-signing key (a CI secret)\n` +
