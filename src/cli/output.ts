@@ -15,7 +15,6 @@ export function parseFormat(value: string | undefined): DiagnosticFormat {
 export function summaryLine(list: readonly Diagnostic[]): string {
   const errors = list.filter((d) => d.severity === 'error').length;
   const warnings = list.length - errors;
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
@@ -26,3 +25,6 @@ export function printDiagnostics(list: readonly Diagnostic[], format: Diagnostic
   if (format === 'text') io.err(text);
   else io.out(text);
 }
+
+/** `1 app`, `2 apps`: a count with its noun. */
+export const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;

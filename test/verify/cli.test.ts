@@ -65,7 +65,7 @@ describe('trust commands', () => {
       ].join('\n'),
     );
     const checked = await runCli(['check'], dir);
-    expect(checked.stderr).toMatch(/^✓ store is valid: 1 apps, 1 releases \(0 errors, 0 warnings\) in \d+(\.\d)? s\n$/);
+    expect(checked.stderr).toMatch(/^✓ store is valid: 1 app, 1 release \(0 errors, 0 warnings\) in \d+(\.\d)? s\n$/);
     expect(checked.code).toBe(0);
 
     // Revoking the certificate by serial (looked up in the store) makes the same store fail.

@@ -157,7 +157,7 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
       ].join('\n'),
     );
     const run = await runCli(['check', '--store', 'store'], dir);
-    expect(run.stderr).toMatch(/^✓ store is valid: 1 apps, 1 releases \(0 errors, 0 warnings\) in \d+(\.\d)? s\n$/);
+    expect(run.stderr).toMatch(/^✓ store is valid: 1 app, 1 release \(0 errors, 0 warnings\) in \d+(\.\d)? s\n$/);
     expect(run.code).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import { resolveBands } from '../../resolve/index.js';
 import type { Command } from '../command.js';
 import { progress } from '../progress.js';
 import { str, storeConfig } from '../command.js';
-import { parseFormat, printDiagnostics, summaryLine } from '../output.js';
+import { parseFormat, plural, printDiagnostics, summaryLine } from '../output.js';
 
 export const command: Command = {
   name: 'check',
@@ -105,7 +105,7 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
       const apps = result.store?.apps.length ?? 0;
       const releases = result.store?.apps.reduce((n, a) => n + a.releases.length, 0) ?? 0;
       const what = policy ? `store is valid and the change against ${base} follows the policy` : 'store is valid';
-      args.io.err(ok ? `✓ ${what}: ${apps} apps, ${releases} releases (${summaryLine(all)})${took}\n` : `✗ ${summaryLine(all)}${took}\n`);
+      args.io.err(ok ? `✓ ${what}: ${plural(apps, 'app')}, ${plural(releases, 'release')} (${summaryLine(all)})${took}\n` : `✗ ${summaryLine(all)}${took}\n`);
     }
     return ok ? 0 : 1;
   },
