@@ -6,10 +6,10 @@ import {
   apiPart,
   archiveObject,
   emitCatalog,
-  emitNextcloud,
+  emitFeedSites,
   feedObject,
-  nextcloudPart,
-  type NextcloudPart,
+  feedParts,
+  type FeedParts,
   emitPublic,
   emitSchemas,
   emitUpdateIndex,
@@ -231,11 +231,10 @@ export async function runBuild(
     sha512: (app: string, v: string, entry: number) => trust?.sha512(app, v, entry),
     certificate: (app: string) => trust?.certificate(app),
   };
-  const nextcloud: { id: string; part: NextcloudPart }[] = [];
 
   // Each app gives its API document, catalog entry, update index part and objects: made now, or taken from its record.
   const made = new Map<string, { record: AppRecord; index: Uint8Array }>();
-  const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart; card: FrontCard }[] = [];
+  const parts: { id: string; api: { key: string; catalog: unknown }; index: UpdateIndexPart; card: FrontCard; feeds?: FeedParts }[] = [];
   const pages = frontStore(store);
   const objects: SiteObject[] = [];
   // Each app's `fresh/<app>.json`, signed anew when its serial or expiry moves, from pins found without loading the app.
@@ -267,9 +266,8 @@ export async function runBuild(
       front.object,
     ].filter((o) => o !== undefined);
     objects.push(...own);
-    const nc = nextcloudPart(store, app, feeds, sourceKey);
-    if (nc) nextcloud.push({ id: app.id, part: nc });
-    parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index, card: front.card });
+    const shares = feedParts(store, app, feeds, sourceKey);
+    parts.push({ id: app.id, api: { key: api.key, catalog: api.catalog }, index, card: front.card, feeds: shares });
     const key = keyOf?.(app.id);
     if (key) {
       made.set(app.id, {
@@ -284,7 +282,7 @@ export async function runBuild(
           index: { key: index.key },
           front: { card: front.card },
           objects: own.map((o) => ({ path: o.path, key: o.key, links: o.links })),
-          nextcloud: nc,
+          feeds: shares,
         },
       });
     }
@@ -293,8 +291,13 @@ export async function runBuild(
   for (const [folder, r] of plan?.reuse ?? []) {
     const rel = `api/v1/apps/${r.id}.json`;
     files.set(rel, { key: r.api.key, make: () => readFileSync(path.join(outDir, rel)) });
-    parts.push({ id: r.id, api: r.api, index: { key: r.index.key, json: once(() => previousPart(folder)) }, card: r.front.card });
-    if (r.nextcloud) nextcloud.push({ id: r.id, part: r.nextcloud as NextcloudPart });
+    parts.push({
+      id: r.id,
+      api: r.api,
+      index: { key: r.index.key, json: once(() => previousPart(folder)) },
+      card: r.front.card,
+      feeds: r.feeds,
+    });
     for (const o of r.objects) {
       objects.push({
         ...o,
@@ -315,8 +318,8 @@ export async function runBuild(
     parts.map((p) => ({ id: p.id, ...p.api })),
     files,
   );
-  emitNextcloud(
-    nextcloud.sort((a, b) => a.id.localeCompare(b.id)).map((n) => n.part),
+  emitFeedSites(
+    parts.map((p) => p.feeds),
     files,
   );
   let indexMade = false;

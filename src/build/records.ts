@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrontCard } from '../emit/front/index.js';
+import type { FeedParts } from '../emit/index.js';
 import type { Diagnostic } from '../errors/index.js';
 import type { Cache } from '../cache/index.js';
 import type { FreshPlatform } from '../schema/fresh.js';
@@ -31,8 +32,8 @@ export interface AppRecord {
   index: { key: string };
   /** The objects linked into the site for it (`update/<id>`, `files/<id>`, `apps/<id>`, its feeds with their links). */
   objects: { path: string; key: string; files?: number; links?: Readonly<Record<string, string>> }[];
-  /** Its entry of the Nextcloud feed (`feeds/nextcloud/apps.json`), when it has Nextcloud bundle releases. */
-  nextcloud?: { key: string; entry: unknown };
+  /** Its shares of store-wide feed files, by feed name (its entry of `feeds/nextcloud/apps.json` …). */
+  feeds?: FeedParts;
   /** Its card on the store-wide pages (home, categories, search index, store feed). */
   front: { card: FrontCard };
   /** What its fresh document pins (signed builds): the next day's build signs a new one from these without loading the app. */

@@ -9,7 +9,7 @@ import {
 import type { ApiApp } from '../schema/index.js';
 import { stableJson } from '../util/stable-json.js';
 import { contentKey } from './content-key.js';
-import { feedUrls } from './emit-feeds.js';
+import { feedUrls } from './feeds/index.js';
 import { once, utf8, type SiteFiles } from './site-files.js';
 import { archivePath, entryUrl } from './urls.js';
 

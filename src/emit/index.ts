@@ -8,6 +8,5 @@ export { precompress } from './precompress.js';
 export { writeOutput, siteFilesOf, hasObject, objectFiles, type WriteReport } from './write-output.js';
 export { manifestObject, archiveObject, type SiteObject } from './site-objects.js';
 export { emitUpdateIndex, updateIndexPart, UPDATE_INDEX_PATH, type UpdateIndexPart } from './emit-update-index.js';
-export { feedObject, electronSuffix, tauriTarget } from './emit-feeds.js';
-export { nextcloudPart, emitNextcloud, versionSpecs, type NextcloudPart } from './emit-nextcloud.js';
+export * from './feeds/index.js';
 export { freshFile, freshPath, freshPins } from './emit-fresh.js';

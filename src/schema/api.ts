@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { appId, archName, channelName, osName, range, schemaBase, sha256, version } from './_fragments.js';
+import { feedUrlSchemas } from './feeds.js';
 import { releaseSchema } from './release.js';
 
 // The catalog API as published (`api/v1/apps.json`, `api/v1/apps/<app>.json`). Objects list
@@ -167,21 +168,7 @@ export const apiAppSchema = {
     ...appSummaryProperties,
     description: str,
     channels: { type: 'array', items: channel },
-    feeds: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        electron: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['url', 'files'],
-          properties: { url: str, files: { type: 'array', items: str } },
-        },
-        sparkle: str,
-        tauri: { type: 'object', additionalProperties: str },
-        nextcloud: str,
-      },
-    },
+    feeds: { type: 'object', additionalProperties: false, properties: feedUrlSchemas },
     releases: { type: 'array', items: release },
     releaseLog: { type: 'array', items: logEntry },
   },
@@ -198,3 +185,5 @@ type DeepReadonly<T> = T extends (infer U)[]
 export type ApiCatalog = DeepReadonly<FromSchema<typeof apiCatalogSchema>>;
 /** `api/v1/apps/<app>.json` as published. */
 export type ApiApp = DeepReadonly<FromSchema<typeof apiAppSchema>>;
+/** The feeds of an app's API document, by feed name. */
+export type ApiFeeds = NonNullable<ApiApp['feeds']>;

@@ -171,3 +171,21 @@ export const nextcloudAppsSchema = {
 
 /** One app of the Nextcloud feed. */
 export type NextcloudApp = FromSchema<typeof nextcloudAppsSchema>[number];
+
+/**
+ * What an app's API document (`api/v1/apps/<app>.json`) lists under `feeds`, one property per
+ * feed format: the feed's URLs, absolute when store.yaml has a baseUrl. A new feed adds its
+ * property here.
+ */
+export const feedUrlSchemas = {
+  electron: {
+    type: 'object',
+    description: "electron-updater's generic provider: the folder URL, and the channel files in it.",
+    additionalProperties: false,
+    required: ['url', 'files'],
+    properties: { url: str, files: { type: 'array', items: str } },
+  },
+  sparkle: { type: 'string', description: 'The Sparkle appcast (SUFeedURL).' },
+  tauri: { type: 'object', description: 'Tauri v2 updater endpoint by channel.', additionalProperties: str },
+  nextcloud: { type: 'string', description: "A Nextcloud server's appstoreurl (the app is in its apps.json)." },
+} as const;

@@ -23,7 +23,7 @@ export {
 } from './manifest.js';
 export { freshDocSchema, type FreshDocFile, type FreshDoc, type FreshPlatform } from './fresh.js';
 export type { InfoXml } from './info-xml.js';
-export { apiAppSchema, apiCatalogSchema, type ApiApp, type ApiCatalog } from './api.js';
+export { apiAppSchema, apiCatalogSchema, type ApiApp, type ApiCatalog, type ApiFeeds } from './api.js';
 export {
   updateIndexSchema,
   UPDATE_INDEX_FORMAT,

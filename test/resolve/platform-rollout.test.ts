@@ -5,7 +5,7 @@ import { candidateBands, resolveBands } from '../../src/resolve/index.js';
 import { updateIndexOf } from '../../src/emit/emit-update-index.js';
 import { ausDefaults, compileUpdateIndex, matchUpdate, parseQuery } from '../../src/serve/index.js';
 import { renderSummary } from '../../src/policy/index.js';
-import { feedObject } from '../../src/emit/emit-feeds.js';
+import { feedObject } from '../../src/emit/index.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '..', 'fixtures', name, 'store');
 const resolved = (name: string) => resolveStore(validateDocs(loadStore(fixture(name))));
@@ -58,7 +58,12 @@ describe('per-platform rollout overrides', () => {
   });
 
   it('stage each electron-updater feed file by the rollout of its own platforms', () => {
-    const feeds = feedObject(store!, app, { facts: () => undefined, sha512: () => 'x', landings: () => new Map() })!.emit();
+    const feeds = feedObject(store!, app, {
+      facts: () => undefined,
+      sha512: () => 'x',
+      landings: () => new Map(),
+      certificate: () => undefined,
+    })!.emit();
     const text = (name: string) => Buffer.from(feeds.get(name) as Uint8Array).toString('utf8');
     // Windows (x86 halted, x86-64 at 20 % for the zip): 1.1.0 staged at 20; macOS at the channel's 50.
     expect(text('electron/stable.yml')).toMatch(/^version: 1\.1\.0\n[\s\S]*stagingPercentage: 20\n/);

@@ -105,7 +105,11 @@ Exit codes: 0 the store is valid, 1 it has errors, 2 wrong usage, 3 internal err
       const apps = result.store?.apps.length ?? 0;
       const releases = result.store?.apps.reduce((n, a) => n + a.releases.length, 0) ?? 0;
       const what = policy ? `store is valid and the change against ${base} follows the policy` : 'store is valid';
-      args.io.err(ok ? `✓ ${what}: ${plural(apps, 'app')}, ${plural(releases, 'release')} (${summaryLine(all)})${took}\n` : `✗ ${summaryLine(all)}${took}\n`);
+      args.io.err(
+        ok
+          ? `✓ ${what}: ${plural(apps, 'app')}, ${plural(releases, 'release')} (${summaryLine(all)})${took}\n`
+          : `✗ ${summaryLine(all)}${took}\n`,
+      );
     }
     return ok ? 0 : 1;
   },

@@ -1,4 +1,5 @@
 import type { AppMedia } from '../../inspect/media.js';
+import { feedLinks } from '../feeds/index.js';
 import { dateTag, esc, formatSize, hasCategoryPage, osLabel, page } from './html.js';
 import { plainText, renderMarkdown } from './markdown.js';
 import type { AppDoc, DocRelease, FrontCard, FrontStore } from './types.js';
@@ -156,24 +157,18 @@ function installSection(doc: AppDoc, store: FrontStore): string {
         `<p>With the appshelf client:</p><pre><code>npx appshelf install ${esc(doc.id)}${esc(storeFlag)} --os ${esc(os)} --arch ${esc(arch)}</code></pre>`,
       );
     }
-    const feeds: string[] = [];
-    for (const c of channels) {
-      if (os === 'windows' || os === 'osx' || os === 'linux') {
-        const suffix = os === 'osx' ? '-mac' : os === 'linux' ? '-linux' : '';
-        feeds.push(`<li>electron-updater (${esc(c.name)}): ${link(`feeds/electron/${doc.id}/${c.name}${suffix}.yml`)}</li>`);
-        feeds.push(`<li>Tauri updater (${esc(c.name)}): ${link(`feeds/tauri/${doc.id}/${c.name}.json`)}</li>`);
-      }
-    }
-    if (os === 'osx') feeds.push(`<li>Sparkle appcast: ${link(`feeds/sparkle/${doc.id}.xml`)}</li>`);
-    if (os === 'nextcloud') feeds.push(`<li>Nextcloud app list: ${link('feeds/nextcloud/apps.json')}</li>`);
     const manifests = channels.map((c) => `<li>${esc(c.name)}: ${link(`update/${doc.id}/${c.name}/${os}/${arch}/index.json`)}</li>`);
     return `<details><summary>${esc(osLabel(os))} · ${esc(arch)}</summary>
 ${steps.join('\n')}
-${feeds.length ? `<p>Updater feeds:</p><ul class="urls">${feeds.join('')}</ul>` : ''}
 <p>Signed update manifests (per channel; a client at rollout percentile <var>p</var> fetches <code>&lt;p&gt;.json</code> beside the index):</p><ul class="urls">${manifests.join('')}</ul>
 </details>`;
   });
-  return `<section aria-labelledby="install-h"><h2 id="install-h">Install</h2>${items.join('\n')}</section>`;
+  // Site-absolute without a baseUrl (`/feeds/…`): relative from the app page, so a site served under a prefix still links right.
+  const feeds = feedLinks(doc.feeds).map(
+    (f) => `<li>${esc(f.label)}: <a href="${esc(f.url.startsWith('/') ? `../..${f.url}` : f.url)}">${esc(f.url)}</a></li>`,
+  );
+  const feedList = feeds.length ? `\n<p>Feeds for the updater your app already ships:</p><ul class="urls">${feeds.join('')}</ul>` : '';
+  return `<section aria-labelledby="install-h"><h2 id="install-h">Install</h2>${items.join('\n')}${feedList}</section>`;
 }
 
 function releasesSection(doc: AppDoc, root: string): string {

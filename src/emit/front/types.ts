@@ -1,3 +1,4 @@
+import type { ApiFeeds } from '../../schema/index.js';
 import type { PlatformRolloutFile } from '../../schema/index.js';
 
 /** A release as `api/v1/apps/<id>.json` gives it (the fields the pages use). */
@@ -52,6 +53,8 @@ export interface AppDoc {
   createdAt: string | null;
   updatedAt: string | null;
   channels: { name: string; maturity: string; description?: string; nightly: boolean; order: number }[];
+  /** The app's feeds for the updaters apps ship, by feed name (URLs). */
+  feeds: ApiFeeds;
   releases: DocRelease[];
   releaseLog: ({ kind: string; date: string | null; sha?: string; pr?: number; author?: string } & Record<string, unknown>)[];
 }

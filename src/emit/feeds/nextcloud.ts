@@ -6,23 +6,33 @@ import {
   type ResolvedEntry,
   type ResolvedRelease,
   type ResolvedStore,
-} from '../resolve/index.js';
-import type { NextcloudApp } from '../schema/feeds.js';
-import type { InfoXml } from '../schema/info-xml.js';
-import { stableJson } from '../util/stable-json.js';
-import { contentKey } from './content-key.js';
-import type { FactsLookup } from './emit-api.js';
-import { hasNextcloudReleases } from './emit-feeds.js';
-import { utf8, type SiteFiles } from './site-files.js';
-import { entryUrl } from './urls.js';
+} from '../../resolve/index.js';
+import type { NextcloudApp } from '../../schema/feeds.js';
+import type { InfoXml } from '../../schema/info-xml.js';
+import { stableJson } from '../../util/stable-json.js';
+import { contentKey } from '../content-key.js';
+import { utf8, type SiteFiles } from '../site-files.js';
+import { entryUrl, siteUrl } from '../urls.js';
+import { defineFeed, type FeedContext } from './format.js';
 
-/** What an app's Nextcloud entry reads besides the resolved store. */
-export interface NextcloudContext {
-  /** info.xml (and changelogs) of each bundle release, from inspect. */
-  facts: FactsLookup;
-  landings: (app: ResolvedApp) => ReadonlyMap<string, ReleaseLanding>;
-  /** The app certificate as PEM (the Nextcloud server checks it against its code-signing root, then each release's signature). */
-  certificate: (app: string) => string | undefined;
+/**
+ * The Nextcloud server's app store API, `feeds/nextcloud/apps.json` and `categories.json`: a
+ * Nextcloud server whose `appstoreurl` is that folder installs and updates the store's bundles.
+ * Store-wide, assembled from one entry per app with bundle releases.
+ */
+export const nextcloudFeed = defineFeed<'nextcloud', NextcloudPart>({
+  name: 'nextcloud',
+  plan(store, app) {
+    if (!hasNextcloudReleases(app)) return undefined;
+    return { urls: siteUrl(store.baseUrl, NEXTCLOUD_DIR), part: (ctx, sourceKey) => nextcloudPart(store, app, ctx, sourceKey) };
+  },
+  site: emitNextcloud,
+  describe: (url) => [{ label: "Nextcloud server's appstoreurl", url }],
+});
+
+/** Whether the app has Nextcloud bundle releases (it is then in the Nextcloud feed). */
+export function hasNextcloudReleases(app: ResolvedApp): boolean {
+  return app.bundle && app.releases.some((r) => r.entries.some((e) => e.os === 'nextcloud'));
 }
 
 /** One app's entry of `feeds/nextcloud/apps.json`, with the key of its inputs. */
@@ -41,13 +51,7 @@ const NEXTCLOUD_DIR = 'feeds/nextcloud';
  * a pinned channel), and the one served nightly: the Nextcloud server itself offers pre-releases
  * only on its beta channel and nightlies only on daily.
  */
-export function nextcloudPart(
-  store: ResolvedStore,
-  app: ResolvedApp,
-  ctx: NextcloudContext,
-  sourceKey?: string,
-): NextcloudPart | undefined {
-  if (!hasNextcloudReleases(app)) return undefined;
+function nextcloudPart(store: ResolvedStore, app: ResolvedApp, ctx: FeedContext, sourceKey?: string): NextcloudPart {
   const landings = ctx.landings(app);
   // Per Nextcloud platform, so a per-platform halt of the bundles keeps them out of the feed.
   const platforms = appPlatforms(app).filter((p) => p.os === 'nextcloud');
@@ -104,7 +108,7 @@ export function nextcloudPart(
  * `feeds/nextcloud/apps.json` and `categories.json` from the parts of every app, in store order.
  * Lazy and keyed by the parts' keys, as the catalog: made again only when an app's part changed.
  */
-export function emitNextcloud(parts: readonly NextcloudPart[], files: SiteFiles): void {
+function emitNextcloud(parts: readonly NextcloudPart[], files: SiteFiles): void {
   if (!parts.length) return;
   const key = contentKey(
     'nextcloud',
@@ -138,7 +142,7 @@ function releaseJson(
   r: ResolvedRelease,
   info: InfoXml | undefined,
   landing: ReleaseLanding | undefined,
-  ctx: NextcloudContext,
+  ctx: FeedContext,
 ): NextcloudApp['releases'][number] {
   const e = r.entries.find(isBundle)!;
   const deps = info?.dependencies;
