@@ -5,11 +5,12 @@ import path from 'node:path';
 import { checkStore } from '../../src/index.js';
 import type { Diagnostic } from '../../src/errors/index.js';
 import { createCaCertificate, createCsr, generateRsaKey, issueCertificate, readCsr } from '../../src/verify/index.js';
-import { repoRoot, runCli } from '../helpers.js';
+import { fixture, repoRoot, runCli } from '../helpers.js';
 
 /** A demo key of the example store (demo-keys/<name>.key). */
 export const demoKey = (name: string): string => readFileSync(path.join(repoRoot, 'demo-keys', `${name}.key`), 'utf8');
-export const demoCa = (): string => readFileSync(path.join(repoRoot, 'store', 'trust', 'ca.crt'), 'utf8');
+/** The CA certificate of the demo CA key, as the scenario stores hold it. */
+export const demoCa = (): string => readFileSync(fixture('signed-bundle/store/trust/ca.crt'), 'utf8');
 
 /** A 2048-bit key pair (4096 is the default of the commands, but slow for tests). */
 export const quickKey = (): string => generateRsaKey(2048).privateKey;

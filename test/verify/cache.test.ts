@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, utimesSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/util/hash.js';
-import { repoRoot, tmpDir, tmpStore } from '../helpers.js';
+import { fixture, repoRoot, tmpDir, tmpStore } from '../helpers.js';
 import { demoKey, edit, issue } from './_trust.js';
 
 // The compiled library (lib/, built by the global setup): the worker pool needs the compiled worker file.
@@ -12,16 +12,18 @@ const lib = (await import(path.join(repoRoot, 'lib/index.js'))) as typeof import
 const verifyLib = (await import(path.join(repoRoot, 'lib/verify/index.js'))) as typeof import('../../src/verify/index.js');
 
 const N = 120;
+const SIGNED_DESKTOP = fixture('signed-desktop/store');
+const SIGNED_APP_KINDS = fixture('signed-app-kinds/store');
 
 let bulk: string | undefined;
 
 /**
- * The example store plus N more signed shelfnotes releases, one small archive each: signed once
- * per file (N RSA-4096 signatures), then copied for each test (`cp -a`, mtimes kept).
+ * The signed desktop app plus N more of its releases, one small archive each: signed once per
+ * file (N RSA-4096 signatures), then copied for each test (`cp -a`, mtimes kept).
  */
 function bulkStore(): string {
   if (!bulk) {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_DESKTOP);
     const key = demoKey('shelfnotes');
     const app = path.join(dir, 'store/apps/shelfnotes');
     mkdirSync(path.join(app, 'files'), { recursive: true });
@@ -111,9 +113,9 @@ describe('verification cache and worker pool', () => {
       (f) =>
         JSON.parse(readFileSync(path.join(cacheDir, 'verify-cache', f), 'utf8')) as { verified: string[]; files: Record<string, unknown> },
     );
-    // 17 example archives + N bulk ones, each verified once.
-    expect(shards.flatMap((c) => c.verified)).toHaveLength(17 + N);
-    expect(shards.flatMap((c) => Object.keys(c.files))).toHaveLength(17 + N);
+    // 12 archives of the app's own releases + N bulk ones, each verified once.
+    expect(shards.flatMap((c) => c.verified)).toHaveLength(12 + N);
+    expect(shards.flatMap((c) => Object.keys(c.files))).toHaveLength(12 + N);
     const warm = await run(dir, cacheDir, {});
     expect(warm.diagnostics).toEqual([]);
     expect(warm.signed('shelfnotes', '9.0.3')).toBe(true);
@@ -130,7 +132,7 @@ describe('verification cache and worker pool', () => {
   });
 
   it('a cache that cannot be read is ignored', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_DESKTOP);
     const cacheDir = tmpDir();
     const shard = path.join(cacheDir, 'verify-cache', 'shelfnotes.json');
     mkdirSync(path.dirname(shard));
@@ -141,11 +143,11 @@ describe('verification cache and worker pool', () => {
   });
 
   it('keeps one shard per app and rewrites only the shards of apps whose archives changed', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_APP_KINDS);
     const cacheDir = tmpDir();
     writeFileSync(path.join(cacheDir, 'verify-cache.json'), '{"version":1,"files":{},"verified":[]}');
     expect((await run(dir, cacheDir, {})).diagnostics).toEqual([]);
-    const withArchives = ['legacy_sync', 'news', 'shelfnotes'];
+    const withArchives = ['legacy_sync', 'news'];
     expect(readdirSync(path.join(cacheDir, 'verify-cache')).sort()).toEqual(withArchives.map((a) => `${a}.json`));
     // The single file of earlier versions is removed.
     expect(existsSync(path.join(cacheDir, 'verify-cache.json'))).toBe(false);
@@ -164,7 +166,8 @@ describe('verification cache and worker pool', () => {
   });
 
   it('a run of some apps reads and writes only their shards; shards of apps that are gone are deleted', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_APP_KINDS);
+    cpSync(path.join(SIGNED_DESKTOP, 'apps/shelfnotes'), path.join(dir, 'store/apps/shelfnotes'), { recursive: true });
     const cacheDir = tmpDir();
     await run(dir, cacheDir, {});
     const ids = shardIds(cacheDir);
@@ -202,7 +205,7 @@ describe('changesAt', () => {
   const certOf = (dir: string, rel: string) => new X509Certificate(readFileSync(path.join(dir, 'store', rel)));
 
   it('is the first notBefore to come or notAfter (+1 ms) of the app certificate and the store CA', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_DESKTOP);
     const ca = certOf(dir, 'trust/ca.crt');
     const app = certOf(dir, 'apps/shelfnotes/shelfnotes.crt');
     // The demo CA expires a few seconds before the demo app certificates.
@@ -223,7 +226,7 @@ describe('changesAt', () => {
   });
 
   it('follows a certificate that expires before the CA, and is undefined for an app without certificate', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_APP_KINDS);
     const now = new Date('2027-03-01T00:00:00Z');
     writeFileSync(path.join(dir, 'store/apps/news/news.crt'), issue('news', demoKey('news'), undefined, 30, now));
     edit(dir, 'store/apps/cockpit/app.yaml', (t) => t.replace(/^certificate:.*\n/m, ''));

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/util/hash.js';
 import { signData } from '../../src/verify/index.js';
-import { repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
+import { fixture, repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
 import { quickKey } from './_trust.js';
 
-const NEWS_CRT = path.join(repoRoot, 'store/apps/news/news.crt');
+const SIGNED_BUNDLE = fixture('signed-bundle/store');
+const NEWS_CRT = path.join(SIGNED_BUNDLE, 'apps/news/news.crt');
 const NEWS_KEY = path.join(repoRoot, 'demo-keys/news.key');
 
 describe('trust commands', () => {
@@ -84,7 +85,7 @@ describe('trust commands', () => {
   });
 
   it('ca init refuses to overwrite, and to put the key inside the store', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_BUNDLE);
     const again = await runCli(['ca', 'init', '--key-out', 'k/ca.key', '--bits', '2048'], dir);
     expect(again).toMatchObject({
       code: 1,
@@ -96,7 +97,7 @@ describe('trust commands', () => {
   });
 
   it('ca sign refuses a CSR whose CN is not an app id, and a CSR that was changed', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_BUNDLE);
     const ca = path.join(repoRoot, 'demo-keys/ca.key');
     const { createCsr } = await import('../../src/verify/index.js');
     writeFileSync(path.join(dir, 'bad.csr'), createCsr('My App', quickKey()));

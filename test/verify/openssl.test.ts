@@ -2,9 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/util/hash.js';
-import { repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
+import { fixture, repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
 import { check, openssl, setSignature } from './_trust.js';
 
+const SIGNED_BUNDLE = fixture('signed-bundle/store');
 const NEWS_RELEASES = ['1.0.0', '1.1.0', '1.2.0-nightly.20260320'];
 const archiveOf = (v: string) => `store/apps/news/files/news-${v}.tar.gz`;
 
@@ -23,7 +24,7 @@ const block = (b64: string, indent: string) =>
 
 describe('openssl interoperability (real /usr/bin/openssl)', () => {
   it('accepts an openssl key and CSR, and wrapped openssl signatures for registration and releases', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_BUNDLE);
     const dev = path.join(dir, 'dev');
     mkdirSync(dev);
     openssl(['req', '-nodes', '-newkey', 'rsa:2048', '-keyout', 'news.key', '-out', 'news.csr', '-subj', '/CN=news'], undefined, dev);
@@ -51,10 +52,7 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
     const run = await runCli(['sign', file, '--key', path.join(repoRoot, 'demo-keys/news.key')]);
     expect(run.code).toBe(0);
     writeFileSync(path.join(dir, 'sig.bin'), Buffer.from(run.stdout.trim(), 'base64'));
-    writeFileSync(
-      path.join(dir, 'pub.pem'),
-      openssl(['x509', '-in', path.join(repoRoot, 'store/apps/news/news.crt'), '-pubkey', '-noout']),
-    );
+    writeFileSync(path.join(dir, 'pub.pem'), openssl(['x509', '-in', path.join(SIGNED_BUNDLE, 'apps/news/news.crt'), '-pubkey', '-noout']));
     const out = openssl(['dgst', '-sha512', '-verify', 'pub.pem', '-signature', 'sig.bin', 'app.tar.gz'], undefined, dir).toString();
     expect(out).toBe('Verified OK\n');
     // The registration signature, too: over the id bytes with no newline.
@@ -70,12 +68,12 @@ describe('openssl interoperability (real /usr/bin/openssl)', () => {
     const dir = tmpDir();
     writeFileSync(path.join(dir, 'f'), 'payload');
     openssl(['dgst', '-sha512', '-sign', path.join(repoRoot, 'demo-keys/news.key'), '-out', 'f.sig', 'f'], undefined, dir);
-    const run = await runCli(['verify', 'f', '--cert', path.join(repoRoot, 'store/apps/news/news.crt'), '--signature', 'f.sig'], dir);
+    const run = await runCli(['verify', 'f', '--cert', path.join(SIGNED_BUNDLE, 'apps/news/news.crt'), '--signature', 'f.sig'], dir);
     expect(run).toMatchObject({ code: 0, stdout: '✓ valid: f was signed (RSA-SHA512) by the key of CN=news\n' });
   });
 
   it('refuses a SHA-256 signature with its own message', async () => {
-    const dir = tmpStore();
+    const dir = tmpStore({}, SIGNED_BUNDLE);
     const key = path.join(repoRoot, 'demo-keys/news.key');
     const sig = openssl(
       ['base64', '-A'],
