@@ -43,6 +43,50 @@ export const tauriFeedSchema = {
 /** A Tauri feed as published. */
 export type TauriFeed = FromSchema<typeof tauriFeedSchema>;
 
+/**
+ * `feeds/squirrel-mac/<app>/<channel>-<arch>.json`: Squirrel.Mac's static update file, which
+ * Electron's built-in `autoUpdater` reads on macOS with `serverType: 'json'`. Squirrel compares
+ * `currentRelease` with the running version and installs the `updateTo` of the release whose
+ * `version` equals it (a ZIP of the .app).
+ */
+export const squirrelMacFeedSchema = {
+  $id: `${schemaBase}squirrel-mac-feed.schema.json`,
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'appshelf Squirrel.Mac static update file',
+  type: 'object',
+  additionalProperties: false,
+  required: ['currentRelease', 'releases'],
+  properties: {
+    currentRelease: str,
+    releases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['version', 'updateTo'],
+        properties: {
+          version: str,
+          updateTo: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url'],
+            properties: {
+              version: str,
+              url: { type: 'string', description: 'The ZIP of the .app (Squirrel.Mac installs nothing else).' },
+              name: str,
+              notes: str,
+              pub_date: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A Squirrel.Mac static update file as published. */
+export type SquirrelMacFeed = FromSchema<typeof squirrelMacFeedSchema>;
+
 const nextcloudRelease = {
   type: 'object',
   additionalProperties: false,
@@ -187,5 +231,10 @@ export const feedUrlSchemas = {
   },
   sparkle: { type: 'string', description: 'The Sparkle appcast (SUFeedURL).' },
   tauri: { type: 'object', description: 'Tauri v2 updater endpoint by channel.', additionalProperties: str },
+  squirrelMac: {
+    type: 'object',
+    description: "Squirrel.Mac static update file (Electron's autoUpdater, serverType json) by `<channel>-<arch>` (x64, arm64).",
+    additionalProperties: str,
+  },
   nextcloud: { type: 'string', description: "A Nextcloud server's appstoreurl (the app is in its apps.json)." },
 } as const;

@@ -5,7 +5,7 @@ import { revokedSchema } from './revoked.js';
 import { platformIndexSchema, updateManifestSchema } from './manifest.js';
 import { freshDocSchema } from './fresh.js';
 import { infoXmlSchema } from './info-xml.js';
-import { nextcloudAppsSchema, tauriFeedSchema } from './feeds.js';
+import { nextcloudAppsSchema, squirrelMacFeedSchema, tauriFeedSchema } from './feeds.js';
 import { updateIndexSchema } from './update-index.js';
 import { apiAppSchema, apiCatalogSchema } from './api.js';
 
@@ -33,7 +33,14 @@ export {
   type UpdateIndexEntry,
   type UpdateIndexRelease,
 } from './update-index.js';
-export { tauriFeedSchema, nextcloudAppsSchema, type TauriFeed, type NextcloudApp } from './feeds.js';
+export {
+  tauriFeedSchema,
+  squirrelMacFeedSchema,
+  nextcloudAppsSchema,
+  type TauriFeed,
+  type SquirrelMacFeed,
+  type NextcloudApp,
+} from './feeds.js';
 
 /** The schemas published as `schemas/<name>.schema.json`, by file name. */
 export const publishedSchemas: Readonly<Record<string, object>> = {
@@ -46,6 +53,7 @@ export const publishedSchemas: Readonly<Record<string, object>> = {
   'fresh.schema.json': freshDocSchema,
   'info-xml.schema.json': infoXmlSchema,
   'tauri-feed.schema.json': tauriFeedSchema,
+  'squirrel-mac-feed.schema.json': squirrelMacFeedSchema,
   'nextcloud-apps.schema.json': nextcloudAppsSchema,
   'update-index.schema.json': updateIndexSchema,
   'api-catalog.schema.json': apiCatalogSchema,
