@@ -3,11 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, pinVersion, setReleaseRollout, writeEdits } from '../../src/index.js';
 import { StoreError } from '../../src/errors/index.js';
-import { tmpDir, tmpStore } from '../helpers.js';
+import { fixture, tmpDir, tmpStore } from '../helpers.js';
 
 describe('authoring verbs as library calls', () => {
   it('return the edits and what to report, and write nothing themselves', () => {
-    const cwd = tmpStore();
+    const cwd = tmpStore({}, fixture('signed-desktop-bundle-docker/store'));
     const config = resolveConfig({ storeDir: path.join(cwd, 'store') });
     const appFile = path.join(config.root, 'apps/cockpit/app.yaml');
     const before = readFileSync(appFile, 'utf8');

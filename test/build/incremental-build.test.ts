@@ -3,16 +3,19 @@ import { readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSyn
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildStore } from '../../src/index.js';
-import { runCli, tmpDir, tmpStore } from '../helpers.js';
+import { fixture, runCli, tmpDir, tmpStore } from '../helpers.js';
 import { git } from './_git.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
 const signingKey = readFileSync(new URL('../../demo-keys/manifest-signing.key', import.meta.url), 'utf8');
 const env = { APPSHELF_SIGNING_KEY: signingKey };
 
-/** A copy of the example store committed to a fresh git repository. */
+/** Three signed apps of three kinds: shelfnotes (desktop, staged rollout), news (bundle), cockpit (docker). */
+const scenario = fixture('signed-desktop-bundle-docker/store');
+
+/** A copy of the scenario committed to a fresh git repository. */
 function repo(): string {
-  const cwd = tmpStore();
+  const cwd = tmpStore({}, scenario);
   git(cwd, 'init', '-q', '-b', 'main');
   git(cwd, 'add', '-A');
   git(cwd, 'commit', '-q', '-m', 'Initial store');
@@ -54,7 +57,7 @@ describe('incremental builds', () => {
 
     const again = await build(cwd);
     expect(again.ok).toBe(true);
-    expect(again.reused.sort()).toEqual(['cockpit', 'legacy_sync', 'news', 'shelfnotes']);
+    expect(again.reused.sort()).toEqual(['cockpit', 'news', 'shelfnotes']);
     expect(again.store!.apps).toEqual([]);
     expect(again.written!.written).toBe(0);
     // The warnings of apps taken from records are reported as before.
@@ -65,7 +68,7 @@ describe('incremental builds', () => {
     const one = await build(cwd);
     expect(one.ok).toBe(true);
     expect(one.store!.apps.map((a) => a.id)).toEqual(['shelfnotes']);
-    expect(one.reused.sort()).toEqual(['cockpit', 'legacy_sync', 'news']);
+    expect(one.reused.sort()).toEqual(['cockpit', 'news']);
     expect((await cold(cwd, 'dist-cold')).ok).toBe(true);
     expect(siteOf(path.join(cwd, 'dist'))).toEqual(siteOf(path.join(cwd, 'dist-cold')));
     const manifest = (p: number) => JSON.parse(readFileSync(path.join(cwd, `dist/update/shelfnotes/stable/osx/arm64/${p}.json`), 'utf8'));
@@ -92,23 +95,23 @@ describe('incremental builds', () => {
   it('drops a removed app and adds a new one', async () => {
     const cwd = repo();
     expect((await build(cwd)).ok).toBe(true);
-    git(cwd, 'rm', '-rq', 'store/apps/legacy_sync');
-    git(cwd, 'commit', '-qm', 'Remove legacy_sync');
+    git(cwd, 'rm', '-rq', 'store/apps/cockpit');
+    git(cwd, 'commit', '-qm', 'Remove cockpit');
     const removed = await build(cwd);
     expect(removed.ok).toBe(true);
-    expect(removed.reused.sort()).toEqual(['cockpit', 'news', 'shelfnotes']);
+    expect(removed.reused.sort()).toEqual(['news', 'shelfnotes']);
     const catalog = JSON.parse(readFileSync(path.join(cwd, 'dist/api/v1/apps.json'), 'utf8'));
-    expect(catalog.apps.map((a: { id: string }) => a.id)).toEqual(['cockpit', 'news', 'shelfnotes']);
-    expect(() => readlinkSync(path.join(cwd, 'dist/update/legacy_sync'))).toThrow();
+    expect(catalog.apps.map((a: { id: string }) => a.id)).toEqual(['news', 'shelfnotes']);
+    expect(() => readlinkSync(path.join(cwd, 'dist/update/cockpit'))).toThrow();
     expect((await cold(cwd, 'dist-cold')).ok).toBe(true);
     expect(siteOf(path.join(cwd, 'dist'))).toEqual(siteOf(path.join(cwd, 'dist-cold')));
   });
 
   it('uses file stamps outside git, and builds everything again when the output was removed', async () => {
-    const cwd = tmpStore();
+    const cwd = tmpStore({}, scenario);
     expect((await build(cwd)).ok).toBe(true);
     const again = await build(cwd);
-    expect(again.reused).toHaveLength(4);
+    expect(again.reused).toHaveLength(3);
     widen(cwd, 80);
     const one = await build(cwd);
     expect(one.store!.apps.map((a) => a.id)).toEqual(['shelfnotes']);
@@ -147,7 +150,7 @@ describe('incremental builds', () => {
     widen(cwd, 90);
     const second = await runCli(['build'], cwd, env);
     expect(second.code).toBe(0);
-    expect(second.stderr).toMatch(/1 app checked, 3 unchanged since the last build/);
+    expect(second.stderr).toMatch(/1 app checked, 2 unchanged since the last build/);
   });
 
   it('checks an app again once its certificate check can change by time alone', async () => {
@@ -161,9 +164,9 @@ describe('incremental builds', () => {
         env: {},
         unsigned: true,
       });
-    // The example certificates and CA expire on 2046-11-22.
+    // The scenario's certificates and CA (the example store's) expire on 2046-11-22.
     expect((await at('2046-11-21T00:00:00Z')).ok).toBe(true);
-    expect((await at('2046-11-21T12:00:00Z')).reused).toHaveLength(4);
+    expect((await at('2046-11-21T12:00:00Z')).reused).toHaveLength(3);
     const later = await at('2046-11-23T00:00:00Z');
     expect(later.reused).toEqual([]);
     expect(later.diagnostics.map((d) => d.code)).toContain('W_CERT_EXPIRED');
@@ -178,7 +181,7 @@ describe('incremental builds', () => {
     writeFileSync(appYaml, readFileSync(appYaml, 'utf8').replace('certificate: news.crt', 'certificate: ../../certs/news.crt'));
     git(cwd, 'commit', '-qam', 'Keep certificates together');
     expect((await build(cwd)).ok).toBe(true);
-    expect((await build(cwd)).reused).toHaveLength(4);
+    expect((await build(cwd)).reused).toHaveLength(3);
     // Another app's certificate in its place: the CN no longer matches, though apps/news/ did not change.
     writeFileSync(path.join(certs, 'news.crt'), readFileSync(path.join(cwd, 'store/apps/shelfnotes/shelfnotes.crt')));
     git(cwd, 'commit', '-qam', 'Replace the certificate');

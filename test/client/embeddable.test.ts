@@ -20,7 +20,7 @@ import {
 import { buildStore } from '../../src/index.js';
 import { compileValidator, nextcloudAppsSchema } from '../../src/schema/index.js';
 import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
-import { repoRoot, tmpDir, tmpStore } from '../helpers.js';
+import { fixture, repoRoot, tmpDir, tmpStore } from '../helpers.js';
 
 const run = promisify(execFile);
 const keyFile = path.join(repoRoot, 'demo-keys/manifest-signing.key');
@@ -28,10 +28,10 @@ let server: StoreServer;
 let storeUrl: string;
 let publicKey: string;
 
-// The example store without its baseUrl (archive URLs are then taken below the URL it is served
-// at), built once and served by `appshelf serve` on port 0.
+// A desktop app, a Nextcloud bundle and a docker image, signed, without the store's baseUrl (archive
+// URLs are then taken below the URL it is served at), built once and served by `appshelf serve` on port 0.
 beforeAll(async () => {
-  const cwd = tmpStore();
+  const cwd = tmpStore({}, fixture('signed-desktop-bundle-docker/store'));
   const storeYaml = path.join(cwd, 'store/store.yaml');
   writeFileSync(storeYaml, readFileSync(storeYaml, 'utf8').replace(/^baseUrl:.*\n/m, ''));
   const dist = path.join(cwd, 'dist');

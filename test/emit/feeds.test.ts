@@ -1,5 +1,5 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { parseVersion, satisfies } from '../../src/client/semver.js';
 import { electronSuffix, tauriTarget, versionSpecs } from '../../src/emit/index.js';
 import { buildStore } from '../../src/index.js';
 import { compileValidator, tauriFeedSchema } from '../../src/schema/index.js';
-import { repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
+import { fixture, repoRoot, runCli, tmpDir, tmpStore } from '../helpers.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
 const env = { APPSHELF_SIGNING_KEY_FILE: path.join(repoRoot, 'demo-keys/manifest-signing.key') };
@@ -19,11 +19,9 @@ const sigFile = Buffer.from(
   'untrusted comment: signature from tauri secret key\nRUQ4bW9ja3NpZw==\ntrusted comment: timestamp:1767225600\tfile:shelfnotes.tar.gz\nZ2xvYmFsc2ln\n',
 ).toString('base64');
 
-/** The example store, with shelfnotes 1.6.0 added by `release add` for macOS and Linux with both feed signatures. */
+/** The signed desktop app shelfnotes, with 1.6.0 added by `release add` for macOS and Linux with both feed signatures. */
 async function storeWithSignedRelease(): Promise<string> {
-  const cwd = tmpStore();
-  // Only shelfnotes: the other apps have nothing to do with these feeds (and cost build time).
-  for (const app of ['cockpit', 'legacy_sync', 'news']) rmSync(path.join(cwd, 'store/apps', app), { recursive: true });
+  const cwd = tmpStore({}, fixture('signed-desktop/store'));
   const dir = tmpDir();
   writeFileSync(path.join(dir, 'sparkle.key'), seed);
   writeFileSync(path.join(dir, 'app.tar.gz.sig'), sigFile);
@@ -92,7 +90,7 @@ describe('feeds', () => {
       expect(p.url).toMatch(/^http:\/\/127\.0\.0\.1:8080\/files\/shelfnotes\/1\.6\.0\//);
       expect(Buffer.from(p.signature, 'base64').toString('utf8')).toMatch(/^untrusted comment: /);
     }
-    // The example store's other apps and releases carry no minisign signature: no Tauri feed for them.
+    // Only the releases added here carry a minisign signature: a Tauri feed for shelfnotes alone.
     expect(readdirSync(path.join(out, 'feeds/tauri'))).toEqual(['shelfnotes']);
     expect(readdirSync(path.join(out, 'feeds/tauri/shelfnotes')).sort()).toEqual(['beta.json', 'nightly.json', 'stable.json']);
     // 1.6.0 is fully rolled out: the electron feed offers it without staging.
@@ -100,7 +98,9 @@ describe('feeds', () => {
   });
 
   it('writes feeds only for apps with files of their kind, linked from per-app objects that an unchanged rebuild reuses', async () => {
-    const cwd = tmpStore();
+    // Desktop files with and without macOS ones (shelfnotes, legacy_sync), a bundle (news), a docker image (cockpit).
+    const cwd = tmpStore({}, fixture('signed-desktop-bundle-docker/store'));
+    cpSync(fixture('locked-app/store/apps/legacy_sync'), path.join(cwd, 'store/apps/legacy_sync'), { recursive: true });
     const out = path.join(cwd, 'dist');
     const first = await buildStore({ storeDir: path.join(cwd, 'store'), outDir: out, now, env });
     expect(first.written!.objects.created).toBeGreaterThan(0);
@@ -154,7 +154,7 @@ describe('feeds', () => {
   });
 
   it('refuses a Sparkle key and a minisign signature it cannot use, changing nothing', async () => {
-    const cwd = tmpStore();
+    const cwd = tmpStore({}, fixture('signed-desktop/store'));
     const dir = tmpDir();
     writeFileSync(path.join(dir, 'app.zip'), 'zip');
     writeFileSync(path.join(dir, 'bad.key'), 'c2hvcnQ=');

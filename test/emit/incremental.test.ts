@@ -4,13 +4,13 @@ import { updateIndexJson, updateIndexOf } from '../../src/emit/emit-update-index
 import { materialize, precompress, type SiteFiles } from '../../src/emit/index.js';
 import { checkStore } from '../../src/index.js';
 import { canonicalJson } from '../../src/util/stable-json.js';
-import { exampleStore, fixture, tmpStore } from '../helpers.js';
+import { fixture, tmpStore } from '../helpers.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
 
 describe('incremental emit', () => {
   it('writes the update index in canonical form without the generic deep sort', async () => {
-    for (const storeDir of [exampleStore, fixture('manifest-basic/store')]) {
+    for (const storeDir of [fixture('signed-desktop-bundle-docker/store'), fixture('manifest-basic/store')]) {
       const { store } = await checkStore({ storeDir, cacheDir: path.join(tmpStore({}, null), 'cache'), now });
       expect(updateIndexJson(store!)).toBe(canonicalJson(updateIndexOf(store!)));
     }

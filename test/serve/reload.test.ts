@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStore } from '../../src/index.js';
 import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
-import { tmpDir, tmpStore } from '../helpers.js';
+import { fixture, tmpDir, tmpStore } from '../helpers.js';
 import { load, request } from './_http.js';
 
 const APPS = '/api/v1/apps.json';
@@ -37,7 +37,7 @@ async function until(what: () => boolean, ms = 10_000) {
 }
 
 beforeAll(async () => {
-  root = tmpStore();
+  root = tmpStore({}, fixture('signed-desktop/store'));
   dist = path.join(root, 'dist');
   variants.A.text = readFileSync(path.join(root, release), 'utf8');
   variants.B.text = variants.A.text.replace('stable: 25', 'stable: 100');

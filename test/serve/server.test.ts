@@ -4,7 +4,7 @@ import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStore } from '../../src/index.js';
 import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
-import { tmpDir, tmpStore } from '../helpers.js';
+import { fixture, tmpDir, tmpStore } from '../helpers.js';
 import { load, rawRequest, request } from './_http.js';
 
 let dist: string;
@@ -12,7 +12,7 @@ let server: StoreServer;
 let port: number;
 
 beforeAll(async () => {
-  const root = tmpStore();
+  const root = tmpStore({}, fixture('signed-desktop/store'));
   dist = path.join(root, 'dist');
   const built = await buildStore({ storeDir: path.join(root, 'store'), outDir: dist, unsigned: true });
   expect(built.ok).toBe(true);
@@ -113,7 +113,7 @@ describe('static files', () => {
     const health = JSON.parse((await request(port, '/healthz')).text);
     expect(health).toMatchObject({
       status: 'ok',
-      store: 'appshelf example store',
+      store: 'signed-desktop scenario',
       build: { id: server.site.buildId, files: server.site.files },
     });
     expect(health.build.id).toMatch(/^[0-9a-f]{16}$/);
