@@ -147,6 +147,20 @@ permissions:
   contents: read
 `;
 
+/** The job both publish workflows end with: it keeps their daily schedule alive. */
+const KEEPALIVE_JOB = `  # Re-enabling the workflow counts as activity: the daily schedule never reaches GitHub's
+  # 60-day limit. If it stops anyway, \`build --published\` warns as the feed nears expiry.
+  keepalive:
+    if: \${{ github.event_name == 'schedule' }}
+    runs-on: ubuntu-24.04
+    permissions:
+      actions: write
+    steps:
+      - env:
+          GH_TOKEN: \${{ github.token }}
+        run: gh api -X PUT "repos/$GITHUB_REPOSITORY/actions/workflows/publish.yml/enable"
+`;
+
 /**
  * The steps both publish workflows share: checkout with history, Node, npm ci, the pull-request
  * rules for a push, the cache, and the signed build into dist/.
@@ -225,18 +239,7 @@ ${publishBuildSteps(o)}
       - id: deployment
         uses: ${ACTIONS.deployPages}
 
-  # Re-enabling the workflow counts as activity: the daily schedule never reaches GitHub's
-  # 60-day limit. If it stops anyway, \`build --published\` warns as the feed nears expiry.
-  keepalive:
-    if: \${{ github.event_name == 'schedule' }}
-    runs-on: ubuntu-24.04
-    permissions:
-      actions: write
-    steps:
-      - env:
-          GH_TOKEN: \${{ github.token }}
-        run: gh api -X PUT "repos/$GITHUB_REPOSITORY/actions/workflows/publish.yml/enable"
-`;
+${KEEPALIVE_JOB}`;
 }
 
 /**
@@ -282,18 +285,7 @@ ${publishBuildSteps(o)}
           TARGET: \${{ vars.APPSHELF_S3_TARGET }}
         run: npx appshelf deploy --dir dist --to "$TARGET"
 
-  # Re-enabling the workflow counts as activity: the daily schedule never reaches GitHub's
-  # 60-day limit. If it stops anyway, \`build --published\` warns as the feed nears expiry.
-  keepalive:
-    if: \${{ github.event_name == 'schedule' }}
-    runs-on: ubuntu-24.04
-    permissions:
-      actions: write
-    steps:
-      - env:
-          GH_TOKEN: \${{ github.token }}
-        run: gh api -X PUT "repos/$GITHUB_REPOSITORY/actions/workflows/publish.yml/enable"
-`;
+${KEEPALIVE_JOB}`;
 }
 
 /** Every file of a new store repository (path relative to its root → text). */
