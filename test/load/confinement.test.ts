@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, wr
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/errors/index.js';
-import { runCli, tmpStore } from '../helpers.js';
+import { fixture, runCli, tmpStore } from '../helpers.js';
 import { check, edit } from '../verify/_trust.js';
 
 // Everything a store names is read through one confined reader (src/util/store-files.ts). These
@@ -14,9 +14,12 @@ const NEWS = 'store/apps/news';
 const NEWS_110 = `${NEWS}/releases/1.1.0.yaml`;
 const ARCHIVE_110 = `${NEWS}/files/news-1.1.0.tar.gz`;
 
+/** A copy of the one-app signed store (news). */
+const newsStore = (): string => tmpStore({}, fixture('signed-bundle/store'));
+
 /** A store copy with a canary file outside it, and what must never be printed about it. */
 function storeWithCanary(): { dir: string; canary: string; secrets: string[] } {
-  const dir = tmpStore();
+  const dir = newsStore();
   const content = `CANARY-${Math.random().toString(36).slice(2)}-SECRET`;
   const canary = path.join(dir, 'canary.txt');
   writeFileSync(canary, content);
@@ -77,8 +80,9 @@ describe('symbolic links are never followed', () => {
     const outside = path.join(dir, 'outside');
     mkdirSync(outside);
     writeFileSync(path.join(outside, 'app.yaml'), readFileSync(path.join(dir, `${NEWS}/app.yaml`)));
-    rmSync(path.join(dir, 'store/apps/cockpit/app.yaml'));
-    symlinkSync(canary, path.join(dir, 'store/apps/cockpit/app.yaml'));
+    // The scenario has one app (news, kept intact for the links below): the app.yaml link gets a folder of its own.
+    mkdirSync(path.join(dir, 'store/apps/linked'));
+    symlinkSync(canary, path.join(dir, 'store/apps/linked/app.yaml'));
     symlinkSync(canary, path.join(dir, `${NEWS}/releases/9.9.9.yaml`));
     symlinkSync(outside, path.join(dir, 'store/apps/evil'));
     symlinkSync(canary, path.join(dir, 'store/trust/extra.crt'));
@@ -90,8 +94,8 @@ describe('symbolic links are never followed', () => {
         .map((d) => d.file)
         .sort(),
     ).toEqual([
-      'store/apps/cockpit/app.yaml',
       'store/apps/evil',
+      'store/apps/linked/app.yaml',
       `${NEWS}/files/unused.tar.gz`,
       `${NEWS}/releases/9.9.9.yaml`,
       'store/trust/extra.crt',
@@ -130,7 +134,7 @@ describe('paths written in store files stay inside the store', () => {
 
 describe('the file system cannot surprise the check', () => {
   it('a FIFO as archive is refused at once (no hang), a folder where a file is expected has its own code', async () => {
-    const dir = tmpStore();
+    const dir = newsStore();
     rmSync(path.join(dir, ARCHIVE_110));
     execFileSync('mkfifo', [path.join(dir, ARCHIVE_110)]);
     mkdirSync(path.join(dir, `${NEWS}/releases/2.0.0.yaml`));
@@ -150,27 +154,27 @@ describe('the file system cannot surprise the check', () => {
   });
 
   it('apps/ or releases/ as a file is refused with its own code', async () => {
-    const dir = tmpStore();
+    const dir = newsStore();
     rmSync(path.join(dir, `${NEWS}/releases`), { recursive: true });
     writeFileSync(path.join(dir, `${NEWS}/releases`), 'not a folder\n');
     const { diagnostics } = await check(dir);
     expect(diagnostics.find((d) => d.code === 'E_NOT_A_FOLDER')?.file).toBe(`${NEWS}/releases`);
 
-    const flat = tmpStore();
+    const flat = newsStore();
     rmSync(path.join(flat, 'store/apps'), { recursive: true });
     writeFileSync(path.join(flat, 'store/apps'), '');
     expect((await check(flat)).diagnostics.map((d) => d.code)).toEqual(['E_NOT_A_FOLDER']);
   });
 
   it.skipIf(process.getuid?.() === 0)('an unreadable store file gives E_READ_FAILED naming it', async () => {
-    const dir = tmpStore();
+    const dir = newsStore();
     chmodSync(path.join(dir, NEWS_110), 0);
     const { diagnostics } = await check(dir);
     expect(diagnostics.find((d) => d.code === 'E_READ_FAILED')?.file).toBe(NEWS_110);
   });
 
   it('invalid UTF-8, a NUL byte and UTF-16 each get their own code and position', async () => {
-    const dir = tmpStore();
+    const dir = newsStore();
     const text = readFileSync(path.join(dir, NEWS_110), 'utf8');
     writeFileSync(
       path.join(dir, NEWS_110),
@@ -189,7 +193,7 @@ describe('the file system cannot surprise the check', () => {
 
 describe('limits: sizes, alias bombs, nesting, long tokens', () => {
   it('a store file over the limit is refused before parsing; store.yaml can raise the limit', async () => {
-    const dir = tmpStore();
+    const dir = newsStore();
     const big = `version: 1.1.0\nchannels: [stable]\nchangelog: "${'x'.repeat(1024 * 1024)}"\n`;
     writeFileSync(path.join(dir, NEWS_110), big);
     const { diagnostics } = await check(dir);
@@ -202,7 +206,7 @@ describe('limits: sizes, alias bombs, nesting, long tokens', () => {
   });
 
   it('an alias bomb, runaway nesting and a 100,000-character token give diagnostics, exit 1 and no stack trace', async () => {
-    const dir = tmpStore();
+    const dir = newsStore();
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++)
       bomb.push(

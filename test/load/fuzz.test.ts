@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/errors/index.js';
-import { runCli, tmpDir, tmpStore } from '../helpers.js';
+import { exampleStore, runCli, tmpDir, tmpStore } from '../helpers.js';
 
 // Property: whatever a pull request does to the store's files (bytes, YAML structure, names,
 // links), `check` ends with exit 0 or 1, a diagnostic with a file for every error, no stack
@@ -113,7 +113,9 @@ function apply(dir: string, m: Mutation): void {
 
 describe('check survives any mutation of the store', () => {
   beforeAll(() => {
-    base = tmpStore();
+    // The whole example store, not a scenario: it holds every kind of file a store has (bundle,
+    // desktop, docker and locked apps, images, certificates, trust/), each one a mutation target.
+    base = tmpStore({}, exampleStore);
     files = listFiles(path.join(base, 'store')).sort();
   });
 

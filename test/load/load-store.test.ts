@@ -2,9 +2,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, sym
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAppFolders, loadStore, type LoadedStore } from '../../src/load/index.js';
-import { tmpDir, tmpStore } from '../helpers.js';
+import { fixture, tmpDir, tmpStore } from '../helpers.js';
 
-const ALL = ['cockpit', 'legacy_sync', 'news', 'shelfnotes'];
+const ALL = ['cockpit', 'news', 'shelfnotes'];
+
+/** A copy of the documents of three apps (test/fixtures/app-documents), with `files` written over it. */
+const docsStore = (files: Record<string, string> = {}): string => tmpStore(files, fixture('app-documents/store'));
 
 /** Every document of a load as `rel → data`, and the diagnostics as `code file`. */
 const docsOf = (l: LoadedStore) =>
@@ -22,9 +25,9 @@ function shardIds(cacheDir: string): Record<string, string> {
   );
 }
 
-/** The example store with problems in news (a syntax error, a stray file) and a folder without app file. */
+/** The store with problems in news (a syntax error, a stray file) and a folder without app file. */
 function brokenStore(): string {
-  const dir = tmpStore({
+  const dir = docsStore({
     'store/apps/news/releases/9.9.9.yaml': 'version: [1.0\n',
     'store/apps/news/releases/notes.txt': 'not a release\n',
     'store/apps/news/releases/.draft.yaml': 'version: [\n',
@@ -40,7 +43,7 @@ function brokenStore(): string {
 
 describe('listAppFolders', () => {
   it('lists the folders under apps/, sorted, without links, files and dot folders', () => {
-    const dir = tmpStore({ 'store/apps/.hidden/app.yaml': 'id: hidden\n', 'store/apps/README.md': 'not an app\n' });
+    const dir = docsStore({ 'store/apps/.hidden/app.yaml': 'id: hidden\n', 'store/apps/README.md': 'not an app\n' });
     symlinkSync(path.join(dir, 'store/apps/news'), path.join(dir, 'store/apps/alias'));
     expect(listAppFolders(path.join(dir, 'store'))).toEqual(ALL);
   });
@@ -92,7 +95,7 @@ describe('loadStore of chosen app folders', () => {
   });
 
   it('takes folder names literally and skips names a whole load never reads', () => {
-    const storeDir = path.join(tmpStore({ 'store/apps/.hidden/app.yaml': 'id: [\n' }), 'store');
+    const storeDir = path.join(docsStore({ 'store/apps/.hidden/app.yaml': 'id: [\n' }), 'store');
     expect(loadStore(storeDir, { apps: new Set(['*', 'n*', '{news,cockpit}', '.hidden', '../store/apps/news', '']) })).toMatchObject({
       apps: [],
       diagnostics: [],
@@ -103,7 +106,7 @@ describe('loadStore of chosen app folders', () => {
 
 describe('parse cache shards', () => {
   it('keeps one shard per app folder and one for store.yaml, and rewrites only the shards that changed', () => {
-    const storeDir = path.join(tmpStore(), 'store');
+    const storeDir = path.join(docsStore(), 'store');
     const cacheDir = tmpDir();
     const cold = loadStore(storeDir, { cacheDir });
     expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(['_store', ...ALL].map((s) => `${s}.jsonl`).sort());
@@ -127,7 +130,7 @@ describe('parse cache shards', () => {
   });
 
   it('a load of chosen folders reads and writes only their shards, and leaves the others', () => {
-    const storeDir = path.join(tmpStore(), 'store');
+    const storeDir = path.join(docsStore(), 'store');
     const cacheDir = tmpDir();
     loadStore(storeDir, { cacheDir });
     const ids = shardIds(cacheDir);
@@ -148,26 +151,22 @@ describe('parse cache shards', () => {
   });
 
   it('deletes the shard of a chosen folder that is gone, and on a whole load those of every gone folder and the old single file', () => {
-    const storeDir = path.join(tmpStore(), 'store');
+    const storeDir = path.join(docsStore(), 'store');
     const cacheDir = tmpDir();
     loadStore(storeDir, { cacheDir });
     writeFileSync(path.join(cacheDir, 'parse-cache.jsonl'), 'appshelf-parse-cache 1 old\n');
     rmSync(path.join(storeDir, 'apps/news'), { recursive: true });
     rmSync(path.join(storeDir, 'apps/cockpit'), { recursive: true });
     loadStore(storeDir, { cacheDir, apps: new Set(['news']) });
-    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(
-      ['_store', 'cockpit', 'legacy_sync', 'shelfnotes'].map((s) => `${s}.jsonl`),
-    );
+    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(['_store', 'cockpit', 'shelfnotes'].map((s) => `${s}.jsonl`));
     expect(existsSync(path.join(cacheDir, 'parse-cache.jsonl'))).toBe(true);
     loadStore(storeDir, { cacheDir });
-    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(
-      ['_store', 'legacy_sync', 'shelfnotes'].map((s) => `${s}.jsonl`),
-    );
+    expect(readdirSync(path.join(cacheDir, 'parse-cache')).sort()).toEqual(['_store', 'shelfnotes'].map((s) => `${s}.jsonl`));
     expect(existsSync(path.join(cacheDir, 'parse-cache.jsonl'))).toBe(false);
   });
 
   it('ignores a shard of another version and gives a folder that is not an app id its own shard', () => {
-    const dir = tmpStore();
+    const dir = docsStore();
     const storeDir = path.join(dir, 'store');
     mkdirSync(path.join(storeDir, 'apps/_store/releases'), { recursive: true });
     writeFileSync(path.join(storeDir, 'apps/_store/app.yaml'), 'id: _store\nname: clash\n');
@@ -175,7 +174,7 @@ describe('parse cache shards', () => {
     const fresh = loadStore(storeDir);
     loadStore(storeDir, { cacheDir });
     const shards = readdirSync(path.join(cacheDir, 'parse-cache'));
-    expect(shards).toHaveLength(6);
+    expect(shards).toHaveLength(5);
     expect(shards.filter((f) => f.startsWith('_h'))).toHaveLength(1);
     // A shard written by another parser version: its lines are not trusted, the file is parsed again.
     const news = path.join(cacheDir, 'parse-cache/news.jsonl');

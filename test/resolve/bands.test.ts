@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { loadStore, resolveStore, validateDocs } from '../../src/index.js';
 import { resolveBands } from '../../src/resolve/index.js';
-import { exampleStore } from '../helpers.js';
+import { fixture } from '../helpers.js';
 
-const { store } = resolveStore(validateDocs(loadStore(exampleStore)));
-const app = (id: string) => store!.apps.find((a) => a.id === id)!;
-const bands = (id: string, channel: string, os: string, arch: string) =>
-  resolveBands(store!, app(id))
+/** Each app in the one-app scenario store that holds it (read in place, not copied). */
+const scenarioOf = { shelfnotes: 'signed-desktop', cockpit: 'docker-image', news: 'signed-bundle', legacy_sync: 'locked-app' } as const;
+const stores = new Map(
+  Object.entries(scenarioOf).map(([id, name]) => [id, resolveStore(validateDocs(loadStore(fixture(`${name}/store`)))).store!]),
+);
+
+const bands = (id: keyof typeof scenarioOf, channel: string, os: string, arch: string) => {
+  const store = stores.get(id)!;
+  const app = store.apps.find((a) => a.id === id)!;
+  return resolveBands(store, app)
     .filter((b) => b.channel === channel && b.os === os && b.arch === arch)
     .map((b) => [b.from, b.to, b.version]);
+};
 
-describe('resolveBands on the example store', () => {
+describe('resolveBands on the one-app scenario stores', () => {
   it('splits the staged rollout of shelfnotes 1.5.0 at 25 % on stable', () => {
     expect(bands('shelfnotes', 'stable', 'windows', 'x86-64')).toEqual([
       [0, 24, '1.5.0'],

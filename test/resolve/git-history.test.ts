@@ -5,13 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { buildStore } from '../../src/index.js';
 import { plainHistory, readStoreHistory } from '../../src/load/git-history.js';
 import { releaseLandings } from '../../src/resolve/index.js';
-import { tmpStore } from '../helpers.js';
+import { fixture, tmpStore } from '../helpers.js';
 
 const now = new Date('2027-01-15T12:00:00Z');
 
-/** A git repository holding the example store, with a history as pull requests make it. */
+/** A copy of the one-app desktop store (shelfnotes, test/fixtures/signed-desktop). */
+const desktopStore = (): string => tmpStore({}, fixture('signed-desktop/store'));
+
+/** A git repository holding the desktop store, with a history as pull requests make it. */
 function repoWithHistory(): string {
-  const cwd = tmpStore();
+  const cwd = desktopStore();
   const git = (...args: string[]) =>
     execFileSync('git', args, {
       cwd,
@@ -108,7 +111,7 @@ describe('release history from git', async () => {
   });
 
   it('numbers by version order outside git', async () => {
-    const plain = await readStoreHistory(path.join(tmpStore(), 'store'));
+    const plain = await readStoreHistory(path.join(desktopStore(), 'store'));
     expect(plain.git).toBe(false);
   });
 

@@ -3,18 +3,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/errors/index.js';
-import { runCli, tmpStore } from '../helpers.js';
+import { fixture, runCli, tmpStore } from '../helpers.js';
 import { check, demoCa, demoKey, edit } from '../verify/_trust.js';
 
 // Everyday mistakes that once passed silently, each refused with a hint that names the fix.
 
 const SHELF_140 = 'store/apps/shelfnotes/releases/1.4.0.yaml';
 
+/** A copy of a scenario store (test/fixtures/<name>/store). */
+const scenario = (name: 'signed-bundle' | 'signed-desktop' | 'docker-image'): string => tmpStore({}, fixture(`${name}/store`));
+
 const find = (diagnostics: Diagnostic[], code: string): Diagnostic[] => diagnostics.filter((d) => d.code === code);
 
 describe('platform names', () => {
   it('refuses aliases such as x64 and darwin with the canonical word, and unknown names with the list', async () => {
-    const dir = tmpStore();
+    const dir = scenario('signed-desktop');
     edit(dir, SHELF_140, (t) => t.replace('x86-64', 'x64').replace('os: osx', 'os: darwin').replace('os: linux', 'os: linuks'));
     const { code, diagnostics } = await check(dir);
     expect(code).toBe(1);
@@ -30,7 +33,7 @@ describe('platform names', () => {
   });
 
   it('accepts a name store.yaml declares, and release add refuses an alias', async () => {
-    const dir = tmpStore();
+    const dir = scenario('signed-desktop');
     edit(dir, SHELF_140, (t) => t.replace('x86-64', 'x64'));
     edit(dir, 'store/store.yaml', (t) => `${t}\nplatforms:\n  architectures: [x64]\n`);
     expect(find((await check(dir)).diagnostics, 'E_PLATFORM_ALIAS')).toEqual([]);
@@ -63,7 +66,7 @@ describe('platform names', () => {
 
 describe('versions', () => {
   it('v1.0.0 is refused with the right file name; an unquoted 1.0 gets a quoting hint', async () => {
-    const dir = tmpStore();
+    const dir = scenario('signed-desktop');
     const text = readFileSync(path.join(dir, SHELF_140), 'utf8');
     writeFileSync(path.join(dir, 'store/apps/shelfnotes/releases/v1.4.1.yaml'), text.replace('version: 1.4.0', 'version: v1.4.1'));
     writeFileSync(path.join(dir, 'store/apps/shelfnotes/releases/1.7.yaml'), text.replace('version: 1.4.0', 'version: 1.7'));
@@ -79,7 +82,7 @@ describe('versions', () => {
   });
 
   it('release add refuses a v-prefixed version', async () => {
-    const dir = tmpStore();
+    const dir = scenario('docker-image');
     const run = await runCli(['release', 'add', 'cockpit', 'v3.0.0', '--channel', 'stable', '--docker-tag', '3.0.0'], dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Write 3.0.0');
@@ -88,7 +91,7 @@ describe('versions', () => {
 
 describe('trust', () => {
   it('accepts unquoted numeric serials in revoked.yaml and still matches the certificate', async () => {
-    const dir = tmpStore();
+    const dir = scenario('signed-bundle');
     const serial = execFileSync('openssl', ['x509', '-noout', '-serial', '-in', path.join(dir, 'store/apps/news/news.crt')])
       .toString()
       .trim()
@@ -107,7 +110,7 @@ describe('trust', () => {
   });
 
   it('refuses a certificate with two CNs, in check and in ca sign', async () => {
-    const dir = tmpStore();
+    const dir = scenario('signed-bundle');
     const key = path.join(dir, 'news.key');
     writeFileSync(key, demoKey('news'));
     writeFileSync(path.join(dir, 'ca.crt'), demoCa());
@@ -143,7 +146,7 @@ describe('trust', () => {
   });
 
   it('release add refuses an unsigned entry when the store requires signatures', async () => {
-    const dir = tmpStore();
+    const dir = scenario('signed-desktop');
     writeFileSync(path.join(dir, 'a.tar.gz'), 'bytes');
     const run = await runCli(
       ['release', 'add', 'shelfnotes', '9.0.0', '--file', 'a.tar.gz', '--os', 'linux', '--arch', 'x86-64', '--channel', 'stable'],

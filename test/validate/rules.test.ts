@@ -291,7 +291,8 @@ describe('the store rules', () => {
 });
 
 describe('appshelf check on a store with every kind of mistake', () => {
-  const cwd = fixture('many-errors');
+  // A copy: check writes its cache under the working folder, which must not be the fixture's.
+  const cwd = tmpStore({}, fixture('many-errors/store'));
 
   it('prints each problem on its own line with file, line and column, and exits 1', async () => {
     const r = await runCli(['check'], cwd);
