@@ -31,7 +31,7 @@ export const nextcloudFeed = defineFeed<'nextcloud', NextcloudPart>({
 });
 
 /** Whether the app has Nextcloud bundle releases (it is then in the Nextcloud feed). */
-export function hasNextcloudReleases(app: ResolvedApp): boolean {
+function hasNextcloudReleases(app: ResolvedApp): boolean {
   return app.bundle && app.releases.some((r) => r.entries.some((e) => e.os === 'nextcloud'));
 }
 
