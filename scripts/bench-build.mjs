@@ -18,7 +18,7 @@ const given = process.env.BENCH_STORE_DIR && path.resolve(process.env.BENCH_STOR
 const dir = given ?? mkdtempSync(path.join(os.tmpdir(), 'appshelf-bench-build-'));
 // What `appshelf build` does (src/cli/commands/build.ts calls buildStore the same way), plus the report as JSON.
 const buildScript = `
-const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/build/index.js'))});
+const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/pipeline/index.js'))});
 const now = process.env.BENCH_NOW ? new Date(process.env.BENCH_NOW) : undefined;
 const r = await buildStore({ storeDir: 'store', outDir: 'dist', now });
 if (!r.ok) { console.error(JSON.stringify(r.diagnostics.slice(0, 5))); process.exit(1); }

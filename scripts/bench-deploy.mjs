@@ -40,7 +40,7 @@ const creds = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AW
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const buildScript = `
-const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/build/index.js'))});
+const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/pipeline/index.js'))});
 const now = process.env.BENCH_NOW ? new Date(process.env.BENCH_NOW) : undefined;
 const r = await buildStore({ storeDir: 'store', outDir: 'dist', now, env: process.env });
 if (!r.ok) { console.error(JSON.stringify(r.diagnostics.filter((d) => d.severity === 'error').slice(0, 5))); process.exit(1); }

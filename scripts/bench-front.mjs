@@ -16,7 +16,7 @@ const [apps = '1000', releases = '20'] = process.argv.slice(2);
 const repo = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'appshelf-bench-front-'));
 const buildScript = `
-const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/build/index.js'))});
+const { buildStore } = await import(${JSON.stringify(path.join(repo, 'lib/pipeline/index.js'))});
 const r = await buildStore({ storeDir: 'store', outDir: 'dist', env: {} });
 if (!r.ok) { console.error(JSON.stringify(r.diagnostics.slice(0, 5))); process.exit(1); }
 console.log(JSON.stringify({ written: r.written, reused: r.reused.length }));

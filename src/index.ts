@@ -8,7 +8,7 @@ export { resolveStore } from './resolve/index.js';
 export { verifyStore } from './verify/index.js';
 export { inspectStore } from './inspect/index.js';
 export { writeOutput, type SiteFiles, type SiteObject, type WriteReport } from './emit/index.js';
-export { buildStore } from './build/index.js';
+export { buildStore } from './pipeline/index.js';
 export {
   checkStore,
   defaultPublicDir,
@@ -16,7 +16,7 @@ export {
   type BuildResult,
   type CheckOptions,
   type CheckResult,
-} from './build/pipeline.js';
+} from './pipeline/check-and-build.js';
 export { createStoreServer, type StoreServer, type StoreServerOptions } from './serve/index.js';
 export { importAus } from './import/index.js';
 export { exportAus } from './export/index.js';

@@ -14,5 +14,5 @@ export {
   type Platform,
 } from './rollout.js';
 export { releaseLandings, releaseLog, type ReleaseLanding, type ReleaseLogEntry } from './release-log.js';
-export { checkServing } from './rules-manifest.js';
+export { checkServing } from './serving-rules.js';
 export { withLandingDates, releaseDatesOf } from './landing-dates.js';

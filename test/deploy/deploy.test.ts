@@ -12,7 +12,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 // @ts-expect-error: s3rver ships no types
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPagesLimit } from '../../src/build/pages-limit.js';
+import { checkPagesLimit } from '../../src/pipeline/pages-limit.js';
 import { Cache } from '../../src/cache/index.js';
 import { buildStore, deploySite, StoreError, type DeployOptions } from '../../src/index.js';
 import { repoRoot, runCli, tmpDir } from '../helpers.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStore } from '../../src/build/index.js';
+import { buildStore } from '../../src/pipeline/index.js';
 import { createStoreServer, type StoreServer } from '../../src/serve/index.js';
 import { exampleStore, tmpStore } from '../helpers.js';
 

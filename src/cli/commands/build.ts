@@ -1,4 +1,4 @@
-import { buildStore } from '../../build/index.js';
+import { buildStore } from '../../pipeline/index.js';
 import type { Command } from '../command.js';
 import { progress } from '../progress.js';
 import { str, storeConfig } from '../command.js';

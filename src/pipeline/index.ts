@@ -4,9 +4,9 @@
 import { resolveConfig } from '../config/index.js';
 import { assertSafeOutDir } from '../emit/write-output.js';
 import { readStoreHistoryInBackground } from '../load/git-history.js';
-import type { BuildOptions, BuildResult } from './pipeline.js';
+import type { BuildOptions, BuildResult } from './check-and-build.js';
 
-export type { BuildOptions, BuildResult } from './pipeline.js';
+export type { BuildOptions, BuildResult } from './check-and-build.js';
 
 /**
  * Checks the store and, when it has no errors, emits the static site and writes it atomically.
@@ -18,6 +18,6 @@ export async function buildStore(opts: BuildOptions = {}): Promise<BuildResult> 
   const config = opts.config ?? resolveConfig(opts);
   assertSafeOutDir(config.outDir, config.root);
   const reading = readStoreHistoryInBackground(config.root, { cacheDir: config.cacheDir });
-  const { runBuild } = await import('./pipeline.js');
+  const { runBuild } = await import('./check-and-build.js');
   return runBuild(config, { write: opts.write, publicDir: opts.publicDir, onStage: opts.onStage, onProgress: opts.onProgress }, reading);
 }

@@ -168,7 +168,7 @@ export async function checkStore(opts: CheckOptions = {}): Promise<CheckResult> 
   return { store, diagnostics: all, trust, inspect, media: media.media, ok: !hasErrors(all), sourceKeys: appSourceKeys(loaded), timings };
 }
 
-/** `buildStore` (src/build/index.ts) once it has started reading the history. */
+/** `buildStore` (src/pipeline/index.ts) once it has started reading the history. */
 export async function runBuild(
   config: ResolvedConfig,
   opts: Omit<BuildOptions, keyof ConfigInput | 'config'>,
@@ -448,7 +448,7 @@ function recordKeys(
   const global = sha256Hex(
     JSON.stringify({
       format: RECORD_FORMAT,
-      code: codeHash(['build', 'emit', 'errors', 'inspect', 'load', 'resolve', 'schema', 'util', 'validate', 'verify']),
+      code: codeHash(['emit', 'errors', 'inspect', 'load', 'pipeline', 'resolve', 'schema', 'util', 'validate', 'verify']),
       store: fileDigest(path.join(root, storeFile)),
       baseUrl: store.baseUrl ?? null,
       ca: storeFileDigest(root, store.trust.ca),

@@ -105,7 +105,7 @@ describe('appshelf build', () => {
       path.join(cwd, 'store/store.yaml'),
       readFileSync(path.join(cwd, 'store/store.yaml'), 'utf8').replace('signatures: required', 'signatures: optional'),
     );
-    const killer = path.join(repoRoot, 'test/build/_kill-after-copying.mjs');
+    const killer = path.join(repoRoot, 'test/pipeline/_kill-after-copying.mjs');
     const child = spawn(
       process.execPath,
       ['--import', pathToFileURL(killer).href, path.join(repoRoot, 'lib/cli/main.js'), 'build', '--unsigned'],
