@@ -6,7 +6,7 @@ import {
   apiPart,
   archiveObject,
   emitCatalog,
-  emitFeedSites,
+  emitStoreWideFeeds,
   feedObject,
   feedParts,
   type FeedParts,
@@ -318,7 +318,7 @@ export async function runBuild(
     parts.map((p) => ({ id: p.id, ...p.api })),
     files,
   );
-  emitFeedSites(
+  emitStoreWideFeeds(
     parts.map((p) => p.feeds),
     files,
   );

@@ -57,11 +57,11 @@ export function feedParts(store: ResolvedStore, app: ResolvedApp, ctx: FeedConte
 }
 
 /** The store-wide feed files, from every app's parts (`apps` in app id order). */
-export function emitFeedSites(apps: readonly (FeedParts | undefined)[], files: SiteFiles): void {
+export function emitStoreWideFeeds(apps: readonly (FeedParts | undefined)[], files: SiteFiles): void {
   for (const format of FEED_FORMATS) {
-    if (!format.site) continue;
+    if (!format.storeWide) continue;
     const parts = apps.flatMap((a) => (a?.[format.name] === undefined ? [] : [a[format.name]]));
-    if (parts.length) format.site(parts, files);
+    if (parts.length) format.storeWide(parts, files);
   }
 }
 

@@ -48,7 +48,7 @@ export interface FeedFormat<N extends FeedName = FeedName, Part = unknown> {
   /** Plans the app's feed, undefined when the app has nothing its updater installs. */
   plan: (store: ResolvedStore, app: ResolvedApp) => AppFeed<N, Part> | undefined;
   /** The store-wide files, from the parts of every app that has one (in app id order). */
-  site?: (parts: readonly Part[], files: SiteFiles) => void;
+  storeWide?: (parts: readonly Part[], files: SiteFiles) => void;
   /** The links the store front shows for the app's feed (label and URL, from the API document's entry). */
   describe: (urls: NonNullable<ApiFeeds[N]>) => { label: string; url: string }[];
 }
@@ -57,7 +57,7 @@ export interface FeedFormat<N extends FeedName = FeedName, Part = unknown> {
 export interface RegisteredFeed {
   name: FeedName;
   plan: (store: ResolvedStore, app: ResolvedApp) => AppFeed<FeedName, unknown> | undefined;
-  site?: (parts: readonly unknown[], files: SiteFiles) => void;
+  storeWide?: (parts: readonly unknown[], files: SiteFiles) => void;
   describe: (urls: unknown) => { label: string; url: string }[];
 }
 

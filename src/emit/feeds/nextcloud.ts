@@ -26,7 +26,7 @@ export const nextcloudFeed = defineFeed<'nextcloud', NextcloudPart>({
     if (!hasNextcloudReleases(app)) return undefined;
     return { urls: siteUrl(store.baseUrl, NEXTCLOUD_DIR), part: (ctx, sourceKey) => nextcloudPart(store, app, ctx, sourceKey) };
   },
-  site: emitNextcloud,
+  storeWide: emitNextcloud,
   describe: (url) => [{ label: "Nextcloud server's appstoreurl", url }],
 });
 
