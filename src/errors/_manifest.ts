@@ -6,8 +6,8 @@ export const manifestErrors = {
     code: 'W_MANIFEST_UNSIGNED',
     severity: 'warning',
     message: () =>
-      'The update manifests are NOT signed: neither APPSHELF_SIGNING_KEY nor APPSHELF_SIGNING_KEY_FILE is set, so clients cannot detect tampering, rollback or a frozen feed.',
-    hint: 'Set APPSHELF_SIGNING_KEY to the Ed25519 private key (PEM) whose public key is signing.publicKey in store.yaml.',
+      'The update manifests are NOT signed: store.yaml has no signing.publicKey and neither APPSHELF_SIGNING_KEY nor APPSHELF_SIGNING_KEY_FILE is set, so clients cannot detect tampering, rollback or a frozen feed.',
+    hint: 'Run `appshelf keygen` once (it writes signing.publicKey into store.yaml), then build with APPSHELF_SIGNING_KEY_FILE pointing at the private key it made.',
   },
   SigningKeyInvalid: {
     code: 'E_SIGNING_KEY',
