@@ -29,7 +29,11 @@ export interface AppFeed<N extends FeedName, Part> {
   links?: Readonly<Record<string, string>>;
   /** The releases its files show: their landing dates, changelogs and SHA-512 join the object's key. */
   shows?: readonly ResolvedRelease[];
-  /** Makes its files, at the paths `links` points into. */
+  /**
+   * Makes its files, at the paths `links` points into. It may read only what the object's key
+   * covers — the app, the store's name, channels and baseUrl, and the `shows` releases' dates,
+   * changelogs and SHA-512 — or an unchanged key would keep stale files; anything else goes into a `part`.
+   */
   emit?: (ctx: FeedContext, files: SiteFiles) => void;
   /**
    * Its share of a store-wide file (JSON, kept in the app's build record so an unchanged app
