@@ -1,4 +1,5 @@
 import { DEFAULT_CACHE_MB } from '../config/index.js';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -35,6 +36,9 @@ export interface StoreServerOptions extends SiteOptions {
 
 /** Default of {@link StoreServerOptions.cacheBytes}. */
 const DEFAULT_CACHE_BYTES = DEFAULT_CACHE_MB * 1024 * 1024;
+/** How long a lookup waits for the site folder to be back when a build's swap has it missing. */
+const SWAP_WAIT_MS = 5;
+const SWAP_WAIT_LIMIT_MS = 1_000;
 
 /** A running (or ready to run) store server. */
 export interface StoreServer {
@@ -77,8 +81,26 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
   const life = await startLifecycle(root, { ...opts, log, cache });
   let closing = false;
 
+  // A build swaps the folder by two renames, and between them it is missing for a moment: a
+  // lookup that fell into that moment is tried again, on the build of now, instead of answering
+  // 404. The extra stat is paid by misses only.
+  async function serveFile(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    sitePath: string,
+    s: Site,
+    sendOpts?: { encodings: false },
+  ): Promise<boolean> {
+    for (let waited = 0; ; waited += SWAP_WAIT_MS) {
+      if (await files.serve(req, res, root, s.generation, sitePath, sendOpts)) return true;
+      if (waited >= SWAP_WAIT_LIMIT_MS || existsSync(root)) return false;
+      await new Promise((r) => setTimeout(r, SWAP_WAIT_MS));
+      s = life.current;
+    }
+  }
+
   const sendArchive = (req: http.IncomingMessage, res: http.ServerResponse, sitePath: string) =>
-    files.serve(req, res, root, life.current.generation, sitePath, { encodings: false });
+    serveFile(req, res, sitePath, life.current, { encodings: false });
 
   function health(res: http.ServerResponse, s: Site): void {
     sendJson(res, 200, {
@@ -92,7 +114,7 @@ export async function createStoreServer(dir: string, opts: StoreServerOptions = 
   // Files are looked up in the build's folder when asked for; a path that names none may be the
   // deprecated path form of /update.
   async function fromDisk(req: http.IncomingMessage, res: http.ServerResponse, s: Site, rawPath: string, sitePath: string): Promise<void> {
-    if (await files.serve(req, res, root, s.generation, sitePath)) return;
+    if (await serveFile(req, res, sitePath, s)) return;
     const legacy = UPDATE_PATH.exec(rawPath);
     if (legacy) {
       const params = legacy.slice(1).map(decodePath);

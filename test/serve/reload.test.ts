@@ -144,3 +144,25 @@ describe('downloads across a swap', () => {
     expect(readdirSync(parent).sort()).toEqual(['dist']);
   });
 });
+
+describe('a request between the two renames of a swap', () => {
+  it('waits for the folder to be back instead of answering 404', async () => {
+    const parent = tmpDir();
+    const site = path.join(parent, 'dist');
+    mkdirSync(path.join(site, 'files', 'a', '1.0.0'), { recursive: true });
+    writeFileSync(path.join(site, 'files', 'a', '1.0.0', 'a.bin'), 'one');
+    const s = await createStoreServer(site);
+    const port = await s.listen(0);
+    // The moment a build has renamed the old site away and not yet renamed the new one in.
+    renameSync(site, path.join(parent, 'dist.old'));
+    const during = request(port, '/files/a/1.0.0/a.bin');
+    await new Promise((r) => setTimeout(r, 30));
+    renameSync(path.join(parent, 'dist.old'), site);
+    const r = await during;
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('one');
+    // A path no build has still answers 404 at once while the folder is there.
+    expect((await request(port, '/files/a/1.0.0/none.bin')).status).toBe(404);
+    await s.close();
+  });
+});
