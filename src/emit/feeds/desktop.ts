@@ -2,9 +2,11 @@ import {
   admittedReleases,
   appPlatforms,
   breakpoints,
+  candidatesAt,
   type Platform,
   type ResolvedApp,
   type ResolvedChannel,
+  type ResolvedEntry,
   type ResolvedRelease,
   type ResolvedStore,
 } from '../../resolve/index.js';
@@ -47,6 +49,25 @@ export function reachOf(
       (p) => p > 0 && !platforms.some((platform) => admittedReleases(store, app, channel, p, platform).includes(release)),
     ) ?? 100
   );
+}
+
+/**
+ * For updaters without staged rollouts: the newest release every client of the channel gets on
+ * the platform (percentile 99) that has files the updater installs, with those files (in release
+ * file order); undefined when no such release is served.
+ */
+export function newestInstallable(
+  store: ResolvedStore,
+  app: ResolvedApp,
+  channel: ResolvedChannel,
+  platform: Platform,
+  installs: (entry: ResolvedEntry) => boolean,
+): { release: ResolvedRelease; entries: ResolvedEntry[] } | undefined {
+  for (const c of candidatesAt(store, app, channel, platform, 99)) {
+    const entries = c.files.flatMap((f) => (f.entry && installs(f.entry) ? [f.entry] : []));
+    if (entries.length) return { release: c.release, entries };
+  }
+  return undefined;
 }
 
 // --- internal ---

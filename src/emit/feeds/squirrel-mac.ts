@@ -1,9 +1,9 @@
-import { candidatesAt, type ResolvedApp, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../../resolve/index.js';
+import { type ResolvedApp, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../../resolve/index.js';
 import type { SquirrelMacFeed } from '../../schema/feeds.js';
 import { stableJson } from '../../util/stable-json.js';
 import { utf8 } from '../site-files.js';
 import { entryUrl, siteUrl } from '../urls.js';
-import { desktopPlatforms, nodeArch } from './desktop.js';
+import { desktopPlatforms, newestInstallable, nodeArch } from './desktop.js';
 import { defineFeed, feedDate, feedNotes } from './format.js';
 
 /**
@@ -62,12 +62,8 @@ function planSquirrelMac(store: ResolvedStore, app: ResolvedApp): SquirrelMacFil
   const mac = desktopPlatforms(app).filter((p) => p.os === 'osx' && nodeArch(p.arch));
   for (const channel of store.channels) {
     for (const platform of mac) {
-      for (const c of candidatesAt(store, app, channel, platform, 99)) {
-        const zip = c.files.find((f) => f.entry && f.format.toLowerCase() === 'zip')?.entry;
-        if (!zip) continue;
-        out.push({ name: `${channel.name}-${nodeArch(platform.arch)!}`, release: c.release, entry: zip });
-        break;
-      }
+      const pick = newestInstallable(store, app, channel, platform, (e) => e.format.toLowerCase() === 'zip');
+      if (pick) out.push({ name: `${channel.name}-${nodeArch(platform.arch)!}`, release: pick.release, entry: pick.entries[0]! });
     }
   }
   return out;

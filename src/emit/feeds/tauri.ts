@@ -1,17 +1,10 @@
 import semver from 'semver';
-import {
-  candidatesAt,
-  type Platform,
-  type ResolvedApp,
-  type ResolvedEntry,
-  type ResolvedRelease,
-  type ResolvedStore,
-} from '../../resolve/index.js';
+import { type Platform, type ResolvedApp, type ResolvedEntry, type ResolvedRelease, type ResolvedStore } from '../../resolve/index.js';
 import type { TauriFeed } from '../../schema/feeds.js';
 import { stableJson } from '../../util/stable-json.js';
 import { utf8 } from '../site-files.js';
 import { entryUrl, siteUrl } from '../urls.js';
-import { desktopPlatforms, tauriTarget } from './desktop.js';
+import { desktopPlatforms, newestInstallable, tauriTarget } from './desktop.js';
 import { defineFeed, feedDate, feedNotes } from './format.js';
 
 /** Tauri v2's updater: `feeds/tauri/<app>/<channel>.json`, one static update JSON per channel. */
@@ -67,13 +60,8 @@ function planTauri(store: ResolvedStore, app: ResolvedApp, desktop: Platform[]):
     const picks: { platform: Platform; release: ResolvedRelease; entries: ResolvedEntry[] }[] = [];
     for (const platform of desktop) {
       if (!tauriTarget(platform.os, platform.arch)) continue;
-      for (const c of candidatesAt(store, app, channel, platform, 99)) {
-        const entries = c.files.flatMap((f) => (f.entry?.minisign ? [f.entry] : []));
-        if (entries.length) {
-          picks.push({ platform, release: c.release, entries });
-          break;
-        }
-      }
+      const pick = newestInstallable(store, app, channel, platform, (e) => Boolean(e.minisign));
+      if (pick) picks.push({ platform, ...pick });
     }
     if (!picks.length) continue;
     const release = picks.map((p) => p.release).reduce((a, b) => (semver.gt(b.semver, a.semver) ? b : a));
